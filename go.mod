@@ -1,0 +1,3 @@
+module github.com/openrcm/openrcm
+
+go 1.26

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of OpenRCM: vet, staticcheck, the unit and integration
+# tests with the race detector, and short fuzz runs of every parser.
+# PostgreSQL tests run when RCM_TEST_POSTGRES holds a DSN (CI sets it; in CI
+# a missing database is a failure). Set RCM_FUZZTIME=0 to skip fuzzing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+staticcheck_module=honnef.co/go/tools/cmd/staticcheck@v0.8.2
+fuzztime=${RCM_FUZZTIME:-5s}
+
+echo "== go vet"
+go vet ./...
+
+echo "== staticcheck"
+# Pinned and installed into the module cache's bin on first use.
+staticcheck="$(go env GOPATH)/bin/staticcheck"
+if ! "$staticcheck" -version 2>/dev/null | grep -q "v0.8.2"; then
+  GOBIN="$(go env GOPATH)/bin" go install "$staticcheck_module"
+fi
+"$staticcheck" ./...
+
+echo "== go test -race"
+go test -race -count=1 ./...
+
+if [[ $fuzztime != 0 ]]; then
+  echo "== fuzz ($fuzztime each)"
+  # Every Fuzz target in the module, each run alone for a short time, seeded by
+  # its corpus under testdata/fuzz and the f.Add seeds.
+  while read -r pkg target; do
+    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg"
+  done < <(grep -rlE --include='*_test.go' '^func Fuzz' . | while read -r f; do
+    pkg="./$(dirname "${f#./}")"
+    grep -oE '^func (Fuzz[A-Za-z0-9_]+)' "$f" | awk -v p="$pkg" '{print p, $2}'
+  done | sort -u)
+fi
+echo "== all tests passed"
