@@ -229,7 +229,7 @@ func TestPatientsAndCoverages(t *testing.T) {
 			t.Fatal(err)
 		}
 		spouse := &rcm.Coverage{PatientID: s.patient.ID, PayerID: s.payer.ID, Order: 2, MemberID: "S99", Relationship: "01",
-			Subscriber: &rcm.Subscriber{FirstName: "Bo", LastName: "Testpatient", BirthDate: rcm.MustParseDate("1979-05-01"), Sex: "M", Address: testAddress()},
+			Subscriber:    &rcm.Subscriber{FirstName: "Bo", LastName: "Testpatient", BirthDate: rcm.MustParseDate("1979-05-01"), Sex: "M", Address: testAddress()},
 			EffectiveFrom: rcm.MustParseDate("2025-01-01"), EffectiveTo: rcm.MustParseDate("2025-12-31")}
 		if err := db.CreateCoverage(ctx, spouse); err != nil {
 			t.Fatal(err)
