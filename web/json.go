@@ -136,6 +136,9 @@ func parseQuery(r *http.Request, allowed ...string) (query, error) {
 		for _, a := range allowed {
 			known = known || a == name
 		}
+		if !known && len(allowed) == 0 {
+			return query{}, rcm.FieldErrorf(rcm.EINVALID, name, "Unknown query parameter %q (this route takes none).", name)
+		}
 		if !known {
 			return query{}, rcm.FieldErrorf(rcm.EINVALID, name, "Unknown query parameter %q (this route takes: %s).", name, strings.Join(allowed, ", "))
 		}
