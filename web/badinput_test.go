@@ -82,7 +82,7 @@ func TestBadInput(t *testing.T) {
 			{name: "id in a create", method: "POST", path: "/api/v1/payers", body: `{"id":7,` + payer[1:], status: 400, code: "invalid", field: "id"},
 			{name: "body id is another record", method: "PUT", path: payerURL, body: `{"id":99,` + payer[1:], status: 400, code: "invalid", field: "id"},
 			{name: "coverage for another patient than the path", method: "POST", path: patientURL + "/coverages",
-				body: fmt.Sprintf(`{"patient_id":%d,"payer_id":%d,"order":1,"member_id":"M1","relationship":"18","effective_from":"2025-01-01"}`, s.patient.ID+1, s.payer.ID),
+				body:   fmt.Sprintf(`{"patient_id":%d,"payer_id":%d,"order":1,"member_id":"M1","relationship":"18","effective_from":"2025-01-01"}`, s.patient.ID+1, s.payer.ID),
 				status: 400, code: "invalid", field: "patient_id"},
 
 			// Query parameters.
