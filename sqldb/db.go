@@ -114,7 +114,10 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	dialect := database.DialectSQLite3
-	var opts []goose.ProviderOption
+	// Migration numbers are ranges per area (00001 foundation, 00100 code
+	// sets, 00200 claims, ...), so a database made before one area landed may
+	// lack a lower number than its highest: apply it anyway.
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if db.dialect == Postgres {
 		dialect = database.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()

@@ -105,29 +105,57 @@ func (db *DB) CreateUserWithHash(ctx context.Context, u *rcm.User, hash string) 
 }
 
 func (db *DB) createUser(ctx context.Context, u *rcm.User, hash string) error {
+	return db.Transact(ctx, func(tx *Tx) error { return tx.createUser(ctx, u, hash) })
+}
+
+// CreateOrganizationWithAdmin makes a tenant and its first user, an admin,
+// in one transaction: a failure leaves neither behind.
+func (db *DB) CreateOrganizationWithAdmin(ctx context.Context, o *rcm.Organization, u *rcm.User, password string) error {
+	if o.Name == "" || len(o.Name) > 100 {
+		return rcm.FieldErrorf(rcm.EINVALID, "name", "name is required (at most 100 characters).")
+	}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if len(password) < MinPasswordLength || len(password) > 256 {
+		return rcm.FieldErrorf(rcm.EINVALID, "password", "password must be %d to 256 characters.", MinPasswordLength)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM app_user WHERE org_id = ?`, u.OrgID).Scan(&n); err != nil {
+		id, err := tx.insert(ctx, `INSERT INTO organization (name, created_at) VALUES (?, ?)`, o.Name, formatTime(tx.Now()))
+		if err != nil {
 			return err
 		}
-		if n > 0 {
-			a, err := rcm.RequireActor(ctx, rcm.PermManageUsers)
-			if err != nil {
-				return err
-			}
-			if a.OrgID != u.OrgID {
-				return rcm.Errorf(rcm.EFORBIDDEN, "You may add users only to your own organization.")
-			}
-		} else if u.Role != rcm.RoleAdmin {
-			return rcm.FieldErrorf(rcm.EINVALID, "role", "The first user of an organization must be an admin.")
-		}
-		u.PasswordHash = hash
-		u.CreatedAt = tx.Now()
-		id, err := tx.insert(ctx, `INSERT INTO app_user (org_id, username, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			u.OrgID, u.Username, u.Name, u.Role, u.PasswordHash, formatTime(u.CreatedAt))
-		u.ID = id
-		return err
+		o.ID, u.OrgID = id, id
+		return tx.createUser(ctx, u, hash)
 	})
+}
+
+func (tx *Tx) createUser(ctx context.Context, u *rcm.User, hash string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM app_user WHERE org_id = ?`, u.OrgID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		a, err := rcm.RequireActor(ctx, rcm.PermManageUsers)
+		if err != nil {
+			return err
+		}
+		if a.OrgID != u.OrgID {
+			return rcm.Errorf(rcm.EFORBIDDEN, "You may add users only to your own organization.")
+		}
+	} else if u.Role != rcm.RoleAdmin {
+		return rcm.FieldErrorf(rcm.EINVALID, "role", "The first user of an organization must be an admin.")
+	}
+	u.PasswordHash = hash
+	u.CreatedAt = tx.Now()
+	id, err := tx.insert(ctx, `INSERT INTO app_user (org_id, username, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		u.OrgID, u.Username, u.Name, u.Role, u.PasswordHash, formatTime(u.CreatedAt))
+	u.ID = id
+	return err
 }
 
 const userCols = `id, org_id, username, name, role, password_hash, created_at`
