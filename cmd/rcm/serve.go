@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/web"
 )
 
@@ -32,8 +31,12 @@ const (
 
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "serve", "[--db DB] [--addr HOST:PORT]")
-	dsn := fs.String("db", getenvOr(env, "RCM_DB", "rcm.db"), "database: a SQLite file path or a postgres:// URL (env RCM_DB)")
-	addr := fs.String("addr", getenvOr(env, "RCM_ADDR", "127.0.0.1:8080"), "address to listen on (env RCM_ADDR)")
+	dsn := dbFlag(fs, env)
+	defAddr := env.Getenv("RCM_ADDR")
+	if defAddr == "" {
+		defAddr = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", defAddr, "address to listen on (env RCM_ADDR)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,21 +53,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	return serve(ctx, env, *dsn, ln)
 }
 
-// getenvOr returns the environment variable name, or def when it is unset
-// or empty.
-func getenvOr(env *Env, name, def string) string {
-	if v := env.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 // serve runs the server on ln until ctx is cancelled, then shuts down
 // gracefully. It takes a listener rather than an address so a test can
 // listen on a free port and know which one it got.
 func serve(ctx context.Context, env *Env, dsn string, ln net.Listener) error {
 	defer ln.Close()
-	db, err := sqldb.Open(ctx, dsn)
+	db, err := openDB(ctx, dsn)
 	if err != nil {
 		return err
 	}
