@@ -49,9 +49,8 @@ func TestOrganizationIsolation(t *testing.T) {
 		})
 		t.Run("cannot point at another's records", func(t *testing.T) {
 			body := mustJSON(t, rcm.Coverage{PayerID: mine.payer.ID, Order: 1, MemberID: "M123", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")})
-			// The composite foreign keys refuse it; the store reports a
-			// missing reference, not the other organization's patient.
-			e.request(t, "POST", "/api/v1/patients/"+pid+"/coverages", other, body).wantError(t, http.StatusBadRequest, rcm.EINVALID, "")
+			// The other organization's patient does not exist for this caller.
+			e.request(t, "POST", "/api/v1/patients/"+pid+"/coverages", other, body).wantError(t, http.StatusNotFound, rcm.ENOTFOUND, "")
 		})
 		t.Run("record unchanged", func(t *testing.T) {
 			var got rcm.Patient

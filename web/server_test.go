@@ -66,10 +66,7 @@ func newTestEnv(t *testing.T, db *sqldb.DB) *testEnv {
 	logs := &syncBuffer{}
 	srv, err := web.NewServer(web.Config{
 		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
-		Ping: func(ctx context.Context) error {
-			var one int
-			return db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
-		},
+		Ping:   db.Ping,
 		Clock:  rcm.NewStepClock(sqldbtest.Start),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	})
