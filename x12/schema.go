@@ -333,7 +333,8 @@ func applyUsage(e *Element, tok string) error {
 		}
 	}
 	if strings.HasPrefix(rest, "=") {
-		e.Codes = strings.Split(rest[1:], ",")
+		// Codes with spaces (999 CTX01-1) are written with underscores.
+		e.Codes = strings.Split(strings.ReplaceAll(rest[1:], "_", " "), ",")
 	}
 	return nil
 }
