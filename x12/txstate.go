@@ -15,6 +15,9 @@ type frame struct {
 	// hl is HL01 of this loop when its trigger is an HL segment.
 	hl    [12]byte
 	hlLen int
+	// node is the loop instance being built when the state builds a
+	// Transaction tree.
+	node *Node
 }
 
 // txState matches the segments of one transaction to guide positions.
@@ -35,6 +38,8 @@ type txState struct {
 	unitLen int
 	unitLvl int
 	ids     map[string]bool
+	// build makes the state record segments into Nodes.
+	build bool
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
@@ -51,12 +56,6 @@ func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 }
 
 func (s *txState) push(l *Loop) {
-	off := 0
-	if n := len(s.stack); n > 0 {
-		top := &s.stack[n-1]
-		off = int(cap(top.counts[:0:0])) // placeholder, replaced below
-		_ = off
-	}
 	// counts live in the arena one after the other, in stack order.
 	used := 0
 	for i := range s.stack {
@@ -87,6 +86,10 @@ func (s *txState) segment(v *Validator, seg *Segment, pos int) {
 	d, i, loose := s.find(seg)
 	if d < 0 {
 		s.unmatched(v, seg, pos)
+		if s.build {
+			top := &s.stack[len(s.stack)-1]
+			top.node.Segments = append(top.node.Segments, seg)
+		}
 		return
 	}
 	// Close the loops above depth d, then the items skipped at depth d.
@@ -109,11 +112,19 @@ func (s *txState) segment(v *Validator, seg *Segment, pos int) {
 		s.push(l)
 		nf := &s.stack[len(s.stack)-1]
 		nf.counts[0] = 1
+		if s.build {
+			nf.node = &Node{ID: l.ID, Name: l.Name, Segments: []*Segment{seg}}
+			f := &s.stack[len(s.stack)-2]
+			f.node.Children = append(f.node.Children, nf.node)
+		}
 		s.enterLoop(v, nf, seg, pos)
 		s.checkSegment(v, seg, l.Items[0].Segment, l.ID, pos, loose)
 		return
 	}
 	def := it.Segment
+	if s.build {
+		f.node.Segments = append(f.node.Segments, seg)
+	}
 	if i == f.pos {
 		f.counts[i]++
 	} else {

@@ -49,7 +49,10 @@ type GroupResult struct {
 	// Codes are the AK905.. codes of group-level errors.
 	Codes        []string
 	Transactions []*TxResult
-	closed       bool
+	// Included is GE01, the count the sender declared (-1 when GE is
+	// missing or unreadable).
+	Included int
+	closed   bool
 }
 
 // TxResult is the outcome of one transaction set.
@@ -330,7 +333,7 @@ func (v *Validator) startGS(seg *Segment) {
 	}
 	g := &GroupResult{
 		FunctionalID: string(seg.Element(1)), Sender: string(seg.Element(2)), Receiver: string(seg.Element(3)),
-		Control: string(seg.Element(6)), Version: string(seg.Element(8)),
+		Control: string(seg.Element(6)), Version: string(seg.Element(8)), Included: -1,
 	}
 	v.gs = g
 	v.isa.Groups = append(v.isa.Groups, g)
@@ -382,6 +385,9 @@ func (v *Validator) endGS(seg *Segment) {
 	}
 	g := v.gs
 	v.closeGS(seg, true)
+	if n, ok := atoi(seg.Element(1)); ok {
+		g.Included = n
+	}
 	if n, ok := atoi(seg.Element(1)); !ok || n != len(g.Transactions) {
 		v.add(Finding{Level: LevelGroup, Code: GroupCountMismatch, Segment: seg.Ordinal, SegmentID: "GE", Element: 1, Value: clip(seg.Element(1)),
 			Message: fmt.Sprintf("GE01 says %s transaction sets but the group has %d", seg.Element(1), len(g.Transactions))})
