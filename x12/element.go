@@ -54,7 +54,17 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 	}
 	for i := 1; i <= ne; i++ {
 		e := &def.Elements[i-1]
-		val := seg.Element(i)
+		if i > n {
+			// Absent trailing elements: only required ones matter.
+			if i > def.lastReq {
+				break
+			}
+			if e.Usage == Required {
+				report(i, 0, 0, ElemRequiredMissing, nil, fmt.Sprintf("%s%02d is required here and is missing", def.ID, i))
+			}
+			continue
+		}
+		val := seg.data[seg.seps[i]+1 : seg.seps[i+1]]
 		if len(val) == 0 {
 			if e.Usage == Required {
 				report(i, 0, 0, ElemRequiredMissing, nil, fmt.Sprintf("%s%02d is required here and is missing", def.ID, i))
@@ -65,25 +75,38 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 			report(i, 0, 0, ElemNotUsed, val, fmt.Sprintf("%s%02d is not used in this guide at this position and must be left empty", def.ID, i))
 			continue
 		}
-		reps := 1
-		if d.Repetition != 0 && bytes.IndexByte(val, d.Repetition) >= 0 {
-			reps = bytes.Count(val, []byte{d.Repetition}) + 1
-			if reps > e.Repeat {
-				report(i, 0, 0, ElemTooManyRepeats, val, fmt.Sprintf("%s%02d may repeat at most %d times, it repeats %d", def.ID, i, e.Repeat, reps))
-				continue
+		if e.Components == nil && e.Repeat == 1 {
+			// The common case: one pass checks characters, separators,
+			// length and code.
+			if code, msg := checkSimple(e, val, d); code != "" {
+				report(i, 0, 0, code, val, fmt.Sprintf("%s%02d %s", def.ID, i, msg))
+			}
+			continue
+		}
+		hasComp, reps := false, 1
+		for _, c := range val {
+			if c == d.Component {
+				hasComp = true
+			} else if c == d.Repetition && d.Repetition != 0 {
+				reps++
 			}
 		}
+		if reps > e.Repeat {
+			report(i, 0, 0, ElemTooManyRepeats, val, fmt.Sprintf("%s%02d may repeat at most %d times, it repeats %d", def.ID, i, e.Repeat, reps))
+			continue
+		}
+		rest := val
 		for r := 1; r <= reps; r++ {
-			rv := val
-			if reps > 1 {
-				rv = Part(val, d.Repetition, r)
-			}
+			rv := rest
 			rn := 0
 			if reps > 1 {
 				rn = r
+				if k := bytes.IndexByte(rest, d.Repetition); k >= 0 {
+					rv, rest = rest[:k], rest[k+1:]
+				}
 			}
 			if e.Components == nil {
-				if bytes.IndexByte(rv, d.Component) >= 0 {
+				if hasComp && bytes.IndexByte(rv, d.Component) >= 0 {
 					report(i, 0, rn, ElemTooManyComponents, rv, fmt.Sprintf("%s%02d is a simple element but contains the component separator %q", def.ID, i, d.Component))
 					continue
 				}
@@ -92,13 +115,18 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 				}
 				continue
 			}
-			nc := bytes.Count(rv, []byte{d.Component}) + 1
-			if nc > len(e.Components) {
-				report(i, 0, rn, ElemTooManyComponents, rv, fmt.Sprintf("%s%02d has %d components; at most %d are defined", def.ID, i, nc, len(e.Components)))
-			}
+			crest := rv
+			more := true
 			for j := 1; j <= len(e.Components); j++ {
 				c := &e.Components[j-1]
-				cv := Part(rv, d.Component, j)
+				var cv []byte
+				if more {
+					if k := bytes.IndexByte(crest, d.Component); k >= 0 {
+						cv, crest = crest[:k], crest[k+1:]
+					} else {
+						cv, more = crest, false
+					}
+				}
 				if len(cv) == 0 {
 					if c.Usage == Required {
 						report(i, j, rn, ElemRequiredMissing, nil, fmt.Sprintf("%s%02d-%d is required here and is missing", def.ID, i, j))
@@ -113,9 +141,12 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 					report(i, j, rn, code, cv, fmt.Sprintf("%s%02d-%d %s", def.ID, i, j, msg))
 				}
 			}
+			if more {
+				report(i, 0, rn, ElemTooManyComponents, rv, fmt.Sprintf("%s%02d has more than the %d components defined", def.ID, i, len(e.Components)))
+			}
 		}
 	}
-	for _, r := range syntaxRules[def.ID] {
+	for _, r := range def.rules {
 		present := func(k int) bool { return len(seg.Element(r.els[k])) > 0 }
 		switch r.kind {
 		case 'P':
@@ -187,6 +218,37 @@ func checkPeriod(qual, val []byte, bad func(string)) {
 			bad("date range ends before it begins")
 		}
 	}
+}
+
+// checkSimple checks a simple, non-repeating element, including that it
+// holds no component or repetition separator.
+func checkSimple(e *Element, v []byte, d *Delimiters) (string, string) {
+	if e.Type == TypeAN || e.Type == TypeID {
+		for _, c := range v {
+			if c < 0x20 || c > 0x7E {
+				return ElemInvalidChar, fmt.Sprintf("contains the control or non-ASCII character 0x%02X, which X12 does not allow", c)
+			}
+			if c == d.Component {
+				return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", c)
+			}
+			if c == d.Repetition && d.Repetition != 0 {
+				return ElemTooManyRepeats, fmt.Sprintf("does not repeat but contains the repetition separator %q", c)
+			}
+		}
+		if n := len(v); n < e.Min {
+			return ElemTooShort, fmt.Sprintf("must be at least %d characters, %q has %d", e.Min, v, n)
+		} else if n > e.Max {
+			return ElemTooLong, fmt.Sprintf("must be at most %d characters, %q has %d", e.Max, clip(v), n)
+		}
+		if e.Codes != nil && !e.hasCode(v) {
+			return ElemInvalidCode, fmt.Sprintf("%q is not a code the guide allows here (allowed: %s)", v, codeList(e.Codes))
+		}
+		return "", ""
+	}
+	if bytes.IndexByte(v, d.Component) >= 0 {
+		return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", d.Component)
+	}
+	return checkValue(e, v)
 }
 
 // checkValue checks one simple value against its type, length and codes.

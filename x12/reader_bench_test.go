@@ -91,3 +91,16 @@ func BenchmarkTokenize(b *testing.B) {
 	}
 	b.ReportMetric(float64(segs), "elements")
 }
+
+func BenchmarkValidate837P(b *testing.B) {
+	data := synth837(10000, 1000, true)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var v Validator
+	for b.Loop() {
+		res := v.Validate(bytes.NewReader(data))
+		if !res.Valid() {
+			b.Fatalf("synthetic 837P is not valid: %v", res.Findings[0])
+		}
+	}
+}

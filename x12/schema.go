@@ -65,8 +65,13 @@ type Element struct {
 
 // hasCode reports whether v is one of e.Codes without allocating.
 func (e *Element) hasCode(v []byte) bool {
+	if len(v) == 0 {
+		return false
+	}
 	for _, c := range e.Codes {
-		if c == string(v) {
+		// Comparing length and first byte first skips most calls to
+		// the general comparison.
+		if len(c) == len(v) && c[0] == v[0] && c == string(v) {
 			return true
 		}
 	}
@@ -80,6 +85,13 @@ type SegmentDef struct {
 	Usage    Usage
 	Max      int // maximum repeats at this position; 0 means unbounded (">1")
 	Elements []Element
+	// key is the id packed into an integer for fast matching.
+	key uint32
+	// rules are the X12 syntax notes of the segment (P0809, R0203...).
+	rules []syntaxRule
+	// lastReq is the highest element position that is required, so the
+	// check of absent trailing elements can stop early.
+	lastReq int
 	// Qual is the 1-based element whose code list tells this position
 	// apart from another with the same segment id (NM101, REF01, DTP01,
 	// HL03); 0 when the id alone decides. For a composite, the first
@@ -126,6 +138,15 @@ type Loop struct {
 	Usage Usage
 	Max   int // 0 means unbounded
 	Items []Item
+	// shared marks items whose id also appears at another position of
+	// the loop, where the qualifier alone may not decide.
+	shared []bool
+	// keys holds the id key of each item (a loop's trigger for loops),
+	// so matching scans integers.
+	keys []uint32
+	// req lists the indexes of required items, for the missing-item
+	// check when the loop closes.
+	req []int
 }
 
 // Item is one entry of a loop: exactly one of Segment and Loop is set.
@@ -269,9 +290,65 @@ func compileGuide(version, text string) *Loop {
 				}
 			}
 		}
+		d.key = idKey([]byte(d.ID))
+		d.rules = syntaxRules[d.ID]
+		for i := range d.Elements {
+			if d.Elements[i].Usage == Required {
+				d.lastReq = i + 1
+			}
+		}
 		parent.Items = append(parent.Items, Item{Segment: d})
 	}
+	indexRequired(body, map[*Loop]bool{})
 	return body
+}
+
+// indexRequired fills Loop.req for l and its children.
+func indexRequired(l *Loop, seen map[*Loop]bool) {
+	if seen[l] {
+		return
+	}
+	seen[l] = true
+	l.req = l.req[:0]
+	l.keys = l.keys[:0]
+	for _, it := range l.Items {
+		if it.Loop != nil {
+			l.keys = append(l.keys, it.Loop.Items[0].Segment.key)
+		} else {
+			l.keys = append(l.keys, it.Segment.key)
+		}
+	}
+	l.shared = make([]bool, len(l.keys))
+	for i := range l.keys {
+		for j := range l.keys {
+			if i != j && l.keys[i] == l.keys[j] {
+				l.shared[i] = true
+			}
+		}
+	}
+	for i, it := range l.Items {
+		if it.Loop != nil {
+			if it.Loop.Usage == Required {
+				l.req = append(l.req, i)
+			}
+			indexRequired(it.Loop, seen)
+		} else if it.Segment.Usage == Required {
+			l.req = append(l.req, i)
+		}
+	}
+}
+
+// idKey packs a segment id of up to 3 bytes into an integer; longer or
+// empty ids get a key no definition has.
+func idKey(id []byte) uint32 {
+	if len(id) < 2 || len(id) > 3 {
+		return 0xFFFFFFFF
+	}
+	k := uint32(len(id))
+	for _, c := range id {
+		k = k<<8 | uint32(c)
+	}
+	return k
 }
 
 func parseMax(s string) int {

@@ -223,7 +223,7 @@ func (s *txState) segFinding(seg *Segment, pos int, loop, code, msg string) Find
 // matches the qualifier, it falls back to the first position with the
 // segment id (loose), so the element check reports the bad qualifier.
 func (s *txState) find(seg *Segment) (depth, item int, loose bool) {
-	id := seg.IDBytes()
+	key := idKey(seg.IDBytes())
 	for pass := 0; pass < 2; pass++ {
 		for d := len(s.stack) - 1; d >= 0; d-- {
 			f := &s.stack[d]
@@ -232,23 +232,22 @@ func (s *txState) find(seg *Segment) (depth, item int, loose bool) {
 				start = 1 // the trigger repeats only as a new loop, found in the parent
 			}
 			items := f.loop.Items
+			keys := f.loop.keys
 			fallback := -1
-			for i := start; i < len(items); i++ {
+			for i := start; i < len(keys); i++ {
+				if keys[i] != key {
+					continue
+				}
 				it := &items[i]
 				def := it.Segment
 				if it.Loop != nil {
 					def = it.Loop.trigger()
-				} else if d == len(s.stack)-1 && i == 0 {
-					continue
-				}
-				if def.ID != string(id) {
-					continue
 				}
 				if pass == 1 {
 					return d, i, true
 				}
 				if def.matches(seg) {
-					if def.fit(seg) {
+					if !f.loop.shared[i] || def.fit(seg) {
 						return d, i, false
 					}
 					if fallback < 0 {
@@ -334,8 +333,8 @@ func (s *txState) pop(v *Validator, seg *Segment, pos int) {
 
 // missing reports required items in [from, to) of f that did not occur.
 func (s *txState) missing(v *Validator, f *frame, from, to int, seg *Segment, pos int) {
-	for i := from; i < to; i++ {
-		if f.counts[i] > 0 {
+	for _, i := range f.loop.req {
+		if i < from || i >= to || f.counts[i] > 0 {
 			continue
 		}
 		it := f.loop.Items[i]
