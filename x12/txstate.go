@@ -351,11 +351,10 @@ func (s *txState) missing(v *Validator, f *frame, from, to int, seg *Segment, po
 }
 
 // finish closes every open loop at SE (or at a missing trailer).
-func (s *txState) finish(v *Validator, pos int) {
+func (s *txState) finish(v *Validator, end *Segment, pos int) {
 	if s.schema == nil || len(s.stack) == 0 {
 		return
 	}
-	end := &Segment{data: []byte("SE"), seps: []int32{-1, 2}, delims: &DefaultDelimiters}
 	for len(s.stack) > 1 {
 		s.pop(v, end, pos)
 	}

@@ -444,7 +444,7 @@ func (v *Validator) startST(seg *Segment) {
 }
 
 func (v *Validator) closeST(seg *Segment, haveSE bool) {
-	v.st.finish(v, v.txPos+1)
+	v.st.finish(v, seg, v.txPos+1)
 	t := v.tx
 	if !haveSE {
 		v.add(Finding{Level: LevelTransaction, Code: TxTrailerMissing, SegmentID: "SE", Segment: seg.Ordinal, Message: fmt.Sprintf("transaction set %s has no SE trailer", t.Control)})
