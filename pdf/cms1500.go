@@ -246,6 +246,13 @@ func check(b *claim.Bundle) error {
 // CMS1500 writes the claim in b as a CMS-1500 (02/12) PDF to w, six service
 // lines to a page. A bundle missing what the form needs is an EINVALID
 // error and nothing is written.
+//
+// Where the claim records nothing, the form says what a practice that bills
+// electronically has on file: signatures on file (items 12, 13, 31) and
+// assignment accepted (item 27). Item 17 (referring provider) stays blank
+// because a claim records only the referral number, which goes in item 23
+// when there is no prior authorization. Only the first other coverage fits
+// items 9-9d. CPT descriptors are never printed, only codes.
 func CMS1500(w io.Writer, b *claim.Bundle, opt Options) error {
 	if err := check(b); err != nil {
 		return err
