@@ -121,3 +121,44 @@ func TestFeeSchedule(t *testing.T) {
 		wantCode(t, db.SetFee(ctx, rcm.FeeScheduleEntry{Code: "992", Charge: 1, EffectiveFrom: rcm.MustParseDate("2026-01-01")}), rcm.EINVALID)
 	})
 }
+
+// Control numbers reserved concurrently never overlap, on either store.
+func TestReserveControlNumbers(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		ctx, _ := sqldbtest.Org(t, db, "Org A")
+		const workers, each = 4, 10
+		firsts := make(chan int64, workers*each)
+		errs := make(chan error, workers*each)
+		for w := 0; w < workers; w++ {
+			go func() {
+				for i := 0; i < each; i++ {
+					n, err := db.ReserveControlNumbers(ctx, "RECV", 3)
+					firsts <- n
+					errs <- err
+				}
+			}()
+		}
+		seen := map[int64]bool{}
+		for i := 0; i < workers*each; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			n := <-firsts
+			for k := n; k < n+3; k++ {
+				if seen[k] {
+					t.Fatalf("control number %d handed out twice", k)
+				}
+				seen[k] = true
+			}
+		}
+		if len(seen) != workers*each*3 {
+			t.Errorf("%d numbers, want %d", len(seen), workers*each*3)
+		}
+		other, err := db.ReserveControlNumbers(ctx, "OTHER", 1)
+		if err != nil || other != 1 {
+			t.Errorf("another receiver starts at %d, %v; want 1", other, err)
+		}
+		_, err = db.ReserveControlNumbers(ctx, "", 1)
+		wantCode(t, err, rcm.EINVALID)
+	})
+}
