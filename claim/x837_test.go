@@ -30,7 +30,7 @@ func testBundles() []*Bundle {
 	cov1 := &rcm.Coverage{ID: 1, PatientID: 1, PayerID: 1, Order: 1, MemberID: "1EG4TE5MK73", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
 	cov1b := &rcm.Coverage{ID: 2, PatientID: 1, PayerID: 2, Order: 2, MemberID: "PPO0001", GroupNumber: "GRP2040", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
 	cov2 := &rcm.Coverage{ID: 3, PatientID: 2, PayerID: 2, Order: 1, MemberID: "PPO0002", GroupNumber: "GRP2040", Relationship: "19",
-		Subscriber: &rcm.Subscriber{FirstName: "Casey", LastName: "Birchfield", BirthDate: rcm.MustParseDate("1985-01-02"), Sex: "F", Address: addr},
+		Subscriber:    &rcm.Subscriber{FirstName: "Casey", LastName: "Birchfield", BirthDate: rcm.MustParseDate("1985-01-02"), Sex: "F", Address: addr},
 		EffectiveFrom: rcm.MustParseDate("2025-01-01")}
 	dos := rcm.MustParseDate("2026-02-10")
 	c1 := &rcm.Claim{ID: 1, ControlNumber: "LFM01001-1-1", Frequency: "1", DateOfService: dos, PlaceOfService: "11", PriorAuth: "PA7788",
