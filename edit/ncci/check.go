@@ -131,7 +131,7 @@ func (c *Checker) ptpFinding(cl *edit.Claim, ix *ptpIndex, r ptpEntry, l1, l2 in
 	a, b := &cl.Lines[l1], &cl.Lines[l2]
 	dos := cl.LineDate(l1)
 	rationale := ix.rationales[r.rat]
-	head := fmt.Sprintf("%s (line %d) is bundled into %s (line %d) by an NCCI procedure-to-procedure edit in effect on %s (%s rationale: %s).",
+	head := fmt.Sprintf("%s (line %d) is bundled into %s (line %d) by an NCCI procedure-to-procedure edit in effect on %s (%s table; rationale: %s).",
 		b.Code, l2+1, a.Code, l1+1, dos, c.Setting.label(), rationale)
 	f := edit.Finding{Severity: edit.Error, Lines: []int{l2 + 1, l1 + 1}, Codes: []string{b.Code, a.Code}, DateOfService: dos}
 	switch r.mod {
@@ -260,7 +260,7 @@ func (c *Checker) mueFinding(ix *mueIndex, r mueEntry, code string, dos rcm.Date
 	if len(lines) > 1 {
 		where = fmt.Sprintf("Lines %s report", joinInts(lines))
 	}
-	limit := fmt.Sprintf("the %s MUE for %s is %d units", c.Setting.label(), code, r.value)
+	limit := fmt.Sprintf("the %s MUE for %s is %s", c.Setting.label(), code, unitsText(int(r.value)))
 	if r.value == 0 {
 		limit = fmt.Sprintf("the %s MUE for %s is 0 units: CMS does not expect it billed in this setting", c.Setting.label(), code)
 	}
@@ -268,15 +268,15 @@ func (c *Checker) mueFinding(ix *mueIndex, r mueEntry, code string, dos rcm.Date
 	switch r.mai {
 	case 1:
 		f.Rule = RuleMUE1
-		f.Message = fmt.Sprintf("%s %d units of %s; %s per claim line (MAI 1, line edit; rationale: %s).", where, units, code, limit, rationale)
+		f.Message = fmt.Sprintf("%s %s of %s; %s per claim line (MAI 1, line edit; rationale: %s).", where, unitsText(units), code, limit, rationale)
 		f.Fix = fmt.Sprintf("Reduce the units on line %d to %d. If more were medically necessary (at another site or session), report the extra units on a separate line with the modifier that shows why (such as 76, 91 or an anatomic modifier), as the documentation supports.", lines[0], r.value)
 	case 2:
 		f.Rule = RuleMUE2
-		f.Message = fmt.Sprintf("%s %d units of %s on %s; %s per date of service (MAI 2, date of service edit: policy; rationale: %s). This limit comes from CMS policy and is absolute: units above it are not paid, even on appeal.", where, units, code, dos, limit, rationale)
+		f.Message = fmt.Sprintf("%s %s of %s on %s; %s per date of service (MAI 2, date of service edit: policy; rationale: %s). This limit comes from CMS policy and is absolute: units above it are not paid, even on appeal.", where, unitsText(units), code, dos, limit, rationale)
 		f.Fix = fmt.Sprintf("Reduce the units of %s on %s to %d. Move units to another date only if they were performed on that date.", code, dos, r.value)
 	default:
 		f.Rule = RuleMUE3
-		f.Message = fmt.Sprintf("%s %d units of %s on %s; %s per date of service (MAI 3, date of service edit: clinical; rationale: %s). Units above it are denied, but the denial can be appealed with documentation of medical necessity.", where, units, code, dos, limit, rationale)
+		f.Message = fmt.Sprintf("%s %s of %s on %s; %s per date of service (MAI 3, date of service edit: clinical; rationale: %s). Units above it are denied, but the denial can be appealed with documentation of medical necessity.", where, unitsText(units), code, dos, limit, rationale)
 		f.Fix = fmt.Sprintf("Reduce the units of %s on %s to %d, or split units across dates only if they were in fact performed on those dates. If the extra units were medically necessary, keep them only with documentation that supports them, and expect to appeal with the records.", code, dos, r.value)
 	}
 	return f
@@ -288,4 +288,11 @@ func joinInts(v []int) string {
 		s[i] = fmt.Sprint(n)
 	}
 	return strings.Join(s, ", ")
+}
+
+func unitsText(n int) string {
+	if n == 1 {
+		return "1 unit"
+	}
+	return fmt.Sprintf("%d units", n)
 }
