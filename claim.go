@@ -156,3 +156,21 @@ type ClaimService interface {
 	// falling back to the code without modifier.
 	FindFee(ctx context.Context, code, modifier string, on Date) (Money, error)
 }
+
+// ClaimFinding is one finding of the scrubber stored with its claim: the
+// rule that fired, how bad, which lines, and what to do.
+type ClaimFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Lines    []int  `json:"lines,omitempty"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix"`
+}
+
+// ScrubService records scrub results. It is the only way a claim becomes
+// ready: a clean scrub moves a draft to ready, a scrub with errors moves a
+// ready claim back to draft.
+type ScrubService interface {
+	RecordScrub(ctx context.Context, claimID int64, findings []ClaimFinding) (state string, err error)
+	FindClaimFindings(ctx context.Context, claimID int64) ([]ClaimFinding, error)
+}

@@ -41,7 +41,9 @@ func readyClaim(t *testing.T, ctx context.Context, f *fixture) *rcm.Claim {
 	c, err := claim.Build(ctx, f.db, f.encounter.ID, 1)
 	must(t, err)
 	must(t, f.db.CreateClaim(ctx, c))
-	must(t, f.db.MoveClaim(ctx, c.ID, rcm.ClaimReady, "scrubbed clean"))
+	if state, err := f.db.RecordScrub(ctx, c.ID, nil); err != nil || state != rcm.ClaimReady {
+		t.Fatalf("clean scrub: %s, %v", state, err)
+	}
 	return c
 }
 

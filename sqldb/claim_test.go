@@ -55,7 +55,18 @@ func TestClaims(t *testing.T) {
 
 		// The state machine: draft -> ready -> submitted; submitted cannot go
 		// back to draft.
-		for _, to := range []string{rcm.ClaimReady, rcm.ClaimSubmitted, rcm.ClaimRejected, rcm.ClaimDraft} {
+		wantCode(t, db.MoveClaim(ctx, c.ID, rcm.ClaimReady, "no scrub"), rcm.ECONFLICT)
+		dirty := []rcm.ClaimFinding{{Rule: "CLM-ZIP9", Severity: "error", Message: "m", Fix: "f"}, {Rule: "CLM-CHARGE", Severity: "warning", Lines: []int{1}, Message: "m", Fix: "f"}}
+		if state, err := db.RecordScrub(ctx, c.ID, dirty); err != nil || state != rcm.ClaimDraft {
+			t.Fatalf("scrub with an error: %s, %v; want the claim kept in draft", state, err)
+		}
+		if got, err := db.FindClaimFindings(ctx, c.ID); err != nil || !cmp.Equal(got, dirty) {
+			t.Errorf("findings = %+v, %v", got, err)
+		}
+		if state, err := db.RecordScrub(ctx, c.ID, dirty[1:]); err != nil || state != rcm.ClaimReady {
+			t.Fatalf("scrub with a warning only: %s, %v; want ready", state, err)
+		}
+		for _, to := range []string{rcm.ClaimSubmitted, rcm.ClaimRejected, rcm.ClaimDraft} {
 			if err := db.MoveClaim(ctx, c.ID, to, "test move to "+to); err != nil {
 				t.Fatalf("move to %s: %v", to, err)
 			}
@@ -71,6 +82,9 @@ func TestClaims(t *testing.T) {
 			path = append(path, h.From+">"+h.To)
 		}
 		want := []string{">draft", "draft>ready", "ready>submitted", "submitted>rejected", "rejected>draft"}
+		if got.History[1].Reason != "scrubbed: 1 findings, 0 errors" {
+			t.Errorf("ready reason = %q", got.History[1].Reason)
+		}
 		if diff := cmp.Diff(want, path); diff != "" {
 			t.Errorf("history mismatch (-want +got):\n%s", diff)
 		}
