@@ -151,6 +151,10 @@ type ClaimService interface {
 	// who, when and why.
 	MoveClaim(ctx context.Context, id int64, to, reason string) error
 
+	// SetPayerClaimNumber records the payer's claim control number once an
+	// acknowledgement or remittance names it.
+	SetPayerClaimNumber(ctx context.Context, id int64, number string) error
+
 	SetFee(ctx context.Context, e FeeScheduleEntry) error
 	// FindFee returns the charge for code and modifier in force on date,
 	// falling back to the code without modifier.

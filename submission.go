@@ -51,4 +51,8 @@ type SubmissionService interface {
 	// MarkSubmissionSent records that the clearinghouse has the file.
 	MarkSubmissionSent(ctx context.Context, id int64) error
 	FindSubmissions(ctx context.Context, state string) ([]*Submission, error)
+	// FindSubmissionByControl returns the submission sent to a receiver
+	// under an interchange control number (ISA13), which acknowledgements
+	// name.
+	FindSubmissionByControl(ctx context.Context, receiver string, control int64) (*Submission, error)
 }

@@ -376,3 +376,17 @@ func (db *DB) FindClaimFindings(ctx context.Context, claimID int64) ([]rcm.Claim
 		return f, err
 	}, `SELECT rule, severity, lines, message, fix FROM claim_finding WHERE org_id = ? AND claim_id = ? ORDER BY seq`, a.OrgID, claimID)
 }
+
+// SetPayerClaimNumber records the payer's claim control number.
+func (db *DB) SetPayerClaimNumber(ctx context.Context, id int64, number string) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return err
+	}
+	if number == "" || len(number) > 50 {
+		return rcm.FieldErrorf(rcm.EINVALID, "payer_claim_number", "payer claim number must be 1 to 50 characters.")
+	}
+	return db.Transact(ctx, func(tx *Tx) error {
+		return tx.updateOne(ctx, "Claim", id, `UPDATE claim SET payer_claim_number = ? WHERE org_id = ? AND id = ?`, number, a.OrgID, id)
+	})
+}

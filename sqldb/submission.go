@@ -177,3 +177,23 @@ func (db *DB) FindSubmissions(ctx context.Context, state string) ([]*rcm.Submiss
 	})
 	return out, err
 }
+
+// FindSubmissionByControl returns the submission with an interchange
+// control number to a receiver.
+func (db *DB) FindSubmissionByControl(ctx context.Context, receiver string, control int64) (*rcm.Submission, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return nil, err
+	}
+	var sub *rcm.Submission
+	err = db.Transact(ctx, func(tx *Tx) error {
+		sub, err = scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionCols+` FROM submission WHERE org_id = ? AND receiver = ? AND control = ?`, a.OrgID, receiver, control))
+		if errors.Is(err, sql.ErrNoRows) {
+			return rcm.Errorf(rcm.ENOTFOUND, "No submission to %s with interchange control number %09d.", receiver, control)
+		} else if err != nil {
+			return err
+		}
+		return tx.loadSubmissionClaims(ctx, sub)
+	})
+	return sub, err
+}
