@@ -248,7 +248,7 @@ func (r *Reader) Next() (*Segment, error) {
 		return nil, io.EOF
 	}
 	b := r.buf[r.r:r.w]
-	if len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && !isAlnum(b[3]) {
+	if len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && (!isAlnum(b[3]) || !r.known) {
 		for r.w-r.r < 256 && r.fill() {
 		}
 		d, _, err := parseDelimiters(r.buf[r.r:r.w])
