@@ -200,7 +200,9 @@ func sortedKeys(m map[key]int) []key {
 	for k := range m {
 		out = append(out, k)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].SegmentID+out[i].Loop+out[i].Code < out[j].SegmentID+out[j].Loop+out[j].Code })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].SegmentID+out[i].Loop+out[i].Code < out[j].SegmentID+out[j].Loop+out[j].Code
+	})
 	return out
 }
 

@@ -58,7 +58,9 @@ func TestValidateEnvelopes(t *testing.T) {
 			key{TA1Sender, "ISA", "", 6}, LevelInterchange, "exactly 15"},
 		{"unknown guide", func(s string) string { return strings.ReplaceAll(s, "005010X222A1", "005010X999") },
 			key{TxNotSupported, "ST", "", 3}, LevelTransaction, "not supported"},
-		{"ST03 differs from GS08", func(s string) string { return strings.Replace(s, "ST*837*0001*005010X222A1", "ST*837*0001*005010X221A1", 1) },
+		{"ST03 differs from GS08", func(s string) string {
+			return strings.Replace(s, "ST*837*0001*005010X222A1", "ST*837*0001*005010X221A1", 1)
+		},
 			key{TxNotSupported, "ST", "", 3}, LevelTransaction, "not supported"},
 		{"segment outside a transaction", func(s string) string { return strings.Replace(s, "GE*1*1~", "NTE*ADD*X~\nGE*1*1~", 1) },
 			key{TA1Structure, "NTE", "", 0}, LevelInterchange, "outside a transaction"},
