@@ -81,9 +81,6 @@ type Delimiters struct {
 // DefaultDelimiters are the delimiters most trading partners use.
 var DefaultDelimiters = Delimiters{Element: '*', Repetition: '^', Component: ':', Segment: '~'}
 
-// isaLen is the fixed length of an ISA segment without its terminator.
-const isaLen = 105
-
 // isAlnum reports whether c is a letter or digit, which can never be a
 // delimiter because data would collide with it.
 func isAlnum(c byte) bool {
