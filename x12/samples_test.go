@@ -222,7 +222,7 @@ func TestStupidediPass(t *testing.T) {
 	}
 	n := 0
 	for _, g := range guides {
-		files, _ := filepath.Glob(filepath.Join(dir, g, "pass", "*"))
+		files, _ := filepath.Glob(filepath.Join(dir, g, "pass", "*.e[dr][ia]"))
 		for _, path := range files {
 			n++
 			rel := g + "/pass/" + filepath.Base(path)
