@@ -81,7 +81,7 @@ func DetectKind(head []byte) (Kind, bool) {
 		return KindPOS, true
 	case cols["hcpc"] || cols["hcpcs"] || cols["code"] || cols["cpt"] || cols["cpt_code"]:
 		// The header alone cannot tell HCPCS from CPT or POS: look at codes.
-		var level2, cpt, pos, icd int
+		var level2, cpt, pos, icd, mods int
 		for _, l := range lines[1:] {
 			c := strings.ToUpper(strings.Trim(strings.TrimSpace(strings.SplitN(l, ",", 2)[0]), `"`))
 			switch {
@@ -93,6 +93,8 @@ func DetectKind(head []byte) (Kind, bool) {
 				pos++
 			case isICDCode(Normalize(c)):
 				icd++
+			case isModifier(c):
+				mods++
 			}
 		}
 		switch {
@@ -104,8 +106,9 @@ func DetectKind(head []byte) (Kind, bool) {
 			return KindCodeList, true
 		case pos > 0 && cols["description"] && !cols["hcpc"] && !cols["hcpcs"]:
 			return KindPOS, true
-		case cols["hcpc"] || cols["hcpcs"]:
-			return KindHCPCS, true // modifiers only, or an empty list
+		case cols["hcpc"] || cols["hcpcs"] || (mods > 0 && cols["long_description"]):
+			// CMS lists the HCPCS modifiers first: a sample may hold only them.
+			return KindHCPCS, true
 		}
 	}
 	return "", false
@@ -194,9 +197,10 @@ func importPlain(file, nameHint string, data []byte, opts ImportOptions) (Import
 		var t *Tabular
 		t, im.Errors, err = ParseTabularXML(r, file)
 		if t != nil {
-			rel := mk(ICD10CM)
-			rel.Notes = t.Notes
-			rel.Codes = t.Codes
+			// The chapter's codes are in the order file of the same year,
+			// with the 7th-character expansions the XML only describes: the
+			// release takes the notes.
+			mk(ICD10CM).Notes = t.Notes
 		}
 	case KindIndexCSV:
 		var idx []IndexEntry
