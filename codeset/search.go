@@ -56,12 +56,30 @@ func (c *Catalog) Search(q Query) []Hit {
 		systems = []System{ICD10CM, HCPCS, CPT}
 	}
 	var hits []Hit
-	for _, sys := range systems {
-		l := c.inForce(sys, q.Org, q.DOS)
-		if l == nil || l.search == nil {
-			continue
+	text := strings.TrimSpace(q.Text)
+	if codeQueryRE.MatchString(text) {
+		// A code or code prefix: list codes, ICD-10-CM first. A dotted
+		// query is ICD-10-CM only.
+		p := Normalize(strings.TrimSuffix(text, "."))
+		for i, sys := range systems {
+			l := c.inForce(sys, q.Org, q.DOS)
+			if l == nil || l.search == nil || (sys != ICD10CM && strings.Contains(text, ".")) {
+				continue
+			}
+			for _, h := range l.search.codePrefix(p, q.Limit) {
+				h.Score -= float64(i)
+				hits = append(hits, h)
+			}
 		}
-		hits = append(hits, l.search.query(q.Text, q.Limit)...)
+	}
+	if len(hits) == 0 {
+		for _, sys := range systems {
+			l := c.inForce(sys, q.Org, q.DOS)
+			if l == nil || l.search == nil {
+				continue
+			}
+			hits = append(hits, l.search.textSearch(text, q.Limit)...)
+		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	if len(hits) > q.Limit {
@@ -72,55 +90,49 @@ func (c *Catalog) Search(q Query) []Hit {
 
 var codeQueryRE = regexp.MustCompile(`^(?i)([A-Z][0-9][0-9A-Z]?\.?[0-9A-Z]{0,4}\.?|[A-V][0-9]{1,4}|[0-9]{3,4}[0-9FTU]?)$`)
 
-func (s *searchIndex) query(text string, limit int) []Hit {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil
-	}
-	if codeQueryRE.MatchString(text) {
-		if hits := s.codePrefix(Normalize(strings.TrimSuffix(text, ".")), limit); len(hits) > 0 {
-			return hits
-		}
-	}
-	return s.textSearch(text, limit)
-}
-
-// codePrefix lists the codes that start with p: the code itself first, then
-// its billable codes with the default choice (unspecified, initial
-// encounter) first, then headers.
+// codePrefix lists the codes that start with p: the code a coder most
+// likely means first (the code itself when billable, else its default
+// descendant), then the other billable codes in classification order, then
+// the headers.
 func (s *searchIndex) codePrefix(p string, limit int) []Hit {
 	l := s.l
-	var exact *Code
 	var billable, headers []Code
 	for i := range l.Codes {
 		c := &l.Codes[i]
 		if !strings.HasPrefix(c.Code, p) {
 			continue
 		}
-		switch {
-		case c.Code == p:
-			exact = c
-		case c.Billable:
+		if c.Billable {
 			billable = append(billable, *c)
-		default:
+		} else {
 			headers = append(headers, *c)
 		}
 	}
-	sortDefaultFirst(billable, p)
+	if len(billable)+len(headers) == 0 {
+		return nil
+	}
+	first := ""
+	if c, ok := l.code(p); ok && c.Billable {
+		first = p
+	} else if c, ok := l.defaultUnder(p); ok {
+		first = c.Code
+	}
 	var hits []Hit
 	score := 2.0
 	add := func(c Code) {
 		hits = append(hits, s.hit(c, score, "code", ""))
 		score -= 0.001
 	}
-	if exact != nil {
-		add(*exact)
+	if c, ok := l.code(first); ok {
+		add(c)
 	}
 	for _, c := range billable {
 		if len(hits) >= limit {
 			break
 		}
-		add(c)
+		if c.Code != first {
+			add(c)
+		}
 	}
 	for _, c := range headers {
 		if len(hits) >= limit {
@@ -131,18 +143,18 @@ func (s *searchIndex) codePrefix(p string, limit int) []Hit {
 	return hits
 }
 
+// defaultWords are the words by which a default code differs from its
+// parent without narrowing the concept.
+var defaultWords = map[string]bool{"unspecified": true, "without": true, "initial": true, "encounter": true,
+	"closed": true, "accidental": true, "unintentional": true, "nos": true, "site": true, "fracture": true}
+
 // defaultScore says how likely a code is the one a coder means when they
 // name only its parent: the unspecified or uncomplicated form, the initial
-// encounter, accidental intent; not "other" or a later encounter.
-func defaultScore(c Code, parentLen int) float64 {
+// encounter, accidental intent; not "other", a later encounter, or a code
+// that adds qualifiers (recurrent, open, with ...).
+func defaultScore(c Code, parent map[string]bool) float64 {
 	d := strings.ToLower(c.Description())
-	s := 0.0
-	switch {
-	case strings.HasSuffix(d, "unspecified") || strings.HasPrefix(d, "unspecified") || strings.Contains(d, "unspecified,"):
-		s += 2
-	case strings.Contains(d, "unspecified"):
-		s++
-	}
+	s := float64(min(strings.Count(d, "unspecified"), 2))
 	if strings.Contains(d, "without") || strings.HasSuffix(d, " nos") {
 		s += 2
 	}
@@ -158,23 +170,58 @@ func defaultScore(c Code, parentLen int) float64 {
 	if strings.HasPrefix(d, "other") || strings.Contains(d, " other ") {
 		s--
 	}
-	return s - 0.1*float64(len(c.Code)-parentLen)
-}
-
-func sortDefaultFirst(codes []Code, parent string) {
-	sort.SliceStable(codes, func(i, j int) bool {
-		return defaultScore(codes[i], len(parent)) > defaultScore(codes[j], len(parent))
-	})
-}
-
-// defaultChild returns the billable code a header most likely stands for.
-func (l *loaded) defaultChild(code string) (Code, bool) {
-	kids := l.billableUnder(code)
-	if len(kids) == 0 {
-		return Code{}, false
+	for _, w := range terms(d) {
+		if !parent[w] && !defaultWords[w] {
+			s -= 0.3
+		}
 	}
-	sortDefaultFirst(kids, code)
-	return kids[0], true
+	return s
+}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range terms(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// defaultChild returns the billable code a header most likely stands for,
+// choosing level by level the child that best fits defaultScore (the first
+// in classification order on a tie).
+func (l *loaded) defaultChild(code string) (Code, bool) {
+	cur, ok := l.code(code)
+	for ok && !cur.Billable {
+		kids := l.children[cur.Code]
+		if len(kids) == 0 {
+			return Code{}, false
+		}
+		parent := wordSet(cur.Description())
+		best, bestScore := l.Codes[kids[0]], defaultScore(l.Codes[kids[0]], parent)
+		for _, k := range kids[1:] {
+			if sc := defaultScore(l.Codes[k], parent); sc > bestScore {
+				best, bestScore = l.Codes[k], sc
+			}
+		}
+		cur = best
+	}
+	return cur, ok
+}
+
+// defaultUnder is defaultChild for a prefix that may not be a code itself
+// (a typed "C4"): it starts from the shortest codes with that prefix.
+func (l *loaded) defaultUnder(p string) (Code, bool) {
+	if _, ok := l.code(p); ok {
+		return l.defaultChild(p)
+	}
+	for n := len(p) + 1; n <= 7; n++ {
+		for _, c := range l.Codes {
+			if len(c.Code) == n && strings.HasPrefix(c.Code, p) {
+				return l.defaultChild(c.Code)
+			}
+		}
+	}
+	return Code{}, false
 }
 
 func (s *searchIndex) hit(c Code, score float64, source, path string) Hit {
@@ -454,6 +501,9 @@ func (s *searchIndex) scoreVariant(words []string) []docScore {
 		if cov > 0.999 && prec > 0.999 {
 			score += 0.1
 		}
+		// Query words found among the essential words (not only in
+		// nonessential modifiers) mark the more specific entry.
+		score += 0.05 * hitIDF / total
 		out = append(out, docScore{d, score})
 	}
 	return out

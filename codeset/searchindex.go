@@ -410,7 +410,7 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		return out[i].id < out[j].id
 	})
 	ids := make([]int32, 0, 3)
-	for i := 0; i < len(out) && i < 3; i++ {
+	for i := 0; i < len(out) && i < 3 && out[i].dist == out[0].dist; i++ {
 		ids = append(ids, out[i].id)
 	}
 	return ids

@@ -44,7 +44,9 @@ func parseRewrites(data string) (map[string][]rewrite, error) {
 		}
 		rw := rewrite{from: from}
 		for _, to := range strings.Split(f[1], "|") {
-			if w := contentWords(to); len(w) > 0 {
+			if to == "-" {
+				rw.to = append(rw.to, []string{}) // drop the phrase
+			} else if w := contentWords(to); len(w) > 0 {
 				rw.to = append(rw.to, w)
 			}
 		}
@@ -87,7 +89,7 @@ func queryVariants(text string) [][]string {
 				for _, to := range rw.to {
 					nv := append(append(append([]string{}, v[:pos]...), to...), v[pos+len(rw.from):]...)
 					key := strings.Join(nv, " ")
-					if seen[key] || len(variants) >= maxVariants {
+					if len(nv) == 0 || seen[key] || len(variants) >= maxVariants {
 						continue
 					}
 					seen[key] = true
