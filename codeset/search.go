@@ -296,12 +296,13 @@ func (s *searchIndex) makeTerm(w string) (term, bool) {
 		}
 	}
 	if len(t.ids) == 0 {
-		for _, id := range s.fuzzy(w) {
-			add(id, 0.85)
+		// Nearer and commoner spellings first, each a little less sure.
+		for i, id := range s.fuzzy(w) {
+			add(id, 0.85-0.05*float32(i))
 		}
 		if sw != w {
-			for _, id := range s.fuzzy(sw) {
-				add(id, 0.85)
+			for i, id := range s.fuzzy(sw) {
+				add(id, 0.85-0.05*float32(i))
 			}
 		}
 	}

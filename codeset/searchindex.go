@@ -87,7 +87,8 @@ func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
 		if isEncounterExtension(l, c) {
 			continue
 		}
-		s.addDoc(doc{target: int32(i), src: srcDesc, exact: true, entry: -1, via: -1}, terms(c.Description()), nil)
+		ess, opt := splitNotations(terms(c.Description()))
+		s.addDoc(doc{target: int32(i), src: srcDesc, exact: true, entry: -1, via: -1}, ess, opt)
 	}
 	for code, notes := range l.notes {
 		i, ok := l.byCode[code]
@@ -105,6 +106,19 @@ func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
 	}
 	s.finish()
 	return s
+}
+
+// splitNotations moves NOS and NEC from a description's essential words to
+// its optional ones.
+func splitNotations(ws []string) (ess, opt []string) {
+	for _, w := range ws {
+		if w == "nos" || w == "nec" {
+			opt = append(opt, w)
+		} else {
+			ess = append(ess, w)
+		}
+	}
+	return ess, opt
 }
 
 // isEncounterExtension reports whether c is its parent plus a 7th character
@@ -127,8 +141,45 @@ func segmentWords(e *IndexEntry) (ess, opt []string) {
 	for _, f := range forms[1:] {
 		opt = append(opt, terms(f)...)
 	}
-	opt = append(opt, terms(e.NonEss)...)
-	return ess, opt
+	// Nonessential modifiers are the parenthesized words; the flattened CSV
+	// also puts there the words that follow them in the printed term ("and
+	// (on) chronic"), which are essential.
+	inside, outside := splitParens(e.NonEss)
+	opt = append(opt, terms(inside)...)
+	ess = append(ess, terms(outside)...)
+	// NOS and NEC are notations of the classification, not words of the
+	// concept: they may match but are not missed.
+	k := 0
+	for _, w := range ess {
+		if w == "nos" || w == "nec" {
+			opt = append(opt, w)
+		} else {
+			ess[k] = w
+			k++
+		}
+	}
+	return ess[:k], opt
+}
+
+// splitParens returns the text inside parentheses and the text outside.
+func splitParens(s string) (inside, outside string) {
+	var in, out strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+			in.WriteByte(' ')
+		case r == ')' && depth > 0:
+			depth--
+			in.WriteByte(' ')
+		case depth > 0:
+			in.WriteRune(r)
+		default:
+			out.WriteRune(r)
+		}
+	}
+	return in.String(), out.String()
 }
 
 func (s *searchIndex) pathWords(i int) (ess, opt []string) {
