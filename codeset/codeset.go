@@ -88,9 +88,10 @@ func Display(sys System, code string) string {
 // Normalize turns a code as typed ("e11.9", " E119 ") into its stored form
 // (upper case, no dot, no spaces).
 func Normalize(code string) string {
-	code = strings.TrimSpace(strings.ToUpper(code))
-	return strings.NewReplacer(".", "", " ", "").Replace(code)
+	return codeReplacer.Replace(strings.TrimSpace(strings.ToUpper(code)))
 }
+
+var codeReplacer = strings.NewReplacer(".", "", " ", "")
 
 // NoteKind is the kind of an instructional note of the ICD-10-CM Tabular
 // List. The values are the XML element names, so they are stable.

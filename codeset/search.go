@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/openrcm/openrcm"
 )
@@ -246,31 +245,53 @@ type term struct {
 	idf float32
 }
 
+// find returns the position in t.ids of the best-weighted id among toks,
+// or -1.
+func (t *term) find(toks []int32) int {
+	best := -1
+	for _, x := range toks {
+		for k, id := range t.ids {
+			if id == x && (best < 0 || t.w[k] > t.w[best]) {
+				best = k
+			}
+		}
+	}
+	return best
+}
+
 type scratch struct {
 	mask    []uint32
 	score   []float32
 	touched []int32
 }
 
-var scratchPool sync.Pool
-
 func (s *searchIndex) getScratch() *scratch {
-	if v, ok := scratchPool.Get().(*scratch); ok && len(v.mask) == len(s.docs) {
-		return v
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.free); n > 0 {
+		sc := s.free[n-1]
+		s.free = s.free[:n-1]
+		return sc
 	}
 	return &scratch{mask: make([]uint32, len(s.docs)), score: make([]float32, len(s.docs))}
 }
 
+// putScratch clears what a search touched and keeps the scratch for the
+// next one: allocating it per search would cost more than the search.
 func (s *searchIndex) putScratch(sc *scratch) {
 	for _, d := range sc.touched {
 		sc.mask[d], sc.score[d] = 0, 0
 	}
 	sc.touched = sc.touched[:0]
-	scratchPool.Put(sc)
+	s.mu.Lock()
+	if len(s.free) < 8 {
+		s.free = append(s.free, sc)
+	}
+	s.mu.Unlock()
 }
 
 // makeTerm finds what one query word matches.
-func (s *searchIndex) makeTerm(w string) (term, bool) {
+func (s *searchIndex) makeTerm(w string, last bool) (term, bool) {
 	var t term
 	add := func(id int32, wt float32) {
 		for _, x := range t.ids {
@@ -290,7 +311,9 @@ func (s *searchIndex) makeTerm(w string) (term, bool) {
 			add(id, 1)
 		}
 	}
-	if len(w) >= 3 && !isNumeric(w) {
+	// A whole known word is taken as typed, except the last one, which the
+	// user may still be typing.
+	if len(w) >= 3 && !isNumeric(w) && (len(t.ids) == 0 || last) {
 		for _, id := range s.prefixed(w, 40) {
 			add(id, 0.9)
 		}
@@ -424,8 +447,8 @@ func (s *searchIndex) pathOf(d *doc) string {
 // exact concept outranks longer descriptions that merely contain it.
 func (s *searchIndex) scoreVariant(words []string) []docScore {
 	var ts []term
-	for _, w := range words {
-		if t, ok := s.makeTerm(w); ok {
+	for i, w := range words {
+		if t, ok := s.makeTerm(w, i == len(words)-1); ok {
 			ts = append(ts, t)
 		} else {
 			// An unknown word still counts against coverage.
@@ -450,8 +473,37 @@ func (s *searchIndex) scoreVariant(words []string) []docScore {
 	}
 	sc := s.getScratch()
 	defer s.putScratch(sc)
-	for ti, t := range ts {
+	// Rarer words first. Once the words seen carry most of the query's
+	// weight, a document none of them reached cannot score near the top, so
+	// the commoner words only add to documents already reached: for a word
+	// like "left" that is a walk over the few reached documents instead of
+	// its long posting list.
+	order := make([]int, len(ts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ts[order[a]].idf > ts[order[b]].idf })
+	var seenW float32
+	for _, ti := range order {
+		t := ts[ti]
 		bit := uint32(1) << ti
+		if seenW >= 0.6*total && len(sc.touched) > 0 {
+			posted := 0
+			for _, id := range t.ids {
+				posted += len(s.postings[id])
+			}
+			if len(sc.touched) < posted {
+				for _, d := range sc.touched {
+					doc := &s.docs[d]
+					if k := t.find(s.toks[doc.ess[0]:doc.opt[1]]); k >= 0 {
+						sc.mask[d] |= bit
+						sc.score[d] += t.idf * t.w[k]
+					}
+				}
+				seenW += t.idf
+				continue
+			}
+		}
 		for k, id := range t.ids {
 			for _, d := range s.postings[id] {
 				if sc.mask[d]&bit != 0 {
@@ -464,6 +516,7 @@ func (s *searchIndex) scoreVariant(words []string) []docScore {
 				sc.score[d] += t.idf * t.w[k]
 			}
 		}
+		seenW += t.idf
 	}
 	var top float32
 	for _, d := range sc.touched {

@@ -2,6 +2,7 @@ package codeset
 
 import (
 	"math"
+	"sync"
 	"sort"
 	"strings"
 )
@@ -40,6 +41,13 @@ type searchIndex struct {
 	toks     []int32
 	index    []IndexEntry
 	children [][]int32
+
+	mu   sync.Mutex
+	free []*scratch
+
+	// segs caches each index entry's words while the index is built.
+	segs    [][2][]string
+	segDone []bool
 }
 
 func (s *searchIndex) tokenID(w string) int32 {
@@ -56,15 +64,18 @@ func (s *searchIndex) tokenID(w string) int32 {
 // precision when unmatched) and optional words opt (nonessential modifiers
 // and alternative forms: they may match but cost nothing when they do not).
 func (s *searchIndex) addDoc(d doc, ess, opt []string) {
-	seen := map[int32]bool{}
+	first := int32(len(s.toks))
 	add := func(ws []string) [2]int32 {
 		start := int32(len(s.toks))
+	next:
 		for _, w := range ws {
 			id := s.tokenID(w)
-			if !seen[id] {
-				seen[id] = true
-				s.toks = append(s.toks, id)
+			for _, t := range s.toks[first:] {
+				if t == id {
+					continue next
+				}
 			}
+			s.toks = append(s.toks, id)
 		}
 		return [2]int32{start, int32(len(s.toks))}
 	}
@@ -105,6 +116,7 @@ func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
 		s.addIndexDocs()
 	}
 	s.finish()
+	s.segs, s.segDone = nil, nil
 	return s
 }
 
@@ -184,11 +196,25 @@ func splitParens(s string) (inside, outside string) {
 
 func (s *searchIndex) pathWords(i int) (ess, opt []string) {
 	for ; i >= 0; i = s.index[i].Parent {
-		e, o := segmentWords(&s.index[i])
-		ess = append(e, ess...)
-		opt = append(o, opt...)
+		e, o := s.segment(i)
+		ess = append(append([]string{}, e...), ess...)
+		opt = append(append([]string{}, o...), opt...)
 	}
 	return ess, opt
+}
+
+// segment returns segmentWords of an entry, computed once per entry.
+func (s *searchIndex) segment(i int) (ess, opt []string) {
+	if s.segs == nil {
+		s.segs = make([][2][]string, len(s.index))
+		s.segDone = make([]bool, len(s.index))
+	}
+	if !s.segDone[i] {
+		e, o := segmentWords(&s.index[i])
+		s.segs[i] = [2][]string{e, o}
+		s.segDone[i] = true
+	}
+	return s.segs[i][0], s.segs[i][1]
 }
 
 // resolveCode turns an index code ("S72.00-", "I21.9") into a code of the
@@ -267,7 +293,7 @@ func (s *searchIndex) addAliasDocs(via, node int32, ess, opt []string, also bool
 			return
 		}
 		for _, ch := range s.children[at] {
-			ce, co := segmentWords(&s.index[ch])
+			ce, co := s.segment(int(ch))
 			walk(ch, depth+1, append(append([]string{}, e...), ce...), append(append([]string{}, o...), co...), hops)
 		}
 	}

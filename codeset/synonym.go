@@ -50,6 +50,9 @@ func parseRewrites(data string) (map[string][]rewrite, error) {
 				rw.to = append(rw.to, w)
 			}
 		}
+		if len(rw.to) == 1 && strings.Join(rw.to[0], " ") == strings.Join(from, " ") {
+			continue // documents the term; the index has it as is
+		}
 		m[from[0]] = append(m[from[0]], rw)
 	}
 	for k := range m {
@@ -73,28 +76,76 @@ func contentWords(s string) []string {
 // maxVariants bounds the readings of one query.
 const maxVariants = 16
 
-// queryVariants returns the query's content words as typed, then each
-// reading with abbreviations and lay terms rewritten.
+// queryVariants returns the query's content words as typed, then readings
+// with abbreviations and lay terms rewritten: each rewrite alone, and all
+// non-overlapping rewrites together. Rewrites apply to the words typed,
+// never to words a rewrite brought in.
 func queryVariants(text string) [][]string {
 	base := contentWords(text)
+	type match struct {
+		pos int
+		rw  rewrite
+	}
+	var ms []match
+	for pos := 0; pos < len(base); pos++ {
+		for _, rw := range rewrites[base[pos]] {
+			if hasAt(base, pos, rw.from) {
+				ms = append(ms, match{pos, rw})
+			}
+		}
+	}
 	variants := [][]string{base}
 	seen := map[string]bool{strings.Join(base, " "): true}
-	for i := 0; i < len(variants) && len(variants) < maxVariants; i++ {
-		v := variants[i]
-		for pos := 0; pos < len(v); pos++ {
-			for _, rw := range rewrites[v[pos]] {
-				if !hasAt(v, pos, rw.from) {
-					continue
-				}
-				for _, to := range rw.to {
-					nv := append(append(append([]string{}, v[:pos]...), to...), v[pos+len(rw.from):]...)
-					key := strings.Join(nv, " ")
-					if len(nv) == 0 || seen[key] || len(variants) >= maxVariants {
-						continue
-					}
-					seen[key] = true
-					variants = append(variants, nv)
-				}
+	addVariant := func(choice map[int][]string, spans map[int]int) {
+		var nv []string
+		for i := 0; i < len(base); {
+			if to, ok := choice[i]; ok {
+				nv = append(nv, to...)
+				i += spans[i]
+				continue
+			}
+			nv = append(nv, base[i])
+			i++
+		}
+		key := strings.Join(nv, " ")
+		if len(nv) == 0 || seen[key] || len(variants) >= maxVariants {
+			return
+		}
+		seen[key] = true
+		variants = append(variants, nv)
+	}
+	// All rewrites together, longest phrase first where they overlap.
+	all, spans := map[int][]string{}, map[int]int{}
+	covered := make([]bool, len(base))
+	for _, m := range ms {
+		free := true
+		for i := m.pos; i < m.pos+len(m.rw.from); i++ {
+			free = free && !covered[i]
+		}
+		if free {
+			for i := m.pos; i < m.pos+len(m.rw.from); i++ {
+				covered[i] = true
+			}
+			all[m.pos], spans[m.pos] = m.rw.to[0], len(m.rw.from)
+		}
+	}
+	addVariant(all, spans)
+	// Each rewrite and each of its alternatives alone.
+	for _, m := range ms {
+		for _, to := range m.rw.to {
+			addVariant(map[int][]string{m.pos: to}, map[int]int{m.pos: len(m.rw.from)})
+		}
+	}
+	// The other alternatives with every other rewrite applied.
+	for _, m := range ms {
+		for _, to := range m.rw.to[1:] {
+			choice, sp := map[int][]string{}, map[int]int{}
+			for k, v := range all {
+				choice[k], sp[k] = v, spans[k]
+			}
+			if _, ok := choice[m.pos]; ok && sp[m.pos] == len(m.rw.from) {
+				choice[m.pos] = to
+				addVariant(choice, sp)
 			}
 		}
 	}

@@ -13,11 +13,15 @@ var stopwords = map[string]bool{
 	"from": true, "is": true, "into": true, "than": true, "its": true, "s": true, "x": true,
 }
 
+var queryReplacer = strings.NewReplacer("'s ", " ", "'s,", ",", "’s", "", "w/o", " without ", "w/", " with ", "s/p", " status post ")
+
 // tokenize splits text into lower-case words: letters and digits, with
 // possessive 's dropped and "w/" read as "with".
 func tokenize(s string) []string {
 	s = strings.ToLower(s)
-	s = strings.NewReplacer("'s ", " ", "'s,", ",", "’s", "", "w/o", " without ", "w/", " with ", "s/p", " status post ").Replace(s + " ")
+	if strings.ContainsAny(s, "'/’") {
+		s = queryReplacer.Replace(s + " ")
+	}
 	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
