@@ -63,6 +63,11 @@ func NewCatalog(releases []*Release) *Catalog {
 		if len(r.Codes) == 0 {
 			continue // notes or an index alone: used by the releases that have codes
 		}
+		if r.System == ICD10CM && !hasSeventh(r.Codes) {
+			if donor := nearest(merged, lineKey{r.System, r.Org}, r.Effective, func(o *Release) bool { return hasSeventh(o.Codes) }); donor != nil {
+				r.Codes = inheritSeventh(r.Codes, donor.Codes)
+			}
+		}
 		l := newLoaded(r)
 		key := lineKey{r.System, r.Org}
 		c.lines[key] = append(c.lines[key], l)
@@ -281,4 +286,66 @@ func (c *Catalog) FindRelease(sys System, org, version string) (*Release, bool) 
 		}
 	}
 	return nil, false
+}
+
+// hasSeventh reports whether a code list holds 7-character codes: the
+// flattened code list has none, the order file has all.
+func hasSeventh(codes []Code) bool {
+	for _, c := range codes {
+		if len(c.Code) == 7 {
+			return true
+		}
+	}
+	return false
+}
+
+// inheritSeventh completes a code list that lacks the 7th-character
+// expansions with those of the nearest release that has them: a code of
+// the list that the donor expands with 7th characters becomes a header,
+// followed by its expansions, described as the list describes the code
+// plus the donor's 7th-character wording.
+func inheritSeventh(codes, donor []Code) []Code {
+	byCode := map[string]int{}
+	for i, c := range codes {
+		byCode[c.Code] = i
+	}
+	donorDesc := map[string]string{}
+	for _, d := range donor {
+		donorDesc[d.Code] = d.Description()
+	}
+	ext := map[string][]Code{}
+	for _, d := range donor {
+		if len(d.Code) != 7 {
+			continue
+		}
+		base := strings.TrimRight(d.Code[:6], "X")
+		i, ok := byCode[base]
+		if !ok || !codes[i].Billable {
+			continue
+		}
+		suffix := d.Description()
+		if pd, ok := donorDesc[d.Code[:6]]; ok && strings.HasPrefix(suffix, pd) {
+			suffix = strings.TrimPrefix(suffix, pd)
+		} else if pd, ok := donorDesc[base]; ok && strings.HasPrefix(suffix, pd) {
+			suffix = strings.TrimPrefix(suffix, pd)
+		} else if at := strings.LastIndex(suffix, ", "); at >= 0 {
+			suffix = suffix[at:]
+		}
+		desc := codes[i].Description() + suffix
+		ext[base] = append(ext[base], Code{Code: d.Code, Billable: true, Short: desc, Long: desc})
+	}
+	if len(ext) == 0 {
+		return codes
+	}
+	out := make([]Code, 0, len(codes)+len(ext)*4)
+	for _, c := range codes {
+		if e, ok := ext[c.Code]; ok {
+			c.Billable = false
+			out = append(out, c)
+			out = append(out, e...)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -2,9 +2,9 @@ package codeset
 
 import (
 	"math"
-	"sync"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Document sources, in the order a coder trusts them.
