@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of OpenRCM: vet, staticcheck, the unit and integration
-# tests with the race detector, and short fuzz runs of every parser.
+# Runs every test of OpenRCM: vet, staticcheck, short fuzz runs of every
+# parser, and the unit and integration tests with the race detector (last, so
+# its closing line "N passed, N failed, N skipped" ends the output).
 # PostgreSQL tests run when RCM_TEST_POSTGRES holds a DSN (CI sets it; in CI
 # a missing database is a failure). Set RCM_FUZZTIME=0 to skip fuzzing.
 set -euo pipefail
@@ -20,9 +21,6 @@ if ! "$staticcheck" -version 2>/dev/null | grep -q "v0.8.2"; then
 fi
 "$staticcheck" ./...
 
-echo "== go test -race"
-go test -race -count=1 ./...
-
 if [[ $fuzztime != 0 ]]; then
   echo "== fuzz ($fuzztime each)"
   # Every Fuzz target in the module, each run alone for a short time, seeded by
@@ -34,4 +32,9 @@ if [[ $fuzztime != 0 ]]; then
     grep -oE '^func (Fuzz[A-Za-z0-9_]+)' "$f" | awk -v p="$pkg" '{print p, $2}'
   done | sort -u)
 fi
-echo "== all tests passed"
+
+echo "== go test -race"
+# One line per test (CI logs name every test, the PostgreSQL ones too), the
+# output of failures, and a closing "N passed, N failed, N skipped".
+go build -o "${TMPDIR:-/tmp}/rcm-testsum" ./internal/testsum
+go test -race -count=1 -json ./... 2>&1 | "${TMPDIR:-/tmp}/rcm-testsum"

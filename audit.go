@@ -1,0 +1,48 @@
+package rcm
+
+import (
+	"context"
+	"time"
+)
+
+// Audit actions.
+const (
+	AuditRead   = "read"
+	AuditCreate = "create"
+	AuditUpdate = "update"
+)
+
+// AuditEvent is one row of the append-only audit log: who read or changed
+// which patient's data, when and why. Each event stores the hash of the one
+// before it in the organization's chain, so a deleted or altered row breaks
+// the chain and VerifyAuditChain finds it.
+type AuditEvent struct {
+	ID        int64     `json:"id"`
+	OrgID     int64     `json:"-"`
+	Seq       int64     `json:"seq"`
+	At        time.Time `json:"at"`
+	UserID    int64     `json:"user_id"`
+	Action    string    `json:"action"`
+	Entity    string    `json:"entity"`
+	EntityID  int64     `json:"entity_id"`
+	PatientID int64     `json:"patient_id"`
+	Reason    string    `json:"reason"`
+	PrevHash  string    `json:"prev_hash"`
+	Hash      string    `json:"hash"`
+}
+
+// AuditFilter narrows FindAuditEvents.
+type AuditFilter struct {
+	PatientID int64
+	Limit     int
+	Offset    int
+}
+
+// AuditService reads the audit log. Writing happens inside the stores, in
+// the same transaction as the read or change it records.
+type AuditService interface {
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+	// VerifyAuditChain recomputes the organization's hash chain and returns
+	// the number of events checked, or an error naming the first broken one.
+	VerifyAuditChain(ctx context.Context) (int, error)
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/sqldb"
+)
+
+func init() {
+	register("user", "add users and make API tokens", runUser)
+	register("migrate", "create or upgrade the database schema", runMigrate)
+}
+
+const userUsage = `add --username NAME --role ROLE (--org ID | --new-org NAME) [--name FULLNAME] [--db DB]
+       rcm user token --username NAME [--token-name LABEL] [--ttl DURATION] [--db DB]
+       rcm user list --org ID [--db DB]
+
+The password of 'user add' is read from standard input (one line), never from
+the command line, where other users of the machine could see it.
+Roles: admin, coder, biller, auditor.`
+
+// runUser is an operator's tool: whoever can open the database directly is
+// trusted as an administrator of every organization in it.
+func runUser(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("usage: rcm user %s", userUsage)
+	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, env, args[1:])
+	case "token":
+		return runUserToken(ctx, env, args[1:])
+	case "list":
+		return runUserList(ctx, env, args[1:])
+	}
+	return usagef("unknown subcommand %q; usage: rcm user %s", args[0], userUsage)
+}
+
+func runUserAdd(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "user add", userUsage)
+	dsn := dbFlag(fs, env)
+	username := fs.String("username", "", "login name (lower-case)")
+	role := fs.String("role", "", "admin, coder, biller or auditor")
+	name := fs.String("name", "", "full name")
+	orgID := fs.Int64("org", 0, "organization id")
+	newOrg := fs.String("new-org", "", "create a new organization with this name; its first user must be an admin")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (*orgID == 0) == (*newOrg == "") {
+		return usagef("give exactly one of --org and --new-org")
+	}
+	if *username == "" || *role == "" {
+		return usagef("--username and --role are required")
+	}
+	password, err := readPassword(env)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u := &rcm.User{OrgID: *orgID, Username: *username, Name: *name, Role: *role}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if *newOrg != "" {
+		org := &rcm.Organization{Name: *newOrg}
+		if err := db.CreateOrganizationWithAdmin(ctx, org, u, password); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "created organization %d %q\n", org.ID, org.Name)
+	} else if err := db.CreateUser(operator(ctx, u.OrgID), u, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "created user %d %s (%s) in organization %d\n", u.ID, u.Username, u.Role, u.OrgID)
+	return nil
+}
+
+func runUserToken(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "user token", userUsage)
+	dsn := dbFlag(fs, env)
+	username := fs.String("username", "", "the user the token acts as")
+	label := fs.String("token-name", "cli", "a label to recognize the token by")
+	ttl := fs.Duration("ttl", 90*24*time.Hour, "lifetime; 0 for a token that does not expire")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usagef("--username is required")
+	}
+	if *ttl < 0 {
+		return usagef("--ttl may not be negative")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := findUser(ctx, db, *username)
+	if err != nil {
+		return err
+	}
+	_, secret, err := db.CreateAPIToken(operator(ctx, u.OrgID), u.ID, *label, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, secret)
+	fmt.Fprintf(env.Stderr, "token for %s; it is shown only now. Use it as: Authorization: Bearer <token>\n", u.Username)
+	return nil
+}
+
+func runUserList(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "user list", userUsage)
+	dsn := dbFlag(fs, env)
+	orgID := fs.Int64("org", 0, "organization id")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *orgID <= 0 {
+		return usagef("--org is required")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users, err := db.FindUsers(operator(ctx, *orgID))
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\t%s\n", u.ID, u.Username, u.Role, u.Name)
+	}
+	return nil
+}
+
+// operator is the actor of a command run with direct access to the
+// database: an administrator of the given organization.
+func operator(ctx context.Context, orgID int64) context.Context {
+	return rcm.NewContextWithActor(ctx, rcm.Actor{OrgID: orgID, Role: rcm.RoleAdmin, Reason: "rcm command line"})
+}
+
+// findUser looks a user up by username across organizations (usernames are
+// unique), for operator commands.
+func findUser(ctx context.Context, db *sqldb.DB, username string) (*rcm.User, error) {
+	var orgID, id int64
+	err := db.QueryRowContext(ctx, `SELECT org_id, id FROM app_user WHERE username = ?`, username).Scan(&orgID, &id)
+	if err != nil {
+		return nil, rcm.Errorf(rcm.ENOTFOUND, "No user named %q.", username)
+	}
+	return db.FindUserByID(operator(ctx, orgID), id)
+}
+
+func readPassword(env *Env) (string, error) {
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", usagef("the password is read from standard input; none was given")
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if len(pw) < sqldb.MinPasswordLength {
+		return "", rcm.FieldErrorf(rcm.EINVALID, "password", "The password must be at least %d characters.", sqldb.MinPasswordLength)
+	}
+	return pw, nil
+}
+
+func runMigrate(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "migrate", "[--db DB]")
+	dsn := dbFlag(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(env.Stdout, "database schema is up to date (%s)\n", db.Dialect())
+	return nil
+}

@@ -1,0 +1,136 @@
+package rcm
+
+import "context"
+
+// Sex as the 837P DMG03 carries it.
+const (
+	SexFemale  = "F"
+	SexMale    = "M"
+	SexUnknown = "U"
+)
+
+// Patient is a person who receives care. Patient data is PHI: every read and
+// change of it is written to the audit log by the store.
+type Patient struct {
+	ID    int64 `json:"id"`
+	OrgID int64 `json:"-"`
+	// AccountNumber is the practice's account number for the patient; claims
+	// derive their patient control number (CLM01) from it.
+	AccountNumber string  `json:"account_number"`
+	FirstName     string  `json:"first_name"`
+	MiddleName    string  `json:"middle_name,omitempty"`
+	LastName      string  `json:"last_name"`
+	BirthDate     Date    `json:"birth_date"`
+	Sex           string  `json:"sex"`
+	Address       Address `json:"address"`
+	Phone         string  `json:"phone,omitempty"`
+}
+
+// Validate checks a patient's demographics.
+func (p *Patient) Validate() error {
+	v := &validator{}
+	v.check(len(p.AccountNumber) >= 1 && len(p.AccountNumber) <= 20 && printableNoDelims(p.AccountNumber), "account_number", "account_number must be 1 to 20 printable characters (CLM01 allows 38; OpenRCM keeps room for a claim suffix).")
+	v.required(p.FirstName, "first_name")
+	v.text(p.FirstName, "first_name", 35)
+	v.text(p.MiddleName, "middle_name", 25)
+	v.required(p.LastName, "last_name")
+	v.text(p.LastName, "last_name", 60)
+	v.check(!p.BirthDate.IsZero(), "birth_date", "birth_date is required (YYYY-MM-DD).")
+	v.check(p.BirthDate.IsZero() || p.BirthDate.Year >= 1880, "birth_date", "birth_date is before 1880.")
+	v.check(p.Sex == SexFemale || p.Sex == SexMale || p.Sex == SexUnknown, "sex", "sex must be F, M or U.")
+	p.Address.validate(v, "address")
+	v.check(p.Phone == "" || (len(p.Phone) == 10 && allDigits(p.Phone)), "phone", "phone must be 10 digits.")
+	return v.result()
+}
+
+// PatientFilter narrows FindPatients.
+type PatientFilter struct {
+	// Name matches the start of the last or first name, case-insensitively.
+	Name   string
+	Limit  int
+	Offset int
+}
+
+// Relationship codes of the patient to the subscriber (837P SBR02 and
+// PAT01): 18 means the patient is the subscriber.
+var Relationships = map[string]string{
+	"18": "self", "01": "spouse", "19": "child", "20": "employee", "21": "unknown",
+	"39": "organ donor", "40": "cadaver donor", "53": "life partner", "G8": "other relationship",
+}
+
+// Coverage is a patient's insurance with one payer, in a coordination-of-
+// benefits order (1 primary, 2 secondary, 3 tertiary).
+type Coverage struct {
+	ID          int64  `json:"id"`
+	OrgID       int64  `json:"-"`
+	PatientID   int64  `json:"patient_id"`
+	PayerID     int64  `json:"payer_id"`
+	Order       int    `json:"order"`
+	MemberID    string `json:"member_id"`
+	GroupNumber string `json:"group_number,omitempty"`
+	// Relationship is the patient's relationship to the subscriber (SBR02).
+	Relationship string `json:"relationship"`
+	// Subscriber is the insured person when it is not the patient.
+	Subscriber    *Subscriber `json:"subscriber,omitempty"`
+	EffectiveFrom Date        `json:"effective_from"`
+	// EffectiveTo is the last day covered; the zero Date means open-ended.
+	EffectiveTo Date `json:"effective_to,omitzero"`
+}
+
+// Subscriber is the insured person of a coverage held by someone other than
+// the patient (837P loop 2010BA when the patient is a dependent).
+type Subscriber struct {
+	FirstName string  `json:"first_name"`
+	LastName  string  `json:"last_name"`
+	BirthDate Date    `json:"birth_date"`
+	Sex       string  `json:"sex"`
+	Address   Address `json:"address"`
+}
+
+// Validate checks a coverage.
+func (c *Coverage) Validate() error {
+	v := &validator{}
+	v.check(c.PatientID > 0, "patient_id", "patient_id is required.")
+	v.check(c.PayerID > 0, "payer_id", "payer_id is required.")
+	v.check(c.Order >= 1 && c.Order <= 3, "order", "order must be 1 (primary), 2 (secondary) or 3 (tertiary).")
+	v.check(ValidMemberID(c.MemberID), "member_id", "member_id must be 2 to 80 printable characters without * ~ : ^.")
+	v.text(c.GroupNumber, "group_number", 50)
+	_, ok := Relationships[c.Relationship]
+	v.check(ok, "relationship", "relationship %q is not a patient relationship code (18 self, 01 spouse, 19 child, G8 other ...).", c.Relationship)
+	if c.Relationship == "18" {
+		v.check(c.Subscriber == nil, "subscriber", "subscriber must be empty when the patient is the subscriber (relationship 18).")
+	} else if ok {
+		v.check(c.Subscriber != nil, "subscriber", "subscriber is required when the patient is not the subscriber.")
+		if s := c.Subscriber; s != nil {
+			v.required(s.FirstName, "subscriber.first_name")
+			v.text(s.FirstName, "subscriber.first_name", 35)
+			v.required(s.LastName, "subscriber.last_name")
+			v.text(s.LastName, "subscriber.last_name", 60)
+			v.check(!s.BirthDate.IsZero(), "subscriber.birth_date", "subscriber.birth_date is required.")
+			v.check(s.Sex == SexFemale || s.Sex == SexMale || s.Sex == SexUnknown, "subscriber.sex", "subscriber.sex must be F, M or U.")
+			s.Address.validate(v, "subscriber.address")
+		}
+	}
+	v.check(!c.EffectiveFrom.IsZero(), "effective_from", "effective_from is required.")
+	v.check(c.EffectiveTo.IsZero() || !c.EffectiveTo.Before(c.EffectiveFrom), "effective_to", "effective_to is before effective_from.")
+	return v.result()
+}
+
+// ActiveOn reports whether the coverage is in force on d.
+func (c *Coverage) ActiveOn(d Date) bool {
+	return !d.Before(c.EffectiveFrom) && (c.EffectiveTo.IsZero() || !d.After(c.EffectiveTo))
+}
+
+// PatientService manages patients and their coverages. Implementations
+// audit every read and change.
+type PatientService interface {
+	CreatePatient(ctx context.Context, p *Patient) error
+	FindPatientByID(ctx context.Context, id int64) (*Patient, error)
+	FindPatients(ctx context.Context, f PatientFilter) ([]*Patient, error)
+	UpdatePatient(ctx context.Context, p *Patient) error
+
+	CreateCoverage(ctx context.Context, c *Coverage) error
+	FindCoverageByID(ctx context.Context, id int64) (*Coverage, error)
+	FindCoverages(ctx context.Context, patientID int64) ([]*Coverage, error)
+	UpdateCoverage(ctx context.Context, c *Coverage) error
+}

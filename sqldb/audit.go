@@ -1,0 +1,172 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/openrcm/openrcm"
+)
+
+// audit appends an event to the organization's hash chain, in the caller's
+// transaction: the record of a read or change commits or rolls back with it.
+// The chain head row is updated in the same transaction, which serializes
+// concurrent writers of one organization on PostgreSQL (row lock) and on
+// SQLite (single writer).
+func (tx *Tx) audit(ctx context.Context, a rcm.Actor, action, entity string, entityID, patientID int64) error {
+	var seq int64
+	var prev string
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`+tx.forUpdate(), a.OrgID).Scan(&seq, &prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, '')`, a.OrgID); err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	e := rcm.AuditEvent{
+		OrgID: a.OrgID, Seq: seq + 1, At: tx.Now(), UserID: a.UserID, Action: action,
+		Entity: entity, EntityID: entityID, PatientID: patientID, Reason: a.Reason, PrevHash: prev,
+	}
+	e.Hash = auditHash(&e)
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO audit_event (org_id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.OrgID, e.Seq, formatTime(e.At), e.UserID, e.Action, e.Entity, e.EntityID, e.PatientID, e.Reason, e.PrevHash, e.Hash,
+	); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?`, e.Seq, e.Hash, a.OrgID); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	return nil
+}
+
+// forUpdate locks the selected row on PostgreSQL; SQLite's immediate
+// transactions already hold the database's write lock.
+func (tx *Tx) forUpdate() string {
+	if tx.db.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// auditHash is the SHA-256 over every field of the event and the previous
+// hash, so changing any field of any event breaks every later link.
+func auditHash(e *rcm.AuditEvent) string {
+	h := sha256.New()
+	for _, f := range []string{
+		strconv.FormatInt(e.OrgID, 10), strconv.FormatInt(e.Seq, 10), formatTime(e.At),
+		strconv.FormatInt(e.UserID, 10), e.Action, e.Entity, strconv.FormatInt(e.EntityID, 10),
+		strconv.FormatInt(e.PatientID, 10), e.Reason, e.PrevHash,
+	} {
+		h.Write([]byte(strconv.Itoa(len(f))))
+		h.Write([]byte{':'})
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// FindAuditEvents returns the organization's audit events, newest first.
+func (db *DB) FindAuditEvents(ctx context.Context, f rcm.AuditFilter) ([]*rcm.AuditEvent, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadAudit)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash
+		FROM audit_event WHERE org_id = ?`
+	args := []any{a.OrgID}
+	if f.PatientID > 0 {
+		q += ` AND patient_id = ?`
+		args = append(args, f.PatientID)
+	}
+	q += ` ORDER BY seq DESC LIMIT ? OFFSET ?`
+	args = append(args, limit(f.Limit), max(f.Offset, 0))
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*rcm.AuditEvent
+	for rows.Next() {
+		e, err := scanAudit(rows, a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func scanAudit(rows *sql.Rows, org int64) (*rcm.AuditEvent, error) {
+	e := &rcm.AuditEvent{OrgID: org}
+	var at string
+	if err := rows.Scan(&e.ID, &e.Seq, &at, &e.UserID, &e.Action, &e.Entity, &e.EntityID, &e.PatientID, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+		return nil, err
+	}
+	var err error
+	e.At, err = parseTime(at)
+	return e, err
+}
+
+// VerifyAuditChain walks the organization's chain from the first event and
+// checks every link and every hash, and that the head matches the last.
+func (db *DB) VerifyAuditChain(ctx context.Context) (int, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadAudit)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash
+		FROM audit_event WHERE org_id = ? ORDER BY seq`, a.OrgID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n, prev := 0, ""
+	for rows.Next() {
+		e, err := scanAudit(rows, a.OrgID)
+		if err != nil {
+			return n, err
+		}
+		switch {
+		case e.Seq != int64(n+1):
+			return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken: event %d is missing (found %d).", n+1, e.Seq)
+		case e.PrevHash != prev:
+			return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken at event %d: it does not link to event %d.", e.Seq, n)
+		case auditHash(e) != e.Hash:
+			return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken at event %d: its contents were changed.", e.Seq)
+		}
+		n, prev = n+1, e.Hash
+	}
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	var headSeq int64
+	var headHash string
+	err = db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`, a.OrgID).Scan(&headSeq, &headHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		headSeq, headHash, err = 0, "", nil
+	}
+	if err != nil {
+		return n, err
+	}
+	if headSeq != int64(n) || headHash != prev {
+		return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken: the head names event %d but the log ends at %d.", headSeq, n)
+	}
+	return n, nil
+}
+
+// limit bounds a page size: default 100, at most 1000.
+func limit(n int) int {
+	switch {
+	case n <= 0:
+		return 100
+	case n > 1000:
+		return 1000
+	}
+	return n
+}

@@ -1,0 +1,249 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+)
+
+var _ rcm.EncounterService = (*DB)(nil)
+
+const encounterCols = `id, org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status`
+
+func scanEncounter(s scanner) (*rcm.Encounter, error) {
+	e := &rcm.Encounter{}
+	var facility sql.NullInt64
+	var dos string
+	if err := s.Scan(&e.ID, &e.OrgID, &e.PatientID, &e.PracticeID, &e.RenderingProviderID, &facility, &dos, &e.PlaceOfService, &e.Note, &e.Status); err != nil {
+		return nil, err
+	}
+	e.FacilityID = facility.Int64
+	var err error
+	e.DateOfService, err = parseDate(dos)
+	return e, err
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id > 0} }
+
+// CreateEncounter stores an encounter with its diagnoses and lines, and
+// audits it.
+func (db *DB) CreateEncounter(ctx context.Context, e *rcm.Encounter) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermCode)
+	if err != nil {
+		return err
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	e.OrgID = a.OrgID
+	return db.Transact(ctx, func(tx *Tx) error {
+		id, err := tx.insert(ctx, `INSERT INTO encounter (org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Note, e.Status)
+		if err != nil {
+			return err
+		}
+		e.ID = id
+		if err := tx.insertCodes(ctx, a.OrgID, e); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditCreate, "encounter", id, e.PatientID)
+	})
+}
+
+func (tx *Tx) insertCodes(ctx context.Context, org int64, e *rcm.Encounter) error {
+	for i, d := range e.Diagnoses {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO encounter_diagnosis (org_id, encounter_id, seq, code) VALUES (?, ?, ?, ?)`, org, e.ID, i+1, d.Code); err != nil {
+			return mapError(err)
+		}
+	}
+	for i, l := range e.Lines {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_line (org_id, encounter_id, seq, code, modifiers, units, charge, pointers, ndc, date_of_service)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			org, e.ID, i+1, l.Code, strings.Join(l.Modifiers, ","), l.Units, int64(l.Charge), joinInts(l.Pointers), l.NDC, formatDate(l.DateOfService)); err != nil {
+			return mapError(err)
+		}
+	}
+	return nil
+}
+
+// loadCodes fills in the encounter's diagnoses and lines.
+func (tx *Tx) loadCodes(ctx context.Context, e *rcm.Encounter) error {
+	dx, err := queryAll(ctx, tx, func(s scanner) (rcm.Diagnosis, error) {
+		var d rcm.Diagnosis
+		return d, s.Scan(&d.Code)
+	}, `SELECT code FROM encounter_diagnosis WHERE org_id = ? AND encounter_id = ? ORDER BY seq`, e.OrgID, e.ID)
+	if err != nil {
+		return err
+	}
+	e.Diagnoses = dx
+	lines, err := queryAll(ctx, tx, func(s scanner) (rcm.ServiceLine, error) {
+		var l rcm.ServiceLine
+		var mods, ptrs, dos string
+		var charge int64
+		if err := s.Scan(&l.Code, &mods, &l.Units, &charge, &ptrs, &l.NDC, &dos); err != nil {
+			return l, err
+		}
+		l.Charge = rcm.Money(charge)
+		if mods != "" {
+			l.Modifiers = strings.Split(mods, ",")
+		}
+		var err error
+		if l.Pointers, err = splitInts(ptrs); err != nil {
+			return l, err
+		}
+		l.DateOfService, err = parseDate(dos)
+		return l, err
+	}, `SELECT code, modifiers, units, charge, pointers, ndc, date_of_service FROM service_line WHERE org_id = ? AND encounter_id = ? ORDER BY seq`, e.OrgID, e.ID)
+	e.Lines = lines
+	return err
+}
+
+// FindEncounterByID returns an encounter with its codes and audits the read.
+func (db *DB) FindEncounterByID(ctx context.Context, id int64) (*rcm.Encounter, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	var e *rcm.Encounter
+	err = db.Transact(ctx, func(tx *Tx) error {
+		var err error
+		e, err = tx.findEncounter(ctx, a.OrgID, id)
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditRead, "encounter", id, e.PatientID)
+	})
+	return e, err
+}
+
+func (tx *Tx) findEncounter(ctx context.Context, org, id int64) (*rcm.Encounter, error) {
+	e, err := scanEncounter(tx.QueryRowContext(ctx, `SELECT `+encounterCols+` FROM encounter WHERE org_id = ? AND id = ?`+tx.forUpdate(), org, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Encounter", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return e, tx.loadCodes(ctx, e)
+}
+
+// FindEncounters lists encounters, newest date of service first, and audits
+// a read of each.
+func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm.Encounter, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + encounterCols + ` FROM encounter WHERE org_id = ?`
+	args := []any{a.OrgID}
+	if f.PatientID > 0 {
+		q += ` AND patient_id = ?`
+		args = append(args, f.PatientID)
+	}
+	if f.Status != "" {
+		q += ` AND status = ?`
+		args = append(args, f.Status)
+	}
+	q += ` ORDER BY date_of_service DESC, id DESC LIMIT ? OFFSET ?`
+	args = append(args, limit(f.Limit), max(f.Offset, 0))
+	var out []*rcm.Encounter
+	err = db.Transact(ctx, func(tx *Tx) error {
+		var err error
+		if out, err = queryAll(ctx, tx, scanEncounter, q, args...); err != nil {
+			return err
+		}
+		for _, e := range out {
+			if err := tx.loadCodes(ctx, e); err != nil {
+				return err
+			}
+			if err := tx.audit(ctx, a, rcm.AuditRead, "encounter", e.ID, e.PatientID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdateEncounter replaces an encounter's fields and codes. A billed
+// encounter is frozen: its claims point at its lines, so a change goes
+// through a corrected claim instead.
+func (db *DB) UpdateEncounter(ctx context.Context, e *rcm.Encounter) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermCode)
+	if err != nil {
+		return err
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	e.OrgID = a.OrgID
+	return db.Transact(ctx, func(tx *Tx) error {
+		cur, err := tx.findEncounter(ctx, a.OrgID, e.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status == rcm.EncounterBilled {
+			return rcm.Errorf(rcm.ECONFLICT, "Encounter %d is billed; correct it through a replacement claim.", e.ID)
+		}
+		if cur.PatientID != e.PatientID {
+			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "An encounter cannot move to another patient.")
+		}
+		err = tx.updateOne(ctx, "Encounter", e.ID, `UPDATE encounter SET practice_id = ?, rendering_provider_id = ?, facility_id = ?, date_of_service = ?,
+			place_of_service = ?, note = ?, status = ? WHERE org_id = ? AND id = ?`,
+			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Note, e.Status, a.OrgID, e.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM encounter_diagnosis WHERE org_id = ? AND encounter_id = ?`, a.OrgID, e.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM service_line WHERE org_id = ? AND encounter_id = ?`, a.OrgID, e.ID); err != nil {
+			return err
+		}
+		if err := tx.insertCodes(ctx, a.OrgID, e); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditUpdate, "encounter", e.ID, e.PatientID)
+	})
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitInts(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// ServiceLineIDs returns the stored ids of an encounter's service lines in
+// order: claim lines and ledger accounts refer to them.
+func (db *DB) ServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, db, func(s scanner) (int64, error) {
+		var id int64
+		return id, s.Scan(&id)
+	}, `SELECT id FROM service_line WHERE org_id = ? AND encounter_id = ? ORDER BY seq`, a.OrgID, encounterID)
+}

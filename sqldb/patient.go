@@ -1,0 +1,302 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+)
+
+var _ rcm.PatientService = (*DB)(nil)
+
+const patientCols = `id, org_id, account_number, first_name, middle_name, last_name, birth_date, sex, line1, line2, city, state, zip, phone`
+
+func scanPatient(s scanner) (*rcm.Patient, error) {
+	p := &rcm.Patient{}
+	ad := &p.Address
+	var birth string
+	if err := s.Scan(&p.ID, &p.OrgID, &p.AccountNumber, &p.FirstName, &p.MiddleName, &p.LastName, &birth, &p.Sex,
+		&ad.Line1, &ad.Line2, &ad.City, &ad.State, &ad.ZIP, &p.Phone); err != nil {
+		return nil, err
+	}
+	var err error
+	p.BirthDate, err = parseDate(birth)
+	return p, err
+}
+
+// CreatePatient stores a patient and audits the creation.
+func (db *DB) CreatePatient(ctx context.Context, p *rcm.Patient) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermWritePatients)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	p.OrgID = a.OrgID
+	return db.Transact(ctx, func(tx *Tx) error {
+		id, err := tx.insert(ctx, `INSERT INTO patient (org_id, account_number, first_name, middle_name, last_name, birth_date, sex, line1, line2, city, state, zip, phone)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.OrgID, p.AccountNumber, p.FirstName, p.MiddleName, p.LastName, formatDate(p.BirthDate), p.Sex,
+			p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.ZIP, p.Phone)
+		if err != nil {
+			return err
+		}
+		p.ID = id
+		return tx.audit(ctx, a, rcm.AuditCreate, "patient", id, id)
+	})
+}
+
+// FindPatientByID returns a patient and audits the read.
+func (db *DB) FindPatientByID(ctx context.Context, id int64) (*rcm.Patient, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	var p *rcm.Patient
+	err = db.Transact(ctx, func(tx *Tx) error {
+		var err error
+		p, err = scanPatient(tx.QueryRowContext(ctx, `SELECT `+patientCols+` FROM patient WHERE org_id = ? AND id = ?`, a.OrgID, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Patient", id)
+		} else if err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditRead, "patient", id, id)
+	})
+	return p, err
+}
+
+// FindPatients lists patients by name and audits a read of each one listed.
+func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Patient, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + patientCols + ` FROM patient WHERE org_id = ?`
+	args := []any{a.OrgID}
+	if name := strings.ToLower(strings.TrimSpace(f.Name)); name != "" {
+		q += ` AND (lower(last_name) LIKE ? ESCAPE '\' OR lower(first_name) LIKE ? ESCAPE '\')`
+		pat := likePrefix(name)
+		args = append(args, pat, pat)
+	}
+	q += ` ORDER BY last_name, first_name, id LIMIT ? OFFSET ?`
+	args = append(args, limit(f.Limit), max(f.Offset, 0))
+	var out []*rcm.Patient
+	err = db.Transact(ctx, func(tx *Tx) error {
+		var err error
+		out, err = queryAll(ctx, tx, scanPatient, q, args...)
+		if err != nil {
+			return err
+		}
+		for _, p := range out {
+			if err := tx.audit(ctx, a, rcm.AuditRead, "patient", p.ID, p.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// likePrefix escapes LIKE wildcards in s and appends %.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
+
+// UpdatePatient replaces a patient's demographics and audits the change.
+func (db *DB) UpdatePatient(ctx context.Context, p *rcm.Patient) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermWritePatients)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	p.OrgID = a.OrgID
+	return db.Transact(ctx, func(tx *Tx) error {
+		err := tx.updateOne(ctx, "Patient", p.ID, `UPDATE patient SET account_number = ?, first_name = ?, middle_name = ?, last_name = ?, birth_date = ?, sex = ?,
+			line1 = ?, line2 = ?, city = ?, state = ?, zip = ?, phone = ? WHERE org_id = ? AND id = ?`,
+			p.AccountNumber, p.FirstName, p.MiddleName, p.LastName, formatDate(p.BirthDate), p.Sex,
+			p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.ZIP, p.Phone, a.OrgID, p.ID)
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditUpdate, "patient", p.ID, p.ID)
+	})
+}
+
+const coverageCols = `id, org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to`
+
+func scanCoverage(s scanner) (*rcm.Coverage, error) {
+	c := &rcm.Coverage{}
+	var sub, from, to string
+	if err := s.Scan(&c.ID, &c.OrgID, &c.PatientID, &c.PayerID, &c.Order, &c.MemberID, &c.GroupNumber, &c.Relationship, &sub, &from, &to); err != nil {
+		return nil, err
+	}
+	if sub != "" {
+		c.Subscriber = &rcm.Subscriber{}
+		if err := json.Unmarshal([]byte(sub), c.Subscriber); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if c.EffectiveFrom, err = parseDate(from); err != nil {
+		return nil, err
+	}
+	c.EffectiveTo, err = parseDate(to)
+	return c, err
+}
+
+func subscriberJSON(s *rcm.Subscriber) (string, error) {
+	if s == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+// CreateCoverage stores a coverage of a patient and audits it.
+func (db *DB) CreateCoverage(ctx context.Context, c *rcm.Coverage) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermWritePatients)
+	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	sub, err := subscriberJSON(c.Subscriber)
+	if err != nil {
+		return err
+	}
+	c.OrgID = a.OrgID
+	return db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.requirePatient(ctx, a.OrgID, c.PatientID); err != nil {
+			return err
+		}
+		if err := tx.checkCoverageOrder(ctx, a.OrgID, c); err != nil {
+			return err
+		}
+		id, err := tx.insert(ctx, `INSERT INTO coverage (org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.OrgID, c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo))
+		if err != nil {
+			return err
+		}
+		c.ID = id
+		return tx.audit(ctx, a, rcm.AuditCreate, "coverage", id, c.PatientID)
+	})
+}
+
+// checkCoverageOrder refuses a second coverage of the same order whose
+// dates overlap: a patient has one primary at a time.
+func (tx *Tx) checkCoverageOrder(ctx context.Context, org int64, c *rcm.Coverage) error {
+	others, err := queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id = ? AND ord = ? AND id <> ?`,
+		org, c.PatientID, c.Order, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		overlap := (o.EffectiveTo.IsZero() || !o.EffectiveTo.Before(c.EffectiveFrom)) &&
+			(c.EffectiveTo.IsZero() || !c.EffectiveTo.Before(o.EffectiveFrom))
+		if overlap {
+			return rcm.FieldErrorf(rcm.ECONFLICT, "order", "The patient already has an order-%d coverage (id %d) in force during these dates; end it first.", c.Order, o.ID)
+		}
+	}
+	return nil
+}
+
+// FindCoverageByID returns a coverage and audits the read.
+func (db *DB) FindCoverageByID(ctx context.Context, id int64) (*rcm.Coverage, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	var c *rcm.Coverage
+	err = db.Transact(ctx, func(tx *Tx) error {
+		var err error
+		c, err = scanCoverage(tx.QueryRowContext(ctx, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND id = ?`, a.OrgID, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Coverage", id)
+		} else if err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditRead, "coverage", id, c.PatientID)
+	})
+	return c, err
+}
+
+// FindCoverages returns a patient's coverages in order and audits the read.
+func (db *DB) FindCoverages(ctx context.Context, patientID int64) ([]*rcm.Coverage, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	var out []*rcm.Coverage
+	err = db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.requirePatient(ctx, a.OrgID, patientID); err != nil {
+			return err
+		}
+		var err error
+		out, err = queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id = ? ORDER BY ord, effective_from, id`, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditRead, "coverage", 0, patientID)
+	})
+	return out, err
+}
+
+// UpdateCoverage replaces a coverage's fields and audits the change.
+func (db *DB) UpdateCoverage(ctx context.Context, c *rcm.Coverage) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermWritePatients)
+	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	sub, err := subscriberJSON(c.Subscriber)
+	if err != nil {
+		return err
+	}
+	c.OrgID = a.OrgID
+	return db.Transact(ctx, func(tx *Tx) error {
+		var patientID int64
+		err := tx.QueryRowContext(ctx, `SELECT patient_id FROM coverage WHERE org_id = ? AND id = ?`, a.OrgID, c.ID).Scan(&patientID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Coverage", c.ID)
+		} else if err != nil {
+			return err
+		}
+		if patientID != c.PatientID {
+			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "A coverage cannot move to another patient; add a coverage to that patient instead.")
+		}
+		if err := tx.checkCoverageOrder(ctx, a.OrgID, c); err != nil {
+			return err
+		}
+		err = tx.updateOne(ctx, "Coverage", c.ID, `UPDATE coverage SET patient_id = ?, payer_id = ?, ord = ?, member_id = ?, group_number = ?, relationship = ?, subscriber = ?,
+			effective_from = ?, effective_to = ? WHERE org_id = ? AND id = ?`,
+			c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo), a.OrgID, c.ID)
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditUpdate, "coverage", c.ID, c.PatientID)
+	})
+}
+
+// requirePatient returns ENOTFOUND unless the organization has the patient.
+func (tx *Tx) requirePatient(ctx context.Context, org, patientID int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM patient WHERE org_id = ? AND id = ?`, org, patientID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound("Patient", patientID)
+	}
+	return nil
+}
