@@ -1,10 +1,5 @@
 module github.com/openrcm/openrcm
 
-<<<<<<< HEAD
-go 1.26
-
-require github.com/google/go-cmp v0.7.0
-=======
 go 1.26.0
 
 require (
@@ -34,4 +29,3 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
->>>>>>> main
