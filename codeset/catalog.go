@@ -249,10 +249,11 @@ func (c *Catalog) inForce(sys System, org string, dos rcm.Date) *loaded {
 	return got
 }
 
-// line returns an organization's licensed releases, or the public ones.
+// line returns an organization's own releases of a system (a licensed CPT
+// file, its CPT modifiers), or the public ones when it has none.
 func (c *Catalog) line(sys System, org string) []*loaded {
-	if !sys.Public() || sys == Modifier {
-		if ls := c.lines[lineKey{sys, org}]; len(ls) > 0 || sys != Modifier {
+	if org != "" {
+		if ls := c.lines[lineKey{sys, org}]; len(ls) > 0 {
 			return ls
 		}
 	}
