@@ -296,18 +296,15 @@ func (p *parser) handle(line []byte) {
 }
 
 // continuation reports whether a line after the header and before the
-// first row is more header: CMS's text files spread the column legends
-// ("*=no data", "0=not allowed") over several lines.
+// first row is more header: CMS's text files may spread the column legends
+// ("*=no data", "0=not allowed") over lines that leave the code columns
+// blank.
 func (p *parser) continuation() bool {
 	first := p.col1
 	if p.kind == KindMUE {
 		first = p.code
 	}
-	if first >= len(p.fields) {
-		return true
-	}
-	_, ok := packCode(bytes.TrimSpace(p.fields[first]))
-	return !ok
+	return first >= len(p.fields) || len(bytes.TrimSpace(p.fields[first])) == 0
 }
 
 // header recognizes the column headers of the CMS layouts and of the
