@@ -204,6 +204,7 @@ type parser struct {
 	code, set, value, mai, mueEff, mueRat int
 	need                                  int
 	started                               bool
+	broken                                bool // the header is unusable: skip the rows
 	fileEff                               ymd
 	fields                                [][]byte
 	ptp                                   []ptpEntry
@@ -252,7 +253,7 @@ func (p *parser) run(br *bufio.Reader) error {
 }
 
 func (p *parser) handle(line []byte) {
-	if len(bytes.TrimSpace(line)) == 0 {
+	if len(bytes.TrimSpace(line)) == 0 || p.broken {
 		return
 	}
 	if p.kind == "" {
@@ -296,18 +297,15 @@ func (p *parser) handle(line []byte) {
 }
 
 // continuation reports whether a line after the header and before the
-// first row is more header: CMS's text files spread the column legends
-// ("*=no data", "0=not allowed") over several lines.
+// first row is more header: CMS's text files may spread the column legends
+// ("*=no data", "0=not allowed") over lines that leave the code columns
+// blank.
 func (p *parser) continuation() bool {
 	first := p.col1
 	if p.kind == KindMUE {
 		first = p.code
 	}
-	if first >= len(p.fields) {
-		return true
-	}
-	_, ok := packCode(bytes.TrimSpace(p.fields[first]))
-	return !ok
+	return first >= len(p.fields) || len(bytes.TrimSpace(p.fields[first])) == 0
 }
 
 // header recognizes the column headers of the CMS layouts and of the
@@ -334,6 +332,7 @@ func (p *parser) header(fields [][]byte) {
 		p.rat = find(func(n string) bool { return strings.Contains(n, "rationale") })
 		if p.del < 0 || p.mod < 0 {
 			p.fail("PTP header lacks a deletion date or modifier indicator column")
+			p.broken = true
 			return
 		}
 		p.need = max(p.col1, p.col2, p.eff, p.del, p.mod, p.rat) + 1
@@ -358,6 +357,7 @@ func (p *parser) header(fields [][]byte) {
 	p.mueRat = find(is("mue rationale", "rationale"))
 	if p.mai < 0 {
 		p.fail("MUE header lacks an MUE adjudication indicator column")
+		p.broken = true
 		return
 	}
 	p.need = max(p.code, p.value, p.set, p.mai, p.mueEff, p.mueRat) + 1
@@ -377,6 +377,7 @@ func (p *parser) header(fields [][]byte) {
 		}
 		if p.setting == "" {
 			p.fail("MUE header does not say the setting")
+			p.broken = true
 		}
 	}
 	if m := effInName.FindStringSubmatch(p.name); m != nil {
@@ -524,6 +525,10 @@ func (p *parser) mueRow() {
 }
 
 func (p *parser) release() (*Release, error) {
+	if len(p.rationales) == 0 {
+		// No rationale column: every row points at the empty rationale.
+		p.rationales = []string{""}
+	}
 	r := &Release{Kind: p.kind, Setting: p.setting, Source: p.name, rationales: p.rationales}
 	switch p.kind {
 	case KindPTP:
