@@ -86,9 +86,9 @@ func (s Side) String() string {
 
 // Account names one account of a service line.
 type Account struct {
-	Line  int64 `json:"line"`
-	Kind  Kind  `json:"kind"`
-	Payer int64 `json:"payer,omitempty"` // InsuranceAR and PayerPaid only
+	Line  int64  `json:"line"`
+	Kind  Kind   `json:"kind"`
+	Payer int64  `json:"payer,omitempty"` // InsuranceAR and PayerPaid only
 	Group string `json:"group,omitempty"` // Adjusted only
 }
 
