@@ -151,8 +151,30 @@ type ClaimService interface {
 	// who, when and why.
 	MoveClaim(ctx context.Context, id int64, to, reason string) error
 
+	// SetPayerClaimNumber records the payer's claim control number once an
+	// acknowledgement or remittance names it.
+	SetPayerClaimNumber(ctx context.Context, id int64, number string) error
+
 	SetFee(ctx context.Context, e FeeScheduleEntry) error
 	// FindFee returns the charge for code and modifier in force on date,
 	// falling back to the code without modifier.
 	FindFee(ctx context.Context, code, modifier string, on Date) (Money, error)
+}
+
+// ClaimFinding is one finding of the scrubber stored with its claim: the
+// rule that fired, how bad, which lines, and what to do.
+type ClaimFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Lines    []int  `json:"lines,omitempty"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix"`
+}
+
+// ScrubService records scrub results. It is the only way a claim becomes
+// ready: a clean scrub moves a draft to ready, a scrub with errors moves a
+// ready claim back to draft.
+type ScrubService interface {
+	RecordScrub(ctx context.Context, claimID int64, findings []ClaimFinding) (state string, err error)
+	FindClaimFindings(ctx context.Context, claimID int64) ([]ClaimFinding, error)
 }

@@ -1,6 +1,7 @@
 package claim_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/openrcm/openrcm"
@@ -9,30 +10,18 @@ import (
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
-func TestBuildAndLoad(t *testing.T) {
-	db := sqldbtest.Open(t, sqldb.SQLite)
-	ctx, _ := sqldbtest.Org(t, db, "Org A")
-	addr := rcm.Address{Line1: "1 Main St", City: "Springfield", State: "IL", ZIP: "627011234"}
-	practice := &rcm.Practice{Name: "P", NPI: "1234567893", TIN: "12-3456789", Address: addr}
-	must(t, db.CreatePractice(ctx, practice))
-	prov := &rcm.Provider{PracticeID: practice.ID, FirstName: "A", LastName: "B", NPI: "1245319599"}
-	must(t, db.CreateProvider(ctx, prov))
-	primary := &rcm.Payer{Name: "Primary", PayerID: "P1", FilingIndicator: "MB"}
-	secondary := &rcm.Payer{Name: "Secondary", PayerID: "P2", FilingIndicator: "CI"}
-	must(t, db.CreatePayer(ctx, primary))
-	must(t, db.CreatePayer(ctx, secondary))
-	pat := &rcm.Patient{AccountNumber: "ACC1", FirstName: "C", LastName: "D", BirthDate: rcm.MustParseDate("1950-01-01"), Sex: "F", Address: addr}
-	must(t, db.CreatePatient(ctx, pat))
-	c1 := &rcm.Coverage{PatientID: pat.ID, PayerID: primary.ID, Order: 1, MemberID: "1EG4TE5MK73", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
-	c2 := &rcm.Coverage{PatientID: pat.ID, PayerID: secondary.ID, Order: 2, MemberID: "S1", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
-	must(t, db.CreateCoverage(ctx, c1))
-	must(t, db.CreateCoverage(ctx, c2))
-	must(t, db.SetFee(ctx, rcm.FeeScheduleEntry{Code: "99213", Charge: 11000, EffectiveFrom: rcm.MustParseDate("2025-01-01")}))
-	e := &rcm.Encounter{PatientID: pat.ID, PracticeID: practice.ID, RenderingProviderID: prov.ID, DateOfService: rcm.MustParseDate("2026-01-02"),
-		PlaceOfService: "11", Diagnoses: []rcm.Diagnosis{{Code: "I10"}},
-		Lines: []rcm.ServiceLine{{Code: "99213", Units: 2, Pointers: []int{1}}, {Code: "36415", Units: 1, Charge: 1200, Pointers: []int{1}}}}
-	must(t, db.CreateEncounter(ctx, e))
+type fixture struct {
+	db                 *sqldb.DB
+	practice           *rcm.Practice
+	primary, secondary *rcm.Payer
+	c1                 *rcm.Coverage
+	encounter          *rcm.Encounter
+	prov               *rcm.Provider
+}
 
+func TestBuildAndLoad(t *testing.T) {
+	ctx, f := setup(t)
+	db, e, primary, secondary, c1, practice, prov := f.db, f.encounter, f.primary, f.secondary, f.c1, f.practice, f.prov
 	if _, err := claim.Build(ctx, db, e.ID, 1); rcm.ErrorCode(err) != rcm.ECONFLICT {
 		t.Errorf("Build of an uncoded encounter: %v, want a conflict", err)
 	}
@@ -63,6 +52,34 @@ func TestBuildAndLoad(t *testing.T) {
 	if _, err := claim.Build(ctx, db, e.ID, 3); rcm.ErrorCode(err) != rcm.EUNPROCESSABLE {
 		t.Errorf("Build to a missing tertiary: %v", err)
 	}
+}
+
+// setup stores a practice, provider, two payers, a patient with primary and
+// secondary coverage, a fee schedule entry and an open encounter.
+func setup(t *testing.T) (context.Context, *fixture) {
+	db := sqldbtest.Open(t, sqldb.SQLite)
+	ctx, _ := sqldbtest.Org(t, db, "Org A")
+	addr := rcm.Address{Line1: "1 Main St", City: "Springfield", State: "IL", ZIP: "627011234"}
+	practice := &rcm.Practice{Name: "P", NPI: "1234567893", TIN: "12-3456789", Address: addr}
+	must(t, db.CreatePractice(ctx, practice))
+	prov := &rcm.Provider{PracticeID: practice.ID, FirstName: "A", LastName: "B", NPI: "1245319599"}
+	must(t, db.CreateProvider(ctx, prov))
+	primary := &rcm.Payer{Name: "Primary", PayerID: "P1", FilingIndicator: "MB"}
+	secondary := &rcm.Payer{Name: "Secondary", PayerID: "P2", FilingIndicator: "CI"}
+	must(t, db.CreatePayer(ctx, primary))
+	must(t, db.CreatePayer(ctx, secondary))
+	pat := &rcm.Patient{AccountNumber: "ACC1", FirstName: "C", LastName: "D", BirthDate: rcm.MustParseDate("1950-01-01"), Sex: "F", Address: addr}
+	must(t, db.CreatePatient(ctx, pat))
+	c1 := &rcm.Coverage{PatientID: pat.ID, PayerID: primary.ID, Order: 1, MemberID: "1EG4TE5MK73", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
+	c2 := &rcm.Coverage{PatientID: pat.ID, PayerID: secondary.ID, Order: 2, MemberID: "S1", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
+	must(t, db.CreateCoverage(ctx, c1))
+	must(t, db.CreateCoverage(ctx, c2))
+	must(t, db.SetFee(ctx, rcm.FeeScheduleEntry{Code: "99213", Charge: 11000, EffectiveFrom: rcm.MustParseDate("2025-01-01")}))
+	e := &rcm.Encounter{PatientID: pat.ID, PracticeID: practice.ID, RenderingProviderID: prov.ID, DateOfService: rcm.MustParseDate("2026-01-02"),
+		PlaceOfService: "11", Diagnoses: []rcm.Diagnosis{{Code: "I10"}},
+		Lines: []rcm.ServiceLine{{Code: "99213", Units: 2, Pointers: []int{1}}, {Code: "36415", Units: 1, Charge: 1200, Pointers: []int{1}}}}
+	must(t, db.CreateEncounter(ctx, e))
+	return ctx, &fixture{db: db, practice: practice, primary: primary, secondary: secondary, c1: c1, encounter: e, prov: prov}
 }
 
 func must(t *testing.T, err error) {

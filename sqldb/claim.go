@@ -4,12 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/openrcm/openrcm"
 )
 
-var _ rcm.ClaimService = (*DB)(nil)
+var (
+	_ rcm.ClaimService = (*DB)(nil)
+	_ rcm.ScrubService = (*DB)(nil)
+)
 
 const claimCols = `id, org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
 	replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state,
@@ -235,6 +239,9 @@ func (db *DB) MoveClaim(ctx context.Context, id int64, to, reason string) error 
 	if reason == "" || len(reason) > 500 {
 		return rcm.FieldErrorf(rcm.EINVALID, "reason", "Say why the claim changes state (at most 500 characters).")
 	}
+	if to == rcm.ClaimReady {
+		return rcm.Errorf(rcm.ECONFLICT, "Only a clean scrub makes a claim ready.")
+	}
 	return db.Transact(ctx, func(tx *Tx) error { return tx.moveClaim(ctx, a, id, to, reason) })
 }
 
@@ -298,4 +305,88 @@ func (db *DB) FindFee(ctx context.Context, code, modifier string, on rcm.Date) (
 		return 0, rcm.Errorf(rcm.ENOTFOUND, "No fee for %s on %s in the fee schedule.", code, on)
 	}
 	return rcm.Money(charge), err
+}
+
+// RecordScrub stores a scrub's findings and moves the claim: a draft with no
+// error becomes ready, a ready claim with an error goes back to draft.
+// Claims in other states keep theirs.
+func (db *DB) RecordScrub(ctx context.Context, claimID int64, findings []rcm.ClaimFinding) (string, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return "", err
+	}
+	nErrors := 0
+	for _, f := range findings {
+		if f.Severity == "error" {
+			nErrors++
+		}
+	}
+	var state string
+	err = db.Transact(ctx, func(tx *Tx) error {
+		var patientID int64
+		err := tx.QueryRowContext(ctx, `SELECT state, patient_id FROM claim WHERE org_id = ? AND id = ?`+tx.forUpdate(), a.OrgID, claimID).Scan(&state, &patientID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Claim", claimID)
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claim_finding WHERE org_id = ? AND claim_id = ?`, a.OrgID, claimID); err != nil {
+			return err
+		}
+		for i, f := range findings {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO claim_finding (org_id, claim_id, seq, rule, severity, lines, message, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				a.OrgID, claimID, i+1, f.Rule, f.Severity, joinInts(f.Lines), f.Message, f.Fix); err != nil {
+				return err
+			}
+		}
+		to := ""
+		switch {
+		case state == rcm.ClaimDraft && nErrors == 0:
+			to = rcm.ClaimReady
+		case state == rcm.ClaimReady && nErrors > 0:
+			to = rcm.ClaimDraft
+		}
+		if to == "" {
+			return nil
+		}
+		reason := fmt.Sprintf("scrubbed: %d findings, %d errors", len(findings), nErrors)
+		if err := tx.moveClaim(ctx, a, claimID, to, reason); err != nil {
+			return err
+		}
+		state = to
+		return nil
+	})
+	return state, err
+}
+
+// FindClaimFindings returns the findings of a claim's latest scrub.
+func (db *DB) FindClaimFindings(ctx context.Context, claimID int64) ([]rcm.ClaimFinding, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, db, func(s scanner) (rcm.ClaimFinding, error) {
+		var f rcm.ClaimFinding
+		var lines string
+		if err := s.Scan(&f.Rule, &f.Severity, &lines, &f.Message, &f.Fix); err != nil {
+			return f, err
+		}
+		var err error
+		f.Lines, err = splitInts(lines)
+		return f, err
+	}, `SELECT rule, severity, lines, message, fix FROM claim_finding WHERE org_id = ? AND claim_id = ? ORDER BY seq`, a.OrgID, claimID)
+}
+
+// SetPayerClaimNumber records the payer's claim control number.
+func (db *DB) SetPayerClaimNumber(ctx context.Context, id int64, number string) error {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return err
+	}
+	if number == "" || len(number) > 50 {
+		return rcm.FieldErrorf(rcm.EINVALID, "payer_claim_number", "payer claim number must be 1 to 50 characters.")
+	}
+	return db.Transact(ctx, func(tx *Tx) error {
+		return tx.updateOne(ctx, "Claim", id, `UPDATE claim SET payer_claim_number = ? WHERE org_id = ? AND id = ?`, number, a.OrgID, id)
+	})
 }

@@ -55,7 +55,18 @@ func TestClaims(t *testing.T) {
 
 		// The state machine: draft -> ready -> submitted; submitted cannot go
 		// back to draft.
-		for _, to := range []string{rcm.ClaimReady, rcm.ClaimSubmitted, rcm.ClaimRejected, rcm.ClaimDraft} {
+		wantCode(t, db.MoveClaim(ctx, c.ID, rcm.ClaimReady, "no scrub"), rcm.ECONFLICT)
+		dirty := []rcm.ClaimFinding{{Rule: "CLM-ZIP9", Severity: "error", Message: "m", Fix: "f"}, {Rule: "CLM-CHARGE", Severity: "warning", Lines: []int{1}, Message: "m", Fix: "f"}}
+		if state, err := db.RecordScrub(ctx, c.ID, dirty); err != nil || state != rcm.ClaimDraft {
+			t.Fatalf("scrub with an error: %s, %v; want the claim kept in draft", state, err)
+		}
+		if got, err := db.FindClaimFindings(ctx, c.ID); err != nil || !cmp.Equal(got, dirty) {
+			t.Errorf("findings = %+v, %v", got, err)
+		}
+		if state, err := db.RecordScrub(ctx, c.ID, dirty[1:]); err != nil || state != rcm.ClaimReady {
+			t.Fatalf("scrub with a warning only: %s, %v; want ready", state, err)
+		}
+		for _, to := range []string{rcm.ClaimSubmitted, rcm.ClaimRejected, rcm.ClaimDraft} {
 			if err := db.MoveClaim(ctx, c.ID, to, "test move to "+to); err != nil {
 				t.Fatalf("move to %s: %v", to, err)
 			}
@@ -71,6 +82,9 @@ func TestClaims(t *testing.T) {
 			path = append(path, h.From+">"+h.To)
 		}
 		want := []string{">draft", "draft>ready", "ready>submitted", "submitted>rejected", "rejected>draft"}
+		if got.History[1].Reason != "scrubbed: 1 findings, 0 errors" {
+			t.Errorf("ready reason = %q", got.History[1].Reason)
+		}
 		if diff := cmp.Diff(want, path); diff != "" {
 			t.Errorf("history mismatch (-want +got):\n%s", diff)
 		}
@@ -119,5 +133,46 @@ func TestFeeSchedule(t *testing.T) {
 		_, err := db.FindFee(ctx, "99213", "", rcm.MustParseDate("2024-01-01"))
 		wantCode(t, err, rcm.ENOTFOUND)
 		wantCode(t, db.SetFee(ctx, rcm.FeeScheduleEntry{Code: "992", Charge: 1, EffectiveFrom: rcm.MustParseDate("2026-01-01")}), rcm.EINVALID)
+	})
+}
+
+// Control numbers reserved concurrently never overlap, on either store.
+func TestReserveControlNumbers(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		ctx, _ := sqldbtest.Org(t, db, "Org A")
+		const workers, each = 4, 10
+		firsts := make(chan int64, workers*each)
+		errs := make(chan error, workers*each)
+		for w := 0; w < workers; w++ {
+			go func() {
+				for i := 0; i < each; i++ {
+					n, err := db.ReserveControlNumbers(ctx, "RECV", 3)
+					firsts <- n
+					errs <- err
+				}
+			}()
+		}
+		seen := map[int64]bool{}
+		for i := 0; i < workers*each; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			n := <-firsts
+			for k := n; k < n+3; k++ {
+				if seen[k] {
+					t.Fatalf("control number %d handed out twice", k)
+				}
+				seen[k] = true
+			}
+		}
+		if len(seen) != workers*each*3 {
+			t.Errorf("%d numbers, want %d", len(seen), workers*each*3)
+		}
+		other, err := db.ReserveControlNumbers(ctx, "OTHER", 1)
+		if err != nil || other != 1 {
+			t.Errorf("another receiver starts at %d, %v; want 1", other, err)
+		}
+		_, err = db.ReserveControlNumbers(ctx, "", 1)
+		wantCode(t, err, rcm.EINVALID)
 	})
 }

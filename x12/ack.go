@@ -22,6 +22,10 @@ type AckOptions struct {
 	Newline bool
 }
 
+// ackable are the functional identifier codes (GS01) a 999 can
+// acknowledge (AK101).
+var ackable = map[string]bool{"BE": true, "FA": true, "HB": true, "HC": true, "HI": true, "HN": true, "HP": true, "HR": true, "HS": true, "RA": true}
+
 // fatalNotes are TA105 codes after which the interchange cannot be
 // processed, so it is rejected (TA104 R) and no 999 is sent for it.
 var fatalNotes = map[string]bool{TA1Terminator: true, TA1Structure: true, TA1EOF: true, TA1Content: true, TA1ElementSep: true, TA1ComponentSep: true}
@@ -40,13 +44,26 @@ func Acknowledge(dst io.Writer, res *Result, opt AckOptions) (bool, error) {
 	}
 	wrote := false
 	for i, x := range res.Interchanges {
+		fatal := true
 		note := x.Note
 		if i == len(res.Interchanges)-1 && res.Err != nil && note == "" {
 			note = TA1EOF
 		}
+		var groups []*GroupResult
+		for _, g := range x.Groups {
+			// A 999 answers only functional groups it has an AK101 code
+			// for; any other group is reported in the TA1.
+			if ackable[g.FunctionalID] {
+				groups = append(groups, g)
+			} else if note == "" {
+				note = TA1Content
+				fatal = false
+			}
+		}
 		w := NewWriter(dst, d, opt.Newline, opt.Seq)
 		err := w.StartInterchange(InterchangeHeader{
-			SenderQual: x.ReceiverQual, Sender: x.Receiver, ReceiverQual: x.SenderQual, Receiver: x.Sender,
+			SenderQual: idQual(x.ReceiverQual), Sender: orUnknown(safe(w, x.Receiver, 15)),
+			ReceiverQual: idQual(x.SenderQual), Receiver: orUnknown(safe(w, x.Sender, 15)),
 			Time: opt.Now, Production: x.Usage == "P",
 		})
 		if err != nil {
@@ -55,7 +72,7 @@ func Acknowledge(dst io.Writer, res *Result, opt AckOptions) (bool, error) {
 		wrote = true
 		if note != "" {
 			status := "E"
-			if fatalNotes[note] {
+			if fatalNotes[note] && fatal {
 				status = "R"
 			}
 			date, tm := x.Date, x.Time
@@ -79,7 +96,7 @@ func Acknowledge(dst io.Writer, res *Result, opt AckOptions) (bool, error) {
 				continue
 			}
 		}
-		for _, g := range x.Groups {
+		for _, g := range groups {
 			if err := write999(w, g, opt.Now); err != nil {
 				return wrote, err
 			}
@@ -89,6 +106,25 @@ func Acknowledge(dst io.Writer, res *Result, opt AckOptions) (bool, error) {
 		}
 	}
 	return wrote, nil
+}
+
+// idQual keeps an interchange ID qualifier the ISA allows, else ZZ
+// (mutually defined), so an answer to a bad header is itself valid.
+func idQual(q string) string {
+	switch q {
+	case "01", "14", "20", "27", "28", "29", "30", "33", "ZZ":
+		return q
+	}
+	return "ZZ"
+}
+
+// orUnknown stands in for an identifier the inbound file did not give
+// usably, since the acknowledgement's own envelope must be complete.
+func orUnknown(s string) string {
+	if len(s) < 2 {
+		return "UNKNOWN"
+	}
+	return s
 }
 
 // safe makes a copied value fit in the acknowledgement: delimiters of
@@ -109,7 +145,7 @@ func safe(w *Writer, s string, n int) string {
 }
 
 func write999(w *Writer, g *GroupResult, now time.Time) error {
-	if err := w.StartGroup(GroupHeader{FunctionalID: "FA", Sender: safe(w, g.Receiver, 15), Receiver: safe(w, g.Sender, 15), Time: now, Version: "005010X231A1"}); err != nil {
+	if err := w.StartGroup(GroupHeader{FunctionalID: "FA", Sender: orUnknown(safe(w, g.Receiver, 15)), Receiver: orUnknown(safe(w, g.Sender, 15)), Time: now, Version: "005010X231A1"}); err != nil {
 		return err
 	}
 	if _, err := w.StartTransaction("999", "005010X231A1"); err != nil {
@@ -123,7 +159,10 @@ func write999(w *Writer, g *GroupResult, now time.Time) error {
 	if !allDigits([]byte(gctl)) {
 		gctl = "0"
 	}
-	if err := w.Segment("AK1", safe(w, fid, 2), gctl, safe(w, g.Version, 12)); err != nil {
+	if len(gctl) > 9 {
+		gctl = gctl[:9]
+	}
+	if err := w.Segment("AK1", safe(w, fid, 2), gctl, orUnknown(safe(w, g.Version, 12))); err != nil {
 		return err
 	}
 	accepted := 0
@@ -146,7 +185,8 @@ func write999(w *Writer, g *GroupResult, now time.Time) error {
 	if included < 0 {
 		included = len(g.Transactions)
 	}
-	els := []string{status, strconv.Itoa(included), strconv.Itoa(len(g.Transactions)), strconv.Itoa(accepted)}
+	included = min(included, 999999) // AK902 is N0 1/6
+	els := []string{status, strconv.Itoa(included), strconv.Itoa(min(len(g.Transactions), 999999)), strconv.Itoa(min(accepted, 999999))}
 	for i, c := range g.Codes {
 		if i == 5 {
 			break
@@ -171,8 +211,8 @@ type ik3Key struct {
 
 func writeAK2(w *Writer, t *TxResult) error {
 	id := t.ID
-	if len(id) != 3 {
-		id = "837"
+	if len(id) != 3 || !validSegID([]byte(id)) {
+		id = "000" // unreadable ST01; IK5 carries code 6
 	}
 	ctl := safe(w, t.Control, 9)
 	for len(ctl) < 4 {

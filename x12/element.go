@@ -52,8 +52,10 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 	if n > ne {
 		report(ne+1, 0, 0, ElemTooMany, seg.Element(ne+1), fmt.Sprintf("%s has %d elements; the standard defines only %d", def.ID, n, ne))
 	}
-	for i := 1; i <= ne; i++ {
-		e := &def.Elements[i-1]
+	data, seps := seg.data, seg.seps
+	elems := def.Elements
+	for i := 1; i <= len(elems); i++ {
+		e := &elems[i-1]
 		if i > n {
 			// Absent trailing elements: only required ones matter.
 			if i > def.lastReq {
@@ -64,7 +66,7 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 			}
 			continue
 		}
-		val := seg.data[seg.seps[i]+1 : seg.seps[i+1]]
+		val := data[seps[i]+1 : seps[i+1]]
 		if len(val) == 0 {
 			if e.Usage == Required {
 				report(i, 0, 0, ElemRequiredMissing, nil, fmt.Sprintf("%s%02d is required here and is missing", def.ID, i))
@@ -225,14 +227,18 @@ func checkPeriod(qual, val []byte, bad func(string)) {
 func checkSimple(e *Element, v []byte, d *Delimiters) (string, string) {
 	if e.Type == TypeAN || e.Type == TypeID {
 		for _, c := range v {
-			if c < 0x20 || c > 0x7E {
-				return ElemInvalidChar, fmt.Sprintf("contains the control or non-ASCII character 0x%02X, which X12 does not allow", c)
-			}
-			if c == d.Component {
-				return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", c)
-			}
-			if c == d.Repetition && d.Repetition != 0 {
-				return ElemTooManyRepeats, fmt.Sprintf("does not repeat but contains the repetition separator %q", c)
+			// One compare covers the common printable case; the rest is
+			// the slow path.
+			if c-0x20 > 0x7E-0x20 || c == d.Component || c == d.Repetition {
+				if c < 0x20 || c > 0x7E {
+					return ElemInvalidChar, fmt.Sprintf("contains the control or non-ASCII character 0x%02X, which X12 does not allow", c)
+				}
+				if c == d.Component {
+					return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", c)
+				}
+				if d.Repetition != 0 {
+					return ElemTooManyRepeats, fmt.Sprintf("does not repeat but contains the repetition separator %q", c)
+				}
 			}
 		}
 		if n := len(v); n < e.Min {

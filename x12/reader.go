@@ -81,9 +81,6 @@ type Delimiters struct {
 // DefaultDelimiters are the delimiters most trading partners use.
 var DefaultDelimiters = Delimiters{Element: '*', Repetition: '^', Component: ':', Segment: '~'}
 
-// isaLen is the fixed length of an ISA segment without its terminator.
-const isaLen = 105
-
 // isAlnum reports whether c is a letter or digit, which can never be a
 // delimiter because data would collide with it.
 func isAlnum(c byte) bool {
@@ -248,7 +245,7 @@ func (r *Reader) Next() (*Segment, error) {
 		return nil, io.EOF
 	}
 	b := r.buf[r.r:r.w]
-	if len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && !isAlnum(b[3]) {
+	if len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && (!isAlnum(b[3]) || !r.known) {
 		for r.w-r.r < 256 && r.fill() {
 		}
 		d, _, err := parseDelimiters(r.buf[r.r:r.w])

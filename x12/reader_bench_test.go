@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"testing"
 )
 
@@ -101,6 +102,50 @@ func BenchmarkValidate837P(b *testing.B) {
 		res := v.Validate(bytes.NewReader(data))
 		if !res.Valid() {
 			b.Fatalf("synthetic 837P is not valid: %v", res.Findings[0])
+		}
+	}
+}
+
+// benchFile loads the file named by X12_BENCH_FILE (the peer benchmark's
+// generated 837P) so this engine is timed on the same bytes as the peers.
+func benchFile(b *testing.B) []byte {
+	p := os.Getenv("X12_BENCH_FILE")
+	if p == "" {
+		b.Skip("set X12_BENCH_FILE to the peer benchmark's 837P file")
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+func BenchmarkFileTokenize(b *testing.B) {
+	data := benchFile(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(data))
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkFileValidate(b *testing.B) {
+	data := benchFile(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var v Validator
+	for b.Loop() {
+		if res := v.Validate(bytes.NewReader(data)); !res.Valid() {
+			b.Fatalf("peer file is not valid: %v", res.Findings[:1])
 		}
 	}
 }

@@ -65,6 +65,24 @@ type Transaction struct {
 	Root        *Node
 }
 
+// MarshalJSON writes the envelope identifiers, the guide name and the
+// loop tree.
+func (t *Transaction) MarshalJSON() ([]byte, error) {
+	guide := ""
+	if t.Schema != nil {
+		guide = t.Schema.Name
+	}
+	return json.Marshal(struct {
+		Interchange    string `json:"interchange"`
+		Group          string `json:"group"`
+		TransactionSet string `json:"transaction_set"`
+		Control        string `json:"control"`
+		Version        string `json:"version"`
+		Guide          string `json:"guide,omitempty"`
+		Body           *Node  `json:"body"`
+	}{t.Interchange, t.Group, t.ID, t.Control, t.Version, guide, t.Root})
+}
+
 // Loops returns every loop of the transaction with the given guide id,
 // e.g. tx.Loops("2300") for the claims of an 837P.
 func (t *Transaction) Loops(id string) []*Node { return t.Root.Loops(id) }

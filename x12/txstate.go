@@ -118,6 +118,14 @@ func (s *txState) segment(v *Validator, seg *Segment, pos int) {
 			f.node.Children = append(f.node.Children, nf.node)
 		}
 		s.enterLoop(v, nf, seg, pos)
+		if s.schema.TransactionSet == "837" && l.Items[0].Segment.ID == "LX" {
+			// 837 LX01 numbers the service lines of a claim 1, 2, 3...
+			if n, ok := atoi(seg.Element(1)); ok && n != int(f.counts[i]) {
+				fd := s.segFinding(seg, pos, l.ID, SegElementErrors, fmt.Sprintf("LX01 must number the service lines of the claim 1, 2, 3... in order; expected %d", f.counts[i]))
+				fd.Level, fd.Code, fd.Element, fd.Value = LevelElement, ElemPattern, 1, clip(seg.Element(1))
+				v.add(fd)
+			}
+		}
 		s.checkSegment(v, seg, l.Items[0].Segment, l.ID, pos, loose)
 		return
 	}

@@ -190,7 +190,7 @@ func (v *Validator) segment(seg *Segment) {
 		v.endISA(seg)
 		return
 	case "TA1":
-		if v.isa == nil || v.gs != nil {
+		if v.isa == nil || v.isa.closed || v.gs != nil && !v.gs.closed {
 			v.envelopeError(seg, "a TA1 segment belongs directly inside an interchange, outside any functional group")
 		}
 		return
@@ -239,7 +239,7 @@ func (v *Validator) startISA(seg *Segment) {
 		Version: string(seg.Element(12)), Control: string(seg.Element(13)),
 		Usage: string(seg.Element(15)), Delimiters: *seg.delims,
 	}
-	v.isa = x
+	v.isa, v.gs, v.tx = x, nil, nil
 	v.res.Interchanges = append(v.res.Interchanges, x)
 	bad := func(el int, code, msg string) {
 		v.add(Finding{Level: LevelInterchange, Code: code, Segment: seg.Ordinal, SegmentID: "ISA", Element: el, Value: clip(seg.Element(el)), Message: msg})

@@ -301,14 +301,14 @@ L 2000A R >1 Information Source Level
     NM1 R 1 | R=85 R=1,2 R S S N S R=FI,XX R
    L 2200C S 1 Provider of Service Information Trace Identifier
     TRN R 1 | R=1 R
-    STC S >1 | R{R;R;S} R R=U,WQ R N N N N N S{R;R;S} S{R;R;S} S
+    STC S >1 | R{R;R;S} N R=U,WQ R N N N N N S{R;R;S} S{R;R;S}
     REF S 2 | R=0B,1G,G2,LU,SY,TJ R
     QTY S 1 | R=QA R
     QTY S 1 | R=QC R
     AMT S 1 | R=YU R
     AMT S 1 | R=YY R
    L 2000D S >1 Patient Level
-    HL R 1 | R R R=PT S=0
+    HL R 1 | R R R=PT
     L 2100D R 1 Patient Name
      NM1 R 1 | R=QC R=1 R S S N S R=II,MI R
     L 2200D R >1 Claim Status Tracking Number

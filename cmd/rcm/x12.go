@@ -160,17 +160,6 @@ func printReport(w io.Writer, rep fileReport) {
 	}
 }
 
-// txJSON is one transaction in `rcm x12 json`.
-type txJSON struct {
-	Interchange    string    `json:"interchange"`
-	Group          string    `json:"group"`
-	TransactionSet string    `json:"transaction_set"`
-	Control        string    `json:"control"`
-	Version        string    `json:"version"`
-	Guide          string    `json:"guide,omitempty"`
-	Body           *x12.Node `json:"body"`
-}
-
 func oneFile(env *Env, name string, args []string) (*os.File, error) {
 	fs := newFlagSet(env, "x12 "+name, "FILE")
 	if err := parseFlags(fs, args); err != nil {
@@ -189,20 +178,13 @@ func runX12JSON(env *Env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	var txs []txJSON
+	txs := []*x12.Transaction{}
 	err = x12.ReadTransactions(f, func(t *x12.Transaction) error {
-		j := txJSON{Interchange: t.Interchange, Group: t.Group, TransactionSet: t.ID, Control: t.Control, Version: t.Version, Body: t.Root}
-		if t.Schema != nil {
-			j.Guide = t.Schema.Name
-		}
-		txs = append(txs, j)
+		txs = append(txs, t)
 		return nil
 	})
 	if err != nil {
 		return err
-	}
-	if txs == nil {
-		txs = []txJSON{}
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
