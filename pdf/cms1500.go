@@ -247,9 +247,9 @@ func check(b *claim.Bundle) error {
 // lines to a page. A bundle missing what the form needs is an EINVALID
 // error and nothing is written.
 //
-// Where the claim records nothing, the form says what a practice that bills
-// electronically has on file: signatures on file (items 12, 13, 31) and
-// assignment accepted (item 27). Item 17 (referring provider) stays blank
+// Where the claim records nothing, the form says what the 837P writer
+// sends for the same claim: signatures on file (items 12, 13, 31, as CLM09,
+// CLM08 and CLM06 say Y) and assignment accepted (item 27, CLM07 A). Item 17 (referring provider) stays blank
 // because a claim records only the referral number, which goes in item 23
 // when there is no prior authorization. Only the first other coverage fits
 // items 9-9d. CPT descriptors are never printed, only codes.
@@ -617,7 +617,8 @@ func (r *form) fillLines(lines []rcm.ClaimLine) {
 		if l.NDC != "" {
 			// Shaded 24A-24G: N4, the 11-digit NDC with no space, three
 			// spaces, then unit qualifier and quantity. The claim line has
-			// no NDC quantity of its own, so the billed units (UN) stand in.
+			// no NDC quantity of its own, so the billed units (UN) stand in,
+			// as in the 837P's CTP04-05.
 			r.put(col24.A+1, top+lineH/2-1.2, fmt.Sprintf("N4%s   UN%d", l.NDC, l.Units))
 		}
 	}
