@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/carc"
+	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/sqldb"
+)
+
+func init() {
+	register("ledger", "check the ledger and show balances", runLedger)
+}
+
+const ledgerUsage = `check [--db DB] [--patients N]
+
+Verifies, for every organization in the database, that each service line's
+charge equals payer payments + adjustments + patient payments + open
+insurance and patient balances, that debits equal credits, and that no
+receivable is below zero; prints the totals. Exits 1 naming each line that
+breaks the rules.`
+
+func runLedger(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 || args[0] != "check" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n", ledgerUsage)
+			return nil
+		}
+		return usagef("usage: rcm ledger %s", ledgerUsage)
+	}
+	fs := newFlagSet(env, "ledger check", ledgerUsage)
+	dsn := dbFlag(fs, env)
+	top := fs.Int("patients", 20, "list at most this many patients with an open balance, largest first")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reports, err := db.CheckLedger(ctx)
+	if err != nil {
+		return err
+	}
+	violations, lines := 0, 0
+	for _, r := range reports {
+		printLedgerReport(env.Stdout, r, *top)
+		lines += r.Totals.Lines
+		for _, v := range r.Violations {
+			fmt.Fprintf(env.Stderr, "VIOLATION in organization %d: %s\n", r.OrgID, v)
+		}
+		violations += len(r.Violations)
+	}
+	if violations > 0 {
+		fmt.Fprintf(env.Stderr, "Ledger check FAILED: %d violation(s) over %d line(s).\n", violations, lines)
+		return exitCode(1)
+	}
+	fmt.Fprintf(env.Stdout, "Ledger OK: %d line(s) in %d organization(s); every line balances.\n", lines, len(reports))
+	return nil
+}
+
+func printLedgerReport(w io.Writer, r *sqldb.LedgerReport, top int) {
+	t := r.Totals
+	row := func(indent int, label string, m rcm.Money) {
+		fmt.Fprintf(w, "%*s%-*s %14s\n", indent, "", 34-indent, label, m.Dollars())
+	}
+	payer := func(id int64) string {
+		if n := r.PayerNames[id]; n != "" {
+			return n
+		}
+		return fmt.Sprintf("payer %d", id)
+	}
+	fmt.Fprintf(w, "Organization %d: %s (%d service lines in the ledger)\n", r.OrgID, r.OrgName, t.Lines)
+	row(2, "Charges", t.Charges)
+	row(2, "Payer payments", sumMap(t.PayerPaid))
+	for _, id := range sortedIDs(t.PayerPaid) {
+		row(4, payer(id), t.PayerPaid[id])
+	}
+	row(2, "Adjustments", sumMap(t.Adjusted))
+	for _, g := range sortedStrings(t.Adjusted) {
+		name := carc.Groups[g]
+		if g == ledger.GroupWO {
+			name = "Write-offs"
+		}
+		row(4, g+" "+name, t.Adjusted[g])
+	}
+	row(2, "Patient responsibility", sumMap(t.PatientShare))
+	for _, reason := range sortedStrings(t.PatientShare) {
+		label := "PR-" + reason
+		if name, ok := map[string]string{"1": "deductible", "2": "coinsurance", "3": "copay"}[reason]; ok {
+			label += " " + name
+		}
+		row(4, label, t.PatientShare[reason])
+	}
+	row(2, "Patient payments", t.PatientPaid)
+	row(2, "Open A/R, insurance", sumMap(t.InsuranceAR))
+	for _, id := range sortedIDs(t.InsuranceAR) {
+		row(4, payer(id), t.InsuranceAR[id])
+	}
+	row(2, fmt.Sprintf("Open A/R, patients (%d)", len(r.Patients)), t.PatientAR)
+	for i, p := range r.Patients {
+		if i == top {
+			fmt.Fprintf(w, "    ... %d more\n", len(r.Patients)-top)
+			break
+		}
+		row(4, "account "+p.AccountNumber, p.Open)
+	}
+	row(2, "Debits", t.Debits)
+	row(2, "Credits", t.Credits)
+}
+
+func sumMap[K comparable](m map[K]rcm.Money) rcm.Money {
+	var s rcm.Money
+	for _, v := range m {
+		s += v
+	}
+	return s
+}
+
+func sortedIDs(m map[int64]rcm.Money) []int64 {
+	ids := make([]int64, 0, len(m))
+	for k := range m {
+		ids = append(ids, k)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+func sortedStrings(m map[string]rcm.Money) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

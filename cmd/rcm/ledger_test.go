@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/sqldb/sqldbtest"
+)
+
+// ledgerDB makes a SQLite database with one charged and paid line and
+// returns its path, the line id and the org id.
+func ledgerDB(t *testing.T) (path string, line, org int64) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "rcm.db")
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, o := sqldbtest.Org(t, db, "Lakeside")
+	addr := rcm.Address{Line1: "1 Main St", City: "Springfield", State: "IL", ZIP: "62701"}
+	pr := &rcm.Practice{Name: "Lakeside", NPI: "1234567893", TIN: "123456789", Taxonomy: "207Q00000X", Address: addr}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.CreatePractice(ctx, pr))
+	prov := &rcm.Provider{PracticeID: pr.ID, FirstName: "Gil", LastName: "Doctor", NPI: "1245319599", Taxonomy: "207Q00000X"}
+	must(db.CreateProvider(ctx, prov))
+	payer := &rcm.Payer{Name: "Acme Health", PayerID: "ACME1", FilingIndicator: "CI"}
+	must(db.CreatePayer(ctx, payer))
+	pat := &rcm.Patient{AccountNumber: "A1001", FirstName: "Ada", LastName: "Test", BirthDate: rcm.MustParseDate("1980-01-01"), Sex: "F", Address: addr}
+	must(db.CreatePatient(ctx, pat))
+	enc := &rcm.Encounter{PatientID: pat.ID, PracticeID: pr.ID, RenderingProviderID: prov.ID, DateOfService: rcm.MustParseDate("2026-01-02"),
+		PlaceOfService: "11", Diagnoses: []rcm.Diagnosis{{Code: "I10"}},
+		Lines: []rcm.ServiceLine{{Code: "99213", Units: 1, Charge: rcm.MustParseMoney("100.00"), Pointers: []int{1}}}}
+	must(db.CreateEncounter(ctx, enc))
+	ids, err := db.FindServiceLineIDs(ctx, enc.ID)
+	must(err)
+	m := rcm.MustParseMoney
+	must(db.PostLedger(ctx, new(ledger.Transaction).Charge(ids[0], payer.ID, m("100.00"))))
+	must(db.PostLedger(ctx, new(ledger.Transaction).PayerPayment(ids[0], payer.ID, m("60.00"), "ACH").
+		Adjust(ids[0], payer.ID, "CO", "45", m("25.00")).PatientShare(ids[0], payer.ID, "3", m("15.00"))))
+	return path, ids[0], o.ID
+}
+
+func TestLedgerCheck(t *testing.T) {
+	path, line, org := ledgerDB(t)
+	code, out, errOut := rcmRun(t, "", "ledger", "check", "--db", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		"Charges $100.00", "Acme Health (ACME1) $60.00", "CO Contractual Obligations $25.00",
+		"PR-3 copay $15.00", "Open A/R, insurance $0.00", "account A1001 $15.00", "Debits $200.00 Credits $200.00",
+		"Ledger OK: 1 line(s)",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	// Tamper with the database behind the ledger's back.
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(context.Background(), `INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
+		VALUES (?, 1, 9, ?, 'patient_payment', 'patient_paid', NULL, '', 1, 700, '', 'cash')`, org, line); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, _, errOut = rcmRun(t, "", "ledger", "check", "--db", path)
+	if code != 1 || !strings.Contains(errOut, "Line "+itoa(line)+": debits") || !strings.Contains(errOut, "FAILED") {
+		t.Errorf("tampered ledger: exit %d, stderr %q; want 1 naming line %d", code, errOut, line)
+	}
+	if code, _, _ := rcmRun(t, "", "ledger"); code != 2 {
+		t.Errorf("rcm ledger without subcommand: exit %d, want 2", code)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestCarcCommands(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rcm.db")
+	// Before any import, the starter list answers.
+	code, out, errOut := rcmRun(t, "", "carc", "show", "--db", path, "CO-45", "N290")
+	if code != 0 || !strings.Contains(out, "group CO: Contractual Obligations") || !strings.Contains(out, "In short:") || !strings.Contains(out, "RARC N290") {
+		t.Fatalf("show from starter: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := rcmRun(t, "", "carc", "show", "--db", path, "ZZ9"); code != 1 || !strings.Contains(errOut, "not in the code list") {
+		t.Errorf("unknown code: exit %d %q", code, errOut)
+	}
+	dir := os.Getenv("RCM_SHARED_DATA")
+	if dir == "" {
+		for d, _ := os.Getwd(); ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "shared", "data", "SOURCES.md")); err == nil {
+				dir = filepath.Join(d, "shared", "data")
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	if dir == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("shared data not found: set RCM_SHARED_DATA")
+		}
+		t.Skip("shared data not found (set RCM_SHARED_DATA): skipping the import")
+	}
+	code, out, errOut = rcmRun(t, "", "carc", "import", "--db", path,
+		filepath.Join(dir, "x12codes", "carc_2024-03.csv"), filepath.Join(dir, "x12codes", "rarc_2024-03.csv"))
+	if code != 0 || !strings.Contains(out, "imported 405 CARC codes") || !strings.Contains(out, "imported 1171 RARC codes") {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = rcmRun(t, "", "carc", "show", "--db", path, "--dos", "2018-05-01", "15")
+	if code != 0 || !strings.Contains(out, "NOT ACTIVE on 2018-05-01") || !strings.Contains(out, "stop 2018-05-01") {
+		t.Errorf("show 15 on its stop date: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := rcmRun(t, "", "carc", "import", "--db", path, filepath.Join(dir, "SOURCES.md")); code != 2 || !strings.Contains(errOut, "--list") {
+		t.Errorf("import of an unnamed list: exit %d %q", code, errOut)
+	}
+}
