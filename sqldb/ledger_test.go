@@ -27,7 +27,6 @@ type ledgerFixture struct {
 	adminCtx context.Context
 }
 
-
 // seedTB is seed for benchmarks too.
 func seedTB(t testing.TB, ctx context.Context, db *sqldb.DB) seeded {
 	t.Helper()
