@@ -18,14 +18,14 @@ import (
 // concurrent writers of one organization on PostgreSQL (row lock) and on
 // SQLite (single writer).
 func (tx *Tx) audit(ctx context.Context, a rcm.Actor, action, entity string, entityID, patientID int64) error {
+	// Insert-if-absent, then lock the head: concurrent first events of an
+	// organization queue on the one row instead of colliding.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, '') ON CONFLICT DO NOTHING`, a.OrgID); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
 	var seq int64
 	var prev string
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`+tx.forUpdate(), a.OrgID).Scan(&seq, &prev)
-	if errors.Is(err, sql.ErrNoRows) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, '')`, a.OrgID); err != nil {
-			return fmt.Errorf("audit head: %w", err)
-		}
-	} else if err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`+tx.forUpdate(), a.OrgID).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	e := rcm.AuditEvent{

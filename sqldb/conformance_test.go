@@ -251,6 +251,12 @@ func TestPatientsAndCoverages(t *testing.T) {
 		}
 		_, err = db.FindCoverages(ctx, 424242)
 		wantCode(t, err, rcm.ENOTFOUND)
+		moved := *primary
+		moved.PatientID = 424242
+		wantCode(t, db.UpdateCoverage(ctx, &moved), rcm.EINVALID)
+		orphan := *primary
+		orphan.ID, orphan.PatientID = 0, 424242
+		wantCode(t, db.CreateCoverage(ctx, &orphan), rcm.ENOTFOUND)
 	})
 }
 

@@ -103,6 +103,9 @@ func open(dsn string) (*DB, error) {
 // Dialect returns SQLite or Postgres.
 func (db *DB) Dialect() string { return db.dialect }
 
+// Ping checks that the database answers, for health checks.
+func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+
 // Close closes the database.
 func (db *DB) Close() error { return db.db.Close() }
 

@@ -175,6 +175,9 @@ func (db *DB) CreateCoverage(ctx context.Context, c *rcm.Coverage) error {
 	}
 	c.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.requirePatient(ctx, a.OrgID, c.PatientID); err != nil {
+			return err
+		}
 		if err := tx.checkCoverageOrder(ctx, a.OrgID, c); err != nil {
 			return err
 		}
@@ -235,12 +238,8 @@ func (db *DB) FindCoverages(ctx context.Context, patientID int64) ([]*rcm.Covera
 	}
 	var out []*rcm.Coverage
 	err = db.Transact(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM patient WHERE org_id = ? AND id = ?`, a.OrgID, patientID).Scan(&n); err != nil {
+		if err := tx.requirePatient(ctx, a.OrgID, patientID); err != nil {
 			return err
-		}
-		if n == 0 {
-			return notFound("Patient", patientID)
 		}
 		var err error
 		out, err = queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id = ? ORDER BY ord, effective_from, id`, a.OrgID, patientID)
@@ -267,10 +266,20 @@ func (db *DB) UpdateCoverage(ctx context.Context, c *rcm.Coverage) error {
 	}
 	c.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
+		var patientID int64
+		err := tx.QueryRowContext(ctx, `SELECT patient_id FROM coverage WHERE org_id = ? AND id = ?`, a.OrgID, c.ID).Scan(&patientID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Coverage", c.ID)
+		} else if err != nil {
+			return err
+		}
+		if patientID != c.PatientID {
+			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "A coverage cannot move to another patient; add a coverage to that patient instead.")
+		}
 		if err := tx.checkCoverageOrder(ctx, a.OrgID, c); err != nil {
 			return err
 		}
-		err := tx.updateOne(ctx, "Coverage", c.ID, `UPDATE coverage SET patient_id = ?, payer_id = ?, ord = ?, member_id = ?, group_number = ?, relationship = ?, subscriber = ?,
+		err = tx.updateOne(ctx, "Coverage", c.ID, `UPDATE coverage SET patient_id = ?, payer_id = ?, ord = ?, member_id = ?, group_number = ?, relationship = ?, subscriber = ?,
 			effective_from = ?, effective_to = ? WHERE org_id = ? AND id = ?`,
 			c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo), a.OrgID, c.ID)
 		if err != nil {
@@ -278,4 +287,16 @@ func (db *DB) UpdateCoverage(ctx context.Context, c *rcm.Coverage) error {
 		}
 		return tx.audit(ctx, a, rcm.AuditUpdate, "coverage", c.ID, c.PatientID)
 	})
+}
+
+// requirePatient returns ENOTFOUND unless the organization has the patient.
+func (tx *Tx) requirePatient(ctx context.Context, org, patientID int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM patient WHERE org_id = ? AND id = ?`, org, patientID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound("Patient", patientID)
+	}
+	return nil
 }

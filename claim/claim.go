@@ -1,0 +1,183 @@
+// Package claim turns coded encounters into claims and gathers everything a
+// claim needs to leave the building: the billing and rendering providers,
+// the patient, subscriber, coverage and payer. The 837P writer, the CMS-1500
+// form and the scrubber all read a claim through a Bundle.
+package claim
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/openrcm/openrcm"
+)
+
+// Services are the stores a claim is built from.
+type Services interface {
+	rcm.OrganizationService
+	rcm.PayerService
+	rcm.PatientService
+	rcm.EncounterService
+	rcm.ClaimService
+}
+
+// Bundle is a claim with every record it refers to, loaded once.
+type Bundle struct {
+	Claim     *rcm.Claim
+	Practice  *rcm.Practice
+	Rendering *rcm.Provider
+	Facility  *rcm.Facility
+	Patient   *rcm.Patient
+	Coverage  *rcm.Coverage
+	Payer     *rcm.Payer
+	// Other coverages of the patient in force on the date of service, for
+	// coordination of benefits (837P loop 2320).
+	OtherCoverages []*rcm.Coverage
+	OtherPayers    map[int64]*rcm.Payer
+}
+
+// Build makes the draft claim for an encounter to the payer of the
+// patient's coverage of the given order (1 primary, 2 secondary ...) in force
+// on the date of service. Lines without a charge are priced from the fee
+// schedule.
+func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rcm.Claim, error) {
+	e, err := svc.FindEncounterByID(ctx, encounterID)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status == rcm.EncounterOpen {
+		return nil, rcm.Errorf(rcm.ECONFLICT, "Encounter %d is not coded yet; a coder marks it coded first.", e.ID)
+	}
+	if len(e.Diagnoses) == 0 || len(e.Lines) == 0 {
+		return nil, rcm.Errorf(rcm.EINVALID, "Encounter %d has no diagnoses or no service lines.", e.ID)
+	}
+	patient, err := svc.FindPatientByID(ctx, e.PatientID)
+	if err != nil {
+		return nil, err
+	}
+	cov, err := coverageOn(ctx, svc, e.PatientID, order, e.DateOfService)
+	if err != nil {
+		return nil, err
+	}
+	c := &rcm.Claim{
+		EncounterID: e.ID, PatientID: e.PatientID, PayerID: cov.PayerID, CoverageID: cov.ID,
+		ControlNumber: fmt.Sprintf("%s-%d-%d", patient.AccountNumber, e.ID, order),
+		Frequency:     rcm.FrequencyOriginal, DateOfService: e.DateOfService, PlaceOfService: e.PlaceOfService,
+		Diagnoses: append([]rcm.Diagnosis(nil), e.Diagnoses...),
+	}
+	ids, err := serviceLineIDs(ctx, svc, e)
+	if err != nil {
+		return nil, err
+	}
+	for i, l := range e.Lines {
+		if l.Charge == 0 {
+			mod := ""
+			if len(l.Modifiers) > 0 {
+				mod = l.Modifiers[0]
+			}
+			fee, err := svc.FindFee(ctx, l.Code, mod, e.DateOfService)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %w", i+1, err)
+			}
+			l.Charge = fee * rcm.Money(l.Units)
+		}
+		c.Lines = append(c.Lines, rcm.ClaimLine{ServiceLineID: ids[i], ServiceLine: l})
+	}
+	return c, nil
+}
+
+// coverageOn finds the patient's coverage of an order in force on a date.
+func coverageOn(ctx context.Context, svc Services, patientID int64, order int, on rcm.Date) (*rcm.Coverage, error) {
+	covs, err := svc.FindCoverages(ctx, patientID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range covs {
+		if c.Order == order && c.ActiveOn(on) {
+			return c, nil
+		}
+	}
+	return nil, rcm.Errorf(rcm.EUNPROCESSABLE, "The patient has no order-%d coverage in force on %s.", order, on)
+}
+
+// LineIDer is implemented by stores that can name the stored ids of an
+// encounter's service lines.
+type LineIDer interface {
+	ServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
+}
+
+func serviceLineIDs(ctx context.Context, svc Services, e *rcm.Encounter) ([]int64, error) {
+	l, ok := svc.(LineIDer)
+	if !ok {
+		return make([]int64, len(e.Lines)), nil
+	}
+	ids, err := l.ServiceLineIDs(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) != len(e.Lines) {
+		return nil, fmt.Errorf("encounter %d: %d stored lines for %d lines", e.ID, len(ids), len(e.Lines))
+	}
+	return ids, nil
+}
+
+// Load gathers a stored claim and everything it refers to.
+func Load(ctx context.Context, svc Services, claimID int64) (*Bundle, error) {
+	c, err := svc.FindClaimByID(ctx, claimID)
+	if err != nil {
+		return nil, err
+	}
+	return LoadFor(ctx, svc, c)
+}
+
+// LoadFor gathers everything a claim refers to.
+func LoadFor(ctx context.Context, svc Services, c *rcm.Claim) (*Bundle, error) {
+	b := &Bundle{Claim: c, OtherPayers: map[int64]*rcm.Payer{}}
+	e, err := svc.FindEncounterByID(ctx, c.EncounterID)
+	if err != nil {
+		return nil, err
+	}
+	if b.Practice, err = svc.FindPracticeByID(ctx, e.PracticeID); err != nil {
+		return nil, err
+	}
+	if b.Rendering, err = svc.FindProviderByID(ctx, e.RenderingProviderID); err != nil {
+		return nil, err
+	}
+	if e.FacilityID > 0 {
+		fs, err := svc.FindFacilities(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if f.ID == e.FacilityID {
+				b.Facility = f
+			}
+		}
+	}
+	if b.Patient, err = svc.FindPatientByID(ctx, c.PatientID); err != nil {
+		return nil, err
+	}
+	if b.Payer, err = svc.FindPayerByID(ctx, c.PayerID); err != nil {
+		return nil, err
+	}
+	covs, err := svc.FindCoverages(ctx, c.PatientID)
+	if err != nil {
+		return nil, err
+	}
+	for _, cov := range covs {
+		switch {
+		case cov.ID == c.CoverageID:
+			b.Coverage = cov
+		case cov.ActiveOn(c.DateOfService):
+			p, err := svc.FindPayerByID(ctx, cov.PayerID)
+			if err != nil {
+				return nil, err
+			}
+			b.OtherCoverages = append(b.OtherCoverages, cov)
+			b.OtherPayers[cov.PayerID] = p
+		}
+	}
+	if b.Coverage == nil {
+		return nil, fmt.Errorf("claim %d: coverage %d not found", c.ID, c.CoverageID)
+	}
+	return b, nil
+}

@@ -1,0 +1,289 @@
+package claim
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/edit"
+	"github.com/openrcm/openrcm/nucc"
+)
+
+// CompletenessRules are the scrubber's own rules: what the 837P guide
+// (005010X222A1) requires of every professional claim, and what payers
+// reject before adjudication. Each finding names one of them.
+var CompletenessRules = []edit.Rule{
+	{ID: "CLM-NPI-BILLING", Family: "completeness", Severity: edit.Error, Summary: "billing provider NPI fails the check digit", Source: "837P 2010AA NM109; 45 CFR 162.406"},
+	{ID: "CLM-NPI-RENDERING", Family: "completeness", Severity: edit.Error, Summary: "rendering provider NPI fails the check digit", Source: "837P 2310B NM109"},
+	{ID: "CLM-TIN", Family: "completeness", Severity: edit.Error, Summary: "billing provider tax ID is not nine digits", Source: "837P 2010AA REF02 (REF01 EI)"},
+	{ID: "CLM-TAXONOMY", Family: "completeness", Severity: edit.Error, Summary: "provider taxonomy code not in the NUCC code set", Source: "837P 2000A PRV03, 2310B PRV03; NUCC taxonomy"},
+	{ID: "CLM-ZIP9", Family: "completeness", Severity: edit.Error, Summary: "billing provider ZIP code lacks the +4", Source: "837P 2010AA N403: nine-digit ZIP required"},
+	{ID: "CLM-POBOX", Family: "completeness", Severity: edit.Error, Summary: "billing provider address is a post office box", Source: "837P 2010AA N301: must be a street address; use 2010AB pay-to for a PO Box"},
+	{ID: "CLM-SUBSCRIBER", Family: "completeness", Severity: edit.Error, Summary: "subscriber data incomplete", Source: "837P 2010BA NM1, N3, N4, DMG"},
+	{ID: "CLM-COVERAGE", Family: "completeness", Severity: edit.Error, Summary: "coverage not in force on the date of service", Source: "payer eligibility; CARC 27"},
+	{ID: "CLM-DOS", Family: "completeness", Severity: edit.Error, Summary: "date of service in the future or before birth", Source: "837P 2400 DTP*472"},
+	{ID: "CLM-DX", Family: "completeness", Severity: edit.Error, Summary: "no diagnosis, or more than twelve", Source: "837P 2300 HI: 1 to 12 diagnosis codes"},
+	{ID: "CLM-POINTER", Family: "completeness", Severity: edit.Error, Summary: "diagnosis pointer does not point at a diagnosis", Source: "837P 2400 SV107"},
+	{ID: "CLM-CHARGE", Family: "completeness", Severity: edit.Warning, Summary: "service line billed at zero", Source: "837P 2400 SV102"},
+	{ID: "CLM-LINES", Family: "completeness", Severity: edit.Error, Summary: "no service lines, or more than fifty", Source: "837P 2400 LX: 1 to 50 lines"},
+	{ID: "CLM-FREQUENCY", Family: "completeness", Severity: edit.Error, Summary: "replacement or void without the payer's claim number", Source: "837P 2300 REF*F8, CLM05-3"},
+	{ID: "PAYER-TIMELY", Family: "payer", Severity: edit.Error, Summary: "past the payer's timely filing limit", Source: "payer contract; CARC 29"},
+	{ID: "PAYER-RULE", Family: "payer", Severity: edit.Error, Summary: "a rule the payer added", Source: "payer companion guide"},
+}
+
+// PayerRule is a requirement one payer adds to the guide's: a field it
+// wants, a modifier it expects on certain codes, an NDC on drug lines.
+// Rules are data, so a biller adds them without a release of OpenRCM.
+type PayerRule struct {
+	// Name identifies the rule in findings, such as "SBMCD requires NDC".
+	Name    string
+	PayerID int64
+	// Kind is one of RequirePriorAuth, RequireReferral, RequireNDC,
+	// RequireModifier.
+	Kind string
+	// Codes limits the rule to procedure codes starting with any of these
+	// ("J" for all J-codes); empty means every line.
+	Codes    []string
+	Modifier string
+	// Fix tells the biller what to do.
+	Fix string
+}
+
+// Payer rule kinds.
+const (
+	RequirePriorAuth = "require-prior-auth"
+	RequireReferral  = "require-referral"
+	RequireNDC       = "require-ndc"
+	RequireModifier  = "require-modifier"
+)
+
+// CodeChecker checks a claim's codes against the code sets in force on the
+// date of service (validity, Excludes1, manifestation order, 7th
+// characters, age and sex).
+type CodeChecker interface {
+	CheckCodes(b *Bundle) []edit.Finding
+}
+
+// Scrubber runs every edit a claim must pass before it may be submitted.
+// Fields left nil skip their family (and say so nowhere: callers choose).
+type Scrubber struct {
+	// Today is the date the claim would be sent, for timely filing.
+	Today rcm.Date
+	// Taxonomy is the NUCC code set; nil checks the code's shape only.
+	Taxonomy *nucc.Set
+	Codes    CodeChecker
+	// NCCI runs procedure-to-procedure and unit edits over the lines.
+	NCCI       *edit.Engine
+	PayerRules []PayerRule
+}
+
+// Scrub returns every finding for the claim, errors first. A claim with an
+// error finding may not become ready.
+func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
+	var fs []edit.Finding
+	add := func(rule string, lines []int, format string, fix string, args ...any) {
+		sev := edit.Error
+		for _, r := range CompletenessRules {
+			if r.ID == rule {
+				sev = r.Severity
+			}
+		}
+		fs = append(fs, edit.Finding{Rule: rule, Severity: sev, Lines: lines, DateOfService: b.Claim.DateOfService,
+			Message: fmt.Sprintf(format, args...), Fix: fix})
+	}
+	c := b.Claim
+	if !rcm.ValidNPI(b.Practice.NPI) {
+		add("CLM-NPI-BILLING", nil, "Billing provider NPI %s fails the NPI check digit.", "Correct the practice's NPI from its NPPES record.", b.Practice.NPI)
+	}
+	if !rcm.ValidNPI(b.Rendering.NPI) {
+		add("CLM-NPI-RENDERING", nil, "Rendering provider %s %s has NPI %s, which fails the check digit.", "Correct the provider's NPI from NPPES.",
+			b.Rendering.FirstName, b.Rendering.LastName, b.Rendering.NPI)
+	}
+	if _, ok := rcm.NormalizeTIN(b.Practice.TIN); !ok {
+		add("CLM-TIN", nil, "Billing provider tax ID %q is not a valid nine-digit EIN.", "Enter the practice's EIN as on its IRS letter.", b.Practice.TIN)
+	}
+	for _, tx := range []struct{ who, code string }{{"billing provider", b.Practice.Taxonomy}, {"rendering provider", b.Rendering.Taxonomy}} {
+		if tx.code == "" {
+			continue
+		}
+		known := nucc.ValidFormat(tx.code)
+		if known && s.Taxonomy != nil {
+			_, known = s.Taxonomy.Lookup(tx.code)
+		}
+		if !known {
+			add("CLM-TAXONOMY", nil, "The %s's taxonomy code %s is not in the NUCC code set.", "Use the provider's taxonomy as registered in NPPES.", tx.who, tx.code)
+		}
+	}
+	zip, _ := rcm.NormalizeZIP(b.Practice.Address.ZIP)
+	if len(zip) != 9 {
+		add("CLM-ZIP9", nil, "Billing provider ZIP %s has five digits; the 837P requires ZIP+4 for the billing provider.", "Add the four-digit extension (look it up with USPS).", b.Practice.Address.ZIP)
+	}
+	if isPOBox(b.Practice.Address.Line1) || isPOBox(b.Practice.Address.Line2) {
+		add("CLM-POBOX", nil, "Billing provider address %q is a post office box.", "Use the practice's street address; send the PO Box as the pay-to address.", b.Practice.Address.Line1)
+	}
+	if !rcm.ValidMemberID(b.Coverage.MemberID) {
+		add("CLM-SUBSCRIBER", nil, "Member ID %q cannot be sent.", "Copy the member ID from the insurance card.", b.Coverage.MemberID)
+	}
+	if b.Coverage.Relationship != "18" && b.Coverage.Subscriber == nil {
+		add("CLM-SUBSCRIBER", nil, "The patient is not the subscriber, but the subscriber's name and birth date are missing.", "Enter the subscriber from the insurance card.")
+	}
+	if !b.Coverage.ActiveOn(c.DateOfService) {
+		add("CLM-COVERAGE", nil, "The coverage with %s is not in force on %s.", "Check eligibility; bill the coverage in force or the patient.", b.Payer.Name, c.DateOfService)
+	}
+	if !s.Today.IsZero() && c.DateOfService.After(s.Today) {
+		add("CLM-DOS", nil, "The date of service %s is in the future.", "Bill after the service is rendered.", c.DateOfService)
+	}
+	if c.DateOfService.Before(b.Patient.BirthDate) {
+		add("CLM-DOS", nil, "The date of service %s is before the patient's birth date %s.", "Correct the date of service or the birth date.", c.DateOfService, b.Patient.BirthDate)
+	}
+	if n := len(c.Diagnoses); n == 0 || n > rcm.MaxDiagnoses {
+		add("CLM-DX", nil, "The claim has %d diagnoses; an 837P carries 1 to 12.", "Code the diagnoses that support the services, most important first.", n)
+	}
+	if n := len(c.Lines); n == 0 || n > rcm.MaxLines {
+		add("CLM-LINES", nil, "The claim has %d service lines; an 837P carries 1 to 50.", "Split the services into several claims.", n)
+	}
+	if c.Frequency != rcm.FrequencyOriginal && c.PayerClaimNumber == "" {
+		add("CLM-FREQUENCY", nil, "A %s claim needs the payer's claim number of the claim it corrects.", "Copy the payer claim control number from the 835 (CLP07).",
+			map[string]string{"7": "replacement", "8": "void"}[c.Frequency])
+	}
+	for i, l := range c.Lines {
+		n := i + 1
+		if len(l.Pointers) == 0 {
+			add("CLM-POINTER", []int{n}, "Line %d (%s) points at no diagnosis.", "Point the line at the diagnosis that supports it.", n, l.Code)
+		}
+		for _, p := range l.Pointers {
+			if p < 1 || p > len(c.Diagnoses) {
+				add("CLM-POINTER", []int{n}, "Line %d (%s) points at diagnosis %d, but the claim has %d.", "Point the line at one of the listed diagnoses.", n, l.Code, p, len(c.Diagnoses))
+			}
+		}
+		if l.Charge == 0 {
+			add("CLM-CHARGE", []int{n}, "Line %d (%s) is billed at $0.00.", "Price it from the fee schedule, or leave it off if not billable.", n, l.Code)
+		}
+	}
+	if days := b.Payer.TimelyFilingDays; days > 0 && !s.Today.IsZero() && s.Today.DaysSince(c.DateOfService) > days {
+		add("PAYER-TIMELY", nil, "%s accepts claims within %d days of the service; %s is %d days ago.",
+			"Send it anyway only with proof of timely filing (an earlier acceptance report); else write it off.",
+			b.Payer.Name, days, c.DateOfService, s.Today.DaysSince(c.DateOfService))
+	}
+	for _, r := range s.PayerRules {
+		if r.PayerID == b.Payer.ID {
+			fs = append(fs, r.check(b)...)
+		}
+	}
+	if s.Codes != nil {
+		fs = append(fs, s.Codes.CheckCodes(b)...)
+	}
+	if s.NCCI != nil {
+		lines := make([]rcm.ServiceLine, len(c.Lines))
+		for i, l := range c.Lines {
+			lines[i] = l.ServiceLine
+		}
+		fs = append(fs, s.NCCI.Check(&edit.Claim{DateOfService: c.DateOfService, Lines: lines})...)
+	}
+	slices.SortStableFunc(fs, func(a, b edit.Finding) int {
+		if a.Severity != b.Severity {
+			if a.Severity == edit.Error {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	return fs
+}
+
+func (r PayerRule) applies(code string) bool {
+	if len(r.Codes) == 0 {
+		return true
+	}
+	for _, c := range r.Codes {
+		if strings.HasPrefix(code, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r PayerRule) check(b *Bundle) []edit.Finding {
+	var fs []edit.Finding
+	fix := r.Fix
+	if fix == "" {
+		fix = map[string]string{
+			RequireNDC:       "Enter the NDC from the vial or package billed (11 digits, 5-4-2).",
+			RequireModifier:  "Add modifier " + r.Modifier + " if the service qualifies; else check the payer's policy.",
+			RequirePriorAuth: "Enter the authorization number the payer issued before the service.",
+			RequireReferral:  "Enter the referral number from the referring provider.",
+		}[r.Kind]
+	}
+	add := func(lines []int, msg string) {
+		fs = append(fs, edit.Finding{Rule: "PAYER-RULE", Severity: edit.Error, Lines: lines, DateOfService: b.Claim.DateOfService,
+			Message: fmt.Sprintf("%s (%s): %s", b.Payer.Name, r.Name, msg), Fix: fix})
+	}
+	var lines []int
+	for i, l := range b.Claim.Lines {
+		if !r.applies(l.Code) {
+			continue
+		}
+		switch r.Kind {
+		case RequireNDC:
+			if l.NDC == "" {
+				add([]int{i + 1}, fmt.Sprintf("line %d (%s) needs the drug's NDC.", i+1, l.Code))
+			}
+		case RequireModifier:
+			if !slices.Contains(l.Modifiers, r.Modifier) {
+				add([]int{i + 1}, fmt.Sprintf("line %d (%s) needs modifier %s.", i+1, l.Code, r.Modifier))
+			}
+		default:
+			lines = append(lines, i+1)
+		}
+	}
+	if len(lines) > 0 {
+		switch {
+		case r.Kind == RequirePriorAuth && b.Claim.PriorAuth == "":
+			add(lines, "these services need a prior authorization number.")
+		case r.Kind == RequireReferral && b.Claim.Referral == "":
+			add(lines, "these services need a referral number.")
+		}
+	}
+	return fs
+}
+
+// isPOBox recognizes the common ways a post office box is written.
+func isPOBox(line string) bool {
+	s := strings.ToUpper(strings.NewReplacer(".", "", " ", "").Replace(line))
+	return strings.HasPrefix(s, "POBOX") || strings.HasPrefix(s, "POSTOFFICEBOX") || strings.HasPrefix(s, "PMB") || strings.HasPrefix(s, "BOX") && len(s) > 3 && s[3] >= '0' && s[3] <= '9'
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []edit.Finding) bool {
+	for _, f := range fs {
+		if f.Severity == edit.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// ScrubServices are the stores scrubbing a stored claim needs.
+type ScrubServices interface {
+	Services
+	rcm.ScrubService
+}
+
+// ScrubClaim scrubs a stored claim, records the findings and returns them
+// with the claim's resulting state (ready when no finding is an error).
+func ScrubClaim(ctx context.Context, svc ScrubServices, s *Scrubber, claimID int64) ([]edit.Finding, string, error) {
+	b, err := Load(ctx, svc, claimID)
+	if err != nil {
+		return nil, "", err
+	}
+	fs := s.Scrub(b)
+	stored := make([]rcm.ClaimFinding, len(fs))
+	for i, f := range fs {
+		stored[i] = rcm.ClaimFinding{Rule: f.Rule, Severity: string(f.Severity), Lines: f.Lines, Message: f.Message, Fix: f.Fix}
+	}
+	state, err := svc.RecordScrub(ctx, claimID, stored)
+	return fs, state, err
+}

@@ -1,0 +1,96 @@
+package claim
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/openrcm/openrcm"
+)
+
+// Sender delivers a batch file to a clearinghouse. Sending the same name
+// with the same bytes twice must be harmless (the clearinghouse transports
+// make it so); that, and the stored file, make a retried submission safe.
+type Sender interface {
+	Send(ctx context.Context, name string, data []byte) error
+}
+
+// SubmitServices are the stores a submission needs.
+type SubmitServices interface {
+	Services
+	rcm.SubmissionService
+}
+
+// Submit sends every ready claim to a payer in one 837P batch, under an
+// idempotency key. The file, its control numbers and the claims' move to
+// submitted are stored before the file leaves; calling Submit again with
+// the same key resends that stored file (if it had not gone out) and never
+// builds a second one. It returns nil, nil when no claim is ready.
+func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, payerID int64, key string, now time.Time) (*rcm.Submission, error) {
+	if prev, err := svc.FindSubmissionByKey(ctx, key); err == nil {
+		return prev, deliver(ctx, svc, send, prev)
+	} else if rcm.ErrorCode(err) != rcm.ENOTFOUND {
+		return nil, err
+	}
+	claims, err := svc.FindClaims(ctx, rcm.ClaimFilter{State: rcm.ClaimReady, PayerID: payerID, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	if len(claims) == 0 {
+		return nil, nil
+	}
+	batch := &Batch{Partner: p, Time: now}
+	ids := make([]int64, len(claims))
+	for i, c := range claims {
+		b, err := LoadFor(ctx, svc, c)
+		if err != nil {
+			return nil, fmt.Errorf("claim %d: %w", c.ID, err)
+		}
+		batch.Bundles = append(batch.Bundles, b)
+		ids[i] = c.ID
+	}
+	// One number each for ISA13 and GS06, and one per ST02.
+	n := 2 + (len(claims)+maxClaimsPerTransaction-1)/maxClaimsPerTransaction
+	first, err := svc.ReserveControlNumbers(ctx, p.ReceiverID, n)
+	if err != nil {
+		return nil, err
+	}
+	batch.Reference = fmt.Sprintf("%09d", first)
+	var buf bytes.Buffer
+	if err := Write837P(&buf, batch, &block{next: first, end: first + int64(n)}); err != nil {
+		return nil, err
+	}
+	sub := &rcm.Submission{PayerID: payerID, Receiver: p.ReceiverID, Key: key, Control: first, ClaimIDs: ids, Content: buf.Bytes(),
+		FileName: fmt.Sprintf("837P-%s-%09d.x12", p.ReceiverID, first)}
+	if err := svc.CreateSubmission(ctx, sub); err != nil {
+		return nil, err
+	}
+	return sub, deliver(ctx, svc, send, sub)
+}
+
+func deliver(ctx context.Context, svc SubmitServices, send Sender, sub *rcm.Submission) error {
+	if sub.State == rcm.SubmissionSent {
+		return nil
+	}
+	if err := send.Send(ctx, sub.FileName, sub.Content); err != nil {
+		return fmt.Errorf("send %s (stored; retry with the same key): %w", sub.FileName, err)
+	}
+	if err := svc.MarkSubmissionSent(ctx, sub.ID); err != nil {
+		return err
+	}
+	sub.State = rcm.SubmissionSent
+	return nil
+}
+
+// block is a Sequence over reserved control numbers [next, end).
+type block struct{ next, end int64 }
+
+func (b *block) Next() (int64, error) {
+	if b.next >= b.end {
+		return 0, fmt.Errorf("claim: control numbers exhausted at %d", b.end)
+	}
+	n := b.next
+	b.next++
+	return n, nil
+}

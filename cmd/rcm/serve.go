@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/web"
+)
+
+func init() { register("serve", "serve the JSON API and web workbench", runServe) }
+
+// Server timeouts. A slow or stalled client must not hold a connection
+// (and its goroutine) for ever; the header timeout is the one that stops
+// slowloris-style attacks.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	// shutdownTimeout is how long requests in flight may finish after a
+	// signal before their connections are closed.
+	shutdownTimeout = 15 * time.Second
+)
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "serve", "[--db DB] [--addr HOST:PORT]")
+	dsn := dbFlag(fs, env)
+	defAddr := env.Getenv("RCM_ADDR")
+	if defAddr == "" {
+		defAddr = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", defAddr, "address to listen on (env RCM_ADDR)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return usagef("--addr %q is not HOST:PORT", *addr)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	return serve(ctx, env, *dsn, ln)
+}
+
+// serve runs the server on ln until ctx is cancelled, then shuts down
+// gracefully. It takes a listener rather than an address so a test can
+// listen on a free port and know which one it got.
+func serve(ctx context.Context, env *Env, dsn string, ln net.Listener) error {
+	defer ln.Close()
+	db, err := openDB(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	srv, err := web.NewServer(web.Config{
+		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
+		Ping:   db.Ping,
+		Clock:  rcm.SystemClock{},
+		Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Requests run on a context that outlives the signal, so those in
+		// flight during a graceful shutdown finish instead of failing.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	logger.Info("serving", "addr", ln.Addr().String(), "dialect", db.Dialect())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/openrcm/openrcm/x12"
+)
+
+func init() { register("x12", "read, validate and write X12 files", runX12) }
+
+const x12Usage = `validate [--json] [--ack DIR] FILE...   check files against envelopes and the implementation guides
+  json FILE                                  print the transactions with their loop structure as JSON
+  fmt FILE                                   print one segment per line`
+
+func runX12(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintf(env.Stderr, "usage: rcm x12 %s\n", x12Usage)
+		return usagef("missing subcommand (validate, json or fmt)")
+	}
+	switch args[0] {
+	case "validate":
+		return runX12Validate(ctx, env, args[1:])
+	case "json":
+		return runX12JSON(env, args[1:])
+	case "fmt":
+		return runX12Fmt(env, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintf(env.Stdout, "usage: rcm x12 %s\n", x12Usage)
+		return nil
+	}
+	return usagef("unknown x12 subcommand %q (want validate, json or fmt)", args[0])
+}
+
+// fileReport is one file's outcome in `rcm x12 validate --json`.
+type fileReport struct {
+	File     string        `json:"file"`
+	Valid    bool          `json:"valid"`
+	Error    string        `json:"error,omitempty"`
+	Findings []x12.Finding `json:"findings"`
+	Ack      string        `json:"ack,omitempty"`
+}
+
+func runX12Validate(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "x12 validate", "[--json] [--ack DIR] [--first-control N] FILE...")
+	asJSON := fs.Bool("json", false, "print findings as JSON")
+	ackDir := fs.String("ack", "", "write the 999 (or TA1) acknowledgement for each file into `DIR`")
+	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return usagef("no files to validate")
+	}
+	if *ackDir != "" {
+		if st, err := os.Stat(*ackDir); err != nil || !st.IsDir() {
+			return usagef("--ack %s: not a directory", *ackDir)
+		}
+	}
+	seq := &x12.Counter{N: *first - 1}
+	var reports []fileReport
+	bad := false
+	for _, name := range fs.Args() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rep := validateFile(name)
+		if rep.Error == "" && *ackDir != "" {
+			if err := writeAck(name, *ackDir, seq, &rep); err != nil {
+				return err
+			}
+		}
+		if !rep.Valid {
+			bad = true
+		}
+		if *asJSON {
+			reports = append(reports, rep)
+			continue
+		}
+		printReport(env.Stdout, rep)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(reports); err != nil {
+			return err
+		}
+	}
+	if bad {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// lastResult keeps the validation result of the file validateFile read
+// last, for writeAck.
+var lastResult *x12.Result
+
+func validateFile(name string) fileReport {
+	rep := fileReport{File: name, Findings: []x12.Finding{}}
+	f, err := os.Open(name)
+	if err != nil {
+		rep.Error = err.Error()
+		return rep
+	}
+	defer f.Close()
+	res := x12.Validate(f)
+	lastResult = res
+	rep.Findings = append(rep.Findings, res.Findings...)
+	rep.Valid = res.Valid()
+	if res.Dropped > 0 {
+		rep.Findings = append(rep.Findings, x12.Finding{Message: fmt.Sprintf("%d more findings not shown", res.Dropped)})
+	}
+	return rep
+}
+
+func writeAck(name, dir string, seq x12.Sequence, rep *fileReport) error {
+	res := lastResult
+	var b strings.Builder
+	ok, err := x12.Acknowledge(&b, res, x12.AckOptions{Now: time.Now(), Seq: seq, Newline: true})
+	if err != nil {
+		return fmt.Errorf("acknowledge %s: %w", name, err)
+	}
+	if !ok {
+		return nil
+	}
+	ext := ".999"
+	if !strings.Contains(b.String(), "ST*999*") {
+		ext = ".ta1"
+	}
+	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))+ext)
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write acknowledgement: %w", err)
+	}
+	rep.Ack = out
+	return nil
+}
+
+func printReport(w io.Writer, rep fileReport) {
+	switch {
+	case rep.Error != "":
+		fmt.Fprintf(w, "%s: %s\n", rep.File, rep.Error)
+	case rep.Valid:
+		fmt.Fprintf(w, "%s: valid\n", rep.File)
+	default:
+		for _, f := range rep.Findings {
+			fmt.Fprintf(w, "%s: %s\n", rep.File, f.String())
+		}
+	}
+	if rep.Ack != "" {
+		fmt.Fprintf(w, "%s: acknowledgement written to %s\n", rep.File, rep.Ack)
+	}
+}
+
+func oneFile(env *Env, name string, args []string) (*os.File, error) {
+	fs := newFlagSet(env, "x12 "+name, "FILE")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return nil, usagef("want exactly one FILE")
+	}
+	return os.Open(fs.Arg(0))
+}
+
+func runX12JSON(env *Env, args []string) error {
+	f, err := oneFile(env, "json", args)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	txs := []*x12.Transaction{}
+	err = x12.ReadTransactions(f, func(t *x12.Transaction) error {
+		txs = append(txs, t)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(txs)
+}
+
+func runX12Fmt(env *Env, args []string) error {
+	f, err := oneFile(env, "fmt", args)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd := x12.NewReader(f)
+	var w *x12.Writer
+	for {
+		seg, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if w != nil {
+				w.Flush()
+			}
+			return err
+		}
+		if w == nil || seg.ID() == "ISA" {
+			if w != nil {
+				if err := w.Flush(); err != nil {
+					return err
+				}
+			}
+			w = x12.NewWriter(env.Stdout, rd.Delimiters(), true, nil)
+		}
+		if err := w.WriteSegment(seg); err != nil {
+			return err
+		}
+	}
+	if w != nil {
+		return w.Flush()
+	}
+	return nil
+}

@@ -1,0 +1,564 @@
+package codeset
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+)
+
+// Query is an encoder search.
+type Query struct {
+	Text string
+	// Systems limits the search; empty searches ICD-10-CM, HCPCS and the
+	// organization's CPT.
+	Systems []System
+	Org     string
+	// DOS picks the releases in force on that date; zero means the newest.
+	DOS   rcm.Date
+	Limit int
+}
+
+// Hit is one search result.
+type Hit struct {
+	System      System `json:"system"`
+	Code        string `json:"code"`
+	Description string `json:"description"`
+	Billable    bool   `json:"billable"`
+	// Children lists the billable codes under a header hit, so the coder
+	// sees what to pick instead.
+	Children []Child `json:"children,omitempty"`
+	// Path is the way through the Alphabetic Index that led here, when the
+	// hit came from the index ("Fracture, traumatic > femur > neck").
+	Path   string  `json:"index_path,omitempty"`
+	Source string  `json:"source"`
+	Score  float64 `json:"score"`
+}
+
+// Child is a billable code under a header hit.
+type Child struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+// maxChildren bounds the children listed under a header hit.
+const maxChildren = 25
+
+// Search finds codes for a query, best first.
+func (c *Catalog) Search(q Query) []Hit {
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	systems := q.Systems
+	if len(systems) == 0 {
+		systems = []System{ICD10CM, HCPCS, CPT}
+	}
+	var hits []Hit
+	text := strings.TrimSpace(q.Text)
+	if codeQueryRE.MatchString(text) {
+		// A code or code prefix: list codes, ICD-10-CM first. A dotted
+		// query is ICD-10-CM only.
+		p := Normalize(strings.TrimSuffix(text, "."))
+		for i, sys := range systems {
+			l := c.inForce(sys, q.Org, q.DOS)
+			if l == nil || l.search == nil || (sys != ICD10CM && strings.Contains(text, ".")) {
+				continue
+			}
+			for _, h := range l.search.codePrefix(p, q.Limit) {
+				h.Score -= float64(i)
+				hits = append(hits, h)
+			}
+		}
+	}
+	if len(hits) == 0 {
+		for _, sys := range systems {
+			l := c.inForce(sys, q.Org, q.DOS)
+			if l == nil || l.search == nil {
+				continue
+			}
+			hits = append(hits, l.search.textSearch(text, q.Limit)...)
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	if len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+	}
+	return hits
+}
+
+var codeQueryRE = regexp.MustCompile(`^(?i)([A-Z][0-9][0-9A-Z]?\.?[0-9A-Z]{0,4}\.?|[A-V][0-9]{1,4}|[0-9]{3,4}[0-9FTU]?)$`)
+
+// codePrefix lists the codes that start with p: the code a coder most
+// likely means first (the code itself when billable, else its default
+// descendant), then the other billable codes in classification order, then
+// the headers.
+func (s *searchIndex) codePrefix(p string, limit int) []Hit {
+	l := s.l
+	var billable, headers []Code
+	for i := range l.Codes {
+		c := &l.Codes[i]
+		if !strings.HasPrefix(c.Code, p) {
+			continue
+		}
+		if c.Billable {
+			billable = append(billable, *c)
+		} else {
+			headers = append(headers, *c)
+		}
+	}
+	if len(billable)+len(headers) == 0 {
+		return nil
+	}
+	first := ""
+	if c, ok := l.code(p); ok && c.Billable {
+		first = p
+	} else if c, ok := l.defaultUnder(p); ok {
+		first = c.Code
+	}
+	var hits []Hit
+	score := 2.0
+	add := func(c Code) {
+		hits = append(hits, s.hit(c, score, "code", ""))
+		score -= 0.001
+	}
+	if c, ok := l.code(first); ok {
+		add(c)
+	}
+	for _, c := range billable {
+		if len(hits) >= limit {
+			break
+		}
+		if c.Code != first {
+			add(c)
+		}
+	}
+	for _, c := range headers {
+		if len(hits) >= limit {
+			break
+		}
+		add(c)
+	}
+	return hits
+}
+
+// defaultWords are the words by which a default code differs from its
+// parent without narrowing the concept.
+var defaultWords = map[string]bool{"unspecified": true, "without": true, "initial": true, "encounter": true,
+	"closed": true, "accidental": true, "unintentional": true, "nos": true, "site": true, "fracture": true}
+
+// defaultScore says how likely a code is the one a coder means when they
+// name only its parent: the unspecified or uncomplicated form, the initial
+// encounter, accidental intent; not "other", a later encounter, or a code
+// that adds qualifiers (recurrent, open, with ...).
+func defaultScore(c Code, parent map[string]bool) float64 {
+	d := strings.ToLower(c.Description())
+	s := float64(min(strings.Count(d, "unspecified"), 2))
+	if strings.Contains(d, "without") || strings.HasSuffix(d, " nos") {
+		s += 2
+	}
+	if strings.Contains(d, "initial encounter") {
+		s++
+	}
+	if strings.Contains(d, "accidental") {
+		s++
+	}
+	if strings.Contains(d, "subsequent encounter") || strings.Contains(d, "sequela") {
+		s -= 2
+	}
+	if strings.HasPrefix(d, "other") || strings.Contains(d, " other ") {
+		s--
+	}
+	for _, w := range terms(d) {
+		if !parent[w] && !defaultWords[w] {
+			s -= 0.3
+		}
+	}
+	return s
+}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range terms(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// defaultChild returns the billable code a header most likely stands for,
+// choosing level by level the child that best fits defaultScore (the first
+// in classification order on a tie).
+func (l *loaded) defaultChild(code string) (Code, bool) {
+	cur, ok := l.code(code)
+	for ok && !cur.Billable {
+		kids := l.children[cur.Code]
+		if len(kids) == 0 {
+			return Code{}, false
+		}
+		parent := wordSet(cur.Description())
+		best, bestScore := l.Codes[kids[0]], defaultScore(l.Codes[kids[0]], parent)
+		for _, k := range kids[1:] {
+			if sc := defaultScore(l.Codes[k], parent); sc > bestScore {
+				best, bestScore = l.Codes[k], sc
+			}
+		}
+		cur = best
+	}
+	return cur, ok
+}
+
+// defaultUnder is defaultChild for a prefix that may not be a code itself
+// (a typed "C4"): it starts from the shortest codes with that prefix.
+func (l *loaded) defaultUnder(p string) (Code, bool) {
+	if _, ok := l.code(p); ok {
+		return l.defaultChild(p)
+	}
+	for n := len(p) + 1; n <= 7; n++ {
+		for _, c := range l.Codes {
+			if len(c.Code) == n && strings.HasPrefix(c.Code, p) {
+				return l.defaultChild(c.Code)
+			}
+		}
+	}
+	return Code{}, false
+}
+
+func (s *searchIndex) hit(c Code, score float64, source, path string) Hit {
+	h := Hit{System: s.l.System, Code: Display(s.l.System, c.Code), Description: c.Description(), Billable: c.Billable,
+		Path: path, Source: source, Score: score}
+	if !c.Billable {
+		for _, k := range s.l.billableUnder(c.Code) {
+			if len(h.Children) == maxChildren {
+				break
+			}
+			h.Children = append(h.Children, Child{Display(s.l.System, k.Code), k.Description()})
+		}
+	}
+	return h
+}
+
+// term is one word of a query with the index words it may match, each with
+// a weight: the word itself, words it is a prefix of, and near spellings.
+type term struct {
+	ids []int32
+	w   []float32
+	idf float32
+}
+
+// find returns the position in t.ids of the best-weighted id among toks,
+// or -1.
+func (t *term) find(toks []int32) int {
+	best := -1
+	for _, x := range toks {
+		for k, id := range t.ids {
+			if id == x && (best < 0 || t.w[k] > t.w[best]) {
+				best = k
+			}
+		}
+	}
+	return best
+}
+
+type scratch struct {
+	mask    []uint32
+	score   []float32
+	touched []int32
+}
+
+func (s *searchIndex) getScratch() *scratch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.free); n > 0 {
+		sc := s.free[n-1]
+		s.free = s.free[:n-1]
+		return sc
+	}
+	return &scratch{mask: make([]uint32, len(s.docs)), score: make([]float32, len(s.docs))}
+}
+
+// putScratch clears what a search touched and keeps the scratch for the
+// next one: allocating it per search would cost more than the search.
+func (s *searchIndex) putScratch(sc *scratch) {
+	for _, d := range sc.touched {
+		sc.mask[d], sc.score[d] = 0, 0
+	}
+	sc.touched = sc.touched[:0]
+	s.mu.Lock()
+	if len(s.free) < 8 {
+		s.free = append(s.free, sc)
+	}
+	s.mu.Unlock()
+}
+
+// makeTerm finds what one query word matches.
+func (s *searchIndex) makeTerm(w string, last bool) (term, bool) {
+	var t term
+	add := func(id int32, wt float32) {
+		for _, x := range t.ids {
+			if x == id {
+				return
+			}
+		}
+		t.ids = append(t.ids, id)
+		t.w = append(t.w, wt)
+	}
+	sw := stem(w)
+	if id, ok := s.vocab[sw]; ok {
+		add(id, 1)
+	}
+	if sw != w {
+		if id, ok := s.vocab[w]; ok {
+			add(id, 1)
+		}
+	}
+	// A whole known word is taken as typed, except the last one, which the
+	// user may still be typing.
+	if len(w) >= 3 && !isNumeric(w) && (len(t.ids) == 0 || last) {
+		for _, id := range s.prefixed(w, 40) {
+			add(id, 0.9)
+		}
+	}
+	if len(t.ids) == 0 {
+		// Nearer and commoner spellings first, each a little less sure.
+		for i, id := range s.fuzzy(w) {
+			add(id, 0.85-0.05*float32(i))
+		}
+		if sw != w {
+			for i, id := range s.fuzzy(sw) {
+				add(id, 0.85-0.05*float32(i))
+			}
+		}
+	}
+	if len(t.ids) == 0 {
+		return t, false
+	}
+	// A word's weight is that of its commonest reading, so a prefix that
+	// happens to complete to a rare word does not dominate.
+	t.idf = s.idf[t.ids[0]]
+	for _, id := range t.ids {
+		if s.idf[id] < t.idf {
+			t.idf = s.idf[id]
+		}
+	}
+	if t.w[0] < 1 {
+		t.idf *= t.w[0]
+	}
+	return t, true
+}
+
+type docScore struct {
+	doc   int32
+	score float32
+}
+
+// textSearch scores every document against each reading of the query (as
+// typed, and with abbreviations and lay terms expanded) and returns the
+// codes of the best documents.
+func (s *searchIndex) textSearch(text string, limit int) []Hit {
+	best := map[int32]docScore{} // by target code
+	bestDoc := map[int32]int32{}
+	for vi, v := range queryVariants(text) {
+		penalty := float32(1)
+		if vi > 0 {
+			penalty = 0.97
+		}
+		for _, ds := range s.scoreVariant(v) {
+			ds.score *= penalty
+			t := s.docs[ds.doc].target
+			if cur, ok := best[t]; !ok || ds.score > cur.score {
+				best[t] = ds
+				bestDoc[t] = ds.doc
+			}
+		}
+	}
+	ranked := make([]docScore, 0, len(best))
+	for _, ds := range best {
+		ranked = append(ranked, ds)
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		if ranked[i].score != ranked[j].score {
+			return ranked[i].score > ranked[j].score
+		}
+		return s.docs[ranked[i].doc].target < s.docs[ranked[j].doc].target
+	})
+	var hits []Hit
+	seen := map[string]bool{}
+	push := func(c Code, score float64, d *doc) {
+		if seen[c.Code] || len(hits) >= limit*2 {
+			return
+		}
+		seen[c.Code] = true
+		hits = append(hits, s.hit(c, score, sourceName(d.src), s.pathOf(d)))
+	}
+	for _, ds := range ranked {
+		if len(hits) >= limit*2 {
+			break
+		}
+		d := &s.docs[ds.doc]
+		c := s.l.Codes[d.target]
+		if c.Billable {
+			push(c, float64(ds.score), d)
+			continue
+		}
+		if kid, ok := s.l.defaultChild(c.Code); ok {
+			push(kid, float64(ds.score)*0.98, d)
+		}
+		push(c, float64(ds.score)*0.85, d)
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+func sourceName(src uint8) string {
+	switch src {
+	case srcIndex, srcAlias:
+		return "index"
+	case srcInclusion:
+		return "inclusion term"
+	}
+	return "description"
+}
+
+// pathOf spells the index path of a document: the entry's path, and for a
+// cross-reference the entry that holds it and the path it leads to.
+func (s *searchIndex) pathOf(d *doc) string {
+	if d.entry < 0 {
+		return ""
+	}
+	spell := func(i int32) string {
+		var parts []string
+		for j := int(i); j >= 0; j = s.index[j].Parent {
+			parts = append([]string{s.index[j].Term}, parts...)
+		}
+		return strings.Join(parts, " > ")
+	}
+	if d.via >= 0 {
+		return spell(d.via) + " → see " + spell(d.entry)
+	}
+	return spell(d.entry)
+}
+
+// scoreVariant scores documents against one reading of the query. A
+// document's score rewards covering every query word (coverage) and having
+// few essential words the query did not ask for (precision), so the
+// exact concept outranks longer descriptions that merely contain it.
+func (s *searchIndex) scoreVariant(words []string) []docScore {
+	var ts []term
+	for i, w := range words {
+		if t, ok := s.makeTerm(w, i == len(words)-1); ok {
+			ts = append(ts, t)
+		} else {
+			// An unknown word still counts against coverage.
+			ts = append(ts, term{idf: 2})
+		}
+		if len(ts) == 32 {
+			break
+		}
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	var total float32
+	matchW := map[int32]float32{}
+	for _, t := range ts {
+		total += t.idf
+		for k, id := range t.ids {
+			if t.w[k] > matchW[id] {
+				matchW[id] = t.w[k]
+			}
+		}
+	}
+	sc := s.getScratch()
+	defer s.putScratch(sc)
+	// Rarer words first. Once the words seen carry most of the query's
+	// weight, a document none of them reached cannot score near the top, so
+	// the commoner words only add to documents already reached: for a word
+	// like "left" that is a walk over the few reached documents instead of
+	// its long posting list.
+	order := make([]int, len(ts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ts[order[a]].idf > ts[order[b]].idf })
+	var seenW float32
+	for _, ti := range order {
+		t := ts[ti]
+		bit := uint32(1) << ti
+		if seenW >= 0.6*total && len(sc.touched) > 0 {
+			posted := 0
+			for _, id := range t.ids {
+				posted += len(s.postings[id])
+			}
+			if len(sc.touched) < posted {
+				for _, d := range sc.touched {
+					doc := &s.docs[d]
+					if k := t.find(s.toks[doc.ess[0]:doc.opt[1]]); k >= 0 {
+						sc.mask[d] |= bit
+						sc.score[d] += t.idf * t.w[k]
+					}
+				}
+				seenW += t.idf
+				continue
+			}
+		}
+		for k, id := range t.ids {
+			for _, d := range s.postings[id] {
+				if sc.mask[d]&bit != 0 {
+					continue
+				}
+				if sc.mask[d] == 0 {
+					sc.touched = append(sc.touched, d)
+				}
+				sc.mask[d] |= bit
+				sc.score[d] += t.idf * t.w[k]
+			}
+		}
+		seenW += t.idf
+	}
+	var top float32
+	for _, d := range sc.touched {
+		top = max(top, sc.score[d])
+	}
+	cut := top * 0.6
+	out := make([]docScore, 0, 64)
+	for _, d := range sc.touched {
+		if sc.score[d] < cut {
+			continue
+		}
+		doc := &s.docs[d]
+		cov := sc.score[d] / total
+		var hitIDF float32
+		for _, t := range s.toks[doc.ess[0]:doc.ess[1]] {
+			if w, ok := matchW[t]; ok {
+				hitIDF += s.idf[t] * w
+			}
+		}
+		prec := float32(1)
+		if doc.essIDF > 0 {
+			prec = hitIDF / doc.essIDF
+		}
+		score := cov * cov * (0.5 + 0.5*prec)
+		switch doc.src {
+		case srcIndex:
+			score += 0.02
+		case srcAlias:
+			score += 0.01
+		case srcInclusion:
+			score -= 0.01
+		}
+		if !doc.exact {
+			score -= 0.03
+		}
+		if cov > 0.999 && prec > 0.999 {
+			score += 0.1
+		}
+		// Query words found among the essential words (not only in
+		// nonessential modifiers) mark the more specific entry.
+		score += 0.05 * hitIDF / total
+		out = append(out, docScore{d, score})
+	}
+	return out
+}

@@ -1,0 +1,60 @@
+package codeset
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+)
+
+//go:embed starter/*.tsv
+var starterFS embed.FS
+
+// Starter returns the small code set written into the repository: a few
+// hundred common ICD-10-CM diagnoses, HCPCS codes and modifiers, and CPT
+// code numbers, each with a plain-language label of OpenRCM's own (never an
+// AMA descriptor). It lets the demo and a fresh machine work before any
+// official release is imported; an imported release of a system replaces
+// it.
+func Starter() []*Release {
+	eff := rcm.Date{Year: 2015, Month: 10, Day: 1} // ICD-10-CM's first day in the U.S.
+	icd := &Release{System: ICD10CM, Version: "starter", Effective: eff, Sources: []string{"starter/icd10cm.tsv"}}
+	hcpcs := &Release{System: HCPCS, Version: "starter", Effective: eff, Sources: []string{"starter/hcpcs.tsv"}}
+	mods := &Release{System: Modifier, Version: "starter", Effective: eff, Sources: []string{"starter/hcpcs.tsv"}}
+	cpt := &Release{System: CPT, Version: "starter", Effective: eff, Sources: []string{"starter/cpt.tsv"}}
+	for _, f := range []struct {
+		name string
+		add  func(code, label string)
+	}{
+		{"starter/icd10cm.tsv", func(code, label string) { icd.Codes = append(icd.Codes, starterCode(code, label)) }},
+		{"starter/hcpcs.tsv", func(code, label string) {
+			if isModifier(code) {
+				mods.Codes = append(mods.Codes, starterCode(code, label))
+			} else {
+				hcpcs.Codes = append(hcpcs.Codes, starterCode(code, label))
+			}
+		}},
+		{"starter/cpt.tsv", func(code, label string) { cpt.Codes = append(cpt.Codes, starterCode(code, label)) }},
+	} {
+		data, err := starterFS.ReadFile(f.name)
+		if err != nil {
+			panic(err)
+		}
+		for n, line := range strings.Split(string(data), "\n") {
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			code, label, ok := strings.Cut(line, "\t")
+			if !ok || label == "" {
+				panic(fmt.Sprintf("%s:%d: want code<TAB>label", f.name, n+1))
+			}
+			f.add(code, label)
+		}
+	}
+	return []*Release{icd, hcpcs, mods, cpt}
+}
+
+func starterCode(code, label string) Code {
+	return Code{Code: Normalize(code), Billable: true, Short: label, Long: label}
+}

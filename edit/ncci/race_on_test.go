@@ -1,0 +1,5 @@
+//go:build race
+
+package ncci
+
+const raceEnabled = true

@@ -1,0 +1,228 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codeset"
+)
+
+// CodeSets stores code-set releases; it implements codeset.Store.
+type CodeSets struct{ db *DB }
+
+// CodeSets returns the code-set store of the database.
+func (db *DB) CodeSets() *CodeSets { return &CodeSets{db} }
+
+var _ codeset.Store = (*CodeSets)(nil)
+
+// batchRows is how many rows one INSERT carries: far fewer round trips than
+// one row per statement, well under both databases' placeholder limits.
+const batchRows = 200
+
+// SaveRelease writes a release in one transaction. The release row is
+// created when missing; each part the release carries (codes, notes, index)
+// replaces that part of the stored release, so the files of one fiscal year
+// may be imported one after the other. A failure changes nothing.
+func (s *CodeSets) SaveRelease(ctx context.Context, r *codeset.Release) error {
+	var org any
+	if r.Org != "" {
+		id, err := strconv.ParseInt(r.Org, 10, 64)
+		if err != nil {
+			return rcm.Errorf(rcm.EINVALID, "code release owner %q is not an organization id", r.Org)
+		}
+		org = id
+	} else if r.System == codeset.CPT {
+		return rcm.Errorf(rcm.EINVALID, "a CPT release belongs to the organization that licensed it")
+	}
+	return s.db.Transact(ctx, func(tx *Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id, sources FROM code_release WHERE system = ? AND version = ? AND COALESCE(org_id, 0) = ?`,
+			string(r.System), r.Version, orgKey(org)).Scan(&id, new(string))
+		switch {
+		case err == sql.ErrNoRows:
+			err = tx.QueryRowContext(ctx, `INSERT INTO code_release (system, version, effective, org_id, sources) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+				string(r.System), r.Version, r.Effective.String(), org, strings.Join(r.Sources, "\n")).Scan(&id)
+			if err != nil {
+				return fmt.Errorf("insert code release: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("find code release: %w", err)
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE code_release SET effective = ?, sources = sources || ? WHERE id = ?`,
+				r.Effective.String(), "\n"+strings.Join(r.Sources, "\n"), id); err != nil {
+				return fmt.Errorf("update code release: %w", err)
+			}
+		}
+		if len(r.Codes) > 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM code WHERE release_id = ?`, id); err != nil {
+				return err
+			}
+			err := insertBatches(ctx, tx, `INSERT INTO code (release_id, seq, code, billable, short_desc, long_desc) VALUES `, 6, len(r.Codes),
+				func(i int, args []any) []any {
+					c := r.Codes[i]
+					return append(args, id, i, c.Code, boolInt(c.Billable), c.Short, c.Long)
+				})
+			if err != nil {
+				return fmt.Errorf("insert codes: %w", err)
+			}
+		}
+		if len(r.Notes) > 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM code_note WHERE release_id = ?`, id); err != nil {
+				return err
+			}
+			err := insertBatches(ctx, tx, `INSERT INTO code_note (release_id, seq, code, kind, chr, text) VALUES `, 6, len(r.Notes),
+				func(i int, args []any) []any {
+					n := r.Notes[i]
+					return append(args, id, i, n.Code, string(n.Kind), n.Char, n.Text)
+				})
+			if err != nil {
+				return fmt.Errorf("insert notes: %w", err)
+			}
+		}
+		if len(r.Index) > 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM code_index_term WHERE release_id = ?`, id); err != nil {
+				return err
+			}
+			err := insertBatches(ctx, tx, `INSERT INTO code_index_term (release_id, seq, level, parent, term, nonessential, code, see, see_also) VALUES `, 9, len(r.Index),
+				func(i int, args []any) []any {
+					e := r.Index[i]
+					return append(args, id, i, e.Level, e.Parent, e.Term, e.NonEss, e.Code, e.See, e.SeeAlso)
+				})
+			if err != nil {
+				return fmt.Errorf("insert index: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+func orgKey(org any) int64 {
+	if id, ok := org.(int64); ok {
+		return id
+	}
+	return 0
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// insertBatches inserts n rows of cols columns, batchRows rows per
+// statement; row appends the i-th row's values to args.
+func insertBatches(ctx context.Context, tx *Tx, prefix string, cols, n int, row func(i int, args []any) []any) error {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	var full string
+	args := make([]any, 0, batchRows*cols)
+	for start := 0; start < n; start += batchRows {
+		end := min(start+batchRows, n)
+		query := full
+		if end-start != batchRows || full == "" {
+			query = prefix + strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ")
+			if end-start == batchRows {
+				full = query
+			}
+		}
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = row(i, args)
+		}
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Releases loads every stored release with its codes, notes and index, for
+// the in-memory catalog built at start-up.
+func (s *CodeSets) Releases(ctx context.Context) ([]*codeset.Release, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, system, version, effective, org_id, sources FROM code_release ORDER BY system, effective, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list code releases: %w", err)
+	}
+	byID := map[int64]*codeset.Release{}
+	var out []*codeset.Release
+	for rows.Next() {
+		var id int64
+		var sys, version, eff, sources string
+		var org sql.NullInt64
+		if err := rows.Scan(&id, &sys, &version, &eff, &org, &sources); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d, err := rcm.ParseDate(eff)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r := &codeset.Release{System: codeset.System(sys), Version: version, Effective: d, Sources: strings.Split(sources, "\n")}
+		if org.Valid {
+			r.Org = strconv.FormatInt(org.Int64, 10)
+		}
+		byID[id] = r
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.scan(ctx, `SELECT release_id, code, billable, short_desc, long_desc FROM code ORDER BY release_id, seq`, func(rows *sql.Rows) error {
+		var id int64
+		var c codeset.Code
+		var billable int
+		if err := rows.Scan(&id, &c.Code, &billable, &c.Short, &c.Long); err != nil {
+			return err
+		}
+		c.Billable = billable == 1
+		byID[id].Codes = append(byID[id].Codes, c)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("load codes: %w", err)
+	}
+	if err := s.scan(ctx, `SELECT release_id, code, kind, chr, text FROM code_note ORDER BY release_id, seq`, func(rows *sql.Rows) error {
+		var id int64
+		var n codeset.Note
+		var kind string
+		if err := rows.Scan(&id, &n.Code, &kind, &n.Char, &n.Text); err != nil {
+			return err
+		}
+		n.Kind = codeset.NoteKind(kind)
+		byID[id].Notes = append(byID[id].Notes, n)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("load notes: %w", err)
+	}
+	if err := s.scan(ctx, `SELECT release_id, level, parent, term, nonessential, code, see, see_also FROM code_index_term ORDER BY release_id, seq`, func(rows *sql.Rows) error {
+		var id int64
+		var e codeset.IndexEntry
+		if err := rows.Scan(&id, &e.Level, &e.Parent, &e.Term, &e.NonEss, &e.Code, &e.See, &e.SeeAlso); err != nil {
+			return err
+		}
+		byID[id].Index = append(byID[id].Index, e)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("load index: %w", err)
+	}
+	return out, nil
+}
+
+func (s *CodeSets) scan(ctx context.Context, query string, each func(*sql.Rows) error) error {
+	rows, err := s.db.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/openrcm/openrcm"
+)
+
+// Codes of failures that only HTTP has. They live beside the domain codes
+// in statusOf, so every code-to-status decision is made in one table.
+const (
+	eTooLarge         = "too_large"
+	eUnsupportedMedia = "unsupported_media_type"
+	eMethodNotAllowed = "method_not_allowed"
+	eUnavailable      = "unavailable"
+)
+
+// statusOf maps an error code to its HTTP status. It is the only place
+// where the API decides status codes; a code missing here is answered as an
+// internal error.
+var statusOf = map[string]int{
+	rcm.EINVALID:        http.StatusBadRequest,
+	rcm.EUNPROCESSABLE:  http.StatusUnprocessableEntity,
+	rcm.ENOTFOUND:       http.StatusNotFound,
+	rcm.ECONFLICT:       http.StatusConflict,
+	rcm.EUNAUTHORIZED:   http.StatusUnauthorized,
+	rcm.EFORBIDDEN:      http.StatusForbidden,
+	rcm.EINTERNAL:       http.StatusInternalServerError,
+	rcm.ENOTIMPLEMENTED: http.StatusNotImplemented,
+	eTooLarge:           http.StatusRequestEntityTooLarge,
+	eUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	eMethodNotAllowed:   http.StatusMethodNotAllowed,
+	eUnavailable:        http.StatusServiceUnavailable,
+}
+
+// errorBody is the JSON shape of every API error:
+// {"error":{"code":"invalid","field":"npi","message":"..."}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// writeError answers with err as JSON. Internal errors are logged with
+// their text and answered with a generic message, so neither SQL nor stack
+// details reach a client; the log carries the route, never request data.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := rcm.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		code, status = rcm.EINTERNAL, http.StatusInternalServerError
+	}
+	detail := errorDetail{Code: code, Field: rcm.ErrorField(err), Message: rcm.ErrorMessage(err)}
+	if status >= http.StatusInternalServerError {
+		var e *rcm.Error
+		if code == rcm.EINTERNAL || !errors.As(err, &e) {
+			s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "pattern", r.Pattern, "error", err)
+			detail = errorDetail{Code: rcm.EINTERNAL, Message: "Internal error."}
+		}
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="openrcm"`)
+	}
+	writeJSON(w, status, errorBody{detail})
+}
