@@ -120,6 +120,32 @@ func serviceLineIDs(ctx context.Context, svc Services, e *rcm.Encounter) ([]int6
 	return ids, nil
 }
 
+// BundleLoader is implemented by stores that load many claims' bundles in
+// a few queries, for large batches.
+type BundleLoader interface {
+	LoadBundles(ctx context.Context, claimIDs []int64) ([]*Bundle, error)
+}
+
+// LoadAll loads the bundles of claims, in bulk when the store can.
+func LoadAll(ctx context.Context, svc Services, claims []*rcm.Claim) ([]*Bundle, error) {
+	if bl, ok := svc.(BundleLoader); ok {
+		ids := make([]int64, len(claims))
+		for i, c := range claims {
+			ids[i] = c.ID
+		}
+		return bl.LoadBundles(ctx, ids)
+	}
+	out := make([]*Bundle, len(claims))
+	for i, c := range claims {
+		b, err := LoadFor(ctx, svc, c)
+		if err != nil {
+			return nil, fmt.Errorf("claim %d: %w", c.ID, err)
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
 // Load gathers a stored claim and everything it refers to.
 func Load(ctx context.Context, svc Services, claimID int64) (*Bundle, error) {
 	c, err := svc.FindClaimByID(ctx, claimID)

@@ -156,15 +156,14 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 		if out, err = queryAll(ctx, tx, scanEncounter, q, args...); err != nil {
 			return err
 		}
-		for _, e := range out {
+		refs := make([]auditRef, len(out))
+		for i, e := range out {
 			if err := tx.loadCodes(ctx, e); err != nil {
 				return err
 			}
-			if err := tx.audit(ctx, a, rcm.AuditRead, "encounter", e.ID, e.PatientID); err != nil {
-				return err
-			}
+			refs[i] = auditRef{rcm.AuditRead, "encounter", e.ID, e.PatientID}
 		}
-		return nil
+		return tx.auditMany(ctx, a, refs)
 	})
 	return out, err
 }
