@@ -102,7 +102,7 @@ func coverageOn(ctx context.Context, svc Services, patientID int64, order int, o
 // LineIDer is implemented by stores that can name the stored ids of an
 // encounter's service lines.
 type LineIDer interface {
-	ServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
+	FindServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
 }
 
 func serviceLineIDs(ctx context.Context, svc Services, e *rcm.Encounter) ([]int64, error) {
@@ -110,7 +110,7 @@ func serviceLineIDs(ctx context.Context, svc Services, e *rcm.Encounter) ([]int6
 	if !ok {
 		return make([]int64, len(e.Lines)), nil
 	}
-	ids, err := l.ServiceLineIDs(ctx, e.ID)
+	ids, err := l.FindServiceLineIDs(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -233,16 +233,3 @@ func splitInts(s string) ([]int, error) {
 	}
 	return out, nil
 }
-
-// ServiceLineIDs returns the stored ids of an encounter's service lines in
-// order: claim lines and ledger accounts refer to them.
-func (db *DB) ServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error) {
-	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(ctx, db, func(s scanner) (int64, error) {
-		var id int64
-		return id, s.Scan(&id)
-	}, `SELECT id FROM service_line WHERE org_id = ? AND encounter_id = ? ORDER BY seq`, a.OrgID, encounterID)
-}
