@@ -171,6 +171,6 @@ func BenchmarkLoadCatalog(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		codeset.NewCatalog(rels)
+		codeset.NewCatalog(rels).Warm()
 	}
 }
