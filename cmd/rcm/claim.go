@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -115,7 +114,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			results = append(results, result{id, st, fsd})
 		}
 		if *asJSON {
-			if err := writeJSON(env, results); err != nil {
+			if err := writeJSON(env.Stdout, results); err != nil {
 				return err
 			}
 		} else {
@@ -164,7 +163,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(env, cs)
+			return writeJSON(env.Stdout, cs)
 		}
 		for _, c := range cs {
 			fmt.Fprintf(env.Stdout, "%d\t%s\t%s\tpayer %d\t%s\t%s\n", c.ID, c.ControlNumber, c.DateOfService, c.PayerID, c.TotalCharge().Dollars(), c.State)
@@ -182,7 +181,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(env, struct {
+			return writeJSON(env.Stdout, struct {
 				*rcm.Claim
 				Findings []rcm.ClaimFinding `json:"findings"`
 			}{c, findings})
@@ -259,11 +258,6 @@ func idArgs(fs *flag.FlagSet) ([]int64, error) {
 	return ids, nil
 }
 
-func writeJSON(env *Env, v any) error {
-	enc := json.NewEncoder(env.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
 
 const clearinghouseUsage = `set [--org N] --submitter-id ID --submitter-name NAME --contact NAME --phone 10DIGITS --receiver-id ID --receiver-name NAME --transport dir:PATH|sftp://... [--production]
        rcm clearinghouse poll [--org N]
