@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/clearinghouse"
@@ -90,8 +89,7 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 	} else {
 		send = func(_ context.Context, name string, data []byte) error { return writeNew(*outDir, name, data) }
 	}
-	now := time.Now()
-	dos := rcm.DateOf(now)
+	var dos rcm.Date
 	if *dosFlag != "" {
 		if dos, err = rcm.ParseDate(*dosFlag); err != nil {
 			return usagef("--dos: %v", err)
@@ -109,6 +107,10 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	now := db.Clock.Now()
+	if dos.IsZero() {
+		dos = rcm.DateOf(now)
+	}
 	var orgID int64
 	if err := db.QueryRowContext(ctx, `SELECT org_id FROM patient WHERE id = ?`, patientID).Scan(&orgID); err != nil {
 		return rcm.Errorf(rcm.ENOTFOUND, "Patient %d not found.", patientID)
