@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/sqldb"
 )
@@ -22,12 +21,13 @@ func init() {
 }
 
 const eligibilityUsage = `check PATIENT_ID [--order N] [--service-type 30[,98...]] [--dos YYYY-MM-DD]
-              [--practice ID] [--sender ID] [--receiver ID] [--db DB] (--out DIR | --transport dir:PATH)
+              [--practice ID] [--sender ID] [--receiver ID] [--db DB] [--out DIR | --transport dir:PATH|sftp://...]
        rcm eligibility read [--db DB] [--org ID] [--detail] FILE...
 
 check builds a 270 for the patient's coverage of the given order (1 primary,
-the default) and writes it to DIR, or drops it in the outbound folder of a
-clearinghouse directory (PATH/outbound; answers arrive in PATH/inbound). The
+the default) and writes it to DIR, or sends it through a clearinghouse
+transport (dir:PATH drops it in PATH/outbound; answers arrive in
+PATH/inbound), by default the organization's clearinghouse settings. The
 check and its trace number are stored first, so the 271 can be matched.
 read reads 271 files, matches each answer to its check by trace number,
 stores it on the coverage and prints the summary. A file with an answer to
@@ -59,7 +59,7 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 	sender := fs.String("sender", "", "ISA06/GS02 sender ID (default: the practice's NPI)")
 	receiver := fs.String("receiver", "", "ISA08/GS03 receiver ID (default: the payer's payer ID)")
 	outDir := fs.String("out", "", "write the 270 into this directory")
-	transport := fs.String("transport", "", "send the 270 through a clearinghouse transport: dir:PATH")
+	transport := fs.String("transport", "", "send the 270 through a clearinghouse transport: dir:PATH or sftp://... (default: the organization's clearinghouse settings)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -71,23 +71,11 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 	if _, err := fmt.Sscan(pos[0], &patientID); err != nil || patientID <= 0 {
 		return usagef("PATIENT_ID must be a number, not %q", pos[0])
 	}
-	if (*outDir == "") == (*transport == "") {
-		return usagef("give exactly one of --out DIR and --transport dir:PATH")
+	if *outDir != "" && *transport != "" {
+		return usagef("give at most one of --out DIR and --transport")
 	}
-	var send func(ctx context.Context, name string, data []byte) error
-	if *transport != "" {
-		path, ok := strings.CutPrefix(*transport, "dir:")
-		if !ok || path == "" {
-			return usagef("--transport must be dir:PATH")
-		}
-		tr, err := clearinghouse.OpenDir(clearinghouse.Layout{Outbound: filepath.Join(path, "outbound"), Inbound: filepath.Join(path, "inbound"), Archive: filepath.Join(path, "archive")})
-		if err != nil {
-			return err
-		}
-		defer tr.Close()
-		send = tr.Send
-	} else {
-		send = func(_ context.Context, name string, data []byte) error { return writeNew(*outDir, name, data) }
+	if *transport != "" && !strings.HasPrefix(*transport, "dir:") && !strings.HasPrefix(*transport, "sftp://") {
+		return usagef("--transport must be dir:PATH or sftp://...")
 	}
 	var dos rcm.Date
 	if *dosFlag != "" {
@@ -120,12 +108,38 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := eligibility.Partner{SenderID: *sender, ReceiverID: *receiver}
-	if p.SenderID == "" {
-		p.SenderID = req.Practice.NPI
+	// The envelope and the transport default to the organization's
+	// clearinghouse settings, as for claims; without them the 270 goes
+	// from the practice's NPI to the payer's ID.
+	p := eligibility.Partner{SenderID: req.Practice.NPI, ReceiverID: req.Payer.PayerID}
+	spec := *transport
+	ch, err := db.FindClearinghouse(ctx)
+	switch {
+	case err == nil:
+		p = eligibility.Partner{SenderID: ch.SubmitterID, ReceiverID: ch.ReceiverID, Production: ch.Production}
+		if spec == "" && *outDir == "" {
+			spec = ch.Transport
+		}
+	case rcm.ErrorCode(err) != rcm.ENOTFOUND:
+		return err
 	}
-	if p.ReceiverID == "" {
-		p.ReceiverID = req.Payer.PayerID
+	if *sender != "" {
+		p.SenderID = *sender
+	}
+	if *receiver != "" {
+		p.ReceiverID = *receiver
+	}
+	send := func(_ context.Context, name string, data []byte) error { return writeNew(*outDir, name, data) }
+	if *outDir == "" {
+		if spec == "" {
+			return usagef("give --out DIR or --transport dir:PATH (the organization has no clearinghouse transport set)")
+		}
+		tr, err := openTransport(ctx, spec)
+		if err != nil {
+			return err
+		}
+		defer tr.Close()
+		send = tr.Send
 	}
 	// One number each for ISA13, GS06 and ST02; the first is also the
 	// 270's reference (BHT03), echoed in the 271.

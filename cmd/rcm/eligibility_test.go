@@ -189,8 +189,9 @@ func TestEligibilityUsage(t *testing.T) {
 		{[]string{"eligibility"}, 2, "usage: rcm eligibility"},
 		{[]string{"eligibility", "nope"}, 2, "unknown eligibility command"},
 		{[]string{"eligibility", "check", "--db", path, "--out", "x"}, 2, "exactly one PATIENT_ID"},
-		{[]string{"eligibility", "check", id, "--db", path}, 2, "exactly one of --out"},
-		{[]string{"eligibility", "check", id, "--db", path, "--transport", "sftp:x"}, 2, "dir:PATH"},
+		{[]string{"eligibility", "check", id, "--db", path}, 2, "no clearinghouse transport set"},
+		{[]string{"eligibility", "check", id, "--db", path, "--out", "x", "--transport", "dir:y"}, 2, "at most one"},
+		{[]string{"eligibility", "check", id, "--db", path, "--transport", "ftp:x"}, 2, "dir:PATH or sftp://"},
 		{[]string{"eligibility", "check", "abc", "--db", path, "--out", "x"}, 2, "must be a number"},
 		{[]string{"eligibility", "check", "999", "--db", path, "--out", t.TempDir()}, 1, "Patient 999 not found"},
 		{[]string{"eligibility", "check", id, "--db", path, "--out", t.TempDir(), "--order", "2"}, 1, "no coverage of order 2"},
@@ -202,5 +203,37 @@ func TestEligibilityUsage(t *testing.T) {
 		if code != tt.code || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, errOut, tt.code, tt.want)
 		}
+	}
+}
+
+// TestEligibilityClearinghouseSettings: without --out or --transport the
+// 270 goes through the organization's clearinghouse, with its IDs.
+func TestEligibilityClearinghouseSettings(t *testing.T) {
+	path, adult, _ := eligibilityDB(t)
+	ch := t.TempDir()
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var org int64
+	if err := db.QueryRowContext(context.Background(), `SELECT org_id FROM patient WHERE id = ?`, adult).Scan(&org); err != nil {
+		t.Fatal(err)
+	}
+	err = db.SetClearinghouse(operator(context.Background(), org), &rcm.Clearinghouse{SubmitterID: "LAKESIDE01", SubmitterName: "Lakeside",
+		ContactName: "Front Desk", ContactPhone: "2175550140", ReceiverID: "SANDBOXCH", ReceiverName: "Sandbox", Transport: "dir:" + ch})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := rcmRun(t, "", "eligibility", "check", strconv.FormatInt(adult, 10), "--db", path); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	sent, _ := filepath.Glob(filepath.Join(ch, "outbound", "270-SANDBOXCH-*.x12"))
+	if len(sent) != 1 {
+		t.Fatalf("sent %v", sent)
+	}
+	data, _ := os.ReadFile(sent[0])
+	if !bytes.Contains(data, []byte("*ZZ*LAKESIDE01     *ZZ*SANDBOXCH      *")) {
+		t.Errorf("envelope does not use the clearinghouse IDs:\n%s", data)
 	}
 }
