@@ -258,7 +258,6 @@ func idArgs(fs *flag.FlagSet) ([]int64, error) {
 	return ids, nil
 }
 
-
 const clearinghouseUsage = `set [--org N] --submitter-id ID --submitter-name NAME --contact NAME --phone 10DIGITS --receiver-id ID --receiver-name NAME --transport dir:PATH|sftp://... [--production]
        rcm clearinghouse poll [--org N]
 All take --db DB.`

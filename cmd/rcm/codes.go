@@ -51,7 +51,6 @@ func runCodes(ctx context.Context, env *Env, args []string) error {
 	return usagef("unknown subcommand %q; usage: rcm codes %s", args[0], codesUsage)
 }
 
-
 func parseDOS(s string) (rcm.Date, error) {
 	if s == "" {
 		return rcm.Date{}, nil
@@ -396,4 +395,3 @@ func runCodesReleases(ctx context.Context, env *Env, args []string) error {
 	}
 	return tw.Flush()
 }
-

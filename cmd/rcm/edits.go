@@ -35,7 +35,6 @@ func runEdits(ctx context.Context, env *Env, args []string) error {
 	return usagef("unknown edits command %q; usage: rcm edits %s", args[0], editsUsage)
 }
 
-
 // runEditsImport reads every file before storing any, so that a malformed
 // line anywhere leaves the database as it was.
 func runEditsImport(ctx context.Context, env *Env, args []string) error {
