@@ -145,7 +145,7 @@ func (c *Catalog) validateOne(in string, sys System, org string, dos rcm.Date, p
 	}
 	l := c.inForce(sys, org, dos)
 	if l == nil {
-		find(RuleNoRelease, SeverityError, "no %s release in force on %s has been imported", sys, dos)
+		find(RuleNoRelease, SeverityError, "no %s release in force on %s has been imported", sys.Name(), dos)
 		return r
 	}
 	r.Release = l.Version
@@ -210,7 +210,7 @@ func (c *Catalog) validateOne(in string, sys System, org string, dos rcm.Date, p
 			find(RuleSeventh, SeverityError, "%s needs a 7th character: %s", r.Code, seventhChoices(sys, "", kids))
 			return r
 		}
-		find(RuleNotFound, SeverityError, "%s is not a %s code in any imported release", r.Code, sys)
+		find(RuleNotFound, SeverityError, "%s is not a %s code in any imported release", r.Code, sys.Name())
 	}
 	return r
 }
