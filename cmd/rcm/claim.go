@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -43,10 +42,11 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 	state := fs.String("state", "", "list: only claims in this state")
 	payer := fs.Int64("payer", 0, "list: only claims to this payer")
 	out := fs.String("out", "", "form: the PDF file to write")
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return err
 	}
-	ids, err := idArgs(fs)
+	ids, err := idArgs(pos)
 	if err != nil {
 		return err
 	}
@@ -246,9 +246,9 @@ func buildClaim(ctx context.Context, db *sqldb.DB, encounterID int64, order int)
 	return c, nil
 }
 
-func idArgs(fs *flag.FlagSet) ([]int64, error) {
+func idArgs(args []string) ([]int64, error) {
 	var ids []int64
-	for _, a := range fs.Args() {
+	for _, a := range args {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil || id <= 0 {
 			return nil, usagef("%q is not an id", a)
