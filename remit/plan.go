@@ -198,7 +198,7 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 		return except(pc, "Claim %s is %s; a payment can be posted only to a claim that was submitted.", c.ControlNumber, state)
 	}
 	if cp.Status == StatusReversal {
-		return planReversal(p, st, pc, c, reversed)
+		return planReversal(p, st, pc, c, state, reversed)
 	}
 	if cp.Paid < 0 {
 		return except(pc, "Claim payment of %s is negative without being a reversal (CLP02 22).", cp.Paid)
@@ -247,6 +247,10 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 		prior = append(prior, rcm.PriorLine{Line: pl.ClaimLine, Code: l.Code, Modifiers: l.Modifiers, Units: l.Units,
 			Paid: l.Paid, Adjustments: nonZero(l.Adjustments)})
 	}
+	pc.State = claimState(cp, pc.Lines)
+	if pc.State != state && !rcm.CanMoveClaim(state, pc.State) {
+		return except(pc, "Claim %s is %s and cannot become %s.", c.ControlNumber, state, pc.State)
+	}
 	if len(t.Entries) == 0 {
 		pc.Outcome = OutcomeNoPayment
 	} else {
@@ -261,7 +265,6 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 		p.Ledger = append(p.Ledger, t)
 		pc.Outcome = OutcomePosted
 	}
-	pc.State = claimState(cp, pc.Lines)
 	if transferred > 0 {
 		pc.Transferred = transferred
 		if cp.Status != "19" && cp.Status != "20" {
@@ -306,7 +309,10 @@ func patientShare(lines []*PostedLine) rcm.Money {
 	return s
 }
 
-func planReversal(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, reversed map[int64]int64) error {
+func planReversal(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state string, reversed map[int64]int64) error {
+	if !rcm.CanMoveClaim(state, rcm.ClaimReversed) {
+		return except(pc, "Claim %s is %s; a reversal cannot apply to it.", c.ControlNumber, state)
+	}
 	prev := st.Posted[c.ID]
 	if prev == nil || reversed[prev.ClaimPaymentID] != 0 {
 		return except(pc, "Reversal of claim %s, but no posted payment of it is left to reverse.", c.ControlNumber)
@@ -467,7 +473,7 @@ func secondaryClaim(rem *Remittance, st *State, c *rcm.Claim, next *rcm.Coverage
 		on = st.Today
 	}
 	s := *c
-	s.ID, s.State, s.History, s.CreatedAt = 0, rcm.ClaimDraft, nil, rcm.Claim{}.CreatedAt
+	s.ID, s.State, s.History = 0, rcm.ClaimDraft, nil
 	s.PayerID, s.CoverageID = next.PayerID, next.ID
 	s.Frequency, s.PayerClaimNumber, s.ReplacesClaimID = rcm.FrequencyOriginal, "", 0
 	s.ControlNumber = SecondaryControlNumber(c.ControlNumber, next.Order)
