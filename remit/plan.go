@@ -144,8 +144,8 @@ func Plan(rem *Remittance, st *State) (*Posting, error) {
 		return nil, rcm.Errorf(rcm.ENOTFOUND, "The 835's payer is unknown.")
 	}
 	p := &Posting{Remittance: rem, PayerID: st.Payer.ID}
-	states := map[int64]string{}  // claim states as the plan moves them
-	posted := map[int64]int64{}   // claims reversed in this plan
+	states := map[int64]string{} // claim states as the plan moves them
+	posted := map[int64]int64{}  // claims reversed in this plan
 	for i, cp := range rem.Claims {
 		pc := &PostedClaim{Payment: cp, Txn: -1}
 		p.Claims = append(p.Claims, pc)
