@@ -227,6 +227,11 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 		for _, a := range l.Adjustments {
 			switch {
 			case a.Amount == 0:
+			case a.Reason == "23" && len(c.Prior) > 0:
+				// CARC 23, the impact of prior payers' adjudication: on
+				// a claim to a later payer it restates what the earlier
+				// payers paid and adjusted, which the ledger already
+				// holds, so it moves nothing.
 			case a.Group == "PR" && a.Amount < 0:
 				return except(pc, "Line %s has a negative patient responsibility %s outside a reversal.", l.Code, a.Amount)
 			case a.Group == "PR" && next != nil:
@@ -243,7 +248,7 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 			t.PayerTransfer(line, payer, next.PayerID, share)
 			transferred += share
 		}
-		pl.Denied = l.Paid == 0 && l.PatientShare() == 0 && len(l.Adjustments) > 0
+		pl.Denied = l.Paid == 0 && l.PatientShare() == 0 && len(l.Adjustments) > 0 && !(len(c.Prior) > 0 && onlyPrior(l.Adjustments))
 		prior = append(prior, rcm.PriorLine{Line: pl.ClaimLine, Code: l.Code, Modifiers: l.Modifiers, Units: l.Units,
 			Paid: l.Paid, Adjustments: nonZero(l.Adjustments)})
 	}
@@ -508,4 +513,15 @@ func SecondaryControlNumber(primary string, order int) string {
 		base = base[:38-len(suffix)]
 	}
 	return base + suffix
+}
+
+// onlyPrior reports whether every adjustment is CARC 23, the prior
+// payers' impact: a later payer owing nothing more is not a denial.
+func onlyPrior(as []rcm.Adjustment) bool {
+	for _, a := range as {
+		if a.Reason != "23" {
+			return false
+		}
+	}
+	return true
 }

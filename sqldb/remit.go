@@ -432,12 +432,15 @@ func nullMoney(m rcm.Money, ok bool) sql.NullInt64 { return sql.NullInt64{Int64:
 // the audit trail. It returns the ids of the secondary claims.
 func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *remit.Posting, now time.Time) ([]int64, error) {
 	tx, org := p.tx, p.org
-	txnIDs, err := tx.postLedger(ctx, a, posting.Ledger)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.wrote(); err != nil {
-		return nil, err
+	var txnIDs []int64
+	if len(posting.Ledger) > 0 {
+		var err error
+		if txnIDs, err = tx.postLedger(ctx, a, posting.Ledger); err != nil {
+			return nil, err
+		}
+		if err := p.wrote(); err != nil {
+			return nil, err
+		}
 	}
 	var audits []auditItem
 	var secondaries []int64
@@ -482,9 +485,6 @@ func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *r
 		}
 		for j, pl := range lines {
 			l := pl.Payment
-			if pl.Match == remit.MatchClaimLevel {
-				continue
-			}
 			lineRows = append(lineRows, []any{org, claimIDs[i], j + 1, nullID(pl.ServiceLineID), pl.ClaimLine, pl.Match, l.Code,
 				strings.Join(l.Modifiers, ","), l.OriginalCode, strings.Join(l.OriginalModifiers, ","), int64(l.Charge), int64(l.Paid), l.Units,
 				nullMoney(l.Allowed, l.HasAllowed), formatDate(l.DateOfService), l.ControlNumber, adjJSON(l.Adjustments),
