@@ -125,6 +125,10 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 			return err
 		}
 		st.Today = rcm.DateOf(now)
+		before := make(map[int64]*ledger.LineBalance, len(st.Balances))
+		for l, b := range st.Balances {
+			before[l] = b.Clone()
+		}
 		posting, err := plan(st)
 		if err != nil {
 			return err
@@ -132,7 +136,7 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 		res.RemittanceID, res.PostedAt = remID, now
 		res.Summarize(posting)
 		res.Payer = payer.Name
-		res.SecondaryClaims, err = p.write(ctx, a, remID, posting, now)
+		res.SecondaryClaims, err = p.write(ctx, a, remID, posting, before, now)
 		return err
 	})
 	if errors.Is(err, errAlreadyPosted) {
@@ -235,8 +239,15 @@ func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, rem *
 		}
 	}
 	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	// Lock the lines as PostLedger would, so the balances read here stay
+	// true until commit and the ledger can post on them without reading
+	// them again.
+	if err := tx.lockLines(ctx, org, lines); err != nil {
+		return nil, err
+	}
 	var err error
-	if st.Balances, err = tx.lineBalances(ctx, org, slices.Compact(lines)); err != nil {
+	if st.Balances, err = tx.lineBalances(ctx, org, lines); err != nil {
 		return nil, err
 	}
 	if err := tx.priorPostings(ctx, org, uniqueInts(reversed), st.Posted); err != nil {
@@ -390,31 +401,15 @@ func (tx *Tx) nextIDs(ctx context.Context, table string, n int) ([]int64, error)
 	return ids, nil
 }
 
-// insertRows writes rows with multi-row INSERTs of a few hundred rows.
+// insertRows writes rows with multi-row INSERTs (one write for the hook).
 func (p *poster) insertRows(ctx context.Context, table, cols string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	ncol := len(rows[0])
-	per := max(1, 8000/ncol)
-	one := "(" + inList(ncol) + ")"
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
-		args := make([]any, 0, len(chunk)*ncol)
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(one)
-			args = append(args, r...)
-		}
-		if err := p.exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("%s: %w", table, err)
-		}
+	if err := p.tx.insertMany(ctx, table, cols, rows); err != nil {
+		return err
 	}
-	return nil
+	return p.wrote()
 }
 
 func adjJSON(as []rcm.Adjustment) string {
@@ -430,12 +425,15 @@ func nullMoney(m rcm.Money, ok bool) sql.NullInt64 { return sql.NullInt64{Int64:
 // write stores a planned posting: ledger, secondary claims, claim
 // payments and lines, exceptions, provider adjustments, claim states and
 // the audit trail. It returns the ids of the secondary claims.
-func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *remit.Posting, now time.Time) ([]int64, error) {
+func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *remit.Posting, before map[int64]*ledger.LineBalance, now time.Time) ([]int64, error) {
 	tx, org := p.tx, p.org
 	var txnIDs []int64
 	if len(posting.Ledger) > 0 {
-		var err error
-		if txnIDs, err = tx.postLedger(ctx, a, posting.Ledger); err != nil {
+		lines, err := batchLines(posting.Ledger)
+		if err != nil {
+			return nil, err
+		}
+		if txnIDs, err = tx.postLedgerOn(ctx, a, posting.Ledger, lines, before); err != nil {
 			return nil, err
 		}
 		if err := p.wrote(); err != nil {
