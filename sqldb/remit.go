@@ -609,7 +609,7 @@ func (p *poster) moveClaims(ctx context.Context, a rcm.Actor, moves []remit.Move
 }
 
 type auditItem struct {
-	action, entity     string
+	action, entity      string
 	entityID, patientID int64
 }
 
@@ -827,5 +827,3 @@ func (db *DB) CountRemittances(ctx context.Context) (RemitStats, error) {
 	}
 	return s, nil
 }
-
-
