@@ -144,6 +144,12 @@ func ChargeClaim(ctx context.Context, l Ledger, c *rcm.Claim) error {
 	return err
 }
 
+// DenialFilter narrows a denials list; zero fields select everything.
+type DenialFilter struct {
+	PayerID int64
+	Limit   int
+}
+
 // Denial is one denied line (or claim without lines) from a posted 835,
 // with what the payer said and what it means.
 type Denial struct {

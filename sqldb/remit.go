@@ -704,16 +704,10 @@ func (db *DB) LineBalances(ctx context.Context, lines []int64) (map[int64]*ledge
 	return out, err
 }
 
-// DenialFilter narrows FindDenials.
-type DenialFilter struct {
-	PayerID int64
-	Limit   int
-}
-
 // FindDenials lists the denied lines of posted 835s (the payer paid
 // nothing and left nothing to the patient), newest first, with their
 // CARCs and RARCs; remit.Explain adds the meanings.
-func (db *DB) FindDenials(ctx context.Context, f DenialFilter) ([]*remit.Denial, error) {
+func (db *DB) FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.Denial, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
 		return nil, err

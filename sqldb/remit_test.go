@@ -212,7 +212,7 @@ func TestPostRemittance(t *testing.T) {
 		}
 
 		// Denials: line 3 with its CARC and RARC explained.
-		ds, err := db.FindDenials(f.ctx, sqldb.DenialFilter{})
+		ds, err := db.FindDenials(f.ctx, remit.DenialFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,7 +317,7 @@ func TestPostExceptions(t *testing.T) {
 		if got.State != rcm.ClaimDenied {
 			t.Errorf("one-line claim denied whole: state %s", got.State)
 		}
-		ds, err := db.FindDenials(f.ctx, sqldb.DenialFilter{})
+		ds, err := db.FindDenials(f.ctx, remit.DenialFilter{})
 		if err != nil || len(ds) != 1 || ds[0].Reasons[0].Code != "29" {
 			t.Errorf("denials: %+v %v", ds, err)
 		}

@@ -66,7 +66,7 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 	case "post":
 		return eraPost(ctx, env, db, fs.Args())
 	case "denials":
-		ds, err := db.FindDenials(ctx, sqldb.DenialFilter{Limit: *limit})
+		ds, err := db.FindDenials(ctx, remit.DenialFilter{Limit: *limit})
 		if err != nil {
 			return err
 		}
