@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/carc"
+	"github.com/openrcm/openrcm/internal/shareddata"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
@@ -490,6 +493,65 @@ func TestPostConcurrent(t *testing.T) {
 		tot, _ := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{})
 		if posted != 1 || tot.PayerPaid[f.s.payer.ID] != m("135.50") {
 			t.Errorf("posted %d times; payer paid %s", posted, tot.PayerPaid[f.s.payer.ID])
+		}
+		checkLedger(t, db)
+	})
+}
+
+// TestPostSamples posts the shared 835 samples against claims made to
+// match them: each CLP's control number, and its SVC lines' codes,
+// modifiers, dates and charges (or one line of the claim charge when the
+// CLP has no SVC). A sample that pays one claim several times posts the
+// first and queues the rest as exceptions.
+func TestPostSamples(t *testing.T) {
+	dir := filepath.Dir(shareddata.Path(t, "x12-samples/stupidedi-005010/X221A1_HP835/pass/era-sample.edi"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.edi"))
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		for i, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rems, err := remit.Read835(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rem := rems[0]
+			f := newRemitFixture(t, db, fmt.Sprintf("Sample %d", i), false)
+			if err := db.UpdatePayer(f.ctx, &rcm.Payer{ID: f.s.payer.ID, Name: f.s.payer.Name, PayerID: rem.PayerKeys()[0], FilingIndicator: "CI"}); err != nil {
+				t.Fatal(err)
+			}
+			made := map[string]bool{}
+			dups := 0
+			for _, cp := range rem.Claims {
+				if made[cp.ControlNumber] {
+					dups++
+					continue
+				}
+				made[cp.ControlNumber] = true
+				d := cp.StatementFrom
+				if d.IsZero() {
+					d = rem.PaidOn
+				}
+				var lines []rcm.ServiceLine
+				for _, l := range cp.Lines {
+					if !l.DateOfService.IsZero() {
+						d = l.DateOfService
+					}
+					lines = append(lines, rcm.ServiceLine{Code: l.Code, Modifiers: l.Modifiers, Charge: l.Charge, DateOfService: l.DateOfService})
+				}
+				if len(lines) == 0 {
+					lines = []rcm.ServiceLine{{Code: "99213", Charge: cp.Charge}}
+				}
+				f.claim(cp.ControlNumber, d, lines...)
+			}
+			res, err := remit.Post(f.ctx, db, rem)
+			if err != nil {
+				t.Fatalf("%s: %v", filepath.Base(file), err)
+			}
+			if res.Posted+res.NoPayment != len(rem.Claims)-dups || len(res.Exceptions) != dups {
+				t.Errorf("%s: %s %v", filepath.Base(file), res, res.Exceptions)
+			}
 		}
 		checkLedger(t, db)
 	})
