@@ -203,8 +203,8 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 	if cp.Paid < 0 {
 		return except(pc, "Claim payment of %s is negative without being a reversal (CLP02 22).", cp.Paid)
 	}
-	if err := matchLines(pc, c); err != nil {
-		return except(pc, "%s", err)
+	if why := matchLines(pc, c); why != "" {
+		return except(pc, "%s", why)
 	}
 	next := nextCoverage(st, c)
 	payer := st.Payer.ID
@@ -342,34 +342,34 @@ func planReversal(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state st
 	return nil
 }
 
-// matchLines matches each SVC to a line of the claim. An 835 without SVC
-// segments pays the claim as a whole, which is unambiguous only on a
-// one-line claim.
-func matchLines(pc *PostedClaim, c *rcm.Claim) error {
+// matchLines matches each SVC to a line of the claim, or returns why it
+// cannot. An 835 without SVC segments pays the claim as a whole, which is
+// unambiguous only on a one-line claim.
+func matchLines(pc *PostedClaim, c *rcm.Claim) string {
 	cp := pc.Payment
 	if len(cp.Lines) == 0 {
 		if len(c.Lines) != 1 {
-			return fmt.Errorf("The 835 pays claim %s as a whole (no SVC), but the claim has %d lines; which line gets what would be a guess.", c.ControlNumber, len(c.Lines))
+			return fmt.Sprintf("The 835 pays claim %s as a whole (no SVC), but the claim has %d lines; which line gets what would be a guess.", c.ControlNumber, len(c.Lines))
 		}
 		l := c.Lines[0]
 		lp := &LinePayment{Code: l.Code, Modifiers: l.Modifiers, Charge: cp.Charge, Paid: cp.Paid, Units: l.Units,
 			DateOfService: l.DateOfService, Adjustments: cp.Adjustments}
 		if cp.Charge != l.Charge {
-			return fmt.Errorf("The 835 charges %s for claim %s, billed at %s.", cp.Charge, c.ControlNumber, l.Charge)
+			return fmt.Sprintf("The 835 charges %s for claim %s, billed at %s.", cp.Charge, c.ControlNumber, l.Charge)
 		}
 		pc.Lines = []*PostedLine{{Payment: lp, ServiceLineID: l.ServiceLineID, ClaimLine: 1, Match: MatchClaimLevel}}
-		return nil
+		return ""
 	}
 	if len(cp.Adjustments) > 0 {
 		if len(c.Lines) != 1 || len(cp.Lines) != 1 {
-			return fmt.Errorf("Claim-level adjustments (CAS in loop 2100) on claim %s cannot be assigned to one of its lines.", c.ControlNumber)
+			return fmt.Sprintf("Claim-level adjustments (CAS in loop 2100) on claim %s cannot be assigned to one of its lines.", c.ControlNumber)
 		}
 	}
 	used := make([]bool, len(c.Lines))
 	for j, l := range cp.Lines {
 		idx, how := matchLine(l, c, used)
 		if idx < 0 {
-			return fmt.Errorf("Service line %d of claim %s (%s, %s) matches no unpaid line of the claim by code, modifiers, date and charge.",
+			return fmt.Sprintf("Service line %d of claim %s (%s, %s) matches no unpaid line of the claim by code, modifiers, date and charge.",
 				j+1, c.ControlNumber, procedureText(l.Code, l.Modifiers), l.Charge)
 		}
 		used[idx] = true
@@ -384,7 +384,7 @@ func matchLines(pc *PostedClaim, c *rcm.Claim) error {
 		}
 		pc.Lines = append(pc.Lines, &PostedLine{Payment: lp, ServiceLineID: c.Lines[idx].ServiceLineID, ClaimLine: idx + 1, Match: how})
 	}
-	return nil
+	return ""
 }
 
 func procedureText(code string, mods []string) string {
