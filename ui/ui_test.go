@@ -244,9 +244,9 @@ func TestHostileTextIsEscaped(t *testing.T) {
 		}
 	}
 	// The type-ahead fragment escapes the query it echoes.
-	_, body, _ := b.get(fmt.Sprintf("/codes/search?encounter=%d&q=%s", f.encounter.ID, url.QueryEscape(`zz<b>x</b>`)))
+	status, body, _ := b.get(fmt.Sprintf("/codes/search?encounter=%d&q=%s", f.encounter.ID, url.QueryEscape(`zz<b>x</b>`)))
 	if strings.Contains(body, "<b>x</b>") || !strings.Contains(body, "zz&lt;b&gt;x&lt;/b&gt;") {
-		t.Errorf("search fragment echoes the query unescaped: %s", body)
+		t.Errorf("search fragment (status %d) echoes the query unescaped: %s", status, body)
 	}
 }
 

@@ -69,9 +69,15 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCoo
 	defer db.Close()
 
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	// The code sets load once at start-up; search and validation then run
+	// in memory, for the API and the workbench alike.
+	cat, err := catalogFor(ctx, db)
+	if err != nil {
+		return fmt.Errorf("load code sets: %w", err)
+	}
 	workbench, err := ui.New(ui.Config{
 		Store:   db,
-		Catalog: func(ctx context.Context) (*codeset.Catalog, error) { return catalogFor(ctx, db) },
+		Catalog: func(context.Context) (*codeset.Catalog, error) { return cat, nil },
 		Scrubber: func(ctx context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
 			return scrubberFor(ctx, db, today, orgID)
 		},
@@ -92,12 +98,6 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCoo
 	})
 	if err != nil {
 		return err
-	}
-	// The code sets load once at start-up; search and validation then run
-	// in memory.
-	cat, err := catalogFor(ctx, db)
-	if err != nil {
-		return fmt.Errorf("load code sets: %w", err)
 	}
 	srv.RouteCodes(cat)
 	hs := &http.Server{
