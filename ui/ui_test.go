@@ -47,7 +47,6 @@ func TestSignInAndOut(t *testing.T) {
 	}
 
 	// The cookie's attributes, as the server set them.
-	_, body, _ = b.get("/login")
 	b2 := f.browser(t)
 	_, body, _ = b2.get("/login")
 	token = csrfRE.FindStringSubmatch(body)[1]
