@@ -65,7 +65,20 @@ func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 	if err := svc.CreateSubmission(ctx, sub); err != nil {
 		return nil, err
 	}
+	// The claims' charges go on the payer's receivable now, so the 835 finds
+	// them. Charging is idempotent; posting charges any line missed here.
+	if ch, ok := svc.(Charger); ok {
+		if err := ch.ChargeClaims(ctx, claims); err != nil {
+			return sub, fmt.Errorf("charge the submitted claims (the batch is stored; retry with the same key): %w", err)
+		}
+	}
 	return sub, deliver(ctx, svc, send, sub)
+}
+
+// Charger is implemented by stores with a ledger: it charges submitted
+// claims' lines to their payers.
+type Charger interface {
+	ChargeClaims(ctx context.Context, claims []*rcm.Claim) error
 }
 
 func deliver(ctx context.Context, svc SubmitServices, send Sender, sub *rcm.Submission) error {

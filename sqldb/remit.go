@@ -821,3 +821,14 @@ func (db *DB) CountRemittances(ctx context.Context) (RemitStats, error) {
 	}
 	return s, nil
 }
+
+// ChargeClaims charges each claim's lines to its payer in the ledger
+// (remit.ChargeClaim), as claim.Submit does when a batch is stored.
+func (db *DB) ChargeClaims(ctx context.Context, claims []*rcm.Claim) error {
+	for _, c := range claims {
+		if err := remit.ChargeClaim(ctx, db, c); err != nil {
+			return fmt.Errorf("charge claim %s: %w", c.ControlNumber, err)
+		}
+	}
+	return nil
+}

@@ -100,6 +100,7 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCoo
 		return err
 	}
 	srv.RouteCodes(cat)
+	srv.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,
