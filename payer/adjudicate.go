@@ -691,7 +691,10 @@ func (a *adjudication) payCOB() {
 		}
 		pay = min(max(0, pay), balance)
 		left := balance - pay
-		apply(acc, con, min(s.deductible, left), left)
+		// The deductible the secondary applied counts as met even where
+		// the primary's payment covered it; out of pocket is what the
+		// patient still owes.
+		apply(acc, con, s.deductible, left)
 		l.Paid = pay
 		if d := l.Charge - balance; d > 0 {
 			l.Adjustments = append(l.Adjustments, Adjustment{"OA", "23", d})
