@@ -73,7 +73,7 @@ func (e *Engine) Process(name string, data []byte) ([]File, error) {
 		}
 	}
 	if len(res.Interchanges) == 0 || !onlyOurs && !kinds["837"] && !kinds["270"] {
-		return nil, rcm.Errorf(rcm.EINVALID, "%s: %v.", name, ErrNotInput)
+		return nil, fmt.Errorf("%s: %w", name, ErrNotInput)
 	}
 	now := e.Clock.Now()
 	accepted := map[string]bool{}

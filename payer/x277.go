@@ -137,6 +137,13 @@ func write277CA(dst io.Writer, cfg *Config, st *State, newline bool, now time.Ti
 			seg.put("NM1", "85", "2", clean(orDefault(c.BillingName, "BILLING PROVIDER"), 60), "", "", "", "", "XX", clean(orDefault(npi, "0000000000"), 80))
 			seg.put("TRN", "1", "0")
 			acc, rej := tally(bvs)
+			// 2200C STC: STC02 is not used here; the action is WQ when
+			// any of the provider's claims was accepted.
+			action := "U"
+			if acc.n > 0 {
+				action = "WQ"
+			}
+			seg.put("STC", w.Composite("A1", "19", "PR"), "", action, (acc.amount + rej.amount).X12())
 			putTotals(&seg, "QA", "QC", acc, rej)
 			for _, v := range bvs {
 				c := v.Claim

@@ -51,7 +51,9 @@ func newRemittance(p *Payer, trace string, date rcm.Date, claims []*ClaimPayment
 // sum of CLP04 less the sum of PLB.
 func write835(w *x12.Writer, r *Remittance) error {
 	p := r.Payer
-	if _, err := w.StartTransaction("835", "005010X221A1"); err != nil {
+	// ST03 is left out: the 835 guide leaves it situational and some
+	// validators (pyx12) treat it as not used; GS08 names the guide.
+	if _, err := w.StartTransaction("835", ""); err != nil {
 		return err
 	}
 	seg := segWriter{w: w}
