@@ -38,15 +38,14 @@ func (e *Engine) eligibility(name string, data []byte, accepted map[string]bool,
 			env[seg.String(13)] = envelope{strings.TrimSpace(seg.String(5)), strings.TrimSpace(seg.String(6)), strings.TrimSpace(seg.String(7)), strings.TrimSpace(seg.String(8)), seg.String(15) == "P"}
 		}
 	}
-	err := x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
+	// As for claims, a read error after the last complete set is already
+	// in the 999 or TA1.
+	_ = x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
 		if tx.ID == "270" && tx.Schema != nil && accepted[txKey(tx.Interchange, tx.Group, tx.Control)] {
 			txs = append(txs, tx)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read 270s of %s: %w", name, err)
-	}
 	if len(txs) == 0 {
 		return nil, nil
 	}
@@ -211,10 +210,11 @@ func (e *Engine) answer(seg *segWriter, p *Payer, sub, q inquiry, dependent bool
 		entity = "03"
 	}
 	reject := func(code string) {
-		if dependent {
+		if id := clean(q.id, 80); dependent || id == "" {
+			// NM108 and NM109 are paired: no ID, no qualifier.
 			seg.put("NM1", entity, "1", clean(q.last, 60), clean(q.first, 35))
 		} else {
-			seg.put("NM1", entity, "1", clean(q.last, 60), clean(q.first, 35), "", "", "", nmQual, clean(q.id, 80))
+			seg.put("NM1", entity, "1", clean(q.last, 60), clean(q.first, 35), "", "", "", nmQual, id)
 		}
 		seg.put("AAA", "Y", "", code, "C")
 	}

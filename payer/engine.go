@@ -121,10 +121,7 @@ func (e *Engine) Process(name string, data []byte) ([]File, error) {
 // intake runs the front end over the accepted claims, writes the 277CA
 // and queues the accepted claims with their payer claim control numbers.
 func (e *Engine) intake(name string, data []byte, accepted map[string]bool, now time.Time) ([]File, error) {
-	claims, err := readClaims(name, data, accepted)
-	if err != nil {
-		return nil, fmt.Errorf("read claims of %s: %w", name, err)
-	}
+	claims := readClaims(name, data, accepted)
 	if len(claims) == 0 {
 		return nil, nil
 	}

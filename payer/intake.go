@@ -135,7 +135,7 @@ type envelope struct {
 // readClaims maps the transaction sets of an 837P file to claims. Only the
 // sets in accepted (ISA13/GS06/ST02) are read, so a set the 999 rejects is
 // never adjudicated.
-func readClaims(name string, data []byte, accepted map[string]bool) ([]*Claim, error) {
+func readClaims(name string, data []byte, accepted map[string]bool) []*Claim {
 	env := map[string]envelope{}
 	rd := x12.NewReader(bytes.NewReader(data))
 	for {
@@ -148,14 +148,17 @@ func readClaims(name string, data []byte, accepted map[string]bool) ([]*Claim, e
 		}
 	}
 	var out []*Claim
-	err := x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
+	// A read error after the last complete transaction set (a truncated
+	// file) is already reported in the 999 or TA1; the sets read before it
+	// that the validator accepted are still claims.
+	_ = x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
 		if tx.ID != "837" || tx.Schema == nil || !accepted[txKey(tx.Interchange, tx.Group, tx.Control)] {
 			return nil
 		}
 		out = append(out, claimsOf(name, env[tx.Interchange], tx)...)
 		return nil
 	})
-	return out, err
+	return out
 }
 
 func txKey(isa, gs, st string) string { return isa + "/" + gs + "/" + st }
