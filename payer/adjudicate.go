@@ -46,50 +46,48 @@ const (
 // 2100 (CLP, CAS, NM1, DTM, MOA) and 2110 loops (SVC, DTM, CAS, REF, AMT,
 // LQ) say.
 type ClaimPayment struct {
-	ClaimID         string         `json:"claim_id"`                  // CLP01
-	Status          string         `json:"status"`                    // CLP02
-	Charge          rcm.Money      `json:"charge"`                    // CLP03
-	Paid            rcm.Money      `json:"paid"`                      // CLP04
-	PatientResp     rcm.Money      `json:"patient_resp"`              // CLP05
-	FilingIndicator string         `json:"filing_indicator"`          // CLP06
-	PayerClaim      string         `json:"payer_claim"`               // CLP07
-	Place           string         `json:"place,omitempty"`           // CLP08
-	Frequency       string         `json:"frequency,omitempty"`       // CLP09
-	Adjustments     []Adjustment   `json:"adjustments,omitempty"`     // claim-level CAS
-	Remarks         []string       `json:"remarks,omitempty"`         // MOA03-07
-	Rules           []string       `json:"rules,omitempty"`           // claim-level rules that fired
-	Patient         Person         `json:"patient"`                   // NM1*QC
-	MemberID        string         `json:"member_id"`                 // NM1*QC NM109
-	Received        rcm.Date       `json:"received"`                  // DTM*050
-	Lines           []*LinePayment `json:"lines,omitempty"`           // 2110
-	PayeeName       string         `json:"payee_name"`                // 1000B N102
-	PayeeNPI        string         `json:"payee_npi"`                 // 1000B N104
-	PayeeTIN        string         `json:"payee_tin,omitempty"`       // 1000B REF*TJ
-	Payer           string         `json:"payer"`                     // which payer paid
-	Receiver        string         `json:"receiver"`                  // ISA06 of the 837P, ISA08 of the 835
-	ReceiverQual    string         `json:"receiver_qual"`             // ISA05 of the 837P
-	Production      bool           `json:"production,omitempty"`      // ISA15 of the 837P
-	ServiceFrom     rcm.Date       `json:"service_from,omitzero"`     // DTM*232
-	ServiceTo       rcm.Date       `json:"service_to,omitzero"`       // DTM*233
-	OriginalClaim   string         `json:"original_claim,omitempty"`  // the claim a reversal undoes
-	SecondaryOfPaid rcm.Money      `json:"primary_paid,omitempty"`    // what the primary paid, for secondary claims
-	COBMethod       string         `json:"cob_method,omitempty"`      // method used for a secondary claim
-	Submitter       string         `json:"submitter,omitempty"`       // 1000A NM109 of the 837P
-	SubmitterName   string         `json:"submitter_name,omitempty"`  // 1000A NM103 of the 837P
-	File            string         `json:"file,omitempty"`            // input file
-	Sequence        string         `json:"sequence,omitempty"`        // SBR01 of the 837P
-	BatchID         string         `json:"batch_id,omitempty"`        // BHT03 of the 837P
-	RenderingNPI    string         `json:"rendering_npi,omitempty"`   // for the record
-	ReplacedBy      string         `json:"replaced_by,omitempty"`     // set on a reversal
-	Replacement     bool           `json:"replacement,omitempty"`     // a re-adjudicated replacement claim
-	Voided          bool           `json:"voided,omitempty"`          // a void claim's reversal
-	Deductible      rcm.Money      `json:"deductible,omitempty"`      // PR-1 total, for summaries
-	Coinsurance     rcm.Money      `json:"coinsurance,omitempty"`     // PR-2 total
-	Copay           rcm.Money      `json:"copay,omitempty"`           // PR-3 total
-	Contractual     rcm.Money      `json:"contractual,omitempty"`     // CO-45 and CO-59 total
-	Allowed         rcm.Money      `json:"allowed,omitempty"`         // sum of line allowed amounts
-	Denied          bool           `json:"denied,omitempty"`          // CLP02 4
-	SecondaryClaim  bool           `json:"secondary_claim,omitempty"` // CLP02 2
+	ClaimID         string         `json:"claim_id"`                 // CLP01
+	Status          string         `json:"status"`                   // CLP02
+	Charge          rcm.Money      `json:"charge"`                   // CLP03
+	Paid            rcm.Money      `json:"paid"`                     // CLP04
+	PatientResp     rcm.Money      `json:"patient_resp"`             // CLP05
+	FilingIndicator string         `json:"filing_indicator"`         // CLP06
+	PayerClaim      string         `json:"payer_claim"`              // CLP07
+	Place           string         `json:"place,omitempty"`          // CLP08
+	Frequency       string         `json:"frequency,omitempty"`      // CLP09
+	Adjustments     []Adjustment   `json:"adjustments,omitempty"`    // claim-level CAS
+	Remarks         []string       `json:"remarks,omitempty"`        // MOA03-07
+	Rules           []string       `json:"rules,omitempty"`          // claim-level rules that fired
+	Patient         Person         `json:"patient"`                  // NM1*QC
+	MemberID        string         `json:"member_id"`                // NM1*QC NM109
+	Received        rcm.Date       `json:"received"`                 // DTM*050
+	Lines           []*LinePayment `json:"lines,omitempty"`          // 2110
+	PayeeName       string         `json:"payee_name"`               // 1000B N102
+	PayeeNPI        string         `json:"payee_npi"`                // 1000B N104
+	PayeeTIN        string         `json:"payee_tin,omitempty"`      // 1000B REF*TJ
+	Payer           string         `json:"payer"`                    // which payer paid
+	Receiver        string         `json:"receiver"`                 // ISA06 of the 837P, ISA08 of the 835
+	ReceiverQual    string         `json:"receiver_qual"`            // ISA05 of the 837P
+	Production      bool           `json:"production,omitempty"`     // ISA15 of the 837P
+	ServiceFrom     rcm.Date       `json:"service_from,omitzero"`    // DTM*232
+	ServiceTo       rcm.Date       `json:"service_to,omitzero"`      // DTM*233
+	OriginalClaim   string         `json:"original_claim,omitempty"` // the claim a reversal undoes
+	PrimaryPaid     rcm.Money      `json:"primary_paid,omitempty"`   // what the primary paid, for secondary claims
+	COBMethod       string         `json:"cob_method,omitempty"`     // method used for a secondary claim
+	Submitter       string         `json:"submitter,omitempty"`      // 1000A NM109 of the 837P
+	SubmitterName   string         `json:"submitter_name,omitempty"` // 1000A NM103 of the 837P
+	File            string         `json:"file,omitempty"`           // input file
+	Sequence        string         `json:"sequence,omitempty"`       // SBR01 of the 837P
+	BatchID         string         `json:"batch_id,omitempty"`       // BHT03 of the 837P
+	RenderingNPI    string         `json:"rendering_npi,omitempty"`  // for the record
+	ReplacedBy      string         `json:"replaced_by,omitempty"`    // set on a reversal
+	Replacement     bool           `json:"replacement,omitempty"`    // a re-adjudicated replacement claim
+	Voided          bool           `json:"voided,omitempty"`         // a void claim's reversal
+	Deductible      rcm.Money      `json:"deductible,omitempty"`     // PR-1 total, for summaries
+	Coinsurance     rcm.Money      `json:"coinsurance,omitempty"`    // PR-2 total
+	Copay           rcm.Money      `json:"copay,omitempty"`          // PR-3 total
+	Contractual     rcm.Money      `json:"contractual,omitempty"`    // CO-45 and CO-59 total
+	Allowed         rcm.Money      `json:"allowed,omitempty"`        // sum of line allowed amounts
 }
 
 // LinePayment is one service line of a ClaimPayment (835 loop 2110).
@@ -208,7 +206,7 @@ func (a *adjudication) run() {
 	a.price()
 	if secondary {
 		a.cp.Status = StatusSecondary
-		a.cp.SecondaryOfPaid = c.Prior.Paid
+		a.cp.PrimaryPaid = c.Prior.Paid
 		a.cp.COBMethod = p.COB
 		if a.cp.COBMethod == "" {
 			a.cp.COBMethod = COBStandard
@@ -725,8 +723,8 @@ func prOrder(reason string) int {
 	return 3
 }
 
-// total sums the lines into CLP03/CLP04/CLP05 and sets the claim status:
-// denied (4) when nothing was paid and nothing left to the patient.
+// total sums the lines into CLP03/CLP04/CLP05 and settles the claim
+// status.
 func (a *adjudication) total() {
 	cp := a.cp
 	cp.Paid, cp.PatientResp = 0, 0
@@ -762,14 +760,16 @@ func (a *adjudication) total() {
 		}
 		cp.Charge = sum
 	}
-	if cp.Paid == 0 && cp.PatientResp == 0 {
+	// Denied (CLP02 4) means no line was considered for payment: a
+	// claim-level denial or every line denied. A secondary that pays
+	// nothing because the primary covered all is still processed (2).
+	open := false
+	for _, l := range cp.Lines {
+		open = open || !l.denied
+	}
+	if !open {
 		cp.Status = StatusDenied
 	}
-	if cp.Status == "" {
-		cp.Status = StatusDenied
-	}
-	cp.Denied = cp.Status == StatusDenied
-	cp.SecondaryClaim = cp.Status == StatusSecondary
 }
 
 // record keeps the claim in the state: its payment for a later reversal,
@@ -802,7 +802,7 @@ func reverse(st *State, r *ClaimRecord, byClaim string) *ClaimPayment {
 	cp.Status, cp.OriginalClaim, cp.ReplacedBy = StatusReversal, o.PayerClaim, byClaim
 	cp.Charge, cp.Paid, cp.PatientResp = -o.Charge, -o.Paid, -o.PatientResp
 	cp.Deductible, cp.Coinsurance, cp.Copay, cp.Contractual, cp.Allowed = -o.Deductible, -o.Coinsurance, -o.Copay, -o.Contractual, -o.Allowed
-	cp.Denied, cp.SecondaryClaim, cp.Replacement = false, false, false
+	cp.Replacement = false
 	cp.Adjustments = negate(o.Adjustments)
 	cp.Lines = nil
 	for _, l := range o.Lines {

@@ -350,3 +350,17 @@ func TestDependentPatient(t *testing.T) {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestSecondaryNothingLeft: when the primary left the patient nothing, the
+// secondary processes the claim (CLP02 2) and pays nothing, reporting the
+// primary's impact as OA-23; it is not a denial.
+func TestSecondaryNothingLeft(t *testing.T) {
+	m := rcm.MustParseMoney
+	claim := tc{member: "A300", last: "POE", first: "PAT", birth: "1960-01-01", sbr: "S", prior: &Prior{PayerID: "PAYB", Paid: m("100")},
+		lines: []tl{{code: "20610", charge: "120", prior: &PriorLine{Paid: m("100"), Adjustments: []Adjustment{{"CO", "45", m("20")}}}}}}
+	got := summary(adjudicateOne(t, testConfig(), claim))
+	want := []string{"C1 status 2 charge 120 paid 0 pr 0", "  20610 allowed 60 paid 0 [OA-23 120]"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}

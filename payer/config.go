@@ -1,7 +1,6 @@
 package payer
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -418,17 +417,6 @@ func digits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// MarshalIndent writes c as the readable JSON the sandbox reads.
-func (c *Config) MarshalIndent() ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(c); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // sortedKeys returns the keys of a map in order, for repeatable output.

@@ -99,16 +99,14 @@ func write835(w *x12.Writer, r *Remittance) error {
 }
 
 func writeClaim(seg *segWriter, c *ClaimPayment) {
-	seg.put("CLP", clean(c.ClaimID, 38), c.Status, c.Charge.X12(), c.Paid.X12(), patientResp(c), c.FilingIndicator,
+	seg.put("CLP", clean(c.ClaimID, 38), c.Status, c.Charge.X12(), c.Paid.X12(), c.PatientResp.X12(), c.FilingIndicator,
 		clean(orDefault(c.PayerClaim, "0"), 50), clean(c.Place, 2), clean(c.Frequency, 1))
 	writeCAS(seg, c.Adjustments)
 	pat := c.Patient
 	seg.put("NM1", "QC", "1", clean(orDefault(pat.Last, "UNKNOWN"), 60), clean(pat.First, 35), "", "", "", "MI", clean(orDefault(c.MemberID, "UNKNOWN"), 80))
 	if len(c.Remarks) > 0 {
-		els := []string{"", ""}
-		for _, r := range c.Remarks[:min(5, len(c.Remarks))] {
-			els = append(els, r)
-		}
+		// MOA03-07 carry claim-level remark codes for professional claims.
+		els := append([]string{"", ""}, c.Remarks[:min(5, len(c.Remarks))]...)
 		seg.put("MOA", els...)
 	}
 	if !c.Received.IsZero() {
@@ -139,10 +137,6 @@ func writeClaim(seg *segWriter, c *ClaimPayment) {
 		}
 	}
 }
-
-// patientResp is CLP05; the guide leaves it empty only when there is
-// none, but writing 0 is also valid, so it is always written.
-func patientResp(c *ClaimPayment) string { return c.PatientResp.X12() }
 
 // writeCAS writes adjustments grouped by CAS01 in the order groups first
 // appear, at most six reason/amount pairs to a segment.
