@@ -335,6 +335,18 @@ func TestReplacementAndVoid(t *testing.T) {
 	if !strings.Contains(got835, "BPR*H*0*C*NON") || !strings.Contains(got835, "*FB:") {
 		t.Errorf("void 835 lacks the zero payment and forward balance:\n%s", got835)
 	}
+	if got := e.State.Balances["PAYA/"+billingNPI]; got != rcm.MustParseMoney("16") {
+		t.Errorf("balance owed after the void = %s, want 16", got)
+	}
+	// The next payment (office visit: 80 allowed less the 20 copay) recovers
+	// it: 60 paid, 16 held back as a positive FB.
+	files = runFiles(t, e, mk837(t, tc{id: "R2", lines: []tl{{code: "99213", charge: "90", date: "2026-02-15"}}}))
+	if got := string(files[len(files)-1].Data); !strings.Contains(got, "BPR*C*44*C*CHK") || !strings.Contains(got, "*FB:RECOVERY*16~") {
+		t.Errorf("835 after the void should recover 16 of the 60 paid:\n%s", got)
+	}
+	if len(e.State.Balances) != 0 {
+		t.Errorf("balances after recovery = %v, want none", e.State.Balances)
+	}
 	// A second replacement of the reversed original is refused at the front end.
 	runFiles(t, e, mk837(t, tc{id: "R1", freq: "7", f8: orig, lines: []tl{{code: "11042", charge: "200"}}}))
 	if v := e.Verdicts[len(e.Verdicts)-1]; v.Accepted || v.Status != "464" {

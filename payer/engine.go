@@ -200,7 +200,7 @@ func (e *Engine) Cycle() ([]File, error) {
 		var rems []*Remittance
 		for _, npi := range orderedKeys(byFile[k], func(c *ClaimPayment) string { return c.PayeeNPI }) {
 			claims := filter(byFile[k], func(c *ClaimPayment) bool { return c.PayeeNPI == npi })
-			rems = append(rems, newRemittance(p, e.State.nextTrace(), date, claims))
+			rems = append(rems, newRemittance(e.State, p, npi, e.State.nextTrace(), date, claims))
 		}
 		var buf bytes.Buffer
 		if err := write835File(&buf, e.State, e.Newline, now, rems); err != nil {

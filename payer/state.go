@@ -34,6 +34,9 @@ type State struct {
 	Claims map[string]*ClaimRecord `json:"claims"`
 	// Pending are accepted claims waiting for the next payment cycle.
 	Pending []*Claim `json:"pending,omitempty"`
+	// Balances are what each payee owes the payer (by payer/NPI) after
+	// reversals took a payment below zero; later 835s recover them.
+	Balances map[string]rcm.Money `json:"balances,omitempty"`
 	// Files are the input files already answered, by name, so a file met
 	// again after a crash is acknowledged and not answered twice.
 	Files map[string]bool `json:"files"`
@@ -87,6 +90,7 @@ func NewState(seed uint64) *State {
 		Accumulators: map[string]*Accumulator{},
 		Claims:       map[string]*ClaimRecord{},
 		Files:        map[string]bool{},
+		Balances:     map[string]rcm.Money{},
 	}
 }
 
@@ -111,6 +115,9 @@ func LoadState(path string, seed uint64) (*State, error) {
 	}
 	if s.Files == nil {
 		s.Files = map[string]bool{}
+	}
+	if s.Balances == nil {
+		s.Balances = map[string]rcm.Money{}
 	}
 	return s, nil
 }

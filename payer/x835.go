@@ -23,10 +23,12 @@ type Remittance struct {
 }
 
 // newRemittance builds the payment for one payee: configured PLB
-// adjustments, then a forward balance (PLB FB) when reversals leave the
-// payment below zero, since BPR02 cannot be negative (835 guide, BPR02
-// and PLB notes) and the payer recovers the difference later.
-func newRemittance(p *Payer, trace string, date rcm.Date, claims []*ClaimPayment) *Remittance {
+// adjustments, then the forward balance (PLB FB, 835 guide PLB03-1). When
+// reversals leave the payment below zero the payer pays nothing (BPR02
+// cannot be negative), reports the shortfall as a negative FB and keeps it
+// in the state; a later payment to the same payee recovers it with a
+// positive FB.
+func newRemittance(st *State, p *Payer, payee, trace string, date rcm.Date, claims []*ClaimPayment) *Remittance {
 	r := &Remittance{Payer: p, Trace: trace, Date: date, Claims: claims}
 	var paid rcm.Money
 	for _, c := range claims {
@@ -37,9 +39,20 @@ func newRemittance(p *Payer, trace string, date rcm.Date, claims []*ClaimPayment
 		r.PLB = append(r.PLB, pl)
 		adj += pl.Amount
 	}
-	if paid-adj < 0 {
-		r.PLB = append(r.PLB, PLB{Code: "FB", Reference: trace, Amount: paid - adj})
-		adj = paid
+	key := p.ID + "/" + payee
+	if owed := st.Balances[key]; owed > 0 && paid-adj > 0 {
+		recover := min(owed, paid-adj)
+		r.PLB = append(r.PLB, PLB{Code: "FB", Reference: "RECOVERY", Amount: recover})
+		adj += recover
+		st.Balances[key] = owed - recover
+	}
+	if short := paid - adj; short < 0 {
+		r.PLB = append(r.PLB, PLB{Code: "FB", Reference: trace, Amount: short})
+		adj += short
+		st.Balances[key] -= short
+	}
+	if st.Balances[key] == 0 {
+		delete(st.Balances, key)
 	}
 	r.Total = paid - adj
 	return r
