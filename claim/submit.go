@@ -40,14 +40,13 @@ func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 	if len(claims) == 0 {
 		return nil, nil
 	}
-	batch := &Batch{Partner: p, Time: now}
+	bundles, err := LoadAll(ctx, svc, claims)
+	if err != nil {
+		return nil, err
+	}
+	batch := &Batch{Partner: p, Time: now, Bundles: bundles}
 	ids := make([]int64, len(claims))
 	for i, c := range claims {
-		b, err := LoadFor(ctx, svc, c)
-		if err != nil {
-			return nil, fmt.Errorf("claim %d: %w", c.ID, err)
-		}
-		batch.Bundles = append(batch.Bundles, b)
 		ids[i] = c.ID
 	}
 	// One number each for ISA13 and GS06, and one per ST02.

@@ -74,6 +74,13 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
+	// The code sets load once at start-up; search and validation then run
+	// in memory.
+	cat, err := catalogFor(ctx, db)
+	if err != nil {
+		return fmt.Errorf("load code sets: %w", err)
+	}
+	srv.RouteCodes(cat)
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,
