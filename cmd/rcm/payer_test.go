@@ -17,8 +17,9 @@ import (
 
 // TestPayerAdjudicate drives `rcm payer adjudicate` on OpenRCM's own
 // sample batch with the documented sample configuration: a 999, a 277CA
-// (one claim accepted, the replacement of an unknown claim rejected) and an
-// 835, all valid and the same bytes on a second run.
+// (the replacement of an unknown claim rejected) and an 835 from each of
+// the Medicare-like primary and the PPO paying the crossover as secondary,
+// all valid and the same bytes on a second run.
 func TestPayerAdjudicate(t *testing.T) {
 	batch := filepath.Join("..", "..", "claim", "testdata", "batch.837")
 	run := func(out string) map[string][]byte {
@@ -27,7 +28,7 @@ func TestPayerAdjudicate(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		if !strings.Contains(stdout, "rejected A7:464") || !strings.Contains(stdout, "CLP02 1") {
+		if !strings.Contains(stdout, "rejected A7:464") || !strings.Contains(stdout, "CLP02 1") || !strings.Contains(stdout, "CLP02 2") {
 			t.Errorf("report lacks the rejection or the payment:\n%s", stdout)
 		}
 		files := map[string][]byte{}
@@ -43,8 +44,8 @@ func TestPayerAdjudicate(t *testing.T) {
 	}
 	a := run(t.TempDir())
 	b := run(t.TempDir())
-	if len(a) != 3 {
-		t.Errorf("wrote %d files, want 999, 277CA and 835", len(a))
+	if len(a) != 4 {
+		t.Errorf("wrote %d files, want 999, 277CA and two 835s", len(a))
 	}
 	for name, data := range a {
 		if !bytes.Equal(data, b[name]) {
