@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/clearinghouse"
+	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/payer"
 	"github.com/openrcm/openrcm/x12"
 )
@@ -190,3 +192,76 @@ SE*13*0001~
 GE*1*50~
 IEA*1*000000050~
 `
+
+// TestPayerEligibilityRoundTrip answers the 270s OpenRCM's eligibility
+// package writes (its testdata) with the sandbox, and reads the 271s back
+// with OpenRCM's 271 reader: the subscriber and the dependent are active
+// with the member file's plan dates and benefits; an unknown member comes
+// back rejected with AAA 75.
+func TestPayerEligibilityRoundTrip(t *testing.T) {
+	cfg, err := payer.SampleConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme := *cfg.Payers[1]
+	acme.ID, acme.Name = "ACME1", "ACME HEALTH PLAN"
+	cfg.Payers = append(cfg.Payers, &acme)
+	d := rcm.MustParseDate
+	ben := payer.Benefits{Deductible: rcm.MustParseMoney("1000.00"), Coinsurance: 2000, OOPMax: rcm.MustParseMoney("4000.00"),
+		Copays: map[string]rcm.Money{"98": rcm.MustParseMoney("30.00")}}
+	cfg.Members = append(cfg.Members,
+		&payer.Member{Payer: "ACME1", ID: "XYZ123456", Last: "TESTPERSON", First: "ADA", BirthDate: d("1980-02-03"), Sex: "F",
+			Plan: "ACME GOLD", PlanBegin: d("2025-01-01"), Benefits: ben},
+		&payer.Member{Payer: "ACME1", ID: "XYZ123456-02", SubscriberID: "XYZ123456", Last: "TESTPERSON", First: "BEN",
+			BirthDate: d("2015-06-07"), Sex: "M", Plan: "ACME GOLD", PlanBegin: d("2025-01-01"), Benefits: ben})
+	for _, tt := range []struct {
+		file      string
+		dependent bool
+		status    eligibility.Status
+	}{{"self.270", false, eligibility.Active}, {"dependent.270", true, eligibility.Active}} {
+		in, err := os.ReadFile(filepath.Join("..", "..", "eligibility", "testdata", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := payer.NewEngine(cfg, payer.NewState(1), rcm.NewStepClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)))
+		files, err := e.Process(tt.file, in)
+		if err != nil || len(files) != 1 {
+			t.Fatalf("%s: %v, %d files", tt.file, err, len(files))
+		}
+		res, err := eligibility.Read271(bytes.NewReader(files[0].Data))
+		if err != nil {
+			t.Fatalf("%s: read 271: %v\n%s", tt.file, err, files[0].Data)
+		}
+		var got *eligibility.Result
+		for i := range res {
+			if res[i].Dependent == tt.dependent {
+				got = &res[i]
+			}
+		}
+		if got == nil {
+			t.Fatalf("%s: no result for the person asked about: %+v", tt.file, res)
+		}
+		if got.Status != tt.status || got.PlanBegin != d("2025-01-01") || got.Trace == "" {
+			t.Errorf("%s: status %s, plan begin %s, trace %q", tt.file, got.Status, got.PlanBegin, got.Trace)
+		}
+		var deductible, copay bool
+		for _, b := range got.Benefits {
+			deductible = deductible || b.Code == "C" && b.Period == "29" && b.Amount == rcm.MustParseMoney("1000.00")
+			copay = copay || b.Code == "B" && b.Amount == rcm.MustParseMoney("30.00")
+		}
+		if !deductible || !copay {
+			t.Errorf("%s: benefits lack the remaining deductible or the copay: %+v", tt.file, got.Benefits)
+		}
+	}
+	// An unknown member.
+	cfg.Members = cfg.Members[:len(cfg.Members)-2]
+	in, _ := os.ReadFile(filepath.Join("..", "..", "eligibility", "testdata", "self.270"))
+	files, err := payer.NewEngine(cfg, payer.NewState(1), rcm.NewStepClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))).Process("self.270", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := eligibility.Read271(bytes.NewReader(files[0].Data))
+	if err != nil || len(res) != 1 || res[0].Status != eligibility.Rejected || len(res[0].Rejections) == 0 || res[0].Rejections[0].Reason != "75" {
+		t.Errorf("unknown member: %v %+v", err, res)
+	}
+}
