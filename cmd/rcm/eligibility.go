@@ -200,7 +200,9 @@ func loadRequest(ctx context.Context, db *sqldb.DB, patientID int64, order int, 
 // dirSender writes a 270 into a plain folder, never over an existing file.
 type dirSender string
 
-func (d dirSender) Send(_ context.Context, name string, data []byte) error { return writeNew(string(d), name, data) }
+func (d dirSender) Send(_ context.Context, name string, data []byte) error {
+	return writeNew(string(d), name, data)
+}
 
 // writeNew writes a file that must not exist yet: a 270 is never
 // overwritten.
