@@ -29,6 +29,9 @@ type AckResult struct {
 	// Unmatched lists what the file named that matches no claim or
 	// submission here, in words.
 	Unmatched []string
+	// SetsAccepted and SetsRejected count a 999's transaction sets by
+	// IK501: accepted (A, E) or rejected.
+	SetsAccepted, SetsRejected int
 }
 
 // ClaimUpdate is one claim's answer.
@@ -130,6 +133,11 @@ func read999(ctx context.Context, svc AckServices, tx *x12.Transaction, sender s
 				}
 				problems = append(problems, p)
 			}
+		}
+		if code == "A" || code == "E" {
+			out.SetsAccepted++
+		} else {
+			out.SetsRejected++
 		}
 		controls, ok := sets[st]
 		if !ok {

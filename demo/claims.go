@@ -12,7 +12,6 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claim"
-	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/edit"
 	"github.com/openrcm/openrcm/x12"
@@ -134,23 +133,32 @@ func (r *run) fixAndRescrub(ctx context.Context) (context.Context, error) {
 }
 
 func (r *run) submit(ctx context.Context) (context.Context, error) {
-	t, err := clearinghouse.OpenDir(clearinghouse.Layout{Outbound: filepath.Join(r.opt.Clearinghouse, "outbound"),
-		Inbound: filepath.Join(r.opt.Clearinghouse, "inbound"), Archive: filepath.Join(r.opt.Clearinghouse, "archive")})
-	if err != nil {
+	if err := r.submitReady(ctx, "demo"); err != nil {
 		return ctx, err
 	}
-	defer t.Close()
+	r.printf("resubmitting under the same keys sent nothing twice")
+	return ctx, nil
+}
+
+// submitReady sends every ready claim, a batch per payer, each under a key
+// made of the step's name, the date and the payer; it then submits again
+// under the same keys to show that nothing goes out twice.
+func (r *run) submitReady(ctx context.Context, step string) error {
+	_, t, err := r.sandbox()
+	if err != nil {
+		return err
+	}
 	ch, err := r.db.FindClearinghouse(ctx)
 	if err != nil {
-		return ctx, err
+		return err
 	}
 	p := claim.Partner{SubmitterName: ch.SubmitterName, SubmitterID: ch.SubmitterID, ContactName: ch.ContactName, ContactPhone: ch.ContactPhone,
 		ReceiverName: ch.ReceiverName, ReceiverID: ch.ReceiverID}
 	for _, py := range r.res.Payers {
-		key := fmt.Sprintf("demo-%s-%s", rcm.DateOf(Start), py.PayerID)
+		key := fmt.Sprintf("%s-%s-%s", step, rcm.DateOf(Start), py.PayerID)
 		sub, err := claim.Submit(ctx, r.db, t, p, py.ID, key, r.db.Clock.Now())
 		if err != nil {
-			return ctx, err
+			return err
 		}
 		if sub == nil {
 			continue
@@ -163,16 +171,15 @@ func (r *run) submit(ctx context.Context) (context.Context, error) {
 		r.printf("%-34s %2d claims  %s  %6d bytes  %s", py.Name, len(sub.ClaimIDs), sub.FileName, len(sub.Content), verdict)
 		if r.opt.Out != "" {
 			if err := os.WriteFile(filepath.Join(r.opt.Out, sub.FileName), sub.Content, 0o644); err != nil {
-				return ctx, err
+				return err
 			}
 		}
 		// A retry under the same key finds the stored batch and sends
 		// nothing new.
 		again, err := claim.Submit(ctx, r.db, t, p, py.ID, key, r.db.Clock.Now())
 		if err != nil || again.ID != sub.ID {
-			return ctx, fmt.Errorf("resubmission under key %s made a new batch", key)
+			return fmt.Errorf("resubmission under key %s made a new batch", key)
 		}
 	}
-	r.printf("resubmitting under the same keys sent nothing twice")
-	return ctx, nil
+	return nil
 }

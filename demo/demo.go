@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/clearinghouse"
+	"github.com/openrcm/openrcm/payer"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -67,10 +69,16 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 	}{
 		{"Practice set-up", r.setup},
 		{"Patient registration", r.registerPatients},
+		{"Eligibility checked with the payers (270 out, 271 back)", r.checkEligibility},
 		{"Visits documented and coded", r.codeEncounters},
 		{"Claims built and scrubbed", r.buildAndScrub},
 		{"Findings fixed and claims scrubbed again", r.fixAndRescrub},
 		{"837P batches submitted to the clearinghouse", r.submit},
+		{"Payers answer: 999, 277CA and 835 read back and posted", r.adjudicate},
+		{"The same 835s posted again", r.repost},
+		{"A denied claim corrected and re-adjudicated", r.correct},
+		{"Secondary claims from the primary payer's 835", r.secondaries},
+		{"Money", r.money},
 		{"Audit log", r.checkAudit},
 	}
 	for i, s := range steps {
@@ -84,8 +92,11 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 }
 
 type run struct {
-	opt    Options
-	claims []*rcm.Claim
+	opt     Options
+	claims  []*rcm.Claim
+	payers  *payer.Server
+	mailbox clearinghouse.Transport
+	files   map[string][]byte
 	db     *sqldb.DB
 	w      io.Writer
 	rnd    *rand.Rand
@@ -299,6 +310,11 @@ var visits = []visit{
 		[]string{"F32.1"}, []visitLine{{"99214", nil, 1, []int{1}}}},
 }
 
+// fatigue is a visit whose A1C the Medicare-like payer covers only for
+// diabetes and related diagnoses: it comes back denied, and is corrected.
+var fatigue = visit{"Tiredness for two months; A1C drawn. Note documents prediabetes on last year's labs.",
+	[]string{"R53.83"}, []visitLine{{"99213", nil, 1, []int{1}}, {"83036", nil, 1, []int{1}}, {"36415", nil, 1, []int{1}}}}
+
 // injection is the visit the demo gives its first Medicaid patient: a drug
 // billed by HCPCS code, which that payer wants with its NDC.
 var injection = visit{"Acute low back pain; ketorolac 15 mg given IM in the office.",
@@ -313,10 +329,24 @@ var fees = map[string]rcm.Money{
 func (r *run) codeEncounters(ctx context.Context) (context.Context, error) {
 	lines := 0
 	injected, typo := false, false
+	medicare := 0
 	for i, p := range r.res.Patients {
 		v := visits[r.rnd.IntN(len(visits))]
-		if !injected && r.primaryPayer(p.ID).FilingIndicator == "MC" {
-			v, injected = injection, true
+		switch r.primaryPayer(p.ID).FilingIndicator {
+		case "MC":
+			if !injected {
+				v, injected = injection, true
+			}
+		case "MB":
+			// Two Medicare visits the payer will deny: a preventive exam it
+			// does not cover, and a lab test without a covered diagnosis.
+			switch medicare {
+			case 0:
+				v = visits[2]
+			case 1:
+				v = fatigue
+			}
+			medicare++
 		}
 		dos := rcm.DateOf(Start).AddDays(-40 + r.rnd.IntN(35))
 		e := &rcm.Encounter{

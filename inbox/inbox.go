@@ -88,7 +88,11 @@ func Apply(ctx context.Context, svc Services, name string, data []byte) File {
 			return fail(err)
 		}
 		f.Ack, f.Kind = res, res.Kind
-		f.Summary = fmt.Sprintf("%d accepted, %d rejected, %d unchanged, %d unmatched", len(res.Accepted), len(res.Rejected), len(res.Unchanged), len(res.Unmatched))
+		if res.Kind == "999" {
+			f.Summary = fmt.Sprintf("transaction sets: %d accepted, %d rejected; %d claims rejected", res.SetsAccepted, res.SetsRejected, len(res.Rejected))
+		} else {
+			f.Summary = fmt.Sprintf("claims: %d accepted, %d rejected, %d unchanged, %d unmatched", len(res.Accepted), len(res.Rejected), len(res.Unchanged), len(res.Unmatched))
+		}
 		for _, r := range res.Rejected {
 			f.Details = append(f.Details, fmt.Sprintf("rejected claim %s: %s", r.ControlNumber, r.Reason))
 		}

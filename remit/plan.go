@@ -348,6 +348,9 @@ func planReversal(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state st
 func matchLines(pc *PostedClaim, c *rcm.Claim) string {
 	cp := pc.Payment
 	if len(cp.Lines) == 0 {
+		if denyAll(pc, c) {
+			return ""
+		}
 		if len(c.Lines) != 1 {
 			return fmt.Sprintf("The 835 pays claim %s as a whole (no SVC), but the claim has %d lines; which line gets what would be a guess.", c.ControlNumber, len(c.Lines))
 		}
@@ -385,6 +388,27 @@ func matchLines(pc *PostedClaim, c *rcm.Claim) string {
 		pc.Lines = append(pc.Lines, &PostedLine{Payment: lp, ServiceLineID: c.Lines[idx].ServiceLineID, ClaimLine: idx + 1, Match: how})
 	}
 	return ""
+}
+
+// denyAll posts a claim-level denial of a claim with several lines: the
+// 835 pays nothing, names no line, and denies the whole charge for one
+// group and reason. Then every line is denied in full for that reason;
+// nothing is apportioned, so nothing is guessed. It reports whether it
+// applied.
+func denyAll(pc *PostedClaim, c *rcm.Claim) bool {
+	cp := pc.Payment
+	if cp.Paid != 0 || len(cp.Adjustments) != 1 || cp.Adjustments[0].Amount != cp.Charge || cp.Charge != c.TotalCharge() {
+		return false
+	}
+	adj := cp.Adjustments[0]
+	for i, l := range c.Lines {
+		a := adj
+		a.Amount = l.Charge
+		lp := &LinePayment{Code: l.Code, Modifiers: l.Modifiers, Charge: l.Charge, Units: l.Units, DateOfService: l.DateOfService,
+			Adjustments: []rcm.Adjustment{a}, Remarks: cp.Remarks}
+		pc.Lines = append(pc.Lines, &PostedLine{Payment: lp, ServiceLineID: l.ServiceLineID, ClaimLine: i + 1, Match: MatchClaimLevel})
+	}
+	return true
 }
 
 func procedureText(code string, mods []string) string {

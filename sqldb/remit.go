@@ -308,7 +308,7 @@ func (tx *Tx) claimsWhere(ctx context.Context, org int64, column string, values 
 func (tx *Tx) claimLines(ctx context.Context, org int64, ids []int64, byID map[int64]*rcm.Claim) error {
 	for start := 0; start < len(ids); start += inChunk {
 		chunk := ids[start:min(start+inChunk, len(ids))]
-		rows, err := tx.QueryContext(ctx, `SELECT claim_id, service_line_id, code, modifiers, units, charge, date_of_service FROM claim_line
+		rows, err := tx.QueryContext(ctx, `SELECT claim_id, service_line_id, code, modifiers, units, charge, pointers, ndc, date_of_service FROM claim_line
 			WHERE org_id = ? AND claim_id IN (`+inList(len(chunk))+`) ORDER BY claim_id, seq`, idArgs(org, chunk)...)
 		if err != nil {
 			return err
@@ -316,13 +316,19 @@ func (tx *Tx) claimLines(ctx context.Context, org int64, ids []int64, byID map[i
 		for rows.Next() {
 			var claimID int64
 			var l rcm.ClaimLine
-			var mods, dos string
+			var mods, ptrs, dos string
 			var charge int64
-			if err := rows.Scan(&claimID, &l.ServiceLineID, &l.Code, &mods, &l.Units, &charge, &dos); err != nil {
+			if err := rows.Scan(&claimID, &l.ServiceLineID, &l.Code, &mods, &l.Units, &charge, &ptrs, &l.NDC, &dos); err != nil {
 				rows.Close()
 				return err
 			}
 			l.Charge = rcm.Money(charge)
+			// The secondary claim copies these lines whole, pointers and
+			// NDC included.
+			if l.Pointers, err = splitInts(ptrs); err != nil {
+				rows.Close()
+				return err
+			}
 			if mods != "" {
 				l.Modifiers = strings.Split(mods, ",")
 			}

@@ -556,3 +556,44 @@ func TestPostSamples(t *testing.T) {
 		checkLedger(t, db)
 	})
 }
+
+// A claim denied as a whole (no SVC, nothing paid, one reason for the whole
+// charge) denies every line in full; two reasons would have to be
+// apportioned, which is a guess, so that stays an exception.
+func TestPostClaimLevelDenial(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newRemitFixture(t, db, "Org Deny", false)
+		c := f.claim("D-1", dos(), threeLines()...)
+		c2 := f.claim("D-2", dos(), threeLines()...)
+		rem := primary835("EFT20", "NOPE")
+		rem.Claims = []*remit.ClaimPayment{
+			{ControlNumber: c.ControlNumber, Status: "4", Charge: m("205.50"), Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "27", Amount: m("205.50")}}},
+			{ControlNumber: c2.ControlNumber, Status: "4", Charge: m("205.50"), Adjustments: []rcm.Adjustment{
+				{Group: "CO", Reason: "27", Amount: m("200.50")}, {Group: "CO", Reason: "16", Amount: m("5")}}},
+		}
+		rem.Amount = 0
+		res := f.post(rem)
+		if res.Posted != 1 || res.Denied != 1 || len(res.Exceptions) != 1 || !strings.Contains(res.Exceptions[0], "no SVC") {
+			t.Fatalf("result: %+v", res)
+		}
+		got, _ := db.FindClaimByID(f.ctx, c.ID)
+		if got.State != rcm.ClaimDenied {
+			t.Errorf("claim state %s, want denied", got.State)
+		}
+		ds, err := db.FindDenials(f.ctx, remit.DenialFilter{})
+		if err != nil || len(ds) != 3 {
+			t.Fatalf("denials: %d, %v; want one per line", len(ds), err)
+		}
+		var total rcm.Money
+		for _, d := range ds {
+			total += d.Amount
+			if d.Reasons[0].Group != "CO" || d.Reasons[0].Code != "27" {
+				t.Errorf("line %d denied for %+v", d.Line, d.Reasons)
+			}
+		}
+		if total != m("205.50") {
+			t.Errorf("denied %v, want the whole charge", total)
+		}
+		checkLedger(t, db)
+	})
+}

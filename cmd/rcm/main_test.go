@@ -64,7 +64,11 @@ func TestDemoRepeatable(t *testing.T) {
 		t.Error("seeds 3 and 4 printed the same demo")
 	}
 	for _, want := range []string{"Billing provider: Lakeside Family Medicine, NPI ", "Rendering provider: Dr. ", "Payer: Medicare Part B",
-		"20 patients registered", "20 encounters coded", "hash chain verified", "Demo complete."} {
+		"20 patients registered", "19 of 20 coverages active", "is not covered: Inactive", "20 encounters coded",
+		"CLM-ZIP9", "PAYER-RULE", "CS001", "scrubbed: 20 ready, 0 held back", "valid 005010X222A1", "sent nothing twice",
+		"transaction sets: 1 accepted", "claims: 9 accepted", "secondary claims created", "already posted, nothing posted again",
+		"frequency 7, REF*F8", "1 reversals", "is now paid", "secondary claim", "denied CO-27", "denied CO-50", "denied CO-96",
+		"ledger check: every line balances", "hash chain verified", "Demo complete."} {
 		if !strings.Contains(first, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, first)
 		}
