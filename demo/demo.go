@@ -97,10 +97,10 @@ type run struct {
 	payers  *payer.Server
 	mailbox clearinghouse.Transport
 	files   map[string][]byte
-	db     *sqldb.DB
-	w      io.Writer
-	rnd    *rand.Rand
-	res    *Result
+	db      *sqldb.DB
+	w       io.Writer
+	rnd     *rand.Rand
+	res     *Result
 }
 
 func (r *run) printf(format string, args ...any) { fmt.Fprintf(r.w, "   "+format+"\n", args...) }
