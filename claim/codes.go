@@ -33,6 +33,15 @@ var codeFixes = map[string]string{
 	codeset.RuleUseAdditional: "Add the additional code the note asks for, if documented.",
 }
 
+// KnownTaxonomy implements TaxonomyList from the catalog's NUCC releases.
+func (cc CatalogChecker) KnownTaxonomy(code string, on rcm.Date) (listed, loaded bool) {
+	if _, ok := cc.Catalog.Release(codeset.Taxonomy, "", on); !ok {
+		return false, false
+	}
+	_, listed = cc.Catalog.Lookup(codeset.Taxonomy, "", code, on)
+	return listed, true
+}
+
 // CheckCodes implements CodeChecker.
 func (cc CatalogChecker) CheckCodes(b *Bundle) []edit.Finding {
 	c := b.Claim

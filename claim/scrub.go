@@ -42,6 +42,12 @@ const (
 	RequireModifier  = rcm.RequireModifier
 )
 
+// TaxonomyList tells whether a provider taxonomy code is in the NUCC code
+// set in force on a date; loaded is false when no list covers the date.
+type TaxonomyList interface {
+	KnownTaxonomy(code string, on rcm.Date) (listed, loaded bool)
+}
+
 // CodeChecker checks a claim's codes against the code sets in force on the
 // date of service (validity, Excludes1, manifestation order, 7th
 // characters, age and sex).
@@ -54,8 +60,9 @@ type CodeChecker interface {
 type Scrubber struct {
 	// Today is the date the claim would be sent, for timely filing.
 	Today rcm.Date
-	// Taxonomy is the NUCC code set; nil checks the code's shape only.
-	Taxonomy *nucc.Set
+	// Taxonomy is the NUCC code set; nil (or no list loaded) checks the
+	// code's shape only.
+	Taxonomy TaxonomyList
 	Codes    CodeChecker
 	// NCCI runs procedure-to-procedure and unit edits over the lines.
 	NCCI *edit.Engine
@@ -92,7 +99,9 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 		}
 		known := nucc.ValidFormat(tx.code)
 		if known && s.Taxonomy != nil {
-			_, known = s.Taxonomy.Lookup(tx.code)
+			if listed, loaded := s.Taxonomy.KnownTaxonomy(tx.code, c.DateOfService); loaded {
+				known = listed
+			}
 		}
 		if !known {
 			add("CLM-TAXONOMY", nil, "The %s's taxonomy code %s is not in the NUCC code set.", "Use the provider's taxonomy as registered in NPPES.", tx.who, tx.code)

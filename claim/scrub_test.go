@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/edit"
-	"github.com/openrcm/openrcm/nucc"
 )
 
 func ruleIDs(fs []edit.Finding) []string {
@@ -20,7 +20,8 @@ func ruleIDs(fs []edit.Finding) []string {
 // Each completeness and payer rule fires on the claim that breaks it, and
 // only there.
 func TestScrubRules(t *testing.T) {
-	taxonomy := nucc.NewSet([]nucc.Taxonomy{{Code: "207Q00000X"}, {Code: "207R00000X"}})
+	taxonomy := CatalogChecker{Catalog: codeset.NewCatalog([]*codeset.Release{{System: codeset.Taxonomy, Version: "25.1",
+		Effective: rcm.MustParseDate("2025-07-01"), Codes: []codeset.Code{{Code: "207Q00000X", Billable: true}, {Code: "207R00000X", Billable: true}}}})}
 	tests := []struct {
 		name   string
 		change func(b *Bundle)

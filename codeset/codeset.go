@@ -32,6 +32,9 @@ const (
 	CPT      System = "cpt"
 	Modifier System = "modifier"
 	POS      System = "pos"
+	// Taxonomy is the NUCC Health Care Provider Taxonomy code set, which
+	// the 837P's PRV03 draws from.
+	Taxonomy System = "taxonomy"
 )
 
 // ParseSystem reads a system name as a user types it.
@@ -69,6 +72,8 @@ func (s System) Name() string {
 		return "modifier"
 	case POS:
 		return "place of service"
+	case Taxonomy:
+		return "provider taxonomy"
 	}
 	return string(s)
 }

@@ -3,6 +3,7 @@ package codeset
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"io"
 	"path"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/nucc"
 )
 
 // Kind is the kind of an import file, recognized from its content.
@@ -26,6 +28,7 @@ const (
 	KindHCPCS     Kind = "hcpcs"
 	KindCPT       Kind = "cpt"
 	KindPOS       Kind = "pos"
+	KindTaxonomy  Kind = "nucc-taxonomy"
 )
 
 // ImportOptions say what a file's name cannot: the version and effective
@@ -73,6 +76,8 @@ func DetectKind(head []byte) (Kind, bool) {
 		cols[headerKey(strings.Trim(f, `"`))] = true
 	}
 	switch {
+	case cols["code"] && cols["grouping"] && cols["classification"]:
+		return KindTaxonomy, true
 	case cols["level"] && cols["term"] && cols["code"]:
 		return KindIndexCSV, true
 	case cols["code"] && cols["description"] && (cols["chapterid"] || cols["sectionid"]):
@@ -113,6 +118,8 @@ func DetectKind(head []byte) (Kind, bool) {
 	}
 	return "", false
 }
+
+var nuccVersionRE = regexp.MustCompile(`taxonomy_([0-9]{2})([01])\b`)
 
 var orderLineRE = regexp.MustCompile(`^[0-9]{5} [A-Z][0-9][0-9A-Z][0-9A-Z ]{4} [01] `)
 
@@ -231,6 +238,24 @@ func importPlain(file, nameHint string, data []byte, opts ImportOptions) (Import
 		var codes []Code
 		codes, im.Errors, err = ParsePOS(r, file)
 		mk(POS).Codes = codes
+	case KindTaxonomy:
+		var tx []nucc.Taxonomy
+		if tx, err = nucc.Parse(r); err != nil {
+			var pe *nucc.ParseError
+			if errors.As(err, &pe) {
+				im.Errors, err = []*ParseError{parseErrorf(file, pe.Line, "%s", pe.Reason)}, nil
+			}
+		}
+		rel := mk(Taxonomy)
+		for _, t := range tx {
+			var path []string
+			for _, p := range []string{t.Grouping, t.Classification, t.Specialization} {
+				if p != "" {
+					path = append(path, p)
+				}
+			}
+			rel.Codes = append(rel.Codes, Code{Code: t.Code, Billable: true, Short: t.DisplayName, Long: strings.Join(path, " / ")})
+		}
 	}
 	if err != nil {
 		return Imported{}, err
@@ -275,6 +300,18 @@ var (
 // its month (January when none). POS, CPT: the year, from 1 January.
 func inferPeriod(sys System, name string) (string, rcm.Date, bool) {
 	base := strings.ToLower(name)
+	if sys == Taxonomy {
+		// NUCC publishes version NN.0 effective 1 January and NN.1
+		// effective 1 July of 20NN ("nucc_taxonomy_251.csv" is 25.1).
+		if v := nuccVersionRE.FindStringSubmatch(base); v != nil {
+			y, _ := strconv.Atoi(v[1])
+			m := time.January
+			if v[2] == "1" {
+				m = time.July
+			}
+			return v[1] + "." + v[2], rcm.Date{Year: 2000 + y, Month: m, Day: 1}, true
+		}
+	}
 	m := yearRE.FindAllStringSubmatch(base, -1)
 	if m == nil {
 		return "", rcm.Date{}, false

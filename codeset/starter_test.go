@@ -115,3 +115,36 @@ func TestStarterCatalog(t *testing.T) {
 		t.Errorf("validate: %+v", v.Codes)
 	}
 }
+
+// The NUCC taxonomy CSV imports as its own code system, dated by its
+// version (v25.1 is in force from 1 July 2025).
+func TestImportNUCCTaxonomy(t *testing.T) {
+	path := codesettest.File(t, "codesets/nucc/nucc_taxonomy_251.csv")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ims, err := ImportFile(path, data, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ims) != 1 || ims[0].Kind != KindTaxonomy || len(ims[0].Releases) != 1 {
+		t.Fatalf("imported %+v", ims)
+	}
+	r := ims[0].Releases[0]
+	if r.System != Taxonomy || r.Version != "25.1" || r.Effective != (rcm.Date{Year: 2025, Month: 7, Day: 1}) || len(r.Codes) != 883 {
+		t.Errorf("release %s %s %s with %d codes", r.System, r.Version, r.Effective, len(r.Codes))
+	}
+	cat := NewCatalog([]*Release{r})
+	if c, ok := cat.Lookup(Taxonomy, "", "207Q00000X", rcm.Date{Year: 2026, Month: 1, Day: 2}); !ok || c.Long != "Allopathic & Osteopathic Physicians / Family Medicine" {
+		t.Errorf("207Q00000X = %+v, %v", c, ok)
+	}
+	if _, ok := cat.Release(Taxonomy, "", rcm.Date{Year: 2025, Month: 6, Day: 30}); ok {
+		t.Error("v25.1 in force before 1 July 2025")
+	}
+	bad := []byte("Code,Grouping,Classification,Specialization\n207Q0000X,a,b,c\n")
+	ims, err = ImportFile("nucc_taxonomy_251.csv", bad, ImportOptions{})
+	if err != nil || len(ims[0].Errors) != 1 || ims[0].Releases != nil {
+		t.Errorf("bad taxonomy file: %+v, %v; want one error and nothing to import", ims, err)
+	}
+}

@@ -121,7 +121,7 @@ func (c *Catalog) Validate(codes []string, sys System, org string, dos rcm.Date,
 }
 
 func (c *Catalog) guessSystem(code, org string) System {
-	for _, s := range []System{ICD10CM, HCPCS, CPT, Modifier, POS} {
+	for _, s := range []System{ICD10CM, HCPCS, CPT, Modifier, POS, Taxonomy} {
 		for _, l := range c.line(s, org) {
 			if _, ok := l.byCode[code]; ok {
 				return s
@@ -210,7 +210,7 @@ func (c *Catalog) validateOne(in string, sys System, org string, dos rcm.Date, p
 			find(RuleSeventh, SeverityError, "%s needs a 7th character: %s", r.Code, seventhChoices(sys, "", kids))
 			return r
 		}
-		find(RuleNotFound, SeverityError, "%s is not a %s code in any imported release", r.Code, sys.Name())
+		find(RuleNotFound, SeverityError, "%s is not in any imported %s release", r.Code, sys.Name())
 	}
 	return r
 }

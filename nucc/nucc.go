@@ -105,26 +105,3 @@ func ValidFormat(s string) bool {
 	}
 	return true
 }
-
-// Set is a loaded code set, for lookups.
-type Set struct {
-	byCode map[string]Taxonomy
-}
-
-// NewSet indexes codes.
-func NewSet(codes []Taxonomy) *Set {
-	s := &Set{byCode: make(map[string]Taxonomy, len(codes))}
-	for _, t := range codes {
-		s.byCode[t.Code] = t
-	}
-	return s
-}
-
-// Len is the number of codes in the set.
-func (s *Set) Len() int { return len(s.byCode) }
-
-// Lookup returns the taxonomy of a code.
-func (s *Set) Lookup(code string) (Taxonomy, bool) {
-	t, ok := s.byCode[code]
-	return t, ok
-}

@@ -67,7 +67,8 @@ func scrubberFor(ctx context.Context, db *sqldb.DB, today rcm.Date, orgID int64)
 	if err != nil {
 		return nil, err
 	}
-	s := &claim.Scrubber{Today: today, Codes: claim.CatalogChecker{Catalog: cat, Org: strconv.FormatInt(orgID, 10)}}
+	cc := claim.CatalogChecker{Catalog: cat, Org: strconv.FormatInt(orgID, 10)}
+	s := &claim.Scrubber{Today: today, Codes: cc, Taxonomy: cc}
 	edits, err := db.LoadNCCI(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load NCCI edits: %w", err)
