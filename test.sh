@@ -10,6 +10,12 @@ cd "$(dirname "$0")"
 staticcheck_module=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 fuzztime=${RCM_FUZZTIME:-5s}
 
+echo "== gofmt"
+unformatted=$(gofmt -l .)
+if [[ -n $unformatted ]]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
 echo "== go vet"
 go vet ./...
 
