@@ -15,11 +15,12 @@ import (
 )
 
 type event struct {
-	Action  string
-	Package string
-	Test    string
-	Elapsed float64
-	Output  string
+	Action     string
+	Package    string
+	ImportPath string // build-output and build-fail events
+	Test       string
+	Elapsed    float64
+	Output     string
 }
 
 func main() {
@@ -41,6 +42,14 @@ func summarize(r io.Reader, w io.Writer) int {
 		}
 		key := e.Package + " " + e.Test
 		switch e.Action {
+		case "build-output":
+			// Compiler errors: print them as they come.
+			fmt.Fprint(w, e.Output)
+			continue
+		case "build-fail":
+			pkgFailed++
+			fmt.Fprintf(w, "FAIL build %s\n", e.ImportPath)
+			continue
 		case "output":
 			b := output[key]
 			if b == nil {

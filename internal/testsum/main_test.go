@@ -22,6 +22,9 @@ func TestSummarize(t *testing.T) {
 {"Action":"fail","Package":"p","Elapsed":1}`, 1, []string{"FAIL p TestA", "x_test.go:3: boom", "0 passed, 1 failed, 0 skipped"}},
 		{"build failure", "# p\nx.go:1: syntax error\n" + `{"Action":"fail","Package":"p","Elapsed":0}`, 1, []string{"x.go:1: syntax error", "FAIL package p"}},
 		{"nothing ran", ``, 1, []string{"0 passed, 0 failed, 0 skipped"}},
+		{"build failure as JSON", `{"ImportPath":"p [p.test]","Action":"build-output","Output":"./x.go:3:2: undefined: y\n"}
+{"ImportPath":"p [p.test]","Action":"build-fail"}
+{"Action":"pass","Package":"q","Test":"TestA"}`, 1, []string{"./x.go:3:2: undefined: y", "FAIL build p [p.test]", "1 passed, 0 failed"}},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
