@@ -10,40 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/carc"
+	"github.com/openrcm/openrcm/internal/shareddata"
 )
-
-// sharedData returns the shared data directory: $RCM_SHARED_DATA, else the
-// shared/data folder found walking up from the working directory. Without
-// it the test skips, except in CI, where it fails.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("RCM_SHARED_DATA"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "shared", "data", "SOURCES.md")); err == nil {
-			return filepath.Join(dir, "shared", "data")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("shared data not found: set RCM_SHARED_DATA or check out shared/data beside the repository")
-	}
-	t.Skip("shared data not found (set RCM_SHARED_DATA): skipping the published CARC/RARC lists")
-	return ""
-}
 
 func parseShared(t *testing.T, name string, list carc.List) []carc.Code {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sharedData(t), "x12codes", name))
+	f, err := os.Open(filepath.Join(filepath.Dir(shareddata.Path(t, "SOURCES.md")), "x12codes", name))
 	if err != nil {
 		t.Fatal(err)
 	}

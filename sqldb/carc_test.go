@@ -9,37 +9,9 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/carc"
+	"github.com/openrcm/openrcm/internal/shareddata"
 	"github.com/openrcm/openrcm/sqldb"
 )
-
-// sharedData returns the shared data directory: $RCM_SHARED_DATA, else the
-// shared/data folder found walking up from the working directory. Without
-// it the test skips, except in CI, where it fails.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("RCM_SHARED_DATA"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "shared", "data", "SOURCES.md")); err == nil {
-			return filepath.Join(dir, "shared", "data")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("shared data not found: set RCM_SHARED_DATA or check out shared/data beside the repository")
-	}
-	t.Skip("shared data not found (set RCM_SHARED_DATA): skipping the published CARC/RARC lists")
-	return ""
-}
 
 func TestCodeListImport(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
@@ -51,7 +23,7 @@ func TestCodeListImport(t *testing.T) {
 		if c, _, err := set.Lookup(carc.CARC, "45", rcm.Date{}); err != nil || c.Meaning == "" || set.Len(carc.RARC) < 40 {
 			t.Fatalf("fresh database: starter CARC 45 = %+v, %v; %d RARCs", c, err, set.Len(carc.RARC))
 		}
-		dir := sharedData(t)
+		dir := filepath.Dir(shareddata.Path(t, "SOURCES.md"))
 		for _, f := range []struct {
 			name string
 			list carc.List

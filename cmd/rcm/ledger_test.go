@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/internal/shareddata"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
@@ -101,24 +101,7 @@ func TestCarcCommands(t *testing.T) {
 	if code, _, errOut := rcmRun(t, "", "carc", "show", "--db", path, "ZZ9"); code != 1 || !strings.Contains(errOut, "not in the code list") {
 		t.Errorf("unknown code: exit %d %q", code, errOut)
 	}
-	dir := os.Getenv("RCM_SHARED_DATA")
-	if dir == "" {
-		for d, _ := os.Getwd(); ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "shared", "data", "SOURCES.md")); err == nil {
-				dir = filepath.Join(d, "shared", "data")
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("shared data not found: set RCM_SHARED_DATA")
-		}
-		t.Skip("shared data not found (set RCM_SHARED_DATA): skipping the import")
-	}
+	dir := filepath.Dir(shareddata.Path(t, "SOURCES.md"))
 	code, out, errOut = rcmRun(t, "", "carc", "import", "--db", path,
 		filepath.Join(dir, "x12codes", "carc_2024-03.csv"), filepath.Join(dir, "x12codes", "rarc_2024-03.csv"))
 	if code != 0 || !strings.Contains(out, "imported 405 CARC codes") || !strings.Contains(out, "imported 1171 RARC codes") {

@@ -44,3 +44,15 @@ func Path(t testing.TB, rel string) string {
 	}
 	return p
 }
+
+// Has returns the path of a shared file and whether it exists, for tests
+// that use the shared data when present and fall back otherwise.
+func Has(rel string) (string, bool) {
+	dir := Dir()
+	if dir == "" {
+		return "", false
+	}
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	_, err := os.Stat(p)
+	return p, err == nil
+}

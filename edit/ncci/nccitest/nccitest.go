@@ -6,61 +6,22 @@
 package nccitest
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
-)
 
-// EnvSharedData names the environment variable pointing at the shared data
-// folder (the one with SOURCES.md and ncci/).
-const EnvSharedData = "RCM_SHARED_DATA"
+	"github.com/openrcm/openrcm/internal/shareddata"
+)
 
 // Dir returns the shared ncci folder, or skips (fails in CI) without it.
 func Dir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv(EnvSharedData); d != "" {
-		return check(t, filepath.Join(d, "ncci"))
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "shared", "data", "SOURCES.md")); err == nil {
-			return check(t, filepath.Join(d, "shared", "data", "ncci"))
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	missing(t, "no shared/data/SOURCES.md above "+wd+" and "+EnvSharedData+" is not set")
-	return ""
+	return filepath.Dir(shareddata.Path(t, filepath.Join("ncci", PTPPractitioner)))
 }
 
 // File returns the path of a file in the shared ncci folder.
 func File(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(Dir(t), name)
-	if _, err := os.Stat(p); err != nil {
-		missing(t, err.Error())
-	}
-	return p
-}
-
-func check(t testing.TB, dir string) string {
-	t.Helper()
-	if _, err := os.Stat(dir); err != nil {
-		missing(t, err.Error())
-	}
-	return dir
-}
-
-func missing(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("shared NCCI data missing in CI: %s", why)
-	}
-	t.Skipf("shared NCCI data missing: %s", why)
+	return shareddata.Path(t, filepath.Join("ncci", name))
 }
 
 // Names of the shared files.
