@@ -213,6 +213,14 @@ func checkPeriod(qual, val []byte, bad func(string)) {
 		if !validDate(val) {
 			bad("must be a valid date CCYYMMDD because the format qualifier is D8")
 		}
+	case "DT":
+		if len(val) != 12 || !validDate(val[:8]) || !validTime(val[8:]) {
+			bad("must be a date and time CCYYMMDDHHMM because the format qualifier is DT")
+		}
+	case "TM":
+		if len(val) != 4 || !validTime(val) {
+			bad("must be a time HHMM because the format qualifier is TM")
+		}
 	case "RD8":
 		if len(val) != 17 || val[8] != '-' || !validDate(val[:8]) || !validDate(val[9:]) {
 			bad("must be a valid date range CCYYMMDD-CCYYMMDD because the format qualifier is RD8")

@@ -219,12 +219,13 @@ func (r *Reader) Next() (*Segment, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	// Skip line breaks (and spaces or a byte order mark before the first
-	// ISA) between segments.
 	for {
 		for r.r < r.w {
 			c := r.buf[r.r]
-			if c == '\n' || c == '\r' || (!r.known && (c == ' ' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF)) {
+			// A segment id never starts with white space, so spaces and
+			// line breaks between segments (and a byte order mark before
+			// the first ISA) are skipped rather than read as data.
+			if c == '\n' || c == '\r' || c == ' ' || c == '\t' || (!r.known && (c == 0xEF || c == 0xBB || c == 0xBF)) {
 				r.r++
 				continue
 			}

@@ -84,6 +84,16 @@ func (s *txState) segment(v *Validator, seg *Segment, pos int) {
 		return
 	}
 	d, i, loose := s.find(seg)
+	if loose && s.earlier(seg) {
+		// The segment fits a position this loop has already passed:
+		// report the order, do not bend it into a later position.
+		top := &s.stack[len(s.stack)-1]
+		v.add(s.segFinding(seg, pos, top.loop.ID, SegOutOfOrder, fmt.Sprintf("%s is out of order in loop %s: it belongs before the segments already read", seg.IDBytes(), loopName(top.loop))))
+		if s.build {
+			top.node.Segments = append(top.node.Segments, seg)
+		}
+		return
+	}
 	if d < 0 {
 		s.unmatched(v, seg, pos)
 		if s.build {
@@ -269,6 +279,20 @@ func (s *txState) find(seg *Segment) (depth, item int, loose bool) {
 		}
 	}
 	return -1, 0, false
+}
+
+// earlier reports whether seg exactly fits a position of the innermost
+// loop before the one matched last.
+func (s *txState) earlier(seg *Segment) bool {
+	top := &s.stack[len(s.stack)-1]
+	key := idKey(seg.IDBytes())
+	for i := 1; i < top.pos && i < len(top.loop.Items); i++ {
+		it := top.loop.Items[i]
+		if it.Segment != nil && it.Segment.key == key && it.Segment.matches(seg) {
+			return true
+		}
+	}
+	return false
 }
 
 // unmatched reports a segment that fits nowhere at this point.

@@ -198,7 +198,7 @@ func TestValidateTruncated(t *testing.T) {
 // TestSchemas checks the compiled guides: every loop starts with a
 // segment and every schema is registered under its ST01/version.
 func TestSchemas(t *testing.T) {
-	want := []string{"837/005010X222A1", "835/005010X221A1", "270/005010X279A1", "271/005010X279A1", "276/005010X212", "277/005010X212", "277/005010X214", "999/005010X231A1"}
+	want := []string{"837/005010X222A1", "837/005010X223A2", "835/005010X221A1", "270/005010X279A1", "271/005010X279A1", "276/005010X212", "277/005010X212", "277/005010X214", "999/005010X231A1"}
 	for _, k := range want {
 		txSet, ver, _ := strings.Cut(k, "/")
 		sc := Lookup(txSet, ver)
