@@ -124,6 +124,9 @@ func parseDelimiters(b []byte) (Delimiters, int, error) {
 	if rep >= 0 && rep+1 < len(b) && b[rep+1] == d.Element && !isAlnum(b[rep]) && b[rep] != ' ' {
 		d.Repetition = b[rep]
 	}
+	if bytes.IndexByte(b[:i], d.Segment) >= 0 {
+		return d, 0, fmt.Errorf("%w: the segment terminator %q appears inside the ISA header", ErrBadISA, d.Segment)
+	}
 	if isAlnum(d.Component) || d.Component == ' ' || isAlnum(d.Segment) || d.Segment == ' ' {
 		return d, 0, fmt.Errorf("%w: component separator %q or segment terminator %q is a letter, digit or space", ErrBadISA, d.Component, d.Segment)
 	}
