@@ -20,6 +20,7 @@ const (
 	LevelElement
 )
 
+// String names the level for messages.
 func (l Level) String() string {
 	switch l {
 	case LevelInterchange:
@@ -104,6 +105,7 @@ func (f *Finding) Where() string {
 	return b.String()
 }
 
+// String renders the finding on one line: where, what, and its code.
 func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s [%s %s]", f.Where(), f.Message, f.Level, f.Code)
 }

@@ -53,6 +53,7 @@ type ParseError struct {
 	Err       error  // the sentinel
 }
 
+// Error says where reading stopped and why.
 func (e *ParseError) Error() string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "x12: segment %d (byte %d)", e.Segment, e.Offset)
