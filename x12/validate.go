@@ -192,7 +192,9 @@ func (v *Validator) segment(seg *Segment) {
 	case "TA1":
 		if v.isa == nil || v.isa.closed || v.gs != nil && !v.gs.closed {
 			v.envelopeError(seg, "a TA1 segment belongs directly inside an interchange, outside any functional group")
+			return
 		}
+		v.checkTA1(seg)
 		return
 	case "GS":
 		v.startGS(seg)
@@ -214,6 +216,35 @@ func (v *Validator) segment(seg *Segment) {
 	v.txPos++
 	v.tx.Segments++
 	v.st.segment(v, seg, v.txPos)
+}
+
+// checkTA1 checks an interchange acknowledgment segment: TA101 a
+// 9-digit control number, TA102 YYMMDD, TA103 HHMM, TA104 A/E/R and
+// TA105 a 3-digit note code.
+func (v *Validator) checkTA1(seg *Segment) {
+	bad := func(el int, msg string) {
+		v.add(Finding{Level: LevelInterchange, Code: TA1Content, Segment: seg.Ordinal, SegmentID: "TA1", Element: el, Value: clip(seg.Element(el)), Message: msg})
+	}
+	if c := seg.Element(1); len(c) != 9 || !allDigits(c) {
+		bad(1, "TA101 must be the 9-digit interchange control number being acknowledged")
+	}
+	if d := seg.Element(2); len(d) != 6 || !validDate(append([]byte("20"), d...)) {
+		bad(2, "TA102 must be the interchange date YYMMDD")
+	}
+	if t := seg.Element(3); len(t) != 4 || !validTime(t) {
+		bad(3, "TA103 must be the interchange time HHMM")
+	}
+	switch string(seg.Element(4)) {
+	case "A", "E", "R":
+	default:
+		bad(4, "TA104 must be A (accepted), E (accepted with errors) or R (rejected)")
+	}
+	if n := seg.Element(5); len(n) != 3 || !allDigits(n) {
+		bad(5, "TA105 must be a 3-digit interchange note code")
+	}
+	if seg.Len() > 5 {
+		bad(6, "TA1 has only five elements")
+	}
 }
 
 func (v *Validator) envelopeError(seg *Segment, msg string) {

@@ -90,6 +90,32 @@ func TestValidateEnvelopes(t *testing.T) {
 	}
 }
 
+func TestValidateTA1(t *testing.T) {
+	tests := []struct {
+		ta1  string
+		want int // element with a finding, 0 for none
+	}{
+		{"TA1*000000001*240101*1200*A*000", 0},
+		{"TA1*00000001*240101*1200*A*000", 1},
+		{"TA1*000000001*241301*1200*A*000", 2},
+		{"TA1*000000001*240101*2500*A*000", 3},
+		{"TA1*000000001*240101*1200*X*000", 4},
+		{"TA1*000000001*240101*1200*R*22", 5},
+	}
+	for _, tt := range tests {
+		res := Validate(strings.NewReader(isaStar + tt.ta1 + "~IEA*0*000000001~"))
+		got := 0
+		for _, f := range res.Findings {
+			if f.SegmentID == "TA1" {
+				got = f.Element
+			}
+		}
+		if got != tt.want || tt.want == 0 && !res.Valid() {
+			t.Errorf("%s: finding on element %d, want %d (%v)", tt.ta1, got, tt.want, res.Findings)
+		}
+	}
+}
+
 // TestValidateGuideRules breaks one implementation-guide rule at a time.
 func TestValidateGuideRules(t *testing.T) {
 	tests := []struct {

@@ -130,6 +130,7 @@ func writeAck(name, dir string, seq x12.Sequence, rep *fileReport) error {
 		return fmt.Errorf("acknowledge %s: %w", name, err)
 	}
 	if !ok {
+		rep.Ack = "none: the file has no readable ISA header to answer"
 		return nil
 	}
 	ext := ".999"
@@ -155,7 +156,9 @@ func printReport(w io.Writer, rep fileReport) {
 			fmt.Fprintf(w, "%s: %s\n", rep.File, f.String())
 		}
 	}
-	if rep.Ack != "" {
+	if strings.HasPrefix(rep.Ack, "none:") {
+		fmt.Fprintf(w, "%s: no acknowledgement written: %s\n", rep.File, strings.TrimPrefix(rep.Ack, "none: "))
+	} else if rep.Ack != "" {
 		fmt.Fprintf(w, "%s: acknowledgement written to %s\n", rep.File, rep.Ack)
 	}
 }
