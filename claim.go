@@ -83,15 +83,18 @@ type Claim struct {
 	OnsetDate Date `json:"onset_date,omitzero"`
 	// AccidentDate and AccidentCause (CLM11: AA auto, EM employment, OA
 	// other) are sent when the visit follows an accident.
-	AccidentDate   Date         `json:"accident_date,omitzero"`
-	AccidentCause  string       `json:"accident_cause,omitempty"`
-	AccidentState  string       `json:"accident_state,omitempty"`
-	DateOfService  Date         `json:"date_of_service"`
-	PlaceOfService string       `json:"place_of_service"`
-	Diagnoses      []Diagnosis  `json:"diagnoses"`
-	Lines          []ClaimLine  `json:"lines"`
-	CreatedAt      time.Time    `json:"created_at"`
-	History        []ClaimEvent `json:"history,omitempty"`
+	AccidentDate   Date        `json:"accident_date,omitzero"`
+	AccidentCause  string      `json:"accident_cause,omitempty"`
+	AccidentState  string      `json:"accident_state,omitempty"`
+	DateOfService  Date        `json:"date_of_service"`
+	PlaceOfService string      `json:"place_of_service"`
+	Diagnoses      []Diagnosis `json:"diagnoses"`
+	Lines          []ClaimLine `json:"lines"`
+	// Prior holds the adjudications of earlier payers, for a secondary or
+	// tertiary claim.
+	Prior     []PriorPayment `json:"prior,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
+	History   []ClaimEvent   `json:"history,omitempty"`
 }
 
 // ClaimLine is a service line as billed on a claim.
@@ -177,4 +180,44 @@ type ClaimFinding struct {
 type ScrubService interface {
 	RecordScrub(ctx context.Context, claimID int64, findings []ClaimFinding) (state string, err error)
 	FindClaimFindings(ctx context.Context, claimID int64) ([]ClaimFinding, error)
+}
+
+// Adjustment is one claim adjustment (X12 CAS): a group (CO contractual,
+// PR patient responsibility, OA other, PI payer initiated, CR correction),
+// a reason (a CARC), an amount and an optional quantity.
+type Adjustment struct {
+	Group    string `json:"group"`
+	Reason   string `json:"reason"`
+	Amount   Money  `json:"amount"`
+	Quantity int    `json:"quantity,omitempty"`
+}
+
+// PriorPayment is how an earlier payer adjudicated the claim, as the next
+// payer needs it for coordination of benefits (837P loops 2320, 2330B and
+// 2430).
+type PriorPayment struct {
+	// CoverageID is the earlier payer's coverage of the patient.
+	CoverageID int64 `json:"coverage_id"`
+	PayerID    int64 `json:"payer_id"`
+	// Paid is what that payer paid on the claim (2320 AMT*D).
+	Paid Money `json:"paid"`
+	// PatientResponsibility is what remains for the patient (2320 AMT*EAF).
+	PatientResponsibility Money `json:"patient_responsibility"`
+	// Adjustments are claim-level adjustments (2320 CAS).
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	// AdjudicatedOn is the remittance date (2430 DTP*573).
+	AdjudicatedOn Date        `json:"adjudicated_on"`
+	Lines         []PriorLine `json:"lines"`
+}
+
+// PriorLine is the earlier payer's adjudication of one service line (2430
+// SVD and CAS).
+type PriorLine struct {
+	// Line is the 1-based line number on this claim the adjudication is for.
+	Line        int          `json:"line"`
+	Code        string       `json:"code"`
+	Modifiers   []string     `json:"modifiers,omitempty"`
+	Units       int          `json:"units"`
+	Paid        Money        `json:"paid"`
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
 }

@@ -16,7 +16,34 @@ type Payer struct {
 	// TimelyFilingDays is how many days after the date of service the payer
 	// accepts a claim; 0 means not configured.
 	TimelyFilingDays int `json:"timely_filing_days"`
+	// Rules are the payer's own requirements beyond the 837P guide, which
+	// the scrubber enforces.
+	Rules []PayerRule `json:"rules,omitempty"`
 }
+
+// PayerRule is a requirement one payer adds to the guide's: a field it
+// wants, a modifier it expects on certain codes, an NDC on drug lines.
+// Rules are data, so a biller adds them without a release of OpenRCM.
+type PayerRule struct {
+	// Name identifies the rule in findings, such as "NDC on drug lines".
+	Name string `json:"name"`
+	// Kind is one of the PayerRule kinds.
+	Kind string `json:"kind"`
+	// Codes limits the rule to procedure codes starting with any of these
+	// ("J" for all J-codes); empty means every line.
+	Codes    []string `json:"codes,omitempty"`
+	Modifier string   `json:"modifier,omitempty"`
+	// Fix tells the biller what to do; a default per kind is used when empty.
+	Fix string `json:"fix,omitempty"`
+}
+
+// Payer rule kinds.
+const (
+	RequirePriorAuth = "require-prior-auth"
+	RequireReferral  = "require-referral"
+	RequireNDC       = "require-ndc"
+	RequireModifier  = "require-modifier"
+)
 
 // FilingIndicators are the SBR09 claim filing indicator codes the 837P
 // (005010X222A1) allows.
@@ -41,6 +68,23 @@ func (p *Payer) Validate() error {
 	_, ok := FilingIndicators[p.FilingIndicator]
 	v.check(ok, "filing_indicator", "filing_indicator %q is not an SBR09 claim filing indicator code (for example CI, MB, MC, BL).", p.FilingIndicator)
 	v.check(p.TimelyFilingDays >= 0 && p.TimelyFilingDays <= 3650, "timely_filing_days", "timely_filing_days must be between 0 and 3650.")
+	v.check(len(p.Rules) <= 100, "rules", "at most 100 rules per payer.")
+	for i, r := range p.Rules {
+		f := "rules[" + itoa(i) + "]"
+		v.required(r.Name, f+".name")
+		v.text(r.Name, f+".name", 100)
+		v.text(r.Fix, f+".fix", 300)
+		switch r.Kind {
+		case RequirePriorAuth, RequireReferral, RequireNDC:
+		case RequireModifier:
+			v.check(len(r.Modifier) == 2, f+".modifier", "a require-modifier rule names a two-character modifier.")
+		default:
+			v.check(false, f+".kind", "kind must be require-prior-auth, require-referral, require-ndc or require-modifier.")
+		}
+		for _, c := range r.Codes {
+			v.check(c != "" && len(c) <= 5 && printableNoDelims(c), f+".codes", "codes are procedure codes or prefixes of at most five characters.")
+		}
+	}
 	return v.result()
 }
 

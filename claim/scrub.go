@@ -33,30 +33,13 @@ var CompletenessRules = []edit.Rule{
 	{ID: "PAYER-RULE", Family: "payer", Severity: edit.Error, Summary: "a rule the payer added", Source: "payer companion guide"},
 }
 
-// PayerRule is a requirement one payer adds to the guide's: a field it
-// wants, a modifier it expects on certain codes, an NDC on drug lines.
-// Rules are data, so a biller adds them without a release of OpenRCM.
-type PayerRule struct {
-	// Name identifies the rule in findings, such as "SBMCD requires NDC".
-	Name    string
-	PayerID int64
-	// Kind is one of RequirePriorAuth, RequireReferral, RequireNDC,
-	// RequireModifier.
-	Kind string
-	// Codes limits the rule to procedure codes starting with any of these
-	// ("J" for all J-codes); empty means every line.
-	Codes    []string
-	Modifier string
-	// Fix tells the biller what to do.
-	Fix string
-}
-
-// Payer rule kinds.
+// PayerRule and its kinds live in the domain package; these names keep
+// the scrubber's tests short.
 const (
-	RequirePriorAuth = "require-prior-auth"
-	RequireReferral  = "require-referral"
-	RequireNDC       = "require-ndc"
-	RequireModifier  = "require-modifier"
+	RequirePriorAuth = rcm.RequirePriorAuth
+	RequireReferral  = rcm.RequireReferral
+	RequireNDC       = rcm.RequireNDC
+	RequireModifier  = rcm.RequireModifier
 )
 
 // CodeChecker checks a claim's codes against the code sets in force on the
@@ -75,8 +58,7 @@ type Scrubber struct {
 	Taxonomy *nucc.Set
 	Codes    CodeChecker
 	// NCCI runs procedure-to-procedure and unit edits over the lines.
-	NCCI       *edit.Engine
-	PayerRules []PayerRule
+	NCCI *edit.Engine
 }
 
 // Scrub returns every finding for the claim, errors first. A claim with an
@@ -167,10 +149,8 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 			"Send it anyway only with proof of timely filing (an earlier acceptance report); else write it off.",
 			b.Payer.Name, days, c.DateOfService, s.Today.DaysSince(c.DateOfService))
 	}
-	for _, r := range s.PayerRules {
-		if r.PayerID == b.Payer.ID {
-			fs = append(fs, r.check(b)...)
-		}
+	for _, r := range b.Payer.Rules {
+		fs = append(fs, checkPayerRule(r, b)...)
 	}
 	if s.Codes != nil {
 		fs = append(fs, s.Codes.CheckCodes(b)...)
@@ -194,7 +174,7 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	return fs
 }
 
-func (r PayerRule) applies(code string) bool {
+func appliesTo(r rcm.PayerRule, code string) bool {
 	if len(r.Codes) == 0 {
 		return true
 	}
@@ -206,7 +186,7 @@ func (r PayerRule) applies(code string) bool {
 	return false
 }
 
-func (r PayerRule) check(b *Bundle) []edit.Finding {
+func checkPayerRule(r rcm.PayerRule, b *Bundle) []edit.Finding {
 	var fs []edit.Finding
 	fix := r.Fix
 	if fix == "" {
@@ -223,7 +203,7 @@ func (r PayerRule) check(b *Bundle) []edit.Finding {
 	}
 	var lines []int
 	for i, l := range b.Claim.Lines {
-		if !r.applies(l.Code) {
+		if !appliesTo(r, l.Code) {
 			continue
 		}
 		switch r.Kind {

@@ -24,7 +24,7 @@ func TestScrubRules(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(b *Bundle)
-		rules  []PayerRule
+		rules  []rcm.PayerRule
 		want   []string
 	}{
 		{"clean", func(b *Bundle) {}, nil, nil},
@@ -44,18 +44,17 @@ func TestScrubRules(t *testing.T) {
 		{"zero charge is a warning", func(b *Bundle) { b.Claim.Lines[0].Charge = 0 }, nil, []string{"CLM-CHARGE"}},
 		{"timely filing", func(b *Bundle) { b.Payer.TimelyFilingDays = 10 }, nil, []string{"PAYER-TIMELY"}},
 		{"payer wants NDC on J-codes", func(b *Bundle) { b.Claim.Lines[1].NDC = "" },
-			[]PayerRule{{Name: "NDC on drugs", PayerID: 1, Kind: RequireNDC, Codes: []string{"J"}}}, []string{"PAYER-RULE"}},
+			[]rcm.PayerRule{{Name: "NDC on drugs", Kind: RequireNDC, Codes: []string{"J"}}}, []string{"PAYER-RULE"}},
 		{"payer wants prior auth", func(b *Bundle) { b.Claim.PriorAuth = "" },
-			[]PayerRule{{Name: "PA for E/M", PayerID: 1, Kind: RequirePriorAuth, Codes: []string{"992"}}}, []string{"PAYER-RULE"}},
-		{"another payer's rule does not apply", func(b *Bundle) { b.Claim.PriorAuth = "" },
-			[]PayerRule{{Name: "PA", PayerID: 2, Kind: RequirePriorAuth}}, nil},
+			[]rcm.PayerRule{{Name: "PA for E/M", Kind: RequirePriorAuth, Codes: []string{"992"}}}, []string{"PAYER-RULE"}},
 		{"payer wants a modifier", func(b *Bundle) {},
-			[]PayerRule{{Name: "GT on telehealth", PayerID: 1, Kind: RequireModifier, Codes: []string{"99214"}, Modifier: "95"}}, []string{"PAYER-RULE"}},
+			[]rcm.PayerRule{{Name: "GT on telehealth", Kind: RequireModifier, Codes: []string{"99214"}, Modifier: "95"}}, []string{"PAYER-RULE"}},
 	}
 	for _, tt := range tests {
 		b := testBundles()[0]
 		tt.change(b)
-		s := &Scrubber{Today: rcm.MustParseDate("2026-03-02"), Taxonomy: taxonomy, PayerRules: tt.rules}
+		b.Payer.Rules = tt.rules
+		s := &Scrubber{Today: rcm.MustParseDate("2026-03-02"), Taxonomy: taxonomy}
 		fs := s.Scrub(b)
 		if got := ruleIDs(fs); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: rules %v, want %v (%v)", tt.name, got, tt.want, fs)

@@ -234,6 +234,68 @@ func writeClaim(s *segWriter, bd *Bundle) {
 			s.seg("LIN", "", "N4", l.NDC)
 			s.seg("CTP", "", "", "", strconv.Itoa(l.Units), "UN")
 		}
+		writeLineAdjudications(s, bd, i+1)
+	}
+}
+
+// priorFor returns the earlier payer's adjudication for a coverage.
+func priorFor(c *rcm.Claim, coverageID int64) *rcm.PriorPayment {
+	for i := range c.Prior {
+		if c.Prior[i].CoverageID == coverageID {
+			return &c.Prior[i]
+		}
+	}
+	return nil
+}
+
+// writeLineAdjudications writes 2430 for each earlier payer that
+// adjudicated line n: SVD with the payer ID of its 2330B, the CAS
+// adjustments, and the remittance date.
+func writeLineAdjudications(s *segWriter, bd *Bundle, n int) {
+	for _, oc := range bd.OtherCoverages {
+		p := priorFor(bd.Claim, oc.ID)
+		op := bd.OtherPayers[oc.PayerID]
+		if p == nil || op == nil {
+			continue
+		}
+		for _, pl := range p.Lines {
+			if pl.Line != n {
+				continue
+			}
+			proc := append([]string{"HC", pl.Code}, pl.Modifiers...)
+			s.seg("SVD", op.PayerID, pl.Paid.X12(), s.w.Composite(proc...), "", strconv.Itoa(pl.Units))
+			writeCAS(s, pl.Adjustments)
+			s.seg("DTP", "573", "D8", p.AdjudicatedOn.D8())
+		}
+	}
+}
+
+// writeCAS writes adjustments as CAS segments: one per group, up to six
+// reason/amount/quantity triplets each.
+func writeCAS(s *segWriter, adjs []rcm.Adjustment) {
+	var groups []string
+	by := map[string][]rcm.Adjustment{}
+	for _, a := range adjs {
+		if _, ok := by[a.Group]; !ok {
+			groups = append(groups, a.Group)
+		}
+		by[a.Group] = append(by[a.Group], a)
+	}
+	for _, g := range groups {
+		list := by[g]
+		for len(list) > 0 {
+			n := min(6, len(list))
+			els := []string{g}
+			for _, a := range list[:n] {
+				q := ""
+				if a.Quantity != 0 {
+					q = strconv.Itoa(a.Quantity)
+				}
+				els = append(els, a.Reason, a.Amount.X12(), q)
+			}
+			s.seg("CAS", els...)
+			list = list[n:]
+		}
 	}
 }
 
@@ -248,6 +310,15 @@ func writeOtherSubscribers(s *segWriter, bd *Bundle) {
 		}
 		rel := oc.Relationship
 		s.seg("SBR", responsibility(oc.Order), rel, oc.GroupNumber, "", "", "", "", "", op.FilingIndicator)
+		if p := priorFor(bd.Claim, oc.ID); p != nil {
+			// The earlier payer's claim-level adjustments, what it paid
+			// (AMT*D) and what it left to the patient (AMT*EAF).
+			writeCAS(s, p.Adjustments)
+			s.seg("AMT", "D", p.Paid.X12())
+			if p.PatientResponsibility != 0 {
+				s.seg("AMT", "EAF", p.PatientResponsibility.X12())
+			}
+		}
 		// OI03 benefits assignment, OI06 release of information.
 		s.seg("OI", "", "", "Y", "", "", "Y")
 		last, first := bd.Patient.LastName, bd.Patient.FirstName

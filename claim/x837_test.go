@@ -45,10 +45,24 @@ func testBundles() []*Bundle {
 		Diagnoses: []rcm.Diagnosis{{Code: "S52.501A"}},
 		Lines:     []rcm.ClaimLine{{ServiceLine: rcm.ServiceLine{Code: "99283", Units: 1, Charge: 25000, Pointers: []int{1}}}}}
 	facility := &rcm.Facility{ID: 1, Name: "Springfield Outpatient Center", NPI: "1679576722", Address: addr}
+	// c3 goes to the PPO as secondary after Medicare paid part of it.
+	c3 := &rcm.Claim{ID: 3, ControlNumber: "LFM01001-1-2", Frequency: "1", DateOfService: dos, PlaceOfService: "11",
+		Diagnoses: []rcm.Diagnosis{{Code: "E11.9"}},
+		Lines: []rcm.ClaimLine{
+			{ServiceLine: rcm.ServiceLine{Code: "99213", Units: 1, Charge: 11000, Pointers: []int{1}}},
+			{ServiceLine: rcm.ServiceLine{Code: "36415", Units: 1, Charge: 1200, Pointers: []int{1}}},
+		},
+		Prior: []rcm.PriorPayment{{CoverageID: 1, PayerID: 1, Paid: 6400, PatientResponsibility: 1600, AdjudicatedOn: rcm.MustParseDate("2026-02-24"),
+			Lines: []rcm.PriorLine{
+				{Line: 1, Code: "99213", Units: 1, Paid: 5600, Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "45", Amount: 4000}, {Group: "PR", Reason: "2", Amount: 1400}}},
+				{Line: 2, Code: "36415", Units: 1, Paid: 800, Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "45", Amount: 200}, {Group: "PR", Reason: "2", Amount: 200}}},
+			}}}}
 	return []*Bundle{
 		{Claim: c1, Practice: practice, Rendering: doc, Patient: pat1, Coverage: cov1, Payer: medicare,
 			OtherCoverages: []*rcm.Coverage{cov1b}, OtherPayers: map[int64]*rcm.Payer{2: ppo}},
 		{Claim: c2, Practice: practice, Rendering: doc, Facility: facility, Patient: pat2, Coverage: cov2, Payer: ppo},
+		{Claim: c3, Practice: practice, Rendering: doc, Patient: pat1, Coverage: cov1b, Payer: ppo,
+			OtherCoverages: []*rcm.Coverage{cov1}, OtherPayers: map[int64]*rcm.Payer{1: medicare}},
 	}
 }
 
@@ -87,7 +101,7 @@ func TestWrite837P(t *testing.T) {
 		t.Errorf("837P differs from %s (run with -update and review the diff):\n%s", golden, buf.String())
 	}
 	for _, want := range []string{"ISA*00*", "*000000042*", "HL*3*1*22*1~", "PAT*19~", "REF*F8*PCN123456~", "LIN**N4*00409477301~",
-		"HI*ABK:E119*ABF:I10~", "SBR*S*18*GRP2040******12~", "CLM*LFM01002-2-1R*250***22:B:7*Y*A*Y*Y**AA:::IL~"} {
+		"HI*ABK:E119*ABF:I10~", "SBR*S*18*GRP2040******12~", "AMT*D*64~", "AMT*EAF*16~", "SVD*SBMCR*56*HC:99213**1~", "CAS*CO*45*40~", "CAS*PR*2*14~", "DTP*573*D8*20260224~", "CLM*LFM01002-2-1R*250***22:B:7*Y*A*Y*Y**AA:::IL~"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("837P lacks %q", want)
 		}

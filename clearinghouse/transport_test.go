@@ -307,3 +307,24 @@ func TestOpenDirLayout(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCheckName: a name CheckName accepts is one plain, visible path
+// element, so joining it to a folder can never leave that folder.
+func FuzzCheckName(f *testing.F) {
+	for _, s := range []string{"batch.x12", "../x", "a/b", ".hidden", "x\x00", "..", "résumé 277CA.txt", `a\b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if CheckName(name) != nil {
+			return
+		}
+		dir := "/srv/inbound"
+		p := filepath.Join(dir, name)
+		if filepath.Dir(p) != dir || filepath.Base(p) != name {
+			t.Errorf("accepted %q joins to %q, outside %s", name, p, dir)
+		}
+		if strings.HasPrefix(name, ".") || strings.ContainsAny(name, "/\\\x00\n\r") {
+			t.Errorf("accepted %q", name)
+		}
+	})
+}

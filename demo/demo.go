@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ type Options struct {
 	Out string
 	// Patients is how many patients to register (default 20).
 	Patients int
+	// Clearinghouse is the folder the directory transport uses (outbound,
+	// inbound and archive below it).
+	Clearinghouse string
 }
 
 // Start is the demo's fixed "now": every timestamp it writes comes from a
@@ -64,6 +68,9 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 		{"Practice set-up", r.setup},
 		{"Patient registration", r.registerPatients},
 		{"Visits documented and coded", r.codeEncounters},
+		{"Claims built and scrubbed", r.buildAndScrub},
+		{"Findings fixed and claims scrubbed again", r.fixAndRescrub},
+		{"837P batches submitted to the clearinghouse", r.submit},
 		{"Audit log", r.checkAudit},
 	}
 	for i, s := range steps {
@@ -77,7 +84,8 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 }
 
 type run struct {
-	opt Options
+	opt    Options
+	claims []*rcm.Claim
 	db  *sqldb.DB
 	w   io.Writer
 	rnd *rand.Rand
@@ -105,7 +113,7 @@ func (r *run) setup(ctx context.Context) (context.Context, error) {
 	r.res.Org = org
 
 	p := &rcm.Practice{Name: "Lakeside Family Medicine", NPI: r.npi(), TIN: "36-4815162", Taxonomy: "207Q00000X",
-		Address: rcm.Address{Line1: "400 Harbor Way", City: "Springfield", State: "IL", ZIP: "627014105"}, Phone: "2175550140"}
+		Address: rcm.Address{Line1: "400 Harbor Way", City: "Springfield", State: "IL", ZIP: "62701"}, Phone: "2175550140"}
 	if err := r.db.CreatePractice(ctx, p); err != nil {
 		return ctx, err
 	}
@@ -128,7 +136,8 @@ func (r *run) setup(ctx context.Context) (context.Context, error) {
 	for _, py := range []*rcm.Payer{
 		{Name: "Medicare Part B (sandbox)", PayerID: "SBMCR", FilingIndicator: "MB", TimelyFilingDays: 365},
 		{Name: "Prairie Commercial PPO (sandbox)", PayerID: "SBPPO", FilingIndicator: "12", TimelyFilingDays: 180},
-		{Name: "Illinois Medicaid (sandbox)", PayerID: "SBMCD", FilingIndicator: "MC", TimelyFilingDays: 180},
+		{Name: "Illinois Medicaid (sandbox)", PayerID: "SBMCD", FilingIndicator: "MC", TimelyFilingDays: 180,
+			Rules: []rcm.PayerRule{{Name: "NDC on drug lines", Kind: rcm.RequireNDC, Codes: []string{"J"}}}},
 	} {
 		if err := r.db.CreatePayer(ctx, py); err != nil {
 			return ctx, err
@@ -136,7 +145,27 @@ func (r *run) setup(ctx context.Context) (context.Context, error) {
 		r.res.Payers = append(r.res.Payers, py)
 		r.printf("Payer: %-34s payer ID %-6s SBR09 %s (%s), timely filing %d days", py.Name, py.PayerID, py.FilingIndicator,
 			rcm.FilingIndicators[py.FilingIndicator], py.TimelyFilingDays)
+		for _, rule := range py.Rules {
+			r.printf("  payer rule: %s", rule.Name)
+		}
 	}
+	codes := make([]string, 0, len(fees))
+	for code := range fees {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		if err := r.db.SetFee(ctx, rcm.FeeScheduleEntry{Code: code, Charge: fees[code], EffectiveFrom: rcm.Date{Year: 2025, Month: 1, Day: 1}}); err != nil {
+			return ctx, err
+		}
+	}
+	r.printf("Fee schedule: %d codes", len(codes))
+	ch := &rcm.Clearinghouse{SubmitterID: "LAKESIDE01", SubmitterName: "Lakeside Family Medicine", ContactName: "Billing Office",
+		ContactPhone: "2175550140", ReceiverID: "SANDBOXCH", ReceiverName: "OpenRCM Sandbox Clearinghouse", Transport: "dir:" + r.opt.Clearinghouse}
+	if err := r.db.SetClearinghouse(ctx, ch); err != nil {
+		return ctx, err
+	}
+	r.printf("Clearinghouse: %s (receiver %s), directory transport", ch.ReceiverName, ch.ReceiverID)
 	return ctx, nil
 }
 
@@ -266,41 +295,54 @@ var visits = []visit{
 		[]string{"E78.5"}, []visitLine{{"99213", nil, 1, []int{1}}, {"80061", nil, 1, []int{1}}, {"36415", nil, 1, []int{1}}}},
 	{"COPD with acute exacerbation; nebulizer treatment in office.",
 		[]string{"J44.1"}, []visitLine{{"99214", []string{"25"}, 1, []int{1}}, {"94640", nil, 1, []int{1}}}},
-	{"Depression follow-up, moderate single episode; PHQ-9 administered.",
-		[]string{"F32.1"}, []visitLine{{"99214", nil, 1, []int{1}}, {"96127", nil, 1, []int{1}}}},
+	{"Depression follow-up, moderate single episode.",
+		[]string{"F32.1"}, []visitLine{{"99214", nil, 1, []int{1}}}},
 }
+
+// injection is the visit the demo gives its first Medicaid patient: a drug
+// billed by HCPCS code, which that payer wants with its NDC.
+var injection = visit{"Acute low back pain; ketorolac 15 mg given IM in the office.",
+	[]string{"M54.50"}, []visitLine{{"99213", []string{"25"}, 1, []int{1}}, {"96372", nil, 1, []int{1}}, {"J1885", nil, 1, []int{1}}}}
 
 // fees is the demo practice's fee schedule, in cents, by code.
 var fees = map[string]rcm.Money{
 	"99213": 11000, "99214": 16500, "99396": 21000, "83036": 3500, "36415": 1200, "87880": 2800, "90686": 4200,
-	"90471": 2500, "81002": 1500, "80061": 4800, "94640": 6000, "96127": 1800,
+	"90471": 2500, "81002": 1500, "80061": 4800, "94640": 6000, "96372": 3000, "J1885": 900,
 }
 
 func (r *run) codeEncounters(ctx context.Context) (context.Context, error) {
-	var total rcm.Money
 	lines := 0
+	injected, typo := false, false
 	for i, p := range r.res.Patients {
 		v := visits[r.rnd.IntN(len(visits))]
+		if !injected && r.primaryPayer(p.ID).FilingIndicator == "MC" {
+			v, injected = injection, true
+		}
 		dos := rcm.DateOf(Start).AddDays(-40 + r.rnd.IntN(35))
 		e := &rcm.Encounter{
 			PatientID: p.ID, PracticeID: r.res.Practice.ID, RenderingProviderID: r.res.Providers[i%len(r.res.Providers)].ID,
 			DateOfService: dos, PlaceOfService: "11", Note: v.note, Status: rcm.EncounterCoded,
 		}
 		for _, code := range v.dx {
+			// One coder slip the scrubber will catch: a hypertension code
+			// with a digit too many.
+			if code == "I10" && !typo {
+				code, typo = "I10.0", true
+			}
 			e.Diagnoses = append(e.Diagnoses, rcm.Diagnosis{Code: code})
 		}
+		// Charges stay empty: the claim builder prices lines from the fee
+		// schedule in force on the date of service.
 		for _, l := range v.lines {
-			e.Lines = append(e.Lines, rcm.ServiceLine{Code: l.code, Modifiers: l.modifiers, Units: l.units,
-				Charge: fees[l.code] * rcm.Money(l.units), Pointers: l.pointers})
+			e.Lines = append(e.Lines, rcm.ServiceLine{Code: l.code, Modifiers: l.modifiers, Units: l.units, Pointers: l.pointers})
 		}
 		if err := r.db.CreateEncounter(ctx, e); err != nil {
 			return ctx, fmt.Errorf("encounter for %s: %w", p.AccountNumber, err)
 		}
 		r.res.Encounters = append(r.res.Encounters, e)
-		total += e.TotalCharge()
 		lines += len(e.Lines)
 	}
-	r.printf("%d encounters coded: %d service lines, %s in charges from the fee schedule", len(r.res.Encounters), lines, total.Dollars())
+	r.printf("%d encounters coded with %d service lines", len(r.res.Encounters), lines)
 	for _, e := range r.res.Encounters[:3] {
 		var codes []string
 		for _, l := range e.Lines {
@@ -314,7 +356,7 @@ func (r *run) codeEncounters(ctx context.Context) (context.Context, error) {
 		for _, d := range e.Diagnoses {
 			dx = append(dx, d.Code)
 		}
-		r.printf("  e.g. %s  dx %-17s  %-22s  %s", e.DateOfService, strings.Join(dx, ","), strings.Join(codes, " "), e.TotalCharge().Dollars())
+		r.printf("  e.g. %s  dx %-17s  %s", e.DateOfService, strings.Join(dx, ","), strings.Join(codes, " "))
 	}
 	return ctx, nil
 }

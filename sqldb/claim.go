@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,16 +18,21 @@ var (
 
 const claimCols = `id, org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
 	replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state,
-	date_of_service, place_of_service, created_at`
+	date_of_service, place_of_service, created_at, prior`
 
 func scanClaim(s scanner) (*rcm.Claim, error) {
 	c := &rcm.Claim{}
 	var replaces sql.NullInt64
-	var onset, accident, dos, created string
+	var onset, accident, dos, created, prior string
 	if err := s.Scan(&c.ID, &c.OrgID, &c.EncounterID, &c.PatientID, &c.PayerID, &c.CoverageID, &c.ControlNumber, &c.Frequency,
 		&c.PayerClaimNumber, &replaces, &c.State, &c.PriorAuth, &c.Referral, &onset, &accident, &c.AccidentCause, &c.AccidentState,
-		&dos, &c.PlaceOfService, &created); err != nil {
+		&dos, &c.PlaceOfService, &created, &prior); err != nil {
 		return nil, err
+	}
+	if prior != "" {
+		if err := json.Unmarshal([]byte(prior), &c.Prior); err != nil {
+			return nil, fmt.Errorf("claim %d prior payments: %w", c.ID, err)
+		}
 	}
 	c.ReplacesClaimID = replaces.Int64
 	var err error
@@ -59,10 +65,10 @@ func (db *DB) CreateClaim(ctx context.Context, c *rcm.Claim) error {
 		c.CreatedAt = tx.Now()
 		id, err := tx.insert(ctx, `INSERT INTO claim (org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
 			replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state, date_of_service, place_of_service,
-			total_charge, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			total_charge, created_at, prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.OrgID, c.EncounterID, c.PatientID, c.PayerID, c.CoverageID, c.ControlNumber, c.Frequency, c.PayerClaimNumber,
 			nullID(c.ReplacesClaimID), c.State, c.PriorAuth, c.Referral, formatDate(c.OnsetDate), formatDate(c.AccidentDate),
-			c.AccidentCause, c.AccidentState, formatDate(c.DateOfService), c.PlaceOfService, int64(c.TotalCharge()), formatTime(c.CreatedAt))
+			c.AccidentCause, c.AccidentState, formatDate(c.DateOfService), c.PlaceOfService, int64(c.TotalCharge()), formatTime(c.CreatedAt), priorJSON(c.Prior))
 		if err != nil {
 			return err
 		}
@@ -87,6 +93,14 @@ func (db *DB) CreateClaim(ctx context.Context, c *rcm.Claim) error {
 		c.History = []rcm.ClaimEvent{ev}
 		return tx.audit(ctx, a, rcm.AuditCreate, "claim", id, c.PatientID)
 	})
+}
+
+func priorJSON(p []rcm.PriorPayment) string {
+	if len(p) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
 }
 
 // validateClaim checks what storage relies on; the scrubber checks the rest.

@@ -176,3 +176,30 @@ func TestReserveControlNumbers(t *testing.T) {
 		wantCode(t, err, rcm.EINVALID)
 	})
 }
+
+func TestClearinghouseSettings(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		ctx, _ := sqldbtest.Org(t, db, "Org A")
+		_, err := db.FindClearinghouse(ctx)
+		wantCode(t, err, rcm.ENOTFOUND)
+		c := &rcm.Clearinghouse{SubmitterID: "LAKESIDE01", SubmitterName: "Lakeside", ContactName: "Billing", ContactPhone: "2175550140",
+			ReceiverID: "SANDBOXCH", ReceiverName: "Sandbox", Transport: "dir:/tmp/ch"}
+		if err := db.SetClearinghouse(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		c.Production = true
+		if err := db.SetClearinghouse(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindClearinghouse(ctx)
+		if err != nil || !cmp.Equal(c, got) {
+			t.Errorf("FindClearinghouse = %+v, %v; want %+v", got, err, c)
+		}
+		bad := *c
+		bad.Transport = "ftp://x"
+		wantCode(t, db.SetClearinghouse(ctx, &bad), rcm.EINVALID)
+		bad = *c
+		bad.SubmitterID = "A*B"
+		wantCode(t, db.SetClearinghouse(ctx, &bad), rcm.EINVALID)
+	})
+}

@@ -88,6 +88,7 @@ func TestSetupRoundTrip(t *testing.T) {
 			t.Errorf("payer mismatch (-want +got):\n%s", diff)
 		}
 		s.payer.TimelyFilingDays = 365
+		s.payer.Rules = []rcm.PayerRule{{Name: "NDC on drugs", Kind: rcm.RequireNDC, Codes: []string{"J"}}}
 		if err := db.UpdatePayer(ctx, s.payer); err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func TestSetupRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(payers) != 1 || payers[0].TimelyFilingDays != 365 {
+		if len(payers) != 1 || payers[0].TimelyFilingDays != 365 || !cmp.Equal(payers[0].Rules, s.payer.Rules) {
 			t.Errorf("payers after update = %+v", payers)
 		}
 		provs, err := db.FindProviders(ctx)
@@ -129,6 +130,9 @@ func TestValidationChangesNothing(t *testing.T) {
 				a := testAddress()
 				a.ZIP = "1234"
 				return db.CreatePractice(ctx, &rcm.Practice{Name: "P", NPI: "1234567893", TIN: "12-3456789", Address: a})
+			}},
+			{"bad payer rule", "rules[0].kind", func() error {
+				return db.CreatePayer(ctx, &rcm.Payer{Name: "P", PayerID: "P1", FilingIndicator: "CI", Rules: []rcm.PayerRule{{Name: "x", Kind: "nope"}}})
 			}},
 			{"bad filing indicator", "filing_indicator", func() error {
 				return db.CreatePayer(ctx, &rcm.Payer{Name: "P", PayerID: "P1", FilingIndicator: "XX"})

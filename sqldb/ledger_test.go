@@ -27,6 +27,27 @@ type ledgerFixture struct {
 	adminCtx context.Context
 }
 
+// seedTB is seed for benchmarks too.
+func seedTB(t testing.TB, ctx context.Context, db *sqldb.DB) seeded {
+	t.Helper()
+	s := seeded{
+		practice: &rcm.Practice{Name: "Lakeside Family Medicine", NPI: "1234567893", TIN: "12-3456789", Taxonomy: "207Q00000X", Address: testAddress()},
+		payer:    &rcm.Payer{Name: "Acme Health", PayerID: "ACME1", FilingIndicator: "CI", TimelyFilingDays: 90},
+		patient: &rcm.Patient{AccountNumber: "A1001", FirstName: "Ada", LastName: "Testpatient", BirthDate: rcm.MustParseDate("1980-02-29"),
+			Sex: "F", Address: testAddress()},
+	}
+	for _, err := range []error{db.CreatePractice(ctx, s.practice), db.CreatePayer(ctx, s.payer), db.CreatePatient(ctx, s.patient)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.provider = &rcm.Provider{PracticeID: s.practice.ID, FirstName: "Gil", LastName: "Doctor", NPI: "1245319599", Taxonomy: "207Q00000X"}
+	if err := db.CreateProvider(ctx, s.provider); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func newLedgerFixture(t *testing.T, db *sqldb.DB, orgName string) *ledgerFixture {
 	t.Helper()
 	ctx, org := sqldbtest.Org(t, db, orgName)

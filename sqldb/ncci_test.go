@@ -10,7 +10,6 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/edit/ncci"
 	"github.com/openrcm/openrcm/edit/ncci/nccitest"
-	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
@@ -158,11 +157,13 @@ func BenchmarkNCCIStore(b *testing.B) {
 	ctx := context.Background()
 	for _, dialect := range sqldbtest.Dialects() {
 		b.Run(dialect, func(b *testing.B) {
-			var db *sqldb.DB
+			db := sqldbtest.Open(b, dialect)
 			b.Run("import", func(b *testing.B) {
 				for b.Loop() {
 					b.StopTimer()
-					db = sqldbtest.Open(b, dialect)
+					if _, err := db.ExecContext(ctx, `DELETE FROM ncci_release`); err != nil {
+						b.Fatal(err)
+					}
 					b.StartTimer()
 					if _, err := db.ImportNCCI(ctx, rels); err != nil {
 						b.Fatal(err)

@@ -3,19 +3,37 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/openrcm/openrcm"
 )
 
 var _ rcm.PayerService = (*DB)(nil)
 
-const payerCols = `id, org_id, name, payer_id, filing_indicator, timely_filing_days`
+const payerCols = `id, org_id, name, payer_id, filing_indicator, timely_filing_days, rules`
 
 func scanPayer(s scanner) (*rcm.Payer, error) {
 	p := &rcm.Payer{}
-	err := s.Scan(&p.ID, &p.OrgID, &p.Name, &p.PayerID, &p.FilingIndicator, &p.TimelyFilingDays)
-	return p, err
+	var rules string
+	if err := s.Scan(&p.ID, &p.OrgID, &p.Name, &p.PayerID, &p.FilingIndicator, &p.TimelyFilingDays, &rules); err != nil {
+		return nil, err
+	}
+	if rules != "" {
+		if err := json.Unmarshal([]byte(rules), &p.Rules); err != nil {
+			return nil, fmt.Errorf("payer %d rules: %w", p.ID, err)
+		}
+	}
+	return p, nil
+}
+
+func rulesJSON(rules []rcm.PayerRule) string {
+	if len(rules) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(rules)
+	return string(b)
 }
 
 // CreatePayer stores a payer.
@@ -29,8 +47,8 @@ func (db *DB) CreatePayer(ctx context.Context, p *rcm.Payer) error {
 	}
 	p.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
-		id, err := tx.insert(ctx, `INSERT INTO payer (org_id, name, payer_id, filing_indicator, timely_filing_days) VALUES (?, ?, ?, ?, ?)`,
-			a.OrgID, p.Name, p.PayerID, p.FilingIndicator, p.TimelyFilingDays)
+		id, err := tx.insert(ctx, `INSERT INTO payer (org_id, name, payer_id, filing_indicator, timely_filing_days, rules) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.OrgID, p.Name, p.PayerID, p.FilingIndicator, p.TimelyFilingDays, rulesJSON(p.Rules))
 		p.ID = id
 		return err
 	})
@@ -69,7 +87,7 @@ func (db *DB) UpdatePayer(ctx context.Context, p *rcm.Payer) error {
 	}
 	p.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
-		return tx.updateOne(ctx, "Payer", p.ID, `UPDATE payer SET name = ?, payer_id = ?, filing_indicator = ?, timely_filing_days = ? WHERE org_id = ? AND id = ?`,
-			p.Name, p.PayerID, p.FilingIndicator, p.TimelyFilingDays, a.OrgID, p.ID)
+		return tx.updateOne(ctx, "Payer", p.ID, `UPDATE payer SET name = ?, payer_id = ?, filing_indicator = ?, timely_filing_days = ?, rules = ? WHERE org_id = ? AND id = ?`,
+			p.Name, p.PayerID, p.FilingIndicator, p.TimelyFilingDays, rulesJSON(p.Rules), a.OrgID, p.ID)
 	})
 }

@@ -27,13 +27,14 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	where := "temporary SQLite database"
+	tmp, err := os.MkdirTemp("", "rcm-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	clearinghouseDir := filepath.Join(tmp, "clearinghouse")
 	if *dsn == "" {
-		dir, err := os.MkdirTemp("", "rcm-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		*dsn = filepath.Join(dir, "demo.db")
+		*dsn = filepath.Join(tmp, "demo.db")
 	} else if strings.HasPrefix(*dsn, "postgres") {
 		where = "PostgreSQL database"
 	} else {
@@ -43,6 +44,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
+		clearinghouseDir = filepath.Join(*out, "clearinghouse")
 	}
 	db, err := sqldb.Open(ctx, *dsn)
 	if err != nil {
@@ -50,7 +52,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	fmt.Fprintf(env.Stdout, "Database: %s\n", where)
-	if _, err := demo.Run(ctx, db, env.Stdout, demo.Options{Seed: *seed, Out: *out}); err != nil {
+	if _, err := demo.Run(ctx, db, env.Stdout, demo.Options{Seed: *seed, Out: *out, Clearinghouse: clearinghouseDir}); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "\nDemo complete.")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -267,7 +268,7 @@ func TestReadFullPTP(t *testing.T) {
 	if err := back.UnmarshalBinary(data); err != nil {
 		t.Fatal(err)
 	}
-	if !cmp.Equal(r.ptp, back.ptp, cmp.AllowUnexported(ptpEntry{})) || !cmp.Equal(r.rationales, back.rationales) {
+	if !slices.Equal(r.ptp, back.ptp) || !slices.Equal(r.rationales, back.rationales) {
 		t.Error("the PTP table changed through its binary form")
 	}
 	t.Logf("read %d rows in %v; binary form %d bytes", r.Rows(), elapsed, len(data))

@@ -1,0 +1,52 @@
+package rcm
+
+import (
+	"context"
+	"strings"
+)
+
+// Clearinghouse is an organization's connection to its clearinghouse: the
+// identifiers both sides put in the envelopes, and how files travel.
+type Clearinghouse struct {
+	OrgID int64 `json:"-"`
+	// SubmitterID and ReceiverID are the interchange and 1000A/1000B
+	// identifiers the clearinghouse assigned (ISA06, ISA08, NM109).
+	SubmitterID   string `json:"submitter_id"`
+	SubmitterName string `json:"submitter_name"`
+	ContactName   string `json:"contact_name"`
+	ContactPhone  string `json:"contact_phone"`
+	ReceiverID    string `json:"receiver_id"`
+	ReceiverName  string `json:"receiver_name"`
+	// Production sends ISA15 P; otherwise files are marked T (test).
+	Production bool `json:"production"`
+	// Transport says how files travel: "dir:/path" (folders outbound,
+	// inbound and archive under path) or
+	// "sftp://user@host:port/path?key=/key/file&known_hosts=/file".
+	Transport string `json:"transport"`
+}
+
+// Validate checks the settings.
+func (c *Clearinghouse) Validate() error {
+	v := &validator{}
+	id := func(s, field string) {
+		v.check(len(s) >= 2 && len(s) <= 15 && printableNoDelims(s) && strings.TrimSpace(s) == s, field, "%s must be 2 to 15 characters (ISA06/ISA08).", field)
+	}
+	id(c.SubmitterID, "submitter_id")
+	id(c.ReceiverID, "receiver_id")
+	v.required(c.SubmitterName, "submitter_name")
+	v.text(c.SubmitterName, "submitter_name", 60)
+	v.required(c.ReceiverName, "receiver_name")
+	v.text(c.ReceiverName, "receiver_name", 60)
+	v.required(c.ContactName, "contact_name")
+	v.text(c.ContactName, "contact_name", 60)
+	v.check(len(c.ContactPhone) == 10 && allDigits(c.ContactPhone), "contact_phone", "contact_phone must be 10 digits.")
+	v.check(strings.HasPrefix(c.Transport, "dir:") || strings.HasPrefix(c.Transport, "sftp://"), "transport", "transport must be dir:/path or sftp://user@host:port/path?key=...&known_hosts=...")
+	return v.result()
+}
+
+// ClearinghouseService stores the clearinghouse settings of the actor's
+// organization.
+type ClearinghouseService interface {
+	SetClearinghouse(ctx context.Context, c *Clearinghouse) error
+	FindClearinghouse(ctx context.Context) (*Clearinghouse, error)
+}

@@ -1,0 +1,357 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/claim"
+	"github.com/openrcm/openrcm/edit"
+	"github.com/openrcm/openrcm/pdf"
+	"github.com/openrcm/openrcm/sqldb"
+)
+
+func init() {
+	register("claim", "build, scrub, submit and show claims", runClaim)
+	register("clearinghouse", "set up the clearinghouse and read its responses", runClearinghouse)
+}
+
+const claimUsage = `build [--org N] (ENCOUNTER_ID... | --all) [--order 1]
+       rcm claim scrub [--org N] (CLAIM_ID... | --all) [--json]
+       rcm claim submit [--org N] [--key KEY]
+       rcm claim list [--org N] [--state STATE] [--payer ID]
+       rcm claim show [--org N] CLAIM_ID [--json]
+       rcm claim form [--org N] CLAIM_ID --out FILE.pdf
+All take --db DB.`
+
+func runClaim(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("usage: rcm claim %s", claimUsage)
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet(env, "claim "+sub, claimUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs)
+	all := fs.Bool("all", false, "build: every coded encounter; scrub: every draft")
+	order := fs.Int("order", 1, "build: coverage order to bill (1 primary, 2 secondary)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	key := fs.String("key", "", "submit: idempotency key (default: one per day and payer)")
+	state := fs.String("state", "", "list: only claims in this state")
+	payer := fs.Int64("payer", 0, "list: only claims to this payer")
+	out := fs.String("out", "", "form: the PDF file to write")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ids, err := idArgs(fs)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, err = orgContext(ctx, db, *org)
+	if err != nil {
+		return err
+	}
+	a, _ := rcm.ActorFromContext(ctx)
+	today := rcm.DateOf(db.Clock.Now())
+	switch sub {
+	case "build":
+		if *all {
+			es, err := db.FindEncounters(ctx, rcm.EncounterFilter{Status: rcm.EncounterCoded, Limit: 1000})
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				ids = append(ids, e.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return usagef("name encounters or pass --all")
+		}
+		for _, id := range ids {
+			c, err := buildClaim(ctx, db, id, *order)
+			if err != nil {
+				return fmt.Errorf("encounter %d: %w", id, err)
+			}
+			fmt.Fprintf(env.Stdout, "claim %d  %s  encounter %d  payer %d  %s\n", c.ID, c.ControlNumber, id, c.PayerID, c.TotalCharge().Dollars())
+		}
+	case "scrub":
+		if *all {
+			cs, err := db.FindClaims(ctx, rcm.ClaimFilter{State: rcm.ClaimDraft, Limit: 1000})
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				ids = append(ids, c.ID)
+			}
+		}
+		s, err := scrubberFor(ctx, db, today, a.OrgID)
+		if err != nil {
+			return err
+		}
+		dirty := 0
+		type result struct {
+			ClaimID  int64          `json:"claim_id"`
+			State    string         `json:"state"`
+			Findings []edit.Finding `json:"findings"`
+		}
+		var results []result
+		for _, id := range ids {
+			fsd, st, err := claim.ScrubClaim(ctx, db, s, id)
+			if err != nil {
+				return fmt.Errorf("claim %d: %w", id, err)
+			}
+			if claim.HasErrors(fsd) {
+				dirty++
+			}
+			results = append(results, result{id, st, fsd})
+		}
+		if *asJSON {
+			if err := writeJSON(env, results); err != nil {
+				return err
+			}
+		} else {
+			for _, r := range results {
+				fmt.Fprintf(env.Stdout, "claim %d: %s, %d findings\n", r.ClaimID, r.State, len(r.Findings))
+				for _, f := range r.Findings {
+					fmt.Fprintf(env.Stdout, "  %s\n", f)
+				}
+			}
+		}
+		if dirty > 0 {
+			return exitCode(1)
+		}
+	case "submit":
+		ch, err := db.FindClearinghouse(ctx)
+		if err != nil {
+			return err
+		}
+		t, err := openTransport(ctx, ch.Transport)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		payers, err := db.FindPayers(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range payers {
+			k := *key
+			if k == "" {
+				k = fmt.Sprintf("%s-payer%d", today, p.ID)
+			} else {
+				k = fmt.Sprintf("%s-payer%d", k, p.ID)
+			}
+			s, err := claim.Submit(ctx, db, t, partnerOf(ch), p.ID, k, db.Clock.Now())
+			if err != nil {
+				return fmt.Errorf("submit to %s: %w", p.Name, err)
+			}
+			if s != nil {
+				fmt.Fprintf(env.Stdout, "%s: %d claims in %s (interchange %09d), %s\n", p.Name, len(s.ClaimIDs), s.FileName, s.Control, s.State)
+			}
+		}
+	case "list":
+		cs, err := db.FindClaims(ctx, rcm.ClaimFilter{State: *state, PayerID: *payer, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(env, cs)
+		}
+		for _, c := range cs {
+			fmt.Fprintf(env.Stdout, "%d\t%s\t%s\tpayer %d\t%s\t%s\n", c.ID, c.ControlNumber, c.DateOfService, c.PayerID, c.TotalCharge().Dollars(), c.State)
+		}
+	case "show":
+		if len(ids) != 1 {
+			return usagef("name one claim")
+		}
+		c, err := db.FindClaimByID(ctx, ids[0])
+		if err != nil {
+			return err
+		}
+		findings, err := db.FindClaimFindings(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(env, struct {
+				*rcm.Claim
+				Findings []rcm.ClaimFinding `json:"findings"`
+			}{c, findings})
+		}
+		fmt.Fprintf(env.Stdout, "claim %d %s: %s, %s, date of service %s, payer %d\n", c.ID, c.ControlNumber, c.State, c.TotalCharge().Dollars(), c.DateOfService, c.PayerID)
+		for i, d := range c.Diagnoses {
+			fmt.Fprintf(env.Stdout, "  dx %d  %s\n", i+1, d.Code)
+		}
+		for i, l := range c.Lines {
+			fmt.Fprintf(env.Stdout, "  line %d  %s %v x%d  %s  pointers %v\n", i+1, l.Code, l.Modifiers, l.Units, l.Charge.Dollars(), l.Pointers)
+		}
+		for _, f := range findings {
+			fmt.Fprintf(env.Stdout, "  finding %s %s lines %v: %s Fix: %s\n", f.Severity, f.Rule, f.Lines, f.Message, f.Fix)
+		}
+		for _, h := range c.History {
+			fmt.Fprintf(env.Stdout, "  %s  %s -> %s  %s\n", h.At.Format(time.RFC3339), h.From, h.To, h.Reason)
+		}
+	case "form":
+		if len(ids) != 1 || *out == "" {
+			return usagef("name one claim and --out FILE.pdf")
+		}
+		b, err := claim.Load(ctx, db, ids[0])
+		if err != nil {
+			return err
+		}
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		if err := pdf.CMS1500(f, b, pdf.Options{SignedOn: today}); err != nil {
+			f.Close()
+			os.Remove(*out)
+			return err
+		}
+		return f.Close()
+	default:
+		return usagef("unknown subcommand %q; usage: rcm claim %s", sub, claimUsage)
+	}
+	return nil
+}
+
+// buildClaim builds and stores the claim of an encounter and marks the
+// encounter billed, so its lines can no longer change under the claim.
+func buildClaim(ctx context.Context, db *sqldb.DB, encounterID int64, order int) (*rcm.Claim, error) {
+	c, err := claim.Build(ctx, db, encounterID, order)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CreateClaim(ctx, c); err != nil {
+		return nil, err
+	}
+	e, err := db.FindEncounterByID(ctx, encounterID)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status != rcm.EncounterBilled {
+		e.Status = rcm.EncounterBilled
+		if err := db.UpdateEncounter(ctx, e); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func idArgs(fs *flag.FlagSet) ([]int64, error) {
+	var ids []int64
+	for _, a := range fs.Args() {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, usagef("%q is not an id", a)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func writeJSON(env *Env, v any) error {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+const clearinghouseUsage = `set [--org N] --submitter-id ID --submitter-name NAME --contact NAME --phone 10DIGITS --receiver-id ID --receiver-name NAME --transport dir:PATH|sftp://... [--production]
+       rcm clearinghouse poll [--org N]
+All take --db DB.`
+
+func runClearinghouse(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("usage: rcm clearinghouse %s", clearinghouseUsage)
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet(env, "clearinghouse "+sub, clearinghouseUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs)
+	ch := &rcm.Clearinghouse{}
+	fs.StringVar(&ch.SubmitterID, "submitter-id", "", "your submitter ID at the clearinghouse (ISA06)")
+	fs.StringVar(&ch.SubmitterName, "submitter-name", "", "submitter name (1000A)")
+	fs.StringVar(&ch.ContactName, "contact", "", "contact name (1000A PER)")
+	fs.StringVar(&ch.ContactPhone, "phone", "", "contact phone, 10 digits")
+	fs.StringVar(&ch.ReceiverID, "receiver-id", "", "the clearinghouse's receiver ID (ISA08)")
+	fs.StringVar(&ch.ReceiverName, "receiver-name", "", "receiver name (1000B)")
+	fs.StringVar(&ch.Transport, "transport", "", "dir:PATH or sftp://user@host:port/path?key=FILE&known_hosts=FILE")
+	fs.BoolVar(&ch.Production, "production", false, "mark files for production (ISA15 P) instead of test")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, err = orgContext(ctx, db, *org)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "set":
+		if err := db.SetClearinghouse(ctx, ch); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "clearinghouse %s (%s) set, transport %s\n", ch.ReceiverName, ch.ReceiverID, ch.Transport)
+	case "poll":
+		set, err := db.FindClearinghouse(ctx)
+		if err != nil {
+			return err
+		}
+		res, err := pollResponses(ctx, db, set)
+		for _, line := range res {
+			fmt.Fprintln(env.Stdout, line)
+		}
+		return err
+	default:
+		return usagef("unknown subcommand %q; usage: rcm clearinghouse %s", sub, clearinghouseUsage)
+	}
+	return nil
+}
+
+// pollResponses reads every response waiting at the clearinghouse, applies
+// it, and archives it; a file that cannot be read stays for a person to
+// look at. It returns a line of words per file.
+func pollResponses(ctx context.Context, db *sqldb.DB, set *rcm.Clearinghouse) ([]string, error) {
+	t, err := openTransport(ctx, set.Transport)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	names, err := t.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, name := range names {
+		data, err := t.Fetch(ctx, name)
+		if err != nil {
+			return out, err
+		}
+		res, err := claim.ReadAcknowledgement(ctx, db, data)
+		if err != nil {
+			out = append(out, fmt.Sprintf("%s: not applied: %s (left in the inbound folder)", name, errorText(err)))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: %s, %d accepted, %d rejected, %d unchanged, %d unmatched", name, res.Kind,
+			len(res.Accepted), len(res.Rejected), len(res.Unchanged), len(res.Unmatched)))
+		for _, r := range res.Rejected {
+			out = append(out, fmt.Sprintf("  rejected claim %d %s: %s", r.ClaimID, r.ControlNumber, r.Reason))
+		}
+		if err := t.Ack(ctx, name); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
