@@ -123,7 +123,13 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 				c := &e.Components[j-1]
 				var cv []byte
 				if more {
-					if k := bytes.IndexByte(crest, d.Component); k >= 0 {
+					// Components are short: a plain loop beats IndexByte's
+					// call overhead here.
+					k := 0
+					for k < len(crest) && crest[k] != d.Component {
+						k++
+					}
+					if k < len(crest) {
 						cv, crest = crest[:k], crest[k+1:]
 					} else {
 						cv, more = crest, false
@@ -259,8 +265,10 @@ func checkSimple(e *Element, v []byte, d *Delimiters) (string, string) {
 		}
 		return "", ""
 	}
-	if bytes.IndexByte(v, d.Component) >= 0 {
-		return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", d.Component)
+	for _, c := range v {
+		if c == d.Component {
+			return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", d.Component)
+		}
 	}
 	return checkValue(e, v)
 }
