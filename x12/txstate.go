@@ -177,6 +177,13 @@ func (s *txState) checkSegment(v *Validator, seg *Segment, def *SegmentDef, loop
 	}
 	var es elemState
 	es.check(v, seg, def, loop, pos, LevelSegment)
+	if v.CheckNPI && def.ID == "NM1" && string(seg.Element(8)) == "XX" {
+		if npi := seg.Element(9); len(npi) > 0 && !validNPI(npi) {
+			fd := s.segFinding(seg, pos, loop, SegElementErrors, fmt.Sprintf("NM109 %q is not a valid NPI: it must be 10 digits ending in the NPI check digit", npi))
+			fd.Level, fd.Code, fd.Element, fd.Value = LevelElement, ElemPattern, 9, clip(npi)
+			v.add(fd)
+		}
+	}
 	_ = loose
 }
 

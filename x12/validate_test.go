@@ -90,6 +90,33 @@ func TestValidateEnvelopes(t *testing.T) {
 	}
 }
 
+func TestValidateNPI(t *testing.T) {
+	tests := []struct {
+		npi  string
+		want bool
+	}{
+		{"1234567893", true}, {"1811901945", true}, {"1234567890", false}, {"123456789", false}, {"12345678AB", false},
+	}
+	for _, tt := range tests {
+		if got := validNPI([]byte(tt.npi)); got != tt.want {
+			t.Errorf("validNPI(%s) = %v, want %v", tt.npi, got, tt.want)
+		}
+	}
+	in := strings.Replace(small837(), "XX*9876543210", "XX*1234567890", 1)
+	if res := Validate(strings.NewReader(in)); !res.Valid() {
+		t.Fatalf("NPI checked without CheckNPI: %v", res.Findings)
+	}
+	v := Validator{CheckNPI: true}
+	got := keysOf(v.Validate(strings.NewReader(in)).Findings)
+	if got[key{ElemPattern, "NM1", "2010AA", 9}] != 1 {
+		t.Errorf("want one NM109 NPI finding, got %v", got)
+	}
+	in = strings.Replace(small837(), "XX*9876543210", "XX*1234567893", 1)
+	if res := v.Validate(strings.NewReader(in)); !res.Valid() {
+		t.Errorf("valid NPI rejected: %v", res.Findings)
+	}
+}
+
 func TestValidateTA1(t *testing.T) {
 	tests := []struct {
 		ta1  string

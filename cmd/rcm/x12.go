@@ -49,10 +49,11 @@ type fileReport struct {
 }
 
 func runX12Validate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "x12 validate", "[--json] [--ack DIR] [--first-control N] FILE...")
+	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--ack DIR] [--first-control N] FILE...")
 	asJSON := fs.Bool("json", false, "print findings as JSON")
 	ackDir := fs.String("ack", "", "write the 999 (or TA1) acknowledgement for each file into `DIR`")
 	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
+	npi := fs.Bool("npi", false, "also check NPI check digits (NM109 with NM108 XX)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep := validateFile(name)
+		rep := validateFile(name, *npi)
 		if rep.Error == "" && *ackDir != "" {
 			if err := writeAck(name, *ackDir, seq, &rep); err != nil {
 				return err
@@ -104,7 +105,7 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 // last, for writeAck.
 var lastResult *x12.Result
 
-func validateFile(name string) fileReport {
+func validateFile(name string, npi bool) fileReport {
 	rep := fileReport{File: name, Findings: []x12.Finding{}}
 	f, err := os.Open(name)
 	if err != nil {
@@ -112,7 +113,8 @@ func validateFile(name string) fileReport {
 		return rep
 	}
 	defer f.Close()
-	res := x12.Validate(f)
+	v := x12.Validator{CheckNPI: npi}
+	res := v.Validate(f)
 	lastResult = res
 	rep.Findings = append(rep.Findings, res.Findings...)
 	rep.Valid = res.Valid()

@@ -77,6 +77,7 @@ func TestX12Validate(t *testing.T) {
 	dir := t.TempDir()
 	good := write837(t, dir, "good.x12", nil)
 	bad := write837(t, dir, "bad.x12", func(s string) string { return strings.Replace(s, "NM1*85*2", "NM1*86*2", 1) })
+	badNPI := write837(t, dir, "npi.x12", func(s string) string { return strings.Replace(s, "1234567893", "1234567890", 1) })
 	tests := []struct {
 		name string
 		args []string
@@ -86,6 +87,9 @@ func TestX12Validate(t *testing.T) {
 		{"valid file", []string{"x12", "validate", good}, 0, "good.x12: valid"},
 		{"invalid file", []string{"x12", "validate", good, bad}, 1, `NM101 "86" is not a code the guide allows here`},
 		{"finding location", []string{"x12", "validate", bad}, 1, "segment 9 (#7 in transaction) NM101 in loop 2010AA"},
+		{"NPI check digit on request", []string{"x12", "validate", "--npi", good}, 0, "good.x12: valid"},
+		{"NPI not checked by default", []string{"x12", "validate", badNPI}, 0, "npi.x12: valid"},
+		{"bad NPI check digit", []string{"x12", "validate", "--npi", badNPI}, 1, `NM109 "1234567890" is not a valid NPI`},
 		{"missing file", []string{"x12", "validate", filepath.Join(dir, "nope.x12")}, 1, "no such file"},
 		{"no files", []string{"x12", "validate"}, 2, ""},
 		{"no subcommand", []string{"x12"}, 2, ""},
