@@ -40,6 +40,9 @@ type txState struct {
 	ids     map[string]bool
 	// build makes the state record segments into Nodes.
 	build bool
+	// subscriberIsPatient is set from the 2000B HL04 of an 837 (0: no
+	// patient level follows).
+	subscriberIsPatient bool
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
@@ -177,6 +180,7 @@ func (s *txState) checkSegment(v *Validator, seg *Segment, def *SegmentDef, loop
 	}
 	var es elemState
 	es.check(v, seg, def, loop, pos, LevelSegment)
+	s.subscriberRules(v, seg, def, loop, pos)
 	if v.CheckNPI && def.ID == "NM1" && string(seg.Element(8)) == "XX" {
 		if npi := seg.Element(9); len(npi) > 0 && !validNPI(npi) {
 			fd := s.segFinding(seg, pos, loop, SegElementErrors, fmt.Sprintf("NM109 %q is not a valid NPI: it must be 10 digits ending in the NPI check digit", npi))
@@ -226,6 +230,9 @@ func (s *txState) enterLoop(v *Validator, f *frame, seg *Segment, pos int) {
 		} else if s.prevChild == '0' && isChild {
 			bad(2, fmt.Sprintf("the previous HL (%s) says in HL04 that it has no child levels, but this level names it as parent", s.prevHL[:s.prevHLLen]))
 		}
+	}
+	if string(seg.Element(3)) == "22" {
+		s.subscriberIsPatient = string(seg.Element(4)) == "0"
 	}
 	f.hlLen = copy(f.hl[:], hl)
 	s.prevHLLen = copy(s.prevHL[:], hl)
@@ -361,6 +368,7 @@ func loopHas(l *Loop, id string) bool {
 func (s *txState) pop(v *Validator, seg *Segment, pos int) {
 	f := &s.stack[len(s.stack)-1]
 	s.missing(v, f, f.pos+1, len(f.loop.Items), seg, pos)
+	s.subscriberNameRules(v, f, seg, pos)
 	if len(s.stack) <= s.unitLvl {
 		s.unitLen = 0
 	}

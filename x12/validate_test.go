@@ -193,6 +193,30 @@ func TestValidateGuideRules(t *testing.T) {
 	}
 }
 
+// TestSubscriberIsPatient checks the 837 rules that hang on 2000B HL04.
+func TestSubscriberIsPatient(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		want           key
+	}{
+		{"SBR02 missing for the patient", "SBR*P*18*", "SBR*P**", key{ElemDependentMissing, "SBR", "2000B", 2}},
+		{"SBR02 sent with a patient level", "HL*2*1*22*0~\nSBR*P*18*", "HL*2*1*22*1~\nSBR*P*18*", key{ElemDependentNotUsed, "SBR", "2000B", 2}},
+		{"subscriber address missing", "N3*236 N MAIN ST~\n", "", key{SegDependentMissing, "N3", "2010BA", 0}},
+		{"subscriber demographics missing", "DMG*D8*19430501*M~\n", "", key{SegDependentMissing, "DMG", "2010BA", 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := strings.Replace(small837(), tt.old, tt.new, 1)
+			if in == small837() {
+				t.Fatalf("%q not in the sample", tt.old)
+			}
+			if got := keysOf(Validate(strings.NewReader(in)).Findings); got[tt.want] == 0 {
+				t.Errorf("no finding %+v, got %v", tt.want, got)
+			}
+		})
+	}
+}
+
 // TestValidateBusinessUnit checks that claim-level findings carry CLM01
 // for the 999's CTX.
 func TestValidateBusinessUnit(t *testing.T) {

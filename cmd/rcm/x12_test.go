@@ -37,7 +37,7 @@ func write837(t *testing.T, dir, name string, edit func(string) string) string {
 		"BHT*0019*00*1*20240102*0304*CH", "NM1*41*2*BILLING CO*****46*B1", "PER*IC*ANN*TE*5555551212",
 		"NM1*40*2*PAYER*****46*P1", "HL*1**20*1", "NM1*85*2*CLINIC*****XX*1234567893", "N3*1 MAIN ST",
 		"N4*TOWN*FL*33111", "REF*EI*123456789", "HL*2*1*22*0", "SBR*P*18*******CI",
-		"NM1*IL*1*DOE*JANE****MI*M123", "NM1*PR*2*PAYER*****PI*P1", "CLM*C1*50***11:B:1*Y*A*Y*I",
+		"NM1*IL*1*DOE*JANE****MI*M123", "N3*2 ELM ST", "N4*TOWN*FL*33111", "DMG*D8*19800101*F", "NM1*PR*2*PAYER*****PI*P1", "CLM*C1*50***11:B:1*Y*A*Y*I",
 		"HI*ABK:J020", "LX*1", "SV1*HC:99213*50*UN*1***1", "DTP*472*D8*20231201",
 	}
 	for _, s := range segs {
@@ -142,7 +142,7 @@ func TestX12ValidateJSONAndAck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"IK3*DTP*19*2400*8~", "IK4*3**8*20231232~", "IK5*R*5~", "AK9*R*1*1*0~"} {
+	for _, w := range []string{"IK3*DTP*22*2400*8~", "IK4*3**8*20231232~", "IK5*R*5~", "AK9*R*1*1*0~"} {
 		if !strings.Contains(string(ack), w) {
 			t.Errorf("999 lacks %q:\n%s", w, ack)
 		}
@@ -189,7 +189,7 @@ func TestX12JSONAndFmt(t *testing.T) {
 		t.Fatalf("fmt exit %d: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 24 || !strings.HasPrefix(lines[0], "ISA*") || lines[23] != "IEA*1*000000001~" {
+	if len(lines) != 27 || !strings.HasPrefix(lines[0], "ISA*") || lines[26] != "IEA*1*000000001~" {
 		t.Errorf("fmt gave %d lines:\n%s", len(lines), out)
 	}
 	if code, _, _ := run("x12", "fmt"); code != 2 {
