@@ -67,7 +67,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
    PWK S 10 | R=` + pwkReport + ` R=AA,BM,EL,EM,FT,FX N N S=AC S
    CN1 S 1 | R=01,02,03,04,05,06,09 S S S S S
    AMT S 1 | R=F3 R
-   REF S 1 | R=4N R
+   REF S 1 | R=4N R=1,2,3,4,5,6,7
    REF S 1 | R=9F R
    REF S 1 | R=G1 R
    REF S 1 | R=F8 R
@@ -140,7 +140,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
      REF S 2 | R=2U,EI,FY,NF R
      REF S 1 | R=G1 R
      REF S 1 | R=9F R
-     REF S 1 | R=T4 R
+     REF S 1 | R=T4 R=Y
      REF S 1 | R=F8 R
     L 2330C S 1 Other Payer Attending Provider
      NM1 R 1 | R=71 R=1
@@ -205,6 +205,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
     N4 R 1 | R S S S N N S
     DMG R 1 | R=D8 R R=F,M,U
     REF S 1 | R=Y4 R
+    REF S 1 | R=1W,SY R
    L 2300 R 100 @
 `
 
