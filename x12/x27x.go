@@ -82,7 +82,7 @@ L 2000A R >1 Information Source Level
  AAA S 9 | R=N,Y N R=04,41,42,79,80,T4 R=C,N,P,R,S,W,X,Y
  L 2100A R 1 Information Source Name
   NM1 R 1 | R=` + srcEntity + ` R=1,2 R S S N S R=` + srcIDQual + ` R
-  PER S 3 | R=IC S R=ED,EM,FX,TE,UR R S=ED,EM,EX,FX,TE,UR S S=ED,EM,EX,FX,TE,UR S
+  PER S 3 | R=IC S S=ED,EM,FX,TE,UR S S=ED,EM,EX,FX,TE,UR S S=ED,EM,EX,FX,TE,UR S
   AAA S 9 | R=N,Y N R=04,41,42,79,80,T4 R=C,N,P,R,S,W,X,Y
  L 2000B S >1 Information Receiver Level
   HL R 1 | R R R=21 R=0,1
@@ -109,7 +109,7 @@ L 2000A R >1 Information Source Level
     DTP S 9 | R R=D8,RD8 R
     MPI S 9 | R R R S S S S
     L 2110C S >1 Subscriber Eligibility or Benefit Information
-     EB R 1 | R S S S S S S S S S S S S{R;R;S;S;S;S;S} S{R;S;S;S}
+     EB R 1 | R S S S S S S S S S S S S{R;R;S;S;S;S;S;S} S{R;S;S;S}
      HSD S 9 | S S S S S S S S
      REF S 9 | R R S
      DTP S 20 | R R=D8,RD8 R
@@ -141,7 +141,7 @@ L 2000A R >1 Information Source Level
      DTP S 9 | R R=D8,RD8 R
      MPI S 9 | R R R S S S S
      L 2110D S >1 Dependent Eligibility or Benefit Information
-      EB R 1 | R S S S S S S S S S S S S{R;R;S;S;S;S;S} S{R;S;S;S}
+      EB R 1 | R S S S S S S S S S S S S{R;R;S;S;S;S;S;S} S{R;S;S;S}
       HSD S 9 | S S S S S S S S
       REF S 9 | R R S
       DTP S 20 | R R=D8,RD8 R
@@ -151,7 +151,7 @@ L 2000A R >1 Information Source Level
        III R 1 | S S S S S S
       LS S 1 | R=2120
       L 2120D S 23 Dependent Benefit Related Entity Name
-       NM1 R 1 | R R=1,2 S S S N S S S S
+       NM1 R 1 | R R=1,2 S S S S S S S S
        N3 S 1 | R S
        N4 S 1 | R S S S S S S
        PER S 3 | R=IC S S S S S S S
