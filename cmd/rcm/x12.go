@@ -45,7 +45,9 @@ type fileReport struct {
 	Valid    bool          `json:"valid"`
 	Error    string        `json:"error,omitempty"`
 	Findings []x12.Finding `json:"findings"`
-	Ack      string        `json:"ack,omitempty"`
+	// Dropped counts findings beyond the validator's cap.
+	Dropped int    `json:"more_findings,omitempty"`
+	Ack     string `json:"ack,omitempty"`
 }
 
 func runX12Validate(ctx context.Context, env *Env, args []string) error {
@@ -73,9 +75,9 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep := validateFile(name, *npi)
+		rep, res := validateFile(name, *npi)
 		if rep.Error == "" && *ackDir != "" {
-			if err := writeAck(name, *ackDir, seq, &rep); err != nil {
+			if err := writeAck(name, *ackDir, seq, res, &rep); err != nil {
 				return err
 			}
 		}
@@ -101,31 +103,27 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// lastResult keeps the validation result of the file validateFile read
-// last, for writeAck.
-var lastResult *x12.Result
-
-func validateFile(name string, npi bool) fileReport {
+// validateFile validates one file; the result is nil when the file
+// cannot be opened (the report says why).
+func validateFile(name string, npi bool) (fileReport, *x12.Result) {
 	rep := fileReport{File: name, Findings: []x12.Finding{}}
 	f, err := os.Open(name)
 	if err != nil {
 		rep.Error = err.Error()
-		return rep
+		return rep, nil
 	}
 	defer f.Close()
 	v := x12.Validator{CheckNPI: npi}
 	res := v.Validate(f)
-	lastResult = res
 	rep.Findings = append(rep.Findings, res.Findings...)
 	rep.Valid = res.Valid()
-	if res.Dropped > 0 {
-		rep.Findings = append(rep.Findings, x12.Finding{Message: fmt.Sprintf("%d more findings not shown", res.Dropped)})
-	}
-	return rep
+	rep.Dropped = res.Dropped
+	return rep, res
 }
 
-func writeAck(name, dir string, seq x12.Sequence, rep *fileReport) error {
-	res := lastResult
+// writeAck writes the acknowledgement of one validated file into dir,
+// named after the file: NAME.999, or NAME.ta1 when only a TA1 applies.
+func writeAck(name, dir string, seq x12.Sequence, res *x12.Result, rep *fileReport) error {
 	var b strings.Builder
 	ok, err := x12.Acknowledge(&b, res, x12.AckOptions{Now: time.Now(), Seq: seq, Newline: true})
 	if err != nil {
@@ -156,6 +154,9 @@ func printReport(w io.Writer, rep fileReport) {
 	default:
 		for _, f := range rep.Findings {
 			fmt.Fprintf(w, "%s: %s\n", rep.File, f.String())
+		}
+		if rep.Dropped > 0 {
+			fmt.Fprintf(w, "%s: %d more findings not shown\n", rep.File, rep.Dropped)
 		}
 	}
 	if strings.HasPrefix(rep.Ack, "none:") {
