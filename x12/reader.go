@@ -1,17 +1,3 @@
-// Package x12 reads, validates and writes ASC X12 005010 interchanges as
-// used in US healthcare (837P, 835, 270/271, 276/277, 277CA, 999, TA1).
-//
-// The package has three layers. A Reader tokenizes any io.Reader into
-// segments with bounded memory: it learns the delimiters from each ISA
-// header and reuses one buffer, so a segment is only valid until the next
-// call to Next. A Validator checks envelopes (ISA/IEA, GS/GE, ST/SE) and
-// every transaction against an implementation-guide Schema, producing
-// Findings that carry the 999 error codes a trading partner expects. The
-// Transaction view, the Writer and the acknowledgement builders (999 and
-// TA1) sit on top of those two.
-//
-// The package depends only on the standard library so that it can be
-// reused outside OpenRCM and fuzzed in isolation.
 package x12
 
 import (
