@@ -260,7 +260,7 @@ func (r *Reader) Next() (*Segment, error) {
 			if r.srcErr != nil && r.srcErr != io.EOF {
 				return r.fail(r.srcErr, "")
 			}
-			return r.fail(ErrTruncated, segID(r.buf[r.r:r.w], r.delims.Element))
+			return r.fail(fmt.Errorf("%w: no segment terminator %q (the one the ISA declares) before the end of the input; the file is cut short or uses another terminator", ErrTruncated, term), segID(r.buf[r.r:r.w], r.delims.Element))
 		}
 		end = bytes.IndexByte(r.buf[r.r:r.w], term)
 	}

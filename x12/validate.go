@@ -169,7 +169,7 @@ func (v *Validator) fatal(err error) {
 			f.Message = "the ISA header is malformed: " + pe.Err.Error()
 		case errors.Is(err, ErrTruncated):
 			f.Code = TA1EOF
-			f.Message = "the file ends in the middle of a segment (no segment terminator): it is truncated"
+			f.Message = pe.Err.Error()
 		case errors.Is(err, ErrSegmentTooLong):
 			f.Code = TA1Terminator
 			f.Message = "no segment terminator within the maximum segment size: wrong terminator or a runaway segment"
