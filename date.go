@@ -102,7 +102,7 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	v, err := ParseDate(string(b))
 	if err != nil {
-		return err
+		return Errorf(EINVALID, "A date must be YYYY-MM-DD, not %q.", string(b))
 	}
 	*d = v
 	return nil

@@ -120,11 +120,11 @@ func (m Money) MarshalJSON() ([]byte, error) {
 func (m *Money) UnmarshalJSON(b []byte) error {
 	s := string(b)
 	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return fmt.Errorf("money must be a decimal string such as \"125.50\", got %s", s)
+		return Errorf(EINVALID, "An amount must be a decimal string such as \"125.50\", not %s.", s)
 	}
 	v, err := ParseMoney(s[1 : len(s)-1])
 	if err != nil {
-		return err
+		return Errorf(EINVALID, "An amount must be a decimal string such as \"125.50\": %v.", err)
 	}
 	*m = v
 	return nil

@@ -185,18 +185,16 @@ func read277CA(ctx context.Context, svc AckServices, tx *x12.Transaction, out *A
 				continue
 			}
 			cat := string(s.Component(1, 1))
-			status := string(s.Component(1, 2))
-			entity := string(s.Component(1, 3))
 			w := categoryWords[cat]
 			if w == "" {
 				w = "category " + cat
 			}
-			if sw := statusWords[status]; sw != "" {
+			if sw := statusWords[string(s.Component(1, 2))]; sw != "" {
 				w += ": " + sw
-			} else if status != "" {
-				w += ": status " + status
+			} else if st := s.Component(1, 2); len(st) > 0 {
+				w += ": status " + string(st)
 			}
-			if ew := entityWords[entity]; ew != "" {
+			if ew := entityWords[string(s.Component(1, 3))]; ew != "" {
 				w += " (" + ew + ")"
 			}
 			words = append(words, w)

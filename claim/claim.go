@@ -102,7 +102,7 @@ func coverageOn(ctx context.Context, svc Services, patientID int64, order int, o
 // LineIDer is implemented by stores that can name the stored ids of an
 // encounter's service lines.
 type LineIDer interface {
-	ServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
+	FindServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
 }
 
 func serviceLineIDs(ctx context.Context, svc Services, e *rcm.Encounter) ([]int64, error) {
@@ -110,7 +110,7 @@ func serviceLineIDs(ctx context.Context, svc Services, e *rcm.Encounter) ([]int6
 	if !ok {
 		return make([]int64, len(e.Lines)), nil
 	}
-	ids, err := l.ServiceLineIDs(ctx, e.ID)
+	ids, err := l.FindServiceLineIDs(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +118,32 @@ func serviceLineIDs(ctx context.Context, svc Services, e *rcm.Encounter) ([]int6
 		return nil, fmt.Errorf("encounter %d: %d stored lines for %d lines", e.ID, len(ids), len(e.Lines))
 	}
 	return ids, nil
+}
+
+// BundleLoader is implemented by stores that load many claims' bundles in
+// a few queries, for large batches.
+type BundleLoader interface {
+	LoadBundles(ctx context.Context, claimIDs []int64) ([]*Bundle, error)
+}
+
+// LoadAll loads the bundles of claims, in bulk when the store can.
+func LoadAll(ctx context.Context, svc Services, claims []*rcm.Claim) ([]*Bundle, error) {
+	if bl, ok := svc.(BundleLoader); ok {
+		ids := make([]int64, len(claims))
+		for i, c := range claims {
+			ids[i] = c.ID
+		}
+		return bl.LoadBundles(ctx, ids)
+	}
+	out := make([]*Bundle, len(claims))
+	for i, c := range claims {
+		b, err := LoadFor(ctx, svc, c)
+		if err != nil {
+			return nil, fmt.Errorf("claim %d: %w", c.ID, err)
+		}
+		out[i] = b
+	}
+	return out, nil
 }
 
 // Load gathers a stored claim and everything it refers to.

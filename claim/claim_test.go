@@ -56,7 +56,7 @@ func TestBuildAndLoad(t *testing.T) {
 
 // setup stores a practice, provider, two payers, a patient with primary and
 // secondary coverage, a fee schedule entry and an open encounter.
-func setup(t *testing.T) (context.Context, *fixture) {
+func setup(t testing.TB) (context.Context, *fixture) {
 	db := sqldbtest.Open(t, sqldb.SQLite)
 	ctx, _ := sqldbtest.Org(t, db, "Org A")
 	addr := rcm.Address{Line1: "1 Main St", City: "Springfield", State: "IL", ZIP: "627011234"}
@@ -82,7 +82,7 @@ func setup(t *testing.T) (context.Context, *fixture) {
 	return ctx, &fixture{db: db, practice: practice, primary: primary, secondary: secondary, c1: c1, encounter: e, prov: prov}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -40,14 +40,13 @@ func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 	if len(claims) == 0 {
 		return nil, nil
 	}
-	batch := &Batch{Partner: p, Time: now}
+	bundles, err := LoadAll(ctx, svc, claims)
+	if err != nil {
+		return nil, err
+	}
+	batch := &Batch{Partner: p, Time: now, Bundles: bundles}
 	ids := make([]int64, len(claims))
 	for i, c := range claims {
-		b, err := LoadFor(ctx, svc, c)
-		if err != nil {
-			return nil, fmt.Errorf("claim %d: %w", c.ID, err)
-		}
-		batch.Bundles = append(batch.Bundles, b)
 		ids[i] = c.ID
 	}
 	// One number each for ISA13 and GS06, and one per ST02.
@@ -66,7 +65,20 @@ func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 	if err := svc.CreateSubmission(ctx, sub); err != nil {
 		return nil, err
 	}
+	// The claims' charges go on the payer's receivable now, so the 835 finds
+	// them. Charging is idempotent; posting charges any line missed here.
+	if ch, ok := svc.(Charger); ok {
+		if err := ch.ChargeClaims(ctx, claims); err != nil {
+			return sub, fmt.Errorf("charge the submitted claims (the batch is stored; retry with the same key): %w", err)
+		}
+	}
 	return sub, deliver(ctx, svc, send, sub)
+}
+
+// Charger is implemented by stores with a ledger: it charges submitted
+// claims' lines to their payers.
+type Charger interface {
+	ChargeClaims(ctx context.Context, claims []*rcm.Claim) error
 }
 
 func deliver(ctx context.Context, svc SubmitServices, send Sender, sub *rcm.Submission) error {

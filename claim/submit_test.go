@@ -54,8 +54,7 @@ func TestSubmitIsIdempotent(t *testing.T) {
 
 	// The first try stores the batch and fails to send it.
 	send := &recorder{fail: true}
-	sub, err := claim.Submit(ctx, f.db, send, partner, f.primary.ID, "batch-2026-03-02", now)
-	if err == nil {
+	if _, err := claim.Submit(ctx, f.db, send, partner, f.primary.ID, "batch-2026-03-02", now); err == nil {
 		t.Fatal("Submit with a failing transport reported success")
 	}
 	stored, err := f.db.FindSubmissionByKey(ctx, "batch-2026-03-02")
@@ -69,7 +68,7 @@ func TestSubmitIsIdempotent(t *testing.T) {
 
 	// The retry with the same key sends the stored bytes, unchanged.
 	send.fail = false
-	sub, err = claim.Submit(ctx, f.db, send, partner, f.primary.ID, "batch-2026-03-02", now.Add(time.Hour))
+	sub, err := claim.Submit(ctx, f.db, send, partner, f.primary.ID, "batch-2026-03-02", now.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

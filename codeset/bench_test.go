@@ -52,7 +52,7 @@ func BenchmarkNewCatalog(b *testing.B) {
 	rels := sharedReleases(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		NewCatalog(rels)
+		NewCatalog(rels).Warm()
 	}
 }
 
@@ -84,6 +84,7 @@ func BenchmarkCatalogMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		c := NewCatalog(rels)
+		c.Warm()
 		rels = nil
 		runtime.GC()
 		runtime.ReadMemStats(&after)

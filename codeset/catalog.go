@@ -3,6 +3,7 @@ package codeset
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/openrcm/openrcm"
 )
@@ -28,7 +29,25 @@ type loaded struct {
 	// children lists, per header code, its direct children by position.
 	children map[string][]int32
 	notes    map[string][]Note
-	search   *searchIndex
+
+	// The search index is built on first use (or by Warm): a command that
+	// validates never pays for it, a server builds it once at start.
+	indexSrc   []IndexEntry
+	searchOnce sync.Once
+	search     *searchIndex
+}
+
+func (l *loaded) searcher() *searchIndex {
+	l.searchOnce.Do(func() { l.search = buildSearchIndex(l, l.indexSrc) })
+	return l.search
+}
+
+// Warm builds the search indexes of the newest release of every system, so
+// the first search after start-up is as fast as the others.
+func (c *Catalog) Warm() {
+	for _, ls := range c.lines {
+		ls[len(ls)-1].searcher()
+	}
 }
 
 // NewCatalog builds a catalog from releases. Parts of one release (the same
@@ -86,7 +105,7 @@ func NewCatalog(releases []*Release) *Catalog {
 					idx = src.Index
 				}
 			}
-			l.search = buildSearchIndex(l, idx)
+			l.indexSrc = idx
 		}
 	}
 	return c
@@ -289,11 +308,13 @@ func (c *Catalog) FindRelease(sys System, org, version string) (*Release, bool) 
 	return nil, false
 }
 
-// hasSeventh reports whether a code list holds 7-character codes: the
-// flattened code list has none, the order file has all.
+// hasSeventh reports whether a code list holds the 7th-character
+// expansions: the flattened code list has none, the order file has all.
 func hasSeventh(codes []Code) bool {
 	for _, c := range codes {
-		if len(c.Code) == 7 {
+		// Some 7-character codes are plain subdivisions (E11.3211); the
+		// encounter 7th characters of chapter 19 show an expanded list.
+		if len(c.Code) == 7 && strings.Contains(c.Description(), "initial encounter") {
 			return true
 		}
 	}

@@ -56,6 +56,23 @@ func ParseSystem(s string) (System, error) {
 // release belongs to the organization that imported it.
 func (s System) Public() bool { return s != CPT }
 
+// Name is the system as coders name it, for messages.
+func (s System) Name() string {
+	switch s {
+	case ICD10CM:
+		return "ICD-10-CM"
+	case HCPCS:
+		return "HCPCS"
+	case CPT:
+		return "CPT"
+	case Modifier:
+		return "modifier"
+	case POS:
+		return "place of service"
+	}
+	return string(s)
+}
+
 // Code is one code of a release.
 type Code struct {
 	// Code is stored without the ICD-10-CM dot ("E119"); Display adds it.

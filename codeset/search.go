@@ -62,10 +62,10 @@ func (c *Catalog) Search(q Query) []Hit {
 		p := Normalize(strings.TrimSuffix(text, "."))
 		for i, sys := range systems {
 			l := c.inForce(sys, q.Org, q.DOS)
-			if l == nil || l.search == nil || (sys != ICD10CM && strings.Contains(text, ".")) {
+			if l == nil || (sys != ICD10CM && strings.Contains(text, ".")) {
 				continue
 			}
-			for _, h := range l.search.codePrefix(p, q.Limit) {
+			for _, h := range l.searcher().codePrefix(p, q.Limit) {
 				h.Score -= float64(i)
 				hits = append(hits, h)
 			}
@@ -74,10 +74,10 @@ func (c *Catalog) Search(q Query) []Hit {
 	if len(hits) == 0 {
 		for _, sys := range systems {
 			l := c.inForce(sys, q.Org, q.DOS)
-			if l == nil || l.search == nil {
+			if l == nil {
 				continue
 			}
-			hits = append(hits, l.search.textSearch(text, q.Limit)...)
+			hits = append(hits, l.searcher().textSearch(text, q.Limit)...)
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })

@@ -23,6 +23,7 @@ func Starter() []*Release {
 	hcpcs := &Release{System: HCPCS, Version: "starter", Effective: eff, Sources: []string{"starter/hcpcs.tsv"}}
 	mods := &Release{System: Modifier, Version: "starter", Effective: eff, Sources: []string{"starter/hcpcs.tsv"}}
 	cpt := &Release{System: CPT, Version: "starter", Effective: eff, Sources: []string{"starter/cpt.tsv"}}
+	pos := &Release{System: POS, Version: "starter", Effective: eff, Sources: []string{"starter/pos.tsv"}}
 	for _, f := range []struct {
 		name string
 		add  func(code, label string)
@@ -36,6 +37,7 @@ func Starter() []*Release {
 			}
 		}},
 		{"starter/cpt.tsv", func(code, label string) { cpt.Codes = append(cpt.Codes, starterCode(code, label)) }},
+		{"starter/pos.tsv", func(code, label string) { pos.Codes = append(pos.Codes, starterCode(code, label)) }},
 	} {
 		data, err := starterFS.ReadFile(f.name)
 		if err != nil {
@@ -52,7 +54,7 @@ func Starter() []*Release {
 			f.add(code, label)
 		}
 	}
-	return []*Release{icd, hcpcs, mods, cpt}
+	return []*Release{icd, hcpcs, mods, cpt, pos}
 }
 
 func starterCode(code, label string) Code {

@@ -45,6 +45,14 @@ func TestStarterAgainstOfficialFiles(t *testing.T) {
 	for _, c := range append(hc, mods...) {
 		level2[c.Code] = true
 	}
+	places, bad, err := ParsePOS(bytes.NewReader(read("codesets/tuva-2022/place_of_service.csv")), "pos")
+	if err != nil || len(bad) > 0 {
+		t.Fatal(err, bad)
+	}
+	pos := map[string]bool{}
+	for _, c := range places {
+		pos[c.Code] = true
+	}
 	for _, r := range rels {
 		for _, c := range r.Codes {
 			switch r.System {
@@ -59,6 +67,10 @@ func TestStarterAgainstOfficialFiles(t *testing.T) {
 				}
 				if _, ok := fy25[base]; !ok || (len(c.Code) < 7 && !fy25[base]) {
 					t.Errorf("starter %s is not billable in the FY2025 code list", Display(ICD10CM, c.Code))
+				}
+			case POS:
+				if !pos[c.Code] {
+					t.Errorf("starter place of service %s is not in the CMS list", c.Code)
 				}
 			case HCPCS, Modifier:
 				// CPT modifiers (such as 95) are not in the HCPCS file.

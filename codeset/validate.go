@@ -145,7 +145,7 @@ func (c *Catalog) validateOne(in string, sys System, org string, dos rcm.Date, p
 	}
 	l := c.inForce(sys, org, dos)
 	if l == nil {
-		find(RuleNoRelease, SeverityError, "no %s release in force on %s has been imported", sys, dos)
+		find(RuleNoRelease, SeverityError, "no %s release in force on %s has been imported", sys.Name(), dos)
 		return r
 	}
 	r.Release = l.Version
@@ -154,7 +154,7 @@ func (c *Catalog) validateOne(in string, sys System, org string, dos rcm.Date, p
 		if !cd.Billable {
 			kids := l.billableUnder(code)
 			if sys == ICD10CM && takesSeventh(code, kids) {
-				find(RuleSeventh, SeverityError, "%s needs a 7th character: %s", r.Code, seventhChoices(sys, code, kids))
+				find(RuleSeventh, SeverityError, "%s needs a 7th character: %s", r.Code, seventhChoices(sys, cd.Description(), kids))
 			} else {
 				find(RuleHeader, SeverityError, "%s is a header, not billable on %s; choose one of its %d codes: %s",
 					r.Code, dos, len(kids), listCodes(sys, kids, 8))
@@ -207,10 +207,10 @@ func (c *Catalog) validateOne(in string, sys System, org string, dos rcm.Date, p
 		find(RuleNotYet, SeverityError, "%s is not yet effective on %s: it starts with release %s on %s", r.Code, dos, after.Version, after.Effective)
 	default:
 		if kids := l.expansions(code); len(kids) > 0 && sys == ICD10CM && takesSeventh(code, kids) {
-			find(RuleSeventh, SeverityError, "%s needs a 7th character: %s", r.Code, seventhChoices(sys, code, kids))
+			find(RuleSeventh, SeverityError, "%s needs a 7th character: %s", r.Code, seventhChoices(sys, "", kids))
 			return r
 		}
-		find(RuleNotFound, SeverityError, "%s is not a %s code in any imported release", r.Code, sys)
+		find(RuleNotFound, SeverityError, "%s is not a %s code in any imported release", r.Code, sys.Name())
 	}
 	return r
 }
@@ -240,15 +240,22 @@ func takesSeventh(code string, kids []Code) bool {
 	return true
 }
 
-func seventhChoices(sys System, code string, kids []Code) string {
+func seventhChoices(sys System, parentDesc string, kids []Code) string {
 	var parts []string
 	for i, k := range kids {
 		if i == 6 {
 			parts = append(parts, fmt.Sprintf("and %d more", len(kids)-6))
 			break
 		}
+		// The 7th character's meaning is what the code adds to its parent.
 		d := k.Description()
-		if at := strings.LastIndex(d, ", "); at >= 0 {
+		if parentDesc != "" && strings.HasPrefix(d, parentDesc+", ") {
+			d = d[len(parentDesc)+2:]
+		} else if at := strings.Index(d, ", initial"); at >= 0 {
+			d = d[at+2:]
+		} else if at := strings.Index(d, ", subsequent"); at >= 0 {
+			d = d[at+2:]
+		} else if at := strings.LastIndex(d, ", "); at >= 0 {
 			d = d[at+2:]
 		}
 		parts = append(parts, Display(sys, k.Code)+" ("+d+")")

@@ -86,10 +86,10 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 type run struct {
 	opt    Options
 	claims []*rcm.Claim
-	db  *sqldb.DB
-	w   io.Writer
-	rnd *rand.Rand
-	res *Result
+	db     *sqldb.DB
+	w      io.Writer
+	rnd    *rand.Rand
+	res    *Result
 }
 
 func (r *run) printf(format string, args ...any) { fmt.Fprintf(r.w, "   "+format+"\n", args...) }

@@ -12,12 +12,26 @@ import (
 	"github.com/openrcm/openrcm"
 )
 
+// auditRef names one read or change to record.
+type auditRef struct {
+	action, entity      string
+	entityID, patientID int64
+}
+
 // audit appends an event to the organization's hash chain, in the caller's
 // transaction: the record of a read or change commits or rolls back with it.
-// The chain head row is updated in the same transaction, which serializes
-// concurrent writers of one organization on PostgreSQL (row lock) and on
-// SQLite (single writer).
 func (tx *Tx) audit(ctx context.Context, a rcm.Actor, action, entity string, entityID, patientID int64) error {
+	return tx.auditMany(ctx, a, []auditRef{{action, entity, entityID, patientID}})
+}
+
+// auditMany appends events in order. The chain head row is locked and
+// updated once, which serializes concurrent writers of one organization on
+// PostgreSQL (row lock) and on SQLite (single writer), and keeps bulk reads
+// (a batch of claims going out) to one statement per event.
+func (tx *Tx) auditMany(ctx context.Context, a rcm.Actor, refs []auditRef) error {
+	if len(refs) == 0 {
+		return nil
+	}
 	// Insert-if-absent, then lock the head: concurrent first events of an
 	// organization queue on the one row instead of colliding.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, '') ON CONFLICT DO NOTHING`, a.OrgID); err != nil {
@@ -28,19 +42,25 @@ func (tx *Tx) audit(ctx context.Context, a rcm.Actor, action, entity string, ent
 	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`+tx.forUpdate(), a.OrgID).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
-	e := rcm.AuditEvent{
-		OrgID: a.OrgID, Seq: seq + 1, At: tx.Now(), UserID: a.UserID, Action: action,
-		Entity: entity, EntityID: entityID, PatientID: patientID, Reason: a.Reason, PrevHash: prev,
-	}
-	e.Hash = auditHash(&e)
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit_event (org_id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.OrgID, e.Seq, formatTime(e.At), e.UserID, e.Action, e.Entity, e.EntityID, e.PatientID, e.Reason, e.PrevHash, e.Hash,
-	); err != nil {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_event (org_id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?`, e.Seq, e.Hash, a.OrgID); err != nil {
+	defer stmt.Close()
+	for _, r := range refs {
+		seq++
+		e := rcm.AuditEvent{
+			OrgID: a.OrgID, Seq: seq, At: tx.Now(), UserID: a.UserID, Action: r.action,
+			Entity: r.entity, EntityID: r.entityID, PatientID: r.patientID, Reason: a.Reason, PrevHash: prev,
+		}
+		e.Hash = auditHash(&e)
+		if _, err := stmt.ExecContext(ctx, e.OrgID, e.Seq, formatTime(e.At), e.UserID, e.Action, e.Entity, e.EntityID, e.PatientID, e.Reason, e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		prev = e.Hash
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?`, seq, prev, a.OrgID); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	return nil

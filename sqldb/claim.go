@@ -230,16 +230,15 @@ func (db *DB) FindClaims(ctx context.Context, f rcm.ClaimFilter) ([]*rcm.Claim, 
 		if out, err = queryAll(ctx, tx, scanClaim, q, args...); err != nil {
 			return err
 		}
-		for _, c := range out {
+		refs := make([]auditRef, len(out))
+		for i, c := range out {
 			if err := tx.loadClaimDetail(ctx, c); err != nil {
 				return err
 			}
 			c.History = nil
-			if err := tx.audit(ctx, a, rcm.AuditRead, "claim", c.ID, c.PatientID); err != nil {
-				return err
-			}
+			refs[i] = auditRef{rcm.AuditRead, "claim", c.ID, c.PatientID}
 		}
-		return nil
+		return tx.auditMany(ctx, a, refs)
 	})
 	return out, err
 }

@@ -32,7 +32,7 @@ func TestClaims(t *testing.T) {
 		ctx, _ := sqldbtest.Org(t, db, "Org A")
 		s := seed(t, ctx, db)
 		e, cov := seedEncounter(t, ctx, db, s)
-		ids, err := db.ServiceLineIDs(ctx, e.ID)
+		ids, err := db.FindServiceLineIDs(ctx, e.ID)
 		if err != nil || len(ids) != 1 {
 			t.Fatalf("ServiceLineIDs = %v, %v", ids, err)
 		}

@@ -156,15 +156,14 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 		if out, err = queryAll(ctx, tx, scanEncounter, q, args...); err != nil {
 			return err
 		}
-		for _, e := range out {
+		refs := make([]auditRef, len(out))
+		for i, e := range out {
 			if err := tx.loadCodes(ctx, e); err != nil {
 				return err
 			}
-			if err := tx.audit(ctx, a, rcm.AuditRead, "encounter", e.ID, e.PatientID); err != nil {
-				return err
-			}
+			refs[i] = auditRef{rcm.AuditRead, "encounter", e.ID, e.PatientID}
 		}
-		return nil
+		return tx.auditMany(ctx, a, refs)
 	})
 	return out, err
 }
@@ -233,17 +232,4 @@ func splitInts(s string) ([]int, error) {
 		out[i] = n
 	}
 	return out, nil
-}
-
-// ServiceLineIDs returns the stored ids of an encounter's service lines in
-// order: claim lines and ledger accounts refer to them.
-func (db *DB) ServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error) {
-	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(ctx, db, func(s scanner) (int64, error) {
-		var id int64
-		return id, s.Scan(&id)
-	}, `SELECT id FROM service_line WHERE org_id = ? AND encounter_id = ? ORDER BY seq`, a.OrgID, encounterID)
 }

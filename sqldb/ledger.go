@@ -49,6 +49,23 @@ func (db *DB) PostLedger(ctx context.Context, txns ...*ledger.Transaction) error
 }
 
 func (tx *Tx) postLedger(ctx context.Context, a rcm.Actor, txns []*ledger.Transaction) ([]int64, error) {
+	lines, err := batchLines(txns)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.lockLines(ctx, a.OrgID, lines); err != nil {
+		return nil, err
+	}
+	state, err := tx.lineBalances(ctx, a.OrgID, lines)
+	if err != nil {
+		return nil, err
+	}
+	return tx.postLedgerOn(ctx, a, txns, lines, state)
+}
+
+// batchLines returns the sorted lines a batch touches, and ECONFLICT when
+// two transactions of the batch share a key.
+func batchLines(txns []*ledger.Transaction) ([]int64, error) {
 	var lines []int64
 	seenLine := map[int64]bool{}
 	keys := map[string]int{}
@@ -67,21 +84,45 @@ func (tx *Tx) postLedger(ctx context.Context, a rcm.Actor, txns []*ledger.Transa
 		}
 	}
 	slices.Sort(lines)
-	if err := tx.lockLines(ctx, a.OrgID, lines); err != nil {
-		return nil, err
+	return lines, nil
+}
+
+// postLedgerOn posts txns given the balances of their lines as this
+// transaction read them after locking the lines (lockLines): state is
+// changed to the balances after the posting. It checks every transaction
+// with ledger.Check, writes the transactions and their entries with
+// multi-row inserts, then sums from the database the entries it wrote and
+// verifies, line by line, that the balance before plus what is now stored
+// equals the checked balance and holds the invariant; any failure rolls
+// everything back.
+func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Transaction, lines []int64, state map[int64]*ledger.LineBalance) ([]int64, error) {
+	keys := map[string]int{}
+	for i, t := range txns {
+		if t.Key != "" {
+			if j, dup := keys[t.Key]; dup {
+				return nil, rcm.FieldErrorf(rcm.ECONFLICT, "key", "Transactions %d and %d of the batch have the same key %s.", j+1, i+1, t.Key)
+			}
+			keys[t.Key] = i
+		}
 	}
 	if err := tx.refusePostedKeys(ctx, a.OrgID, keys); err != nil {
 		return nil, err
 	}
-	state, err := tx.lineBalances(ctx, a.OrgID, lines)
+	before := make(map[int64]*ledger.LineBalance, len(lines))
+	for _, l := range lines {
+		if b := state[l]; b != nil {
+			before[l] = b.Clone()
+		}
+	}
+	ids, err := tx.nextIDs(ctx, "ledger_txn", len(txns))
 	if err != nil {
 		return nil, err
 	}
 	now := formatTime(tx.Now())
-	ids := make([]int64, len(txns))
 	posted := map[int64]*ledger.Transaction{} // this batch, by id
 	reversed := map[int64]bool{}              // by this batch
 	var pending []pendingEntry
+	txnRows := make([][]any, 0, len(txns))
 	for i, t := range txns {
 		var orig *ledger.Transaction
 		if t.Reverses != 0 {
@@ -106,15 +147,8 @@ func (tx *Tx) postLedger(ctx context.Context, a rcm.Actor, txns []*ledger.Transa
 		for l, b := range after {
 			state[l] = b
 		}
-		id, err := tx.insert(ctx, `INSERT INTO ledger_txn (org_id, posted_at, user_id, ext_key, reverses, memo) VALUES (?, ?, ?, ?, ?, ?)`,
-			a.OrgID, now, a.UserID, sql.NullString{String: t.Key, Valid: t.Key != ""}, nullID(t.Reverses), t.Memo)
-		if err != nil {
-			if rcm.ErrorCode(err) == rcm.ECONFLICT {
-				return nil, rcm.FieldErrorf(rcm.ECONFLICT, "key", "Transaction with key %q, or the reversal of transaction %d, was posted by someone else meanwhile.", t.Key, t.Reverses)
-			}
-			return nil, err
-		}
-		ids[i] = id
+		id := ids[i]
+		txnRows = append(txnRows, []any{id, a.OrgID, now, a.UserID, sql.NullString{String: t.Key, Valid: t.Key != ""}, nullID(t.Reverses), t.Memo})
 		stored := *t
 		stored.ID = id
 		stored.Entries = slices.Clone(t.Entries)
@@ -126,29 +160,127 @@ func (tx *Tx) postLedger(ctx context.Context, a rcm.Actor, txns []*ledger.Transa
 			pending = append(pending, pendingEntry{id, seq, e})
 		}
 	}
+	if err := tx.insertMany(ctx, "ledger_txn", "id, org_id, posted_at, user_id, ext_key, reverses, memo", txnRows); err != nil {
+		if rcm.ErrorCode(err) == rcm.ECONFLICT {
+			return nil, rcm.FieldErrorf(rcm.ECONFLICT, "key", "A transaction of the batch, or its reversal, was posted by someone else meanwhile.")
+		}
+		return nil, err
+	}
 	if err := tx.insertEntries(ctx, a.OrgID, pending); err != nil {
 		return nil, err
 	}
-	// The invariant once more, from what the database now holds: a bug in
-	// the inserts above, or a concurrent writer that got past the locks,
-	// rolls the whole posting back here.
-	stored, err := tx.lineBalances(ctx, a.OrgID, lines)
+	// The invariant once more, from what the database now holds: the
+	// entries just written, summed by the database, added to the balances
+	// read under lock before; a bug in the inserts rolls the whole posting
+	// back here.
+	written, err := tx.txnSums(ctx, a.OrgID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range lines {
-		b := stored[l]
+		b := before[l]
 		if b == nil {
 			b = &ledger.LineBalance{Line: l}
+		}
+		for _, s := range written[l] {
+			b.ApplySum(s.op, s.account, s.side, s.reason, s.amount)
 		}
 		if err := b.Verify(); err != nil {
 			return nil, err
 		}
-		if !ledger.Equal(b, state[l]) {
+		want := state[l]
+		if want == nil {
+			want = &ledger.LineBalance{Line: l}
+		}
+		if !ledger.Equal(b, want) {
 			return nil, rcm.Errorf(rcm.EINTERNAL, "ledger line %d: stored balance differs from the checked one", l)
 		}
 	}
 	return ids, tx.audit(ctx, a, rcm.AuditCreate, "ledger_txn", ids[0], 0)
+}
+
+type entrySum struct {
+	op      ledger.Op
+	account ledger.Account
+	side    ledger.Side
+	reason  string
+	amount  rcm.Money
+}
+
+// txnSums sums, per line, the stored entries of the transactions ids.
+func (tx *Tx) txnSums(ctx context.Context, org int64, ids []int64) (map[int64][]entrySum, error) {
+	out := map[int64][]entrySum{}
+	for start := 0; start < len(ids); start += inChunk {
+		chunk := ids[start:min(start+inChunk, len(ids))]
+		rows, err := tx.QueryContext(ctx, `SELECT line_id, op, kind, payer_id, grp, side, reason, CAST(SUM(amount) AS BIGINT)
+			FROM ledger_entry WHERE org_id = ? AND txn_id IN (`+inList(len(chunk))+`)
+			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, idArgs(org, chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var line int64
+			var payer sql.NullInt64
+			var op, kind, grp, reason string
+			var side int
+			var amount int64
+			if err := rows.Scan(&line, &op, &kind, &payer, &grp, &side, &reason, &amount); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[line] = append(out[line], entrySum{ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(kind), Payer: payer.Int64, Group: grp},
+				ledger.Side(side), reason, rcm.Money(amount)})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// insertMany writes rows into table with multi-row INSERTs, preparing the
+// statement for a full chunk once and reusing it: parsing a statement of
+// hundreds of rows costs as much as running it.
+func (tx *Tx) insertMany(ctx context.Context, table, cols string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ncol := len(rows[0])
+	per := max(1, 8000/ncol)
+	one := "(" + inList(ncol) + ")"
+	query := func(n int) string {
+		return "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", n), ",")
+	}
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*ncol)
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		args = args[:0]
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		var err error
+		if len(chunk) == per && len(rows) > per {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, query(per)); err != nil {
+					return fmt.Errorf("%s: %w", table, err)
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, query(len(chunk)), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", table, mapError(err))
+		}
+	}
+	return nil
 }
 
 type pendingEntry struct {
@@ -160,25 +292,14 @@ type pendingEntry struct {
 // insertEntries writes entries with multi-row INSERTs: one statement per
 // few hundred rows instead of one per row.
 func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEntry) error {
-	const cols = 12
-	const perStmt = 400
-	for start := 0; start < len(entries); start += perStmt {
-		chunk := entries[start:min(start+perStmt, len(entries))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method) VALUES `)
-		args := make([]any, 0, len(chunk)*cols)
-		for i, p := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
-			e := p.e
-			args = append(args, org, p.txn, p.seq, e.Account.Line, string(e.Op), string(e.Account.Kind), nullID(e.Account.Payer),
-				e.Account.Group, int(e.Side), int64(e.Amount), e.Reason, e.Method)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("ledger entries: %w", mapError(err))
-		}
+	rows := make([][]any, len(entries))
+	for i, p := range entries {
+		e := p.e
+		rows[i] = []any{org, p.txn, p.seq, e.Account.Line, string(e.Op), string(e.Account.Kind), nullID(e.Account.Payer),
+			e.Account.Group, int(e.Side), int64(e.Amount), e.Reason, e.Method}
+	}
+	if err := tx.insertMany(ctx, "ledger_entry", "org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method", rows); err != nil {
+		return fmt.Errorf("ledger entries: %w", err)
 	}
 	return nil
 }

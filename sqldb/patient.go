@@ -92,12 +92,11 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		if err != nil {
 			return err
 		}
-		for _, p := range out {
-			if err := tx.audit(ctx, a, rcm.AuditRead, "patient", p.ID, p.ID); err != nil {
-				return err
-			}
+		refs := make([]auditRef, len(out))
+		for i, p := range out {
+			refs[i] = auditRef{rcm.AuditRead, "patient", p.ID, p.ID}
 		}
-		return nil
+		return tx.auditMany(ctx, a, refs)
 	})
 	return out, err
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -35,6 +36,10 @@ type Config struct {
 	// Logger receives one line per request and every internal error; nil
 	// discards them.
 	Logger *slog.Logger
+	// UI, when set, serves every path outside /api/ and /healthz: the web
+	// workbench (package ui). It shares the request log, panic recovery
+	// and security headers, and sets its own Content-Security-Policy.
+	UI http.Handler
 }
 
 // Server is the HTTP handler of OpenRCM.
@@ -48,6 +53,7 @@ type Server struct {
 	ping       func(context.Context) error
 	clock      rcm.Clock
 	logger     *slog.Logger
+	ui         http.Handler
 
 	mux     *http.ServeMux
 	handler http.Handler
@@ -63,7 +69,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		orgs: cfg.Organizations, payers: cfg.Payers, patients: cfg.Patients, encounters: cfg.Encounters,
-		users: cfg.Users, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger,
+		users: cfg.Users, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
 		mux: http.NewServeMux(),
 	}
 	if s.clock == nil {
@@ -126,7 +132,14 @@ func (s *Server) routes() {
 // dispatch routes a request. Requests no route matches get the JSON error
 // shape the rest of the API uses (with the mux's status and Allow header)
 // instead of the mux's plain-text page.
+//
+// Paths outside the API go to the workbench when there is one; the API's
+// own answers, including its JSON 404 and 405, stay as they are.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if s.ui != nil && r.URL.Path != "/healthz" && r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+		s.ui.ServeHTTP(w, r)
+		return
+	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		rec := &statusRecorder{header: http.Header{}}
 		s.mux.ServeHTTP(rec, r)

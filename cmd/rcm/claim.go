@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -44,10 +42,11 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 	state := fs.String("state", "", "list: only claims in this state")
 	payer := fs.Int64("payer", 0, "list: only claims to this payer")
 	out := fs.String("out", "", "form: the PDF file to write")
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return err
 	}
-	ids, err := idArgs(fs)
+	ids, err := idArgs(pos)
 	if err != nil {
 		return err
 	}
@@ -115,7 +114,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			results = append(results, result{id, st, fsd})
 		}
 		if *asJSON {
-			if err := writeJSON(env, results); err != nil {
+			if err := writeJSON(env.Stdout, results); err != nil {
 				return err
 			}
 		} else {
@@ -164,7 +163,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(env, cs)
+			return writeJSON(env.Stdout, cs)
 		}
 		for _, c := range cs {
 			fmt.Fprintf(env.Stdout, "%d\t%s\t%s\tpayer %d\t%s\t%s\n", c.ID, c.ControlNumber, c.DateOfService, c.PayerID, c.TotalCharge().Dollars(), c.State)
@@ -182,7 +181,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(env, struct {
+			return writeJSON(env.Stdout, struct {
 				*rcm.Claim
 				Findings []rcm.ClaimFinding `json:"findings"`
 			}{c, findings})
@@ -247,9 +246,9 @@ func buildClaim(ctx context.Context, db *sqldb.DB, encounterID int64, order int)
 	return c, nil
 }
 
-func idArgs(fs *flag.FlagSet) ([]int64, error) {
+func idArgs(args []string) ([]int64, error) {
 	var ids []int64
-	for _, a := range fs.Args() {
+	for _, a := range args {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil || id <= 0 {
 			return nil, usagef("%q is not an id", a)
@@ -257,12 +256,6 @@ func idArgs(fs *flag.FlagSet) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
-}
-
-func writeJSON(env *Env, v any) error {
-	enc := json.NewEncoder(env.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 const clearinghouseUsage = `set [--org N] --submitter-id ID --submitter-name NAME --contact NAME --phone 10DIGITS --receiver-id ID --receiver-name NAME --transport dir:PATH|sftp://... [--production]

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/claim"
+	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/ui"
 	"github.com/openrcm/openrcm/web"
 )
 
@@ -30,13 +33,14 @@ const (
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "serve", "[--db DB] [--addr HOST:PORT]")
+	fs := newFlagSet(env, "serve", "[--db DB] [--addr HOST:PORT] [--secure-cookies]")
 	dsn := dbFlag(fs, env)
 	defAddr := env.Getenv("RCM_ADDR")
 	if defAddr == "" {
 		defAddr = "127.0.0.1:8080"
 	}
 	addr := fs.String("addr", defAddr, "address to listen on (env RCM_ADDR)")
+	secure := fs.Bool("secure-cookies", false, "mark workbench cookies Secure (behind a TLS-terminating proxy)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,13 +54,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	return serve(ctx, env, *dsn, ln)
+	return serve(ctx, env, *dsn, ln, *secure)
 }
 
 // serve runs the server on ln until ctx is cancelled, then shuts down
 // gracefully. It takes a listener rather than an address so a test can
 // listen on a free port and know which one it got.
-func serve(ctx context.Context, env *Env, dsn string, ln net.Listener) error {
+func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCookies bool) error {
 	defer ln.Close()
 	db, err := openDB(ctx, dsn)
 	if err != nil {
@@ -65,15 +69,38 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener) error {
 	defer db.Close()
 
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	// The code sets load once at start-up; search and validation then run
+	// in memory, for the API and the workbench alike.
+	cat, err := catalogFor(ctx, db)
+	if err != nil {
+		return fmt.Errorf("load code sets: %w", err)
+	}
+	workbench, err := ui.New(ui.Config{
+		Store:   db,
+		Catalog: func(context.Context) (*codeset.Catalog, error) { return cat, nil },
+		Scrubber: func(ctx context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
+			return scrubberFor(ctx, db, today, orgID)
+		},
+		Transport:     openTransport,
+		Clock:         rcm.SystemClock{},
+		Logger:        logger,
+		SecureCookies: secureCookies,
+	})
+	if err != nil {
+		return err
+	}
 	srv, err := web.NewServer(web.Config{
 		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
 		Ping:   db.Ping,
 		Clock:  rcm.SystemClock{},
 		Logger: logger,
+		UI:     workbench,
 	})
 	if err != nil {
 		return err
 	}
+	srv.RouteCodes(cat)
+	srv.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -48,7 +48,9 @@ func catalogFor(ctx context.Context, db *sqldb.DB) (*codeset.Catalog, error) {
 	}
 	have := map[codeset.System]bool{}
 	for _, r := range rels {
-		have[r.System] = true
+		if r.Org == "" && len(r.Codes) > 0 {
+			have[r.System] = true
+		}
 	}
 	for _, r := range codeset.Starter() {
 		if !have[r.System] {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openrcm/openrcm/x12"
+)
+
+// The claim commands on the demo's database: list, show, form, and a 999
+// rejection read back through the clearinghouse folder.
+func TestClaimCommands(t *testing.T) {
+	dir := t.TempDir()
+	dsn, out := filepath.Join(dir, "demo.db"), filepath.Join(dir, "out")
+	if code, _, errOut := rcmRun(t, "", "demo", "--db", dsn, "--out", out); code != 0 {
+		t.Fatalf("demo: %s", errOut)
+	}
+	code, list, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--state", "submitted")
+	if code != 0 || strings.Count(list, "\n") != 20 {
+		t.Fatalf("claim list = %d:\n%s", code, list)
+	}
+	first := strings.Fields(list)[0]
+	code, show, _ := rcmRun(t, "", "claim", "show", "--db", dsn, first)
+	if code != 0 || !strings.Contains(show, "ready -> submitted") || !strings.Contains(show, "dx 1") {
+		t.Errorf("claim show = %d:\n%s", code, show)
+	}
+	pdfPath := filepath.Join(dir, "claim.pdf")
+	if code, _, errOut := rcmRun(t, "", "claim", "form", "--db", dsn, first, "--out", pdfPath); code != 0 {
+		t.Fatalf("claim form: %s", errOut)
+	}
+	if b, err := os.ReadFile(pdfPath); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("claim form wrote %d bytes (%v), want a PDF", len(b), err)
+	}
+	// Nothing left to do: scrub finds no drafts, build no coded encounters.
+	if code, _, _ := rcmRun(t, "", "claim", "scrub", "--db", dsn, "--all"); code != 0 {
+		t.Errorf("scrub with no drafts exit %d", code)
+	}
+	if code, _, errOut := rcmRun(t, "", "claim", "build", "--db", dsn, "--all"); code != 2 || !strings.Contains(errOut, "name encounters") {
+		t.Errorf("build with nothing coded = %d %q", code, errOut)
+	}
+
+	// The clearinghouse rejects the Medicaid batch: its 999 (built by the X12
+	// engine from a copy with a broken NPI qualifier) rejects every claim in it.
+	batch, err := os.ReadFile(filepath.Join(out, "837P-SANDBOXCH-000000007.x12"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := bytes.Replace(batch, []byte("*****XX*"), []byte("*****ZZ*"), 1)
+	res := x12.Validate(bytes.NewReader(broken))
+	if res.Valid() {
+		t.Fatal("the broken batch validated")
+	}
+	var ack bytes.Buffer
+	if _, err := x12.Acknowledge(&ack, res, x12.AckOptions{Now: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC), Seq: &x12.Counter{N: 900}}); err != nil {
+		t.Fatal(err)
+	}
+	inbound := filepath.Join(out, "clearinghouse", "inbound")
+	if err := os.WriteFile(filepath.Join(inbound, "999-rejected.x12"), ack.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inbound, "garbage.txt"), []byte("not x12"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, polled, errOut := rcmRun(t, "", "clearinghouse", "poll", "--db", dsn)
+	if code != 0 {
+		t.Fatalf("poll exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"999-rejected.x12: 999, 0 accepted, 4 rejected", "garbage.txt: not applied", "rejected claim"} {
+		if !strings.Contains(polled, want) {
+			t.Errorf("poll output lacks %q:\n%s", want, polled)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(inbound, "garbage.txt")); err != nil {
+		t.Error("an unreadable response was archived; it must stay for a person to look at")
+	}
+	if _, err := os.Stat(filepath.Join(inbound, "999-rejected.x12")); err == nil {
+		t.Error("the applied 999 is still in the inbound folder")
+	}
+	_, rejected, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--state", "rejected")
+	if strings.Count(rejected, "\n") != 4 {
+		t.Errorf("rejection worklist:\n%s", rejected)
+	}
+	// Polling again changes nothing.
+	_, again, _ := rcmRun(t, "", "clearinghouse", "poll", "--db", dsn)
+	if strings.Contains(again, "999") {
+		t.Errorf("second poll read the 999 again:\n%s", again)
+	}
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/openrcm/openrcm/carc"
+	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/sqldb"
+)
+
+func init() {
+	register("era", "post 835 remittances; list denials, exceptions and patient balances", runEra)
+}
+
+const eraUsage = `post [--db DB] [--org ID] FILE...
+       rcm era denials [--db DB] [--org ID] [--limit N]
+       rcm era exceptions [--db DB] [--org ID]
+       rcm era balances [--db DB] [--org ID]
+
+post reads each 835 file, checks that it balances and posts it into the
+ledger exactly once: an 835 already posted (same payer and TRN02 trace) posts
+nothing and says so. Claim payments that match no claim or line go to the
+exceptions queue. Exits 1 when a file cannot be read or posted.
+denials lists denied lines with their CARC/RARC codes and meanings;
+exceptions lists the open exceptions queue; balances lists patients with an
+open balance.`
+
+func runEra(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("usage: rcm era %s", eraUsage)
+	}
+	sub, rest := args[0], args[1:]
+	if sub == "-h" || sub == "--help" {
+		fmt.Fprintf(env.Stderr, "usage: rcm era %s\n", eraUsage)
+		return nil
+	}
+	switch sub {
+	case "post", "denials", "exceptions", "balances":
+	default:
+		return usagef("unknown subcommand %q; usage: rcm era %s", sub, eraUsage)
+	}
+	fs := newFlagSet(env, "era "+sub, eraUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs)
+	limit := fs.Int("limit", 100, "list at most this many denials")
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if sub == "post" && fs.NArg() == 0 {
+		return usagef("name at least one 835 FILE")
+	}
+	if sub != "post" && fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if ctx, err = orgContext(ctx, db, *org); err != nil {
+		return err
+	}
+	switch sub {
+	case "post":
+		return eraPost(ctx, env, db, fs.Args())
+	case "denials":
+		ds, err := db.FindDenials(ctx, remit.DenialFilter{Limit: *limit})
+		if err != nil {
+			return err
+		}
+		set, err := db.CodeSet(ctx)
+		if err != nil {
+			set = carc.NewSet()
+		}
+		remit.Explain(ds, set)
+		if len(ds) == 0 {
+			fmt.Fprintln(env.Stdout, "No denials.")
+		}
+		for _, d := range ds {
+			fmt.Fprintf(env.Stdout, "%s  claim %s line %d %s  %s  %s\n", d.Date, d.ControlNumber, d.Line, d.Code, d.PayerName, d.Amount.Dollars())
+			for _, r := range d.Reasons {
+				fmt.Fprintf(env.Stdout, "    %s-%s %s: %s\n", r.Group, r.Code, r.Amount.Dollars(), r.Meaning)
+			}
+			for _, r := range d.Remarks {
+				fmt.Fprintf(env.Stdout, "    %s: %s\n", r.Code, r.Meaning)
+			}
+		}
+	case "exceptions":
+		xs, err := db.FindRemitExceptions(ctx)
+		if err != nil {
+			return err
+		}
+		if len(xs) == 0 {
+			fmt.Fprintln(env.Stdout, "The exceptions queue is empty.")
+		}
+		for _, x := range xs {
+			fmt.Fprintf(env.Stdout, "#%d  835 %s  CLP %s  %s\n    %s\n", x.ID, x.Trace, x.ControlNumber, x.Amount.Dollars(), x.Reason)
+		}
+	case "balances":
+		ps, err := db.FindPatientBalances(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			fmt.Fprintln(env.Stdout, "No patient has an open balance.")
+		}
+		for _, p := range ps {
+			fmt.Fprintf(env.Stdout, "account %-20s %14s\n", p.AccountNumber, p.Open.Dollars())
+		}
+	}
+	return nil
+}
+
+func eraPost(ctx context.Context, env *Env, db *sqldb.DB, files []string) error {
+	failed := 0
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
+			failed++
+			continue
+		}
+		rems, err := remit.Read835(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "%s: %v; nothing was posted.\n", name, err)
+			failed++
+			continue
+		}
+		for _, rem := range rems {
+			res, err := remit.Post(ctx, db, rem)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
+				failed++
+				continue
+			}
+			fmt.Fprintf(env.Stdout, "%s: %s\n", name, res)
+			for _, x := range res.Exceptions {
+				fmt.Fprintf(env.Stdout, "    exception: %s\n", x)
+			}
+		}
+	}
+	if failed > 0 {
+		return exitCode(1)
+	}
+	return nil
+}

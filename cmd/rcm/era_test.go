@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/sqldb/sqldbtest"
+)
+
+// eraDB makes a SQLite database with one submitted, charged claim and an
+// 835 file paying it (one line paid with PR-2, one denied CO-97).
+func eraDB(t *testing.T) (dbPath, file string) {
+	t.Helper()
+	dbPath = filepath.Join(t.TempDir(), "rcm.db")
+	db, err := sqldb.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, _ := sqldbtest.Org(t, db, "Lakeside")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := rcm.Address{Line1: "1 Main St", City: "Springfield", State: "IL", ZIP: "62701"}
+	pr := &rcm.Practice{Name: "Lakeside", NPI: "1234567893", TIN: "123456789", Taxonomy: "207Q00000X", Address: addr}
+	must(db.CreatePractice(ctx, pr))
+	prov := &rcm.Provider{PracticeID: pr.ID, FirstName: "Gil", LastName: "Doctor", NPI: "1245319599", Taxonomy: "207Q00000X"}
+	must(db.CreateProvider(ctx, prov))
+	payer := &rcm.Payer{Name: "Acme Health", PayerID: "ACME1", FilingIndicator: "CI"}
+	must(db.CreatePayer(ctx, payer))
+	pat := &rcm.Patient{AccountNumber: "A1001", FirstName: "Ada", LastName: "Test", BirthDate: rcm.MustParseDate("1980-01-01"), Sex: "F", Address: addr}
+	must(db.CreatePatient(ctx, pat))
+	cov := &rcm.Coverage{PatientID: pat.ID, PayerID: payer.ID, Order: 1, MemberID: "W1", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
+	must(db.CreateCoverage(ctx, cov))
+	dos := rcm.MustParseDate("2026-01-02")
+	m := rcm.MustParseMoney
+	enc := &rcm.Encounter{PatientID: pat.ID, PracticeID: pr.ID, RenderingProviderID: prov.ID, DateOfService: dos, PlaceOfService: "11",
+		Status: rcm.EncounterCoded, Diagnoses: []rcm.Diagnosis{{Code: "I10"}},
+		Lines: []rcm.ServiceLine{{Code: "99213", Units: 1, Charge: m("100"), Pointers: []int{1}}, {Code: "36415", Units: 1, Charge: m("20"), Pointers: []int{1}}}}
+	must(db.CreateEncounter(ctx, enc))
+	ids, err := db.FindServiceLineIDs(ctx, enc.ID)
+	must(err)
+	c := &rcm.Claim{EncounterID: enc.ID, PatientID: pat.ID, PayerID: payer.ID, CoverageID: cov.ID, ControlNumber: "A1001-1-1", Frequency: "1",
+		DateOfService: dos, PlaceOfService: "11", Diagnoses: enc.Diagnoses}
+	for i, l := range enc.Lines {
+		c.Lines = append(c.Lines, rcm.ClaimLine{ServiceLineID: ids[i], ServiceLine: l})
+	}
+	must(db.CreateClaim(ctx, c))
+	_, err = db.RecordScrub(ctx, c.ID, nil)
+	must(err)
+	must(db.MoveClaim(ctx, c.ID, rcm.ClaimSubmitted, "sent"))
+	must(remit.ChargeClaim(ctx, db, c))
+	rem := &remit.Remittance{Amount: m("60"), Method: "CHK", PaidOn: rcm.MustParseDate("2026-02-03"), Trace: "CHK1001", PayerName: "ACME HEALTH", PayerIdentifier: "ACME1",
+		Claims: []*remit.ClaimPayment{{ControlNumber: c.ControlNumber, Status: "1", Charge: m("120"), Paid: m("60"), PatientResponsibility: m("15"), Lines: []*remit.LinePayment{
+			{Code: "99213", Charge: m("100"), Paid: m("60"), Units: 1, DateOfService: dos,
+				Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "45", Amount: m("25")}, {Group: "PR", Reason: "2", Amount: m("15")}}},
+			{Code: "36415", Charge: m("20"), Units: 1, DateOfService: dos, Remarks: []string{"N130"},
+				Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "97", Amount: m("20")}}},
+		}}, {ControlNumber: "UNKNOWN-9", Status: "4", Charge: m("10"), Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "29", Amount: m("10")}}}}}
+	var b bytes.Buffer
+	must(remit.Write835(&b, remit.Envelope{Sender: "ACME1", Receiver: "LAKESIDE", Time: time.Date(2026, 2, 3, 8, 0, 0, 0, time.UTC)}, rem))
+	file = filepath.Join(t.TempDir(), "era.835")
+	must(os.WriteFile(file, b.Bytes(), 0o600))
+	return dbPath, file
+}
+
+func TestEra(t *testing.T) {
+	dbPath, file := eraDB(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"post", []string{"era", "post", "--db", dbPath, file}, 0, []string{"2 claims, 1 posted ($60.00)", "1 exceptions", "exception: CLP 2 (UNKNOWN-9)"}},
+		{"again", []string{"era", "post", "--db", dbPath, file}, 0, []string{"already posted", "nothing was posted"}},
+		{"denials", []string{"era", "denials", "--db", dbPath}, 0, []string{"claim A1001-1-1 line 2 36415", "CO-97 $20.00", "N130: "}},
+		{"exceptions", []string{"era", "exceptions", "--db", dbPath}, 0, []string{"835 CHK1001  CLP UNKNOWN-9", "No claim has patient control number"}},
+		{"balances", []string{"era", "balances", "--db", dbPath}, 0, []string{"account A1001", "$15.00"}},
+		{"ledger", []string{"ledger", "check", "--db", dbPath}, 0, []string{"Ledger OK"}},
+		{"usage", []string{"era", "post", "--db", dbPath}, 2, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := rcmRun(t, "", tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s %s", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+	bad := filepath.Join(t.TempDir(), "bad.835")
+	os.WriteFile(bad, []byte("not an 835"), 0o600)
+	if code, _, errOut := rcmRun(t, "", "era", "post", "--db", dbPath, bad); code != 1 || !strings.Contains(errOut, "nothing was posted") {
+		t.Errorf("garbage: exit %d, %s", code, errOut)
+	}
+}

@@ -1,0 +1,458 @@
+package payer
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/x12"
+)
+
+// Claim is one 837P claim (loop 2300) as the payer reads it, with what the
+// enclosing loops say about the submitter, billing provider, subscriber,
+// patient and payer. It holds plain values so it can wait in the state file
+// between intake and the payment cycle.
+type Claim struct {
+	// File is the name of the 837P file the claim came in.
+	File string `json:"file"`
+	// Sender and Receiver are the 837P ISA05/ISA06 and ISA07/ISA08: the
+	// answers go back the other way.
+	SenderQual   string `json:"sender_qual"`
+	Sender       string `json:"sender"`
+	ReceiverQual string `json:"receiver_qual"`
+	Receiver     string `json:"receiver"`
+	Production   bool   `json:"production,omitempty"`
+	// SubmitterName and SubmitterID are loop 1000A NM103 and NM109.
+	SubmitterName string `json:"submitter_name"`
+	SubmitterID   string `json:"submitter_id"`
+	// BatchID is the BHT03 reference the 277CA echoes in 2200B TRN02.
+	BatchID string `json:"batch_id"`
+
+	BillingName string `json:"billing_name"`
+	BillingNPI  string `json:"billing_npi"`
+	BillingTIN  string `json:"billing_tin,omitempty"`
+
+	// PayerID is loop 2010BB NM109.
+	PayerID   string `json:"payer_id"`
+	PayerName string `json:"payer_name,omitempty"`
+	// Sequence is SBR01 of loop 2000B: P primary, S secondary, T tertiary.
+	Sequence string `json:"sequence"`
+
+	SubscriberID    string   `json:"subscriber_id"`
+	SubscriberLast  string   `json:"subscriber_last"`
+	SubscriberFirst string   `json:"subscriber_first,omitempty"`
+	SubscriberBirth rcm.Date `json:"subscriber_birth,omitzero"`
+	// Patient is set when loop 2000C names a patient other than the
+	// subscriber.
+	Patient *Person `json:"patient,omitempty"`
+
+	// ID is CLM01, the patient control number every answer echoes.
+	ID        string    `json:"id"`
+	Charge    rcm.Money `json:"charge"`
+	Place     string    `json:"place"`     // CLM05-1
+	Frequency string    `json:"frequency"` // CLM05-3: 1 original, 7 replacement, 8 void
+	// OriginalRef is REF*F8, the payer claim control number a
+	// replacement or void refers to.
+	OriginalRef      string   `json:"original_ref,omitempty"`
+	ClearinghouseRef string   `json:"clearinghouse_ref,omitempty"` // REF*D9
+	Diagnoses        []string `json:"diagnoses,omitempty"`         // HI, in order
+	RenderingNPI     string   `json:"rendering_npi,omitempty"`     // 2310B NM109
+	Lines            []Line   `json:"lines"`
+	// Prior is the primary payer's adjudication (loop 2320) when the
+	// claim carries one.
+	Prior *Prior `json:"prior,omitempty"`
+	// PayerClaim is the payer claim control number the front end
+	// assigned (277CA REF*1K, 835 CLP07); Received is the day it did.
+	PayerClaim string   `json:"payer_claim,omitempty"`
+	Received   rcm.Date `json:"received,omitzero"`
+	// Problem is set when the claim cannot be read into these fields
+	// (for example a bad amount); the front end rejects it.
+	Problem string `json:"problem,omitempty"`
+	// ProblemStatus is the claim status code (STC01-2) the rejection
+	// reports for Problem: 178 submitted charges, 187 dates of service,
+	// 255 diagnosis code, 476 units of service.
+	ProblemStatus string `json:"problem_status,omitempty"`
+}
+
+// Person is a patient or member as NM1 and DMG name them.
+type Person struct {
+	Last  string   `json:"last"`
+	First string   `json:"first,omitempty"`
+	Birth rcm.Date `json:"birth,omitzero"`
+}
+
+// Line is one service line (loop 2400).
+type Line struct {
+	Number    int       `json:"number"`    // LX01
+	Qualifier string    `json:"qualifier"` // SV101-1, HC
+	Code      string    `json:"code"`      // SV101-2
+	Modifiers []string  `json:"modifiers,omitempty"`
+	Charge    rcm.Money `json:"charge"`
+	// Units is SV104 as sent (echoed in SVC05); MilliUnits is it in
+	// thousandths for pricing.
+	Units      string   `json:"units"`
+	MilliUnits int64    `json:"milli_units"`
+	Pointers   []int    `json:"pointers,omitempty"`
+	From       rcm.Date `json:"from"`
+	To         rcm.Date `json:"to"`
+	Control    string   `json:"control,omitempty"` // REF*6R
+	// Prior is the primary payer's line adjudication (loop 2430).
+	Prior *PriorLine `json:"prior,omitempty"`
+}
+
+// Prior is the claim-level adjudication of the payer before this one
+// (837P loop 2320: AMT*D payer paid amount and CAS).
+type Prior struct {
+	PayerID     string       `json:"payer_id"`
+	Paid        rcm.Money    `json:"paid"`
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+}
+
+// PriorLine is a line adjudication of the payer before this one (837P loop
+// 2430: SVD02 paid amount and CAS).
+type PriorLine struct {
+	Paid        rcm.Money    `json:"paid"`
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+}
+
+// Adjustment is one CAS triplet: group code (CAS01), reason code (CARC)
+// and amount.
+type Adjustment struct {
+	Group  string    `json:"group"`
+	Reason string    `json:"reason"`
+	Amount rcm.Money `json:"amount"`
+}
+
+// Envelope is what the 837P interchange says about its sender, kept for
+// the answers.
+type envelope struct {
+	senderQual, sender, receiverQual, receiver string
+	production                                 bool
+}
+
+// readClaims maps the transaction sets of an 837P file to claims. Only the
+// sets in accepted (ISA13/GS06/ST02) are read, so a set the 999 rejects is
+// never adjudicated.
+func readClaims(name string, data []byte, accepted map[string]bool) []*Claim {
+	env := map[string]envelope{}
+	rd := x12.NewReader(bytes.NewReader(data))
+	for {
+		seg, err := rd.Next()
+		if err != nil {
+			break
+		}
+		if seg.ID() == "ISA" {
+			env[seg.String(13)] = envelope{strings.TrimSpace(seg.String(5)), strings.TrimSpace(seg.String(6)), strings.TrimSpace(seg.String(7)), strings.TrimSpace(seg.String(8)), seg.String(15) == "P"}
+		}
+	}
+	var out []*Claim
+	// A read error after the last complete transaction set (a truncated
+	// file) is already reported in the 999 or TA1; the sets read before it
+	// that the validator accepted are still claims.
+	_ = x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
+		if tx.ID != "837" || tx.Schema == nil || !accepted[txKey(tx.Interchange, tx.Group, tx.Control)] {
+			return nil
+		}
+		out = append(out, claimsOf(name, env[tx.Interchange], tx)...)
+		return nil
+	})
+	return out
+}
+
+func txKey(isa, gs, st string) string { return isa + "/" + gs + "/" + st }
+
+// claimsOf walks the loop tree: 2000A billing provider > 2000B subscriber
+// (with 2010BA, 2010BB and claims) > 2000C patient (with its claims).
+func claimsOf(file string, env envelope, tx *x12.Transaction) []*Claim {
+	base := Claim{File: file, SenderQual: env.senderQual, Sender: env.sender, ReceiverQual: env.receiverQual, Receiver: env.receiver, Production: env.production}
+	if s := tx.Root.Segment("BHT"); s != nil {
+		base.BatchID = s.String(3)
+	}
+	for _, l := range tx.Loops("1000A") {
+		if s := l.Segment("NM1"); s != nil {
+			base.SubmitterName, base.SubmitterID = personName(s), s.String(9)
+		}
+	}
+	var out []*Claim
+	for _, a := range tx.Loops("2000A") {
+		bp := base
+		for _, l := range childLoops(a, "2010AA") {
+			if s := l.Segment("NM1"); s != nil {
+				bp.BillingName, bp.BillingNPI = personName(s), s.String(9)
+			}
+			if s := l.Segment("REF", "EI"); s != nil {
+				bp.BillingTIN = s.String(2)
+			}
+		}
+		for _, b := range childLoops(a, "2000B") {
+			sub := bp
+			if s := b.Segment("SBR"); s != nil {
+				sub.Sequence = s.String(1)
+			}
+			for _, l := range childLoops(b, "2010BA") {
+				if s := l.Segment("NM1"); s != nil {
+					sub.SubscriberLast, sub.SubscriberFirst, sub.SubscriberID = s.String(3), s.String(4), s.String(9)
+				}
+				if s := l.Segment("DMG"); s != nil {
+					sub.SubscriberBirth, _ = rcm.ParseDate(s.String(2))
+				}
+			}
+			for _, l := range childLoops(b, "2010BB") {
+				if s := l.Segment("NM1"); s != nil {
+					sub.PayerID, sub.PayerName = s.String(9), s.String(3)
+				}
+			}
+			for _, c := range childLoops(b, "2300") {
+				cl := sub
+				out = append(out, readClaim(&cl, c))
+			}
+			for _, p := range childLoops(b, "2000C") {
+				pat := sub
+				pat.Patient = &Person{}
+				for _, l := range childLoops(p, "2010CA") {
+					if s := l.Segment("NM1"); s != nil {
+						pat.Patient.Last, pat.Patient.First = s.String(3), s.String(4)
+					}
+					if s := l.Segment("DMG"); s != nil {
+						pat.Patient.Birth, _ = rcm.ParseDate(s.String(2))
+					}
+				}
+				for _, c := range childLoops(p, "2300") {
+					cl := pat
+					out = append(out, readClaim(&cl, c))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// childLoops returns the direct children of n with the given loop id.
+func childLoops(n *x12.Node, id string) []*x12.Node {
+	var out []*x12.Node
+	for _, c := range n.Children {
+		if c.ID == id {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// personName joins NM103 and NM104 for a person, or NM103 alone.
+func personName(s *x12.Segment) string {
+	if f := s.String(4); f != "" && s.String(2) == "1" {
+		return s.String(3) + " " + f
+	}
+	return s.String(3)
+}
+
+func readClaim(cl *Claim, n *x12.Node) *Claim {
+	problem := func(status, format string, args ...any) {
+		if cl.Problem == "" {
+			cl.Problem, cl.ProblemStatus = fmt.Sprintf(format, args...), status
+		}
+	}
+	clm := n.Segment("CLM")
+	if clm == nil {
+		problem("21", "loop 2300 has no CLM segment")
+		return cl
+	}
+	cl.ID = clm.String(1)
+	var err error
+	if cl.Charge, err = rcm.ParseMoney(clm.String(2)); err != nil {
+		problem("178", "CLM02 claim charge %q is not an amount", clm.String(2))
+	}
+	cl.Place, cl.Frequency = string(clm.Component(5, 1)), string(clm.Component(5, 3))
+	if s := n.Segment("REF", "F8"); s != nil {
+		cl.OriginalRef = s.String(2)
+	}
+	if s := n.Segment("REF", "D9"); s != nil {
+		cl.ClearinghouseRef = s.String(2)
+	}
+	for _, s := range n.Segments {
+		if s.ID() != "HI" {
+			continue
+		}
+		q := string(s.Component(1, 1))
+		if q != "ABK" && q != "ABF" && q != "BK" && q != "BF" {
+			continue
+		}
+		for i := 1; i <= s.Len(); i++ {
+			if c := string(s.Component(i, 2)); c != "" {
+				cl.Diagnoses = append(cl.Diagnoses, c)
+			}
+		}
+	}
+	for _, l := range childLoops(n, "2310B") {
+		if s := l.Segment("NM1"); s != nil {
+			cl.RenderingNPI = s.String(9)
+		}
+	}
+	for _, o := range childLoops(n, "2320") {
+		amt := o.Segment("AMT", "D")
+		if amt == nil {
+			continue
+		}
+		p := &Prior{}
+		if p.Paid, err = rcm.ParseMoney(amt.String(2)); err != nil {
+			problem("178", "2320 AMT02 payer paid amount %q is not an amount", amt.String(2))
+		}
+		for _, l := range childLoops(o, "2330B") {
+			if s := l.Segment("NM1"); s != nil {
+				p.PayerID = s.String(9)
+			}
+		}
+		p.Adjustments = readCAS(o, problem)
+		cl.Prior = p
+		break // the 2320 of the payer just before this one comes first
+	}
+	for _, l := range childLoops(n, "2400") {
+		cl.Lines = append(cl.Lines, readLine(cl, l, problem))
+	}
+	return cl
+}
+
+func readLine(cl *Claim, n *x12.Node, problem func(string, string, ...any)) Line {
+	var ln Line
+	if s := n.Segment("LX"); s != nil {
+		ln.Number, _ = strconv.Atoi(s.String(1))
+	}
+	sv := n.Segment("SV1")
+	if sv == nil {
+		problem("454", "loop 2400 has no SV1 segment")
+		return ln
+	}
+	ln.Qualifier, ln.Code = string(sv.Component(1, 1)), string(sv.Component(1, 2))
+	for j := 3; j <= 6; j++ {
+		if m := string(sv.Component(1, j)); m != "" {
+			ln.Modifiers = append(ln.Modifiers, m)
+		}
+	}
+	var err error
+	if ln.Charge, err = rcm.ParseMoney(sv.String(2)); err != nil {
+		problem("178", "line %d SV102 charge %q is not an amount", ln.Number, sv.String(2))
+	}
+	ln.Units = sv.String(4)
+	if ln.MilliUnits, err = milli(ln.Units); err != nil {
+		problem("476", "line %d SV104 units %q: %v", ln.Number, ln.Units, err)
+	}
+	for j := 1; j <= 4; j++ {
+		if p := sv.Component(7, j); len(p) > 0 {
+			v, err := strconv.Atoi(string(p))
+			if err != nil {
+				problem("255", "line %d SV107 pointer %q is not a number", ln.Number, p)
+				continue
+			}
+			ln.Pointers = append(ln.Pointers, v)
+		}
+	}
+	if s := n.Segment("DTP", "472"); s != nil {
+		ln.From, ln.To, err = dateRange(s.String(2), s.String(3))
+		if err != nil {
+			problem("187", "line %d DTP*472 date %q: %v", ln.Number, s.String(3), err)
+		}
+	} else {
+		problem("187", "line %d has no DTP*472 service date", ln.Number)
+	}
+	if s := n.Segment("REF", "6R"); s != nil {
+		ln.Control = s.String(2)
+	}
+	for _, l := range childLoops(n, "2430") {
+		svd := l.Segment("SVD")
+		if svd == nil {
+			continue
+		}
+		p := &PriorLine{}
+		if p.Paid, err = rcm.ParseMoney(svd.String(2)); err != nil {
+			problem("178", "line %d SVD02 paid amount %q is not an amount", ln.Number, svd.String(2))
+		}
+		p.Adjustments = readCAS(l, problem)
+		ln.Prior = p
+		break
+	}
+	return ln
+}
+
+// readCAS reads every CAS segment of a loop: up to six triplets each
+// (CAS02/03, 05/06, ... 17/18).
+func readCAS(n *x12.Node, problem func(string, string, ...any)) []Adjustment {
+	var out []Adjustment
+	for _, s := range n.Segments {
+		if s.ID() != "CAS" {
+			continue
+		}
+		for i := 2; i <= 17; i += 3 {
+			reason := s.String(i)
+			if reason == "" {
+				continue
+			}
+			amt, err := rcm.ParseMoney(s.String(i + 1))
+			if err != nil {
+				problem("178", "CAS %s-%s amount %q is not an amount", s.String(1), reason, s.String(i+1))
+				continue
+			}
+			out = append(out, Adjustment{Group: s.String(1), Reason: reason, Amount: amt})
+		}
+	}
+	return out
+}
+
+// dateRange reads a D8 or RD8 date (DTP02/DTP03).
+func dateRange(qual, v string) (rcm.Date, rcm.Date, error) {
+	if qual == "RD8" {
+		a, b, ok := strings.Cut(v, "-")
+		if !ok {
+			return rcm.Date{}, rcm.Date{}, fmt.Errorf("RD8 needs two dates")
+		}
+		from, err := rcm.ParseDate(a)
+		if err != nil {
+			return from, from, err
+		}
+		to, err := rcm.ParseDate(b)
+		return from, to, err
+	}
+	d, err := rcm.ParseDate(v)
+	return d, d, err
+}
+
+// milli reads a quantity (SV104, type R) into thousandths.
+func milli(s string) (int64, error) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" {
+		whole = "0"
+	}
+	if len(frac) > 3 || !digits(whole) || frac != "" && !digits(frac) || len(whole) > 9 {
+		return 0, fmt.Errorf("not a quantity with at most three decimals")
+	}
+	for len(frac) < 3 {
+		frac += "0"
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return w*1000 + f, nil
+}
+
+// ServiceDates returns the earliest and latest line dates of service.
+func (c *Claim) ServiceDates() (rcm.Date, rcm.Date) {
+	var from, to rcm.Date
+	for _, l := range c.Lines {
+		if from.IsZero() || l.From.Before(from) {
+			from = l.From
+		}
+		if to.IsZero() || l.To.After(to) {
+			to = l.To
+		}
+	}
+	return from, to
+}
+
+// PatientName returns the patient's last name, first name and birth date:
+// loop 2010CA when the patient is a dependent, else the subscriber.
+func (c *Claim) PatientName() Person {
+	if c.Patient != nil {
+		return *c.Patient
+	}
+	return Person{Last: c.SubscriberLast, First: c.SubscriberFirst, Birth: c.SubscriberBirth}
+}

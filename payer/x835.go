@@ -1,0 +1,255 @@
+package payer
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/x12"
+)
+
+// Remittance is one 835 transaction set: one payer paying one payee in one
+// payment (BPR, TRN), with its claims and provider-level adjustments.
+type Remittance struct {
+	Payer  *Payer
+	Trace  string // TRN02
+	Date   rcm.Date
+	Claims []*ClaimPayment
+	PLB    []PLB
+	// Total is BPR02: the claims' payments less the PLB amounts.
+	Total rcm.Money
+}
+
+// newRemittance builds the payment for one payee: configured PLB
+// adjustments, then the forward balance (PLB FB, 835 guide PLB03-1). When
+// reversals leave the payment below zero the payer pays nothing (BPR02
+// cannot be negative), reports the shortfall as a negative FB and keeps it
+// in the state; a later payment to the same payee recovers it with a
+// positive FB.
+func newRemittance(st *State, p *Payer, payee, trace string, date rcm.Date, claims []*ClaimPayment) *Remittance {
+	r := &Remittance{Payer: p, Trace: trace, Date: date, Claims: claims}
+	var paid rcm.Money
+	for _, c := range claims {
+		paid += c.Paid
+	}
+	var adj rcm.Money
+	for _, pl := range p.PLB {
+		r.PLB = append(r.PLB, pl)
+		adj += pl.Amount
+	}
+	key := p.ID + "/" + payee
+	if owed := st.Balances[key]; owed > 0 && paid-adj > 0 {
+		recover := min(owed, paid-adj)
+		r.PLB = append(r.PLB, PLB{Code: "FB", Reference: "RECOVERY", Amount: recover})
+		adj += recover
+		st.Balances[key] = owed - recover
+	}
+	if short := paid - adj; short < 0 {
+		r.PLB = append(r.PLB, PLB{Code: "FB", Reference: trace, Amount: short})
+		adj += short
+		st.Balances[key] -= short
+	}
+	if st.Balances[key] == 0 {
+		delete(st.Balances, key)
+	}
+	r.Total = paid - adj
+	return r
+}
+
+// write835 writes one 835 transaction set (005010X221A1) in w's open
+// group, balanced as the guide requires: SVC02 less the line CAS equals
+// SVC03, CLP03 less claim and line CAS equals CLP04, and BPR02 equals the
+// sum of CLP04 less the sum of PLB.
+func write835(w *x12.Writer, r *Remittance) error {
+	p := r.Payer
+	// ST03 is left out: the 835 guide leaves it situational and some
+	// validators (pyx12) treat it as not used; GS08 names the guide.
+	if _, err := w.StartTransaction("835", ""); err != nil {
+		return err
+	}
+	seg := segWriter{w: w}
+	d8 := r.Date.D8()
+	switch {
+	case r.Total == 0:
+		// H: notification only; NON: no payment (BPR01, BPR04).
+		seg.put("BPR", "H", "0", "C", "NON", "", "", "", "", "", "", "", "", "", "", "", d8)
+	case p.Payment.Method == "ACH":
+		seg.put("BPR", "I", r.Total.X12(), "C", "ACH", "CCP", "01", p.Payment.PayerRouting, "DA", p.Payment.PayerAccount,
+			"1"+p.TIN, "", "01", p.Payment.PayeeRouting, "DA", p.Payment.PayeeAccount, d8)
+	default:
+		seg.put("BPR", "C", r.Total.X12(), "C", "CHK", "", "", "", "", "", "", "", "", "", "", "", d8)
+	}
+	// TRN02 is the check or EFT trace number; TRN03 the payer's "1" + TIN.
+	seg.put("TRN", "1", r.Trace, "1"+p.TIN)
+	seg.put("DTM", "405", d8)
+	seg.put("N1", "PR", clean(p.Name, 60))
+	seg.put("N3", clean(p.Address.Line, 55))
+	seg.put("N4", clean(p.Address.City, 30), clean(p.Address.State, 2), clean(p.Address.Zip, 15))
+	seg.put("REF", "2U", clean(p.ID, 50))
+	seg.put("PER", "BL", "PROVIDER SERVICES", "TE", clean(p.Phone, 256))
+	first := r.Claims[0]
+	seg.put("N1", "PE", clean(orDefault(first.PayeeName, "PAYEE"), 60), "XX", clean(orDefault(first.PayeeNPI, "0000000000"), 80))
+	if tin := clean(first.PayeeTIN, 50); tin != "" {
+		seg.put("REF", "TJ", tin)
+	}
+	seg.put("LX", "1")
+	for _, c := range r.Claims {
+		writeClaim(&seg, c)
+	}
+	for i := 0; i < len(r.PLB); i += 6 {
+		els := []string{clean(orDefault(first.PayeeNPI, "0000000000"), 50), fmt.Sprintf("%04d1231", r.Date.Year)}
+		for _, pl := range r.PLB[i:min(i+6, len(r.PLB))] {
+			els = append(els, w.Composite(pl.Code, clean(pl.Reference, 50)), pl.Amount.X12())
+		}
+		seg.put("PLB", els...)
+	}
+	if seg.err != nil {
+		return seg.err
+	}
+	return w.EndTransaction()
+}
+
+func writeClaim(seg *segWriter, c *ClaimPayment) {
+	seg.put("CLP", clean(c.ClaimID, 38), c.Status, c.Charge.X12(), c.Paid.X12(), c.PatientResp.X12(), c.FilingIndicator,
+		clean(orDefault(c.PayerClaim, "0"), 50), clean(c.Place, 2), clean(c.Frequency, 1))
+	writeCAS(seg, c.Adjustments)
+	pat := c.Patient
+	seg.put("NM1", "QC", "1", clean(orDefault(pat.Last, "UNKNOWN"), 60), clean(pat.First, 35), "", "", "", "MI", clean(orDefault(c.MemberID, "UNKNOWN"), 80))
+	if len(c.Remarks) > 0 {
+		// MOA03-07 carry claim-level remark codes for professional claims.
+		els := append([]string{"", ""}, c.Remarks[:min(5, len(c.Remarks))]...)
+		seg.put("MOA", els...)
+	}
+	if !c.Received.IsZero() {
+		seg.put("DTM", "050", c.Received.D8())
+	}
+	for _, l := range c.Lines {
+		comp := []string{l.Qualifier, l.Code}
+		comp = append(comp, l.Modifiers...)
+		for i := range comp {
+			comp[i] = clean(comp[i], 48)
+		}
+		seg.put("SVC", seg.w.Composite(comp...), l.Charge.X12(), l.Paid.X12(), "", clean(l.Units, 15))
+		if l.From == l.To || l.To.IsZero() {
+			seg.put("DTM", "472", l.From.D8())
+		} else {
+			seg.put("DTM", "150", l.From.D8())
+			seg.put("DTM", "151", l.To.D8())
+		}
+		writeCAS(seg, l.Adjustments)
+		if ctl := clean(l.Control, 50); ctl != "" {
+			seg.put("REF", "6R", ctl)
+		}
+		if l.Allowed != 0 {
+			seg.put("AMT", "B6", l.Allowed.X12())
+		}
+		for _, r := range l.Remarks {
+			seg.put("LQ", "HE", r)
+		}
+	}
+}
+
+// writeCAS writes adjustments grouped by CAS01 in the order groups first
+// appear, at most six reason/amount pairs to a segment.
+func writeCAS(seg *segWriter, adjs []Adjustment) {
+	var groups []string
+	by := map[string][]Adjustment{}
+	for _, a := range adjs {
+		if _, ok := by[a.Group]; !ok {
+			groups = append(groups, a.Group)
+		}
+		by[a.Group] = append(by[a.Group], a)
+	}
+	for _, g := range groups {
+		list := by[g]
+		for i := 0; i < len(list); i += 6 {
+			els := []string{g}
+			for _, a := range list[i:min(i+6, len(list))] {
+				els = append(els, a.Reason, a.Amount.X12(), "")
+			}
+			seg.put("CAS", els...)
+		}
+	}
+}
+
+// segWriter keeps the first error so segment runs read straight.
+type segWriter struct {
+	w   *x12.Writer
+	err error
+}
+
+func (s *segWriter) put(id string, els ...string) {
+	if s.err == nil {
+		s.err = s.w.Segment(id, els...)
+	}
+}
+
+// clean makes a value read from an inbound file safe to write: X12
+// delimiters and control characters become spaces, runs of spaces are
+// trimmed and the value is cut to the element's maximum length.
+func clean(s string, n int) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7E || strings.IndexByte("*~:^>|", c) >= 0 {
+			b[i] = ' '
+		}
+	}
+	s = strings.Join(strings.Fields(string(b)), " ")
+	if len(s) > n {
+		s = strings.TrimSpace(s[:n])
+	}
+	return s
+}
+
+func orDefault(s, d string) string {
+	if strings.TrimSpace(s) == "" {
+		return d
+	}
+	return s
+}
+
+// write835File writes one interchange for one payer and one receiver,
+// with a transaction set per payee.
+func write835File(dst io.Writer, st *State, newline bool, now time.Time, rems []*Remittance) error {
+	c := rems[0].Claims[0]
+	p := rems[0].Payer
+	w := x12.NewWriter(dst, x12.DefaultDelimiters, newline, st)
+	if err := w.StartInterchange(x12.InterchangeHeader{
+		SenderQual: "ZZ", Sender: clean(p.ID, 15), ReceiverQual: isaQual(c.ReceiverQual), Receiver: clean(orDefault(c.Receiver, "UNKNOWN"), 15),
+		Time: now, Production: c.Production,
+	}); err != nil {
+		return err
+	}
+	if err := w.StartGroup(x12.GroupHeader{FunctionalID: "HP", Sender: gsID(p.ID), Receiver: gsID(c.Receiver), Time: now, Version: "005010X221A1"}); err != nil {
+		return err
+	}
+	for _, r := range rems {
+		if err := write835(w, r); err != nil {
+			return err
+		}
+	}
+	if err := w.EndGroup(); err != nil {
+		return err
+	}
+	return w.EndInterchange()
+}
+
+// isaQual keeps an ISA05/07 qualifier the envelope allows, else ZZ.
+func isaQual(q string) string {
+	switch q {
+	case "01", "14", "20", "27", "28", "29", "30", "33", "ZZ":
+		return q
+	}
+	return "ZZ"
+}
+
+// gsID makes a GS02/GS03 application code (2 to 15 characters).
+func gsID(s string) string {
+	s = clean(s, 15)
+	if len(s) < 2 {
+		return "UNKNOWN"
+	}
+	return s
+}

@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+)
+
+// claimStates are the states a claims list can be filtered by, in the
+// order a claim passes through them.
+var claimStates = []string{rcm.ClaimDraft, rcm.ClaimReady, rcm.ClaimSubmitted, rcm.ClaimAccepted, rcm.ClaimRejected,
+	rcm.ClaimPaid, rcm.ClaimPartlyPaid, rcm.ClaimDenied, rcm.ClaimReversed, rcm.ClaimAppealed, rcm.ClaimVoided, rcm.ClaimClosed}
+
+// claimRow is one line of a claims list: the claim with the names it
+// refers to.
+type claimRow struct {
+	Claim    *rcm.Claim
+	Patient  *rcm.Patient
+	Payer    *rcm.Payer
+	Provider *rcm.Provider
+}
+
+type claimsFilter struct {
+	State      string
+	PayerID    int64
+	ProviderID int64
+	From, To   rcm.Date
+}
+
+type claimsData struct {
+	Filter    claimsFilter
+	States    []string
+	Payers    []*rcm.Payer
+	Providers []*rcm.Provider
+	Rows      []claimRow
+	Total     rcm.Money
+	// Limited is true when more claims matched than the list shows.
+	Limited bool
+}
+
+// listLimit is how many claims a list shows; the filters narrow it.
+const listLimit = 200
+
+// showClaims lists claims filtered by state, payer, date of service and
+// rendering provider.
+func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	var f claimsFilter
+	for _, st := range claimStates {
+		if q.Get("state") == st {
+			f.State = st
+		}
+	}
+	f.PayerID, _ = strconv.ParseInt(q.Get("payer"), 10, 64)
+	f.ProviderID, _ = strconv.ParseInt(q.Get("provider"), 10, 64)
+	var err error
+	if v := strings.TrimSpace(q.Get("from")); v != "" {
+		if f.From, err = rcm.ParseDate(v); err != nil {
+			return rcm.FieldErrorf(rcm.EINVALID, "from", "The from date must be YYYY-MM-DD.")
+		}
+	}
+	if v := strings.TrimSpace(q.Get("to")); v != "" {
+		if f.To, err = rcm.ParseDate(v); err != nil {
+			return rcm.FieldErrorf(rcm.EINVALID, "to", "The to date must be YYYY-MM-DD.")
+		}
+	}
+	d := claimsData{Filter: f, States: claimStates}
+	if d.Payers, err = h.store.FindPayers(ctx); err != nil {
+		return err
+	}
+	if d.Providers, err = h.store.FindProviders(ctx); err != nil {
+		return err
+	}
+	cs, err := h.store.FindClaims(ctx, rcm.ClaimFilter{State: f.State, PayerID: f.PayerID, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	names := newNames(h, d.Payers, d.Providers)
+	for _, c := range cs {
+		if !f.From.IsZero() && c.DateOfService.Before(f.From) || !f.To.IsZero() && c.DateOfService.After(f.To) {
+			continue
+		}
+		row, err := names.row(ctx, c)
+		if err != nil {
+			return err
+		}
+		if f.ProviderID != 0 && (row.Provider == nil || row.Provider.ID != f.ProviderID) {
+			continue
+		}
+		if len(d.Rows) == listLimit {
+			d.Limited = true
+			break
+		}
+		d.Rows = append(d.Rows, row)
+		d.Total += c.TotalCharge()
+	}
+	h.renderPage(w, r, s, "claims", &view{Title: "Claims", Nav: "claims", Data: d})
+	return nil
+}
+
+// names resolves the patients, payers and providers of claims, reading
+// each patient once (each read is audited as a view of that patient).
+type names struct {
+	h         *Handler
+	payers    map[int64]*rcm.Payer
+	providers map[int64]*rcm.Provider
+	patients  map[int64]*rcm.Patient
+}
+
+func newNames(h *Handler, payers []*rcm.Payer, providers []*rcm.Provider) *names {
+	n := &names{h: h, payers: map[int64]*rcm.Payer{}, providers: map[int64]*rcm.Provider{}, patients: map[int64]*rcm.Patient{}}
+	for _, p := range payers {
+		n.payers[p.ID] = p
+	}
+	for _, p := range providers {
+		n.providers[p.ID] = p
+	}
+	return n
+}
+
+func (n *names) row(ctx context.Context, c *rcm.Claim) (claimRow, error) {
+	row := claimRow{Claim: c, Payer: n.payers[c.PayerID]}
+	p := n.patients[c.PatientID]
+	if p == nil {
+		var err error
+		if p, err = n.h.store.FindPatientByID(ctx, c.PatientID); err != nil {
+			return row, err
+		}
+		n.patients[c.PatientID] = p
+	}
+	row.Patient = p
+	e, err := n.h.store.FindEncounterByID(ctx, c.EncounterID)
+	if err != nil {
+		return row, err
+	}
+	row.Provider = n.providers[e.RenderingProviderID]
+	return row, nil
+}

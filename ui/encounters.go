@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/openrcm/openrcm"
+)
+
+// encounterRow is one encounter of the coding list.
+type encounterRow struct {
+	Encounter *rcm.Encounter
+	Patient   *rcm.Patient
+}
+
+type encountersData struct {
+	Status   string
+	Statuses []string
+	Rows     []encounterRow
+}
+
+// showEncounters lists encounters by status, open ones first by default:
+// the coder's queue. Each patient shown is read (and audited) through the
+// patient service.
+func (h *Handler) showEncounters(w http.ResponseWriter, r *http.Request, s *session) error {
+	ctx := r.Context()
+	status := r.URL.Query().Get("status")
+	switch status {
+	case rcm.EncounterOpen, rcm.EncounterCoded, rcm.EncounterBilled, "all":
+	default:
+		status = rcm.EncounterOpen
+	}
+	f := rcm.EncounterFilter{Status: status, Limit: 200}
+	if status == "all" {
+		f.Status = ""
+	}
+	es, err := h.store.FindEncounters(ctx, f)
+	if err != nil {
+		return err
+	}
+	d := encountersData{Status: status, Statuses: []string{rcm.EncounterOpen, rcm.EncounterCoded, rcm.EncounterBilled, "all"}}
+	patients := map[int64]*rcm.Patient{}
+	for _, e := range es {
+		p := patients[e.PatientID]
+		if p == nil {
+			if p, err = h.store.FindPatientByID(ctx, e.PatientID); err != nil {
+				return err
+			}
+			patients[e.PatientID] = p
+		}
+		d.Rows = append(d.Rows, encounterRow{Encounter: e, Patient: p})
+	}
+	h.renderPage(w, r, s, "encounters", &view{Title: "Encounters", Nav: "encounters", Data: d})
+	return nil
+}

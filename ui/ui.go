@@ -1,0 +1,214 @@
+// Package ui is OpenRCM's web workbench: the screens coders and billers
+// work in (coding workbench, claims, work queues, patients, dashboard),
+// rendered on the server with html/template from templates and assets
+// embedded in the binary, so `rcm serve` needs nothing else on disk.
+//
+// The package holds no revenue-cycle logic of its own that the API lacks:
+// every read and change goes through the same domain services, which check
+// the signed-in user's role and audit every view of a patient. What the
+// package adds is the browser's side of security: server-side sessions in
+// HttpOnly cookies, a synchronizer CSRF token on every state-changing
+// request, contextual escaping by html/template, and a Content-Security-
+// Policy that lets only the workbench's own script and style run.
+//
+// One file per screen or action, after miniflux: ui.go has every route.
+package ui
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/claim"
+	"github.com/openrcm/openrcm/clearinghouse"
+	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/sqldb"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Store is every service the workbench reads and changes through.
+// *sqldb.DB implements it; the ledger reads and the session table are its
+// own methods, which the domain has no interface for yet.
+type Store interface {
+	rcm.OrganizationService
+	rcm.PayerService
+	rcm.PatientService
+	rcm.EncounterService
+	rcm.UserService
+	rcm.AuditService
+	rcm.ClaimService
+	rcm.ScrubService
+	rcm.SubmissionService
+	rcm.ClearinghouseService
+	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
+
+	CreateUISession(ctx context.Context, idHash string, s *sqldb.UISession) error
+	FindUISession(ctx context.Context, idHash string) (*sqldb.UISession, error)
+	TouchUISession(ctx context.Context, idHash string, t time.Time) error
+	DeleteUISession(ctx context.Context, idHash string) error
+	DeleteExpiredUISessions(ctx context.Context, created, seen time.Time) (int64, error)
+}
+
+// Config is what the workbench needs.
+type Config struct {
+	Store Store
+	// Catalog loads the code sets for the encoder search and validation.
+	Catalog func(ctx context.Context) (*codeset.Catalog, error)
+	// Scrubber builds the claim scrubber of an organization as of a date;
+	// the command line and the workbench share it, so a claim scrubs the
+	// same wherever it is scrubbed.
+	Scrubber func(ctx context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error)
+	// Transport opens the clearinghouse transport a settings URL names.
+	Transport func(ctx context.Context, spec string) (clearinghouse.Transport, error)
+	// Clock is the time for sessions, aging and scrubbing; nil means the
+	// system clock.
+	Clock rcm.Clock
+	// Logger receives internal errors (never request data); nil discards.
+	Logger *slog.Logger
+	// IdleTimeout ends a session unused this long; MaxAge ends any session
+	// this long after sign-in. Zero means the defaults.
+	IdleTimeout time.Duration
+	MaxAge      time.Duration
+	// SecureCookies marks cookies Secure even on plain HTTP, for a server
+	// behind a TLS-terminating proxy. Requests that arrive over TLS always
+	// get Secure cookies.
+	SecureCookies bool
+}
+
+// Session lifetimes. A workstation left signed in is a risk to PHI, so an
+// idle session ends after half an hour, and every session after a
+// working day.
+const (
+	DefaultIdleTimeout = 30 * time.Minute
+	DefaultMaxAge      = 12 * time.Hour
+)
+
+// catalogTTL is how long a loaded code-set catalog is reused. Loading it
+// reads every release from the database, far too slow for a keystroke of
+// the type-ahead; a release imported meanwhile shows up within this time.
+const catalogTTL = 10 * time.Minute
+
+// Handler serves the workbench.
+type Handler struct {
+	cfg    Config
+	store  Store
+	clock  rcm.Clock
+	logger *slog.Logger
+	mux    *http.ServeMux
+	pages  map[string]*pageTemplate
+
+	catMu     sync.Mutex
+	cat       *codeset.Catalog
+	catLoaded time.Time
+}
+
+// New returns the workbench handler. It fails when a required service is
+// missing, so a wiring mistake shows at start-up.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Store == nil || cfg.Catalog == nil || cfg.Scrubber == nil || cfg.Transport == nil {
+		return nil, errors.New("ui: Store, Catalog, Scrubber and Transport must be set")
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
+	h := &Handler{cfg: cfg, store: cfg.Store, clock: cfg.Clock, logger: cfg.Logger, mux: http.NewServeMux()}
+	if h.clock == nil {
+		h.clock = rcm.SystemClock{}
+	}
+	if h.logger == nil {
+		h.logger = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if h.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	h.routes()
+	return h, nil
+}
+
+// routes registers every route of the workbench. GET routes only read;
+// every POST changes something and goes through the CSRF check (h.action).
+func (h *Handler) routes() {
+	h.mux.Handle("GET /static/", h.static())
+	h.mux.HandleFunc("GET /login", h.showLogin)
+	h.mux.HandleFunc("POST /login", h.login)
+	h.mux.Handle("POST /logout", h.action(h.logout))
+
+	h.mux.Handle("GET /{$}", h.page(h.showDashboard))
+
+	h.mux.Handle("GET /encounters", h.page(h.showEncounters))
+	h.mux.Handle("GET /encounters/{id}", h.page(h.showWorkbench))
+	h.mux.Handle("GET /codes/search", h.page(h.searchCodes))
+	h.mux.Handle("POST /encounters/{id}/diagnoses", h.action(h.addDiagnosis))
+	h.mux.Handle("POST /encounters/{id}/diagnoses/{n}/remove", h.action(h.removeDiagnosis))
+	h.mux.Handle("POST /encounters/{id}/diagnoses/{n}/up", h.action(h.moveDiagnosisUp))
+	h.mux.Handle("POST /encounters/{id}/lines", h.action(h.addLine))
+	h.mux.Handle("POST /encounters/{id}/lines/{n}", h.action(h.updateLine))
+	h.mux.Handle("POST /encounters/{id}/lines/{n}/remove", h.action(h.removeLine))
+	h.mux.Handle("POST /encounters/{id}/ready", h.action(h.markReady))
+	h.mux.Handle("POST /encounters/{id}/claim", h.action(h.buildClaim))
+
+	h.mux.Handle("GET /claims", h.page(h.showClaims))
+	h.mux.Handle("GET /claims/{id}", h.page(h.showClaim))
+	h.mux.Handle("GET /claims/{id}/837p", h.page(h.downloadSubmission))
+	h.mux.Handle("POST /claims/{id}/scrub", h.action(h.scrubClaim))
+	h.mux.Handle("POST /claims/{id}/submit", h.action(h.submitClaim))
+	h.mux.Handle("POST /claims/{id}/correct", h.action(h.correctClaim))
+	h.mux.Handle("POST /claims/{id}/void", h.action(h.voidClaim))
+
+	h.mux.Handle("GET /queues", h.page(h.showQueues))
+
+	h.mux.Handle("GET /patients", h.page(h.showPatients))
+	h.mux.Handle("GET /patients/{id}", h.page(h.showPatient))
+}
+
+// ServeHTTP implements http.Handler. Every workbench response carries its
+// own Content-Security-Policy (the API's forbids everything) and is kept
+// out of caches, since its pages hold PHI.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", contentSecurityPolicy)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Referrer-Policy", "same-origin")
+	if _, pattern := h.mux.Handler(r); pattern == "" {
+		h.renderError(w, r, nil, rcm.Errorf(rcm.ENOTFOUND, "There is no such page."))
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// contentSecurityPolicy lets the workbench load only its own script,
+// style and images, post forms only to itself, and be framed by no one:
+// even if hostile text slipped past escaping, no inline script would run.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// catalog returns the code-set catalog, reloading it after catalogTTL.
+func (h *Handler) catalog(ctx context.Context) (*codeset.Catalog, error) {
+	h.catMu.Lock()
+	defer h.catMu.Unlock()
+	now := time.Now()
+	if h.cat == nil || now.Sub(h.catLoaded) > catalogTTL {
+		cat, err := h.cfg.Catalog(ctx)
+		if err != nil {
+			return nil, err
+		}
+		h.cat, h.catLoaded = cat, now
+	}
+	return h.cat, nil
+}
+
+// today is the date the workbench works on (aging, scrubbing).
+func (h *Handler) today() rcm.Date { return rcm.DateOf(h.clock.Now()) }

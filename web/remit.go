@@ -1,0 +1,125 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/carc"
+	"github.com/openrcm/openrcm/remit"
+)
+
+// RemitService is what the remittance routes need; *sqldb.DB implements
+// it.
+type RemitService interface {
+	remit.Store
+	FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.Denial, error)
+	FindRemitExceptions(ctx context.Context) ([]*remit.Exception, error)
+	CodeSet(ctx context.Context) (*carc.Set, error)
+}
+
+// MaxRemittanceBytes bounds an uploaded 835. A payer's weekly 835 for a
+// large practice runs to a few megabytes; this leaves room for far more.
+const MaxRemittanceBytes = 64 << 20
+
+// RouteRemittances registers the remittance routes: the 835 upload and the
+// denials, exceptions and patient balance lists. balances lists patients
+// with an open balance (sqldb's FindPatientBalances). It is kept apart from
+// routes so the server can run without posting wired.
+func (s *Server) RouteRemittances(svc RemitService, balances func(context.Context) (any, error)) {
+	s.mux.Handle("POST /api/v1/remittances", s.api(s.handlePostRemittance(svc)))
+	s.mux.Handle("GET /api/v1/denials", s.api(handleDenials(svc)))
+	s.mux.Handle("GET /api/v1/remittance-exceptions", s.api(func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := parseQuery(r); err != nil {
+			return err
+		}
+		xs, err := svc.FindRemitExceptions(r.Context())
+		if err != nil {
+			return err
+		}
+		writeList(w, "exceptions", xs)
+		return nil
+	}))
+	s.mux.Handle("GET /api/v1/patient-balances", s.api(func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := parseQuery(r); err != nil {
+			return err
+		}
+		b, err := balances(r.Context())
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"balances": b})
+		return nil
+	}))
+}
+
+// handlePostRemittance posts the 835 in the body (Content-Type
+// application/edi-x12, or text/plain as many tools send it). It answers
+// 200 with one result per transaction set: posted, or already posted and
+// left alone. A file that cannot be read, or does not balance, is 400 and
+// posts nothing.
+func (s *Server) handlePostRemittance(svc RemitService) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := parseQuery(r); err != nil {
+			return err
+		}
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || (mt != "application/edi-x12" && mt != "text/plain" && mt != "application/octet-stream") {
+			return rcm.FieldErrorf(eUnsupportedMedia, "Content-Type", "Send the 835 file as the body with Content-Type: application/edi-x12.")
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRemittanceBytes))
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return rcm.Errorf(eTooLarge, "The 835 is larger than %d bytes.", MaxRemittanceBytes)
+		} else if err != nil {
+			return rcm.Errorf(rcm.EINVALID, "The body could not be read.")
+		}
+		rems, err := remit.Read835(bytes.NewReader(body))
+		if err != nil {
+			return rcm.Errorf(rcm.EINVALID, "%s; nothing was posted.", err)
+		}
+		var results []*remit.Result
+		for _, rem := range rems {
+			res, err := remit.Post(r.Context(), svc, rem)
+			if err != nil {
+				return err
+			}
+			results = append(results, res)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"results": results})
+		return nil
+	}
+}
+
+// handleDenials lists denied lines with their codes explained; ?payer_id
+// and ?limit narrow it.
+func handleDenials(svc RemitService) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q, err := parseQuery(r, "payer_id", "limit")
+		if err != nil {
+			return err
+		}
+		var f remit.DenialFilter
+		if f.PayerID, err = q.id("payer_id"); err != nil {
+			return err
+		}
+		if f.Limit, err = q.int("limit", 100, 1, 1000); err != nil {
+			return err
+		}
+		ds, err := svc.FindDenials(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		set, err := svc.CodeSet(r.Context())
+		if err != nil {
+			return err
+		}
+		remit.Explain(ds, set)
+		writeList(w, "denials", ds)
+		return nil
+	}
+}
