@@ -298,9 +298,18 @@ func TestEncounters(t *testing.T) {
 		if rcm.ErrorField(err) != "lines[0].pointers" {
 			t.Errorf("field = %q, want lines[0].pointers", rcm.ErrorField(err))
 		}
+		// Updating keeps each line's id: claims and the ledger refer to it.
+		before, err := db.FindServiceLineIDs(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		e.Status = rcm.EncounterBilled
 		if err := db.UpdateEncounter(ctx, e); err != nil {
 			t.Fatal(err)
+		}
+		after, err := db.FindServiceLineIDs(ctx, e.ID)
+		if err != nil || !cmp.Equal(before, after) {
+			t.Errorf("line ids %v became %v (%v)", before, after, err)
 		}
 		e.Note = "changed after billing"
 		wantCode(t, db.UpdateEncounter(ctx, e), rcm.ECONFLICT)

@@ -71,6 +71,39 @@ func (tx *Tx) insertCodes(ctx context.Context, org int64, e *rcm.Encounter) erro
 	return nil
 }
 
+// replaceCodes stores an encounter's new diagnoses and lines. Lines are
+// updated in place by position, so a line keeps its id (claims and the
+// ledger refer to it); lines past the new count are deleted.
+func (tx *Tx) replaceCodes(ctx context.Context, org int64, e *rcm.Encounter) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM encounter_diagnosis WHERE org_id = ? AND encounter_id = ?`, org, e.ID); err != nil {
+		return err
+	}
+	for i, d := range e.Diagnoses {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO encounter_diagnosis (org_id, encounter_id, seq, code) VALUES (?, ?, ?, ?)`, org, e.ID, i+1, d.Code); err != nil {
+			return mapError(err)
+		}
+	}
+	for i, l := range e.Lines {
+		args := []any{l.Code, strings.Join(l.Modifiers, ","), l.Units, int64(l.Charge), joinInts(l.Pointers), l.NDC, formatDate(l.DateOfService), org, e.ID, i + 1}
+		res, err := tx.ExecContext(ctx, `UPDATE service_line SET code = ?, modifiers = ?, units = ?, charge = ?, pointers = ?, ndc = ?, date_of_service = ?
+			WHERE org_id = ? AND encounter_id = ? AND seq = ?`, args...)
+		if err != nil {
+			return mapError(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_line (code, modifiers, units, charge, pointers, ndc, date_of_service, org_id, encounter_id, seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+			return mapError(err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM service_line WHERE org_id = ? AND encounter_id = ? AND seq > ?`, org, e.ID, len(e.Lines))
+	return mapError(err)
+}
+
 // loadCodes fills in the encounter's diagnoses and lines.
 func (tx *Tx) loadCodes(ctx context.Context, e *rcm.Encounter) error {
 	dx, err := queryAll(ctx, tx, func(s scanner) (rcm.Diagnosis, error) {
@@ -197,13 +230,7 @@ func (db *DB) UpdateEncounter(ctx context.Context, e *rcm.Encounter) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM encounter_diagnosis WHERE org_id = ? AND encounter_id = ?`, a.OrgID, e.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM service_line WHERE org_id = ? AND encounter_id = ?`, a.OrgID, e.ID); err != nil {
-			return err
-		}
-		if err := tx.insertCodes(ctx, a.OrgID, e); err != nil {
+		if err := tx.replaceCodes(ctx, a.OrgID, e); err != nil {
 			return err
 		}
 		return tx.audit(ctx, a, rcm.AuditUpdate, "encounter", e.ID, e.PatientID)

@@ -10,6 +10,7 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/edit"
+	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/pdf"
 	"github.com/openrcm/openrcm/sqldb"
 )
@@ -313,38 +314,25 @@ func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// pollResponses reads every response waiting at the clearinghouse, applies
-// it, and archives it; a file that cannot be read stays for a person to
-// look at. It returns a line of words per file.
+// pollResponses applies every response waiting at the clearinghouse (999,
+// 277CA, 835, 271) and returns a line of words per file and per detail.
 func pollResponses(ctx context.Context, db *sqldb.DB, set *rcm.Clearinghouse) ([]string, error) {
 	t, err := openTransport(ctx, set.Transport)
 	if err != nil {
 		return nil, err
 	}
 	defer t.Close()
-	names, err := t.List(ctx)
-	if err != nil {
-		return nil, err
-	}
+	files, err := inbox.Poll(ctx, db, t)
 	var out []string
-	for _, name := range names {
-		data, err := t.Fetch(ctx, name)
-		if err != nil {
-			return out, err
+	for _, f := range files {
+		kind := f.Kind
+		if kind == "" {
+			kind = "?"
 		}
-		res, err := claim.ReadAcknowledgement(ctx, db, data)
-		if err != nil {
-			out = append(out, fmt.Sprintf("%s: not applied: %s (left in the inbound folder)", name, errorText(err)))
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s: %s, %d accepted, %d rejected, %d unchanged, %d unmatched", name, res.Kind,
-			len(res.Accepted), len(res.Rejected), len(res.Unchanged), len(res.Unmatched)))
-		for _, r := range res.Rejected {
-			out = append(out, fmt.Sprintf("  rejected claim %d %s: %s", r.ClaimID, r.ControlNumber, r.Reason))
-		}
-		if err := t.Ack(ctx, name); err != nil {
-			return out, err
+		out = append(out, fmt.Sprintf("%s: %s, %s", f.Name, kind, f.Summary))
+		for _, d := range f.Details {
+			out = append(out, "  "+d)
 		}
 	}
-	return out, nil
+	return out, err
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -129,7 +128,7 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 	if *receiver != "" {
 		p.ReceiverID = *receiver
 	}
-	send := func(_ context.Context, name string, data []byte) error { return writeNew(*outDir, name, data) }
+	var send eligibility.Sender = dirSender(*outDir)
 	if *outDir == "" {
 		if spec == "" {
 			return usagef("give --out DIR or --transport dir:PATH (the organization has no clearinghouse transport set)")
@@ -139,35 +138,14 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		defer tr.Close()
-		send = tr.Send
+		send = tr
 	}
-	// One number each for ISA13, GS06 and ST02; the first is also the
-	// 270's reference (BHT03), echoed in the 271.
-	first, err := db.ReserveControlNumbers(ctx, p.ReceiverID, 3)
+	req.ServiceTypes, req.DateOfService = serviceTypes, dos
+	name, checks, err := eligibility.Send(ctx, db, send, p, orgID, []*eligibility.Request{req}, now)
 	if err != nil {
 		return err
 	}
-	in := &eligibility.Inquiry{Partner: p, Reference: fmt.Sprintf("%09d", first), Originator: eligibility.Originator(orgID), Time: now, Requests: []*eligibility.Request{req}}
-	// Validate before storing, so a request that cannot be built stores
-	// no check.
-	var buf bytes.Buffer
-	req.Trace = "0"
-	if err := eligibility.Build270(&buf, in, &controlBlock{next: first, end: first + 3}); err != nil {
-		return err
-	}
-	check := &eligibility.Check{CoverageID: req.Coverage.ID, Reference: in.Reference, ServiceTypes: serviceTypes, DateOfService: dos}
-	if err := db.CreateEligibilityChecks(ctx, []*eligibility.Check{check}); err != nil {
-		return err
-	}
-	req.Trace = check.Trace
-	buf.Reset()
-	if err := eligibility.Build270(&buf, in, &controlBlock{next: first, end: first + 3}); err != nil {
-		return err
-	}
-	name := fmt.Sprintf("270-%s-%09d.x12", p.ReceiverID, first)
-	if err := send(ctx, name, buf.Bytes()); err != nil {
-		return fmt.Errorf("send %s (the check is stored under trace %s): %w", name, check.Trace, err)
-	}
+	check := checks[0]
 	fmt.Fprintf(env.Stdout, "270 %s: patient %d, coverage %d (order %d) with payer %s, trace %s, service types %s, date of service %s\n",
 		name, patientID, req.Coverage.ID, req.Coverage.Order, req.Payer.PayerID, check.Trace, strings.Join(serviceTypes, ","), dos)
 	return nil
@@ -219,15 +197,11 @@ func loadRequest(ctx context.Context, db *sqldb.DB, patientID int64, order int, 
 	return &eligibility.Request{Payer: payer, Practice: practice, Patient: pat, Coverage: cov, ServiceTypes: types, DateOfService: dos}, nil
 }
 
-// controlBlock hands out reserved control numbers.
-type controlBlock struct{ next, end int64 }
+// dirSender writes a 270 into a plain folder, never over an existing file.
+type dirSender string
 
-func (b *controlBlock) Next() (int64, error) {
-	if b.next >= b.end {
-		return 0, errors.New("reserved control numbers used up")
-	}
-	b.next++
-	return b.next - 1, nil
+func (d dirSender) Send(_ context.Context, name string, data []byte) error {
+	return writeNew(string(d), name, data)
 }
 
 // writeNew writes a file that must not exist yet: a 270 is never

@@ -1,0 +1,159 @@
+// Package inbox reads what comes back from the clearinghouse and applies
+// each file where it belongs: 999 and 277CA acknowledgements move claims,
+// 835 remittances post into the ledger, 271 eligibility answers land on the
+// coverages. One routine serves the command line (rcm clearinghouse poll),
+// the demo and the server, so every path reads a file the same way.
+package inbox
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/claim"
+	"github.com/openrcm/openrcm/clearinghouse"
+	"github.com/openrcm/openrcm/eligibility"
+	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/x12"
+)
+
+// Services are the stores the inbox applies files to.
+type Services interface {
+	claim.AckServices
+	remit.Store
+	RecordEligibility(ctx context.Context, results []eligibility.Result) ([]*eligibility.Record, error)
+}
+
+// File is what one response file did.
+type File struct {
+	Name string
+	// Kind is 999, 277CA, 835 or 271; "" when the file could not be read.
+	Kind string
+	// Applied is false when the file was left in the inbound folder for a
+	// person (it could not be read or applied).
+	Applied bool
+	// Summary says what happened, in a line.
+	Summary string
+	// Details are further lines: rejected claims, posting exceptions,
+	// eligibility answers.
+	Details []string
+	Ack     *claim.AckResult
+	Posts   []*remit.Result
+	// Eligibility holds the 271 answers stored.
+	Eligibility []*eligibility.Record
+}
+
+// Poll applies every file waiting in the transport's inbound folder, in
+// name order, and archives each one applied. A file that cannot be read
+// or applied stays where it is and is reported; the others go on.
+func Poll(ctx context.Context, svc Services, t clearinghouse.Transport) ([]File, error) {
+	names, err := t.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, name := range names {
+		data, err := t.Fetch(ctx, name)
+		if err != nil {
+			return out, err
+		}
+		f := Apply(ctx, svc, name, data)
+		if f.Applied {
+			if err := t.Ack(ctx, name); err != nil {
+				return out, err
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Apply reads one response file and applies it.
+func Apply(ctx context.Context, svc Services, name string, data []byte) File {
+	f := File{Name: name, Kind: kindOf(data)}
+	fail := func(err error) File {
+		f.Summary = "not applied: " + rcm.ErrorMessage(err)
+		if rcm.ErrorCode(err) == rcm.EINTERNAL {
+			f.Summary = "not applied: " + err.Error()
+		}
+		f.Summary += " (left in the inbound folder)"
+		return f
+	}
+	switch f.Kind {
+	case "999", "277CA":
+		res, err := claim.ReadAcknowledgement(ctx, svc, data)
+		if err != nil {
+			return fail(err)
+		}
+		f.Ack, f.Kind = res, res.Kind
+		f.Summary = fmt.Sprintf("%d accepted, %d rejected, %d unchanged, %d unmatched", len(res.Accepted), len(res.Rejected), len(res.Unchanged), len(res.Unmatched))
+		for _, r := range res.Rejected {
+			f.Details = append(f.Details, fmt.Sprintf("rejected claim %s: %s", r.ControlNumber, r.Reason))
+		}
+		for _, u := range res.Unmatched {
+			f.Details = append(f.Details, "unmatched: "+u)
+		}
+	case "835":
+		rems, err := remit.Read835(bytes.NewReader(data))
+		if err != nil {
+			return fail(err)
+		}
+		var parts []string
+		for _, rem := range rems {
+			res, err := remit.Post(ctx, svc, rem)
+			if err != nil {
+				return fail(fmt.Errorf("post trace %s: %w", rem.Trace, err))
+			}
+			f.Posts = append(f.Posts, res)
+			if res.AlreadyPosted {
+				parts = append(parts, fmt.Sprintf("trace %s already posted, nothing posted again", res.Trace))
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("trace %s %s: %d claims posted (%d denied, %d reversals), %s",
+				res.Trace, res.Payer, res.Posted, res.Denied, res.Reversals, res.PostedAmount.Dollars()))
+			for _, e := range res.Exceptions {
+				f.Details = append(f.Details, "exception: "+e)
+			}
+			if n := len(res.SecondaryClaims); n > 0 {
+				f.Details = append(f.Details, fmt.Sprintf("%d secondary claims created for the next payer", n))
+			}
+		}
+		f.Summary = strings.Join(parts, "; ")
+	case "271":
+		results, err := eligibility.Read271(bytes.NewReader(data))
+		if err != nil {
+			return fail(err)
+		}
+		recs, err := svc.RecordEligibility(ctx, results)
+		if err != nil {
+			return fail(err)
+		}
+		f.Eligibility = recs
+		f.Summary = fmt.Sprintf("%d eligibility answers stored", len(recs))
+		for _, r := range recs {
+			f.Details = append(f.Details, fmt.Sprintf("coverage %d: %s", r.CoverageID, r.Summary))
+		}
+	default:
+		return fail(rcm.Errorf(rcm.EINVALID, "The file is not a 999, 277CA, 835 or 271."))
+	}
+	f.Applied = true
+	return f
+}
+
+// kindOf names the transaction a response file carries, from its first
+// ST01 (and the 277CA's guide), without validating it.
+func kindOf(data []byte) string {
+	kind := ""
+	x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
+		if kind == "" {
+			kind = tx.ID
+			if tx.ID == "277" {
+				kind = "277CA"
+			}
+		}
+		return nil
+	})
+	return kind
+}
