@@ -12,9 +12,10 @@ import "fmt"
 //     (005010X222A1 and X223A2, loop 2000B SBR02).
 //   - 2010BA N3, N4 and DMG are required when the patient is the
 //     subscriber (loop 2010BA, "Required when the patient is the
-//     subscriber").
+//     subscriber or considered to be the subscriber", X12 RFI 2281).
 //
-// They are reported with the 999's implementation codes: I9 for an
+// They run only with Validator.Situational. They are reported with the
+// 999's implementation codes: I9 for an
 // implementation-dependent element missing, I13 for one present that
 // must not be, I6 for an implementation-dependent segment missing.
 
@@ -23,7 +24,7 @@ func (s *txState) is837() bool { return s.schema != nil && s.schema.TransactionS
 
 // subscriberRules runs when a segment of 2000B or 2010BA is checked.
 func (s *txState) subscriberRules(v *Validator, seg *Segment, def *SegmentDef, loop string, pos int) {
-	if !s.is837() || loop != "2000B" || def.ID != "SBR" {
+	if !v.Situational || !s.is837() || loop != "2000B" || def.ID != "SBR" {
 		return
 	}
 	rel := seg.Element(2)
@@ -41,7 +42,7 @@ func (s *txState) subscriberRules(v *Validator, seg *Segment, def *SegmentDef, l
 
 // subscriberNameRules runs when loop 2010BA closes.
 func (s *txState) subscriberNameRules(v *Validator, f *frame, seg *Segment, pos int) {
-	if !s.is837() || f.loop.ID != "2010BA" || !s.subscriberIsPatient {
+	if !v.Situational || !s.is837() || f.loop.ID != "2010BA" || !s.subscriberIsPatient {
 		return
 	}
 	for i, it := range f.loop.Items {

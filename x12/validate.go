@@ -81,6 +81,12 @@ type Validator struct {
 	// MaxFindings caps the findings kept per input so a hostile file
 	// cannot grow memory without bound (0: 10000).
 	MaxFindings int
+	// Situational also checks the guides' situational rules ("Required
+	// when the patient is the subscriber..."), what clearinghouses call
+	// SNIP type 4 edits: SBR02 and the 2010BA address and demographics by
+	// 2000B HL04 in the 837s. Receivers differ in enforcing them (X12 RFI
+	// 1512), so it is off by default; rcm x12 validate turns it on.
+	Situational bool
 	// CheckNPI also checks every NPI (NM109 when NM108 is XX) against the
 	// NPI check digit (Luhn over "80840" and the number), as payers do.
 	// The guides' own examples use made-up NPIs, so it is off by default.

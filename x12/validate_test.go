@@ -210,7 +210,11 @@ func TestSubscriberIsPatient(t *testing.T) {
 			if in == small837() {
 				t.Fatalf("%q not in the sample", tt.old)
 			}
-			if got := keysOf(Validate(strings.NewReader(in)).Findings); got[tt.want] == 0 {
+			if got := keysOf(Validate(strings.NewReader(in)).Findings); got[tt.want] > 0 {
+				t.Errorf("situational rule checked without Validator.Situational: %v", got)
+			}
+			v := Validator{Situational: true}
+			if got := keysOf(v.Validate(strings.NewReader(in)).Findings); got[tt.want] == 0 {
 				t.Errorf("no finding %+v, got %v", tt.want, got)
 			}
 		})

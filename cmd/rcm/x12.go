@@ -51,11 +51,12 @@ type fileReport struct {
 }
 
 func runX12Validate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--ack DIR] [--first-control N] FILE...")
+	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--ack DIR] [--first-control N] FILE...")
 	asJSON := fs.Bool("json", false, "print findings as JSON")
 	ackDir := fs.String("ack", "", "write the 999 (or TA1) acknowledgement for each file into `DIR`")
 	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
 	npi := fs.Bool("npi", false, "also check NPI check digits (NM109 with NM108 XX)")
+	situational := fs.Bool("situational", true, "check the guides' situational rules too (SNIP type 4)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep, res := validateFile(name, *npi)
+		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational})
 		if rep.Error == "" && *ackDir != "" {
 			if err := writeAck(name, *ackDir, seq, res, &rep); err != nil {
 				return err
@@ -105,7 +106,7 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 
 // validateFile validates one file; the result is nil when the file
 // cannot be opened (the report says why).
-func validateFile(name string, npi bool) (fileReport, *x12.Result) {
+func validateFile(name string, v x12.Validator) (fileReport, *x12.Result) {
 	rep := fileReport{File: name, Findings: []x12.Finding{}}
 	f, err := os.Open(name)
 	if err != nil {
@@ -113,7 +114,6 @@ func validateFile(name string, npi bool) (fileReport, *x12.Result) {
 		return rep, nil
 	}
 	defer f.Close()
-	v := x12.Validator{CheckNPI: npi}
 	res := v.Validate(f)
 	rep.Findings = append(rep.Findings, res.Findings...)
 	rep.Valid = res.Valid()

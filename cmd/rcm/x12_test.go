@@ -77,6 +77,10 @@ func TestX12Validate(t *testing.T) {
 	dir := t.TempDir()
 	good := write837(t, dir, "good.x12", nil)
 	bad := write837(t, dir, "bad.x12", func(s string) string { return strings.Replace(s, "NM1*85*2", "NM1*86*2", 1) })
+	noAddr := write837(t, dir, "noaddr.x12", func(s string) string {
+		s = strings.Replace(s, "N3*2 ELM ST~N4*TOWN*FL*33111~", "", 1)
+		return strings.Replace(s, "SE*23*", "SE*21*", 1)
+	})
 	badNPI := write837(t, dir, "npi.x12", func(s string) string { return strings.Replace(s, "1234567893", "1234567890", 1) })
 	tests := []struct {
 		name string
@@ -90,6 +94,8 @@ func TestX12Validate(t *testing.T) {
 		{"NPI check digit on request", []string{"x12", "validate", "--npi", good}, 0, "good.x12: valid"},
 		{"NPI not checked by default", []string{"x12", "validate", badNPI}, 0, "npi.x12: valid"},
 		{"bad NPI check digit", []string{"x12", "validate", "--npi", badNPI}, 1, `NM109 "1234567890" is not a valid NPI`},
+		{"situational rule", []string{"x12", "validate", noAddr}, 1, "N3 is required in loop 2010BA because the subscriber is the patient"},
+		{"situational rules off", []string{"x12", "validate", "--situational=false", noAddr}, 0, "noaddr.x12: valid"},
 		{"missing file", []string{"x12", "validate", filepath.Join(dir, "nope.x12")}, 1, "no such file"},
 		{"no files", []string{"x12", "validate"}, 2, ""},
 		{"no subcommand", []string{"x12"}, 2, ""},
