@@ -76,10 +76,13 @@ func Acknowledge(dst io.Writer, res *Result, opt AckOptions) (bool, error) {
 				status = "R"
 			}
 			date, tm := x.Date, x.Time
-			if len(date) != 6 || !allDigits([]byte(date)) {
+			// TA102/TA103 repeat the inbound ISA09/ISA10; when those are
+			// not a real date or time, today's stand in so the TA1 stays
+			// valid.
+			if len(date) != 6 || !validDate([]byte("20"+date)) {
 				date = opt.Now.Format("060102")
 			}
-			if len(tm) != 4 || !allDigits([]byte(tm)) {
+			if len(tm) != 4 || !validTime([]byte(tm)) {
 				tm = opt.Now.Format("1504")
 			}
 			ctl := x.Control

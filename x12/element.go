@@ -123,7 +123,13 @@ func (es *elemState) check(v *Validator, seg *Segment, def *SegmentDef, loop str
 				c := &e.Components[j-1]
 				var cv []byte
 				if more {
-					if k := bytes.IndexByte(crest, d.Component); k >= 0 {
+					// Components are short: a plain loop beats IndexByte's
+					// call overhead here.
+					k := 0
+					for k < len(crest) && crest[k] != d.Component {
+						k++
+					}
+					if k < len(crest) {
 						cv, crest = crest[:k], crest[k+1:]
 					} else {
 						cv, more = crest, false
@@ -213,6 +219,14 @@ func checkPeriod(qual, val []byte, bad func(string)) {
 		if !validDate(val) {
 			bad("must be a valid date CCYYMMDD because the format qualifier is D8")
 		}
+	case "DT":
+		if len(val) != 12 || !validDate(val[:8]) || !validTime(val[8:]) {
+			bad("must be a date and time CCYYMMDDHHMM because the format qualifier is DT")
+		}
+	case "TM":
+		if len(val) != 4 || !validTime(val) {
+			bad("must be a time HHMM because the format qualifier is TM")
+		}
 	case "RD8":
 		if len(val) != 17 || val[8] != '-' || !validDate(val[:8]) || !validDate(val[9:]) {
 			bad("must be a valid date range CCYYMMDD-CCYYMMDD because the format qualifier is RD8")
@@ -251,8 +265,10 @@ func checkSimple(e *Element, v []byte, d *Delimiters) (string, string) {
 		}
 		return "", ""
 	}
-	if bytes.IndexByte(v, d.Component) >= 0 {
-		return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", d.Component)
+	for _, c := range v {
+		if c == d.Component {
+			return ElemTooManyComponents, fmt.Sprintf("is a simple element but contains the component separator %q", d.Component)
+		}
 	}
 	return checkValue(e, v)
 }

@@ -20,6 +20,7 @@ const (
 	LevelElement
 )
 
+// String names the level for messages.
 func (l Level) String() string {
 	switch l {
 	case LevelInterchange:
@@ -104,21 +105,23 @@ func (f *Finding) Where() string {
 	return b.String()
 }
 
+// String renders the finding on one line: where, what, and its code.
 func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s [%s %s]", f.Where(), f.Message, f.Level, f.Code)
 }
 
 // IK304 segment syntax error codes (005010X231A1).
 const (
-	SegUnrecognized    = "1"  // Unrecognized segment ID
-	SegUnexpected      = "2"  // Unexpected segment
-	SegRequiredMissing = "3"  // Required segment missing
-	SegLoopOverMax     = "4"  // Loop occurs over maximum times
-	SegOverMax         = "5"  // Segment exceeds maximum use
-	SegNotInSet        = "6"  // Segment not in defined transaction set
-	SegOutOfOrder      = "7"  // Segment not in proper sequence
-	SegElementErrors   = "8"  // Segment has data element errors
-	SegNotUsed         = "I4" // Implementation "not used" segment present
+	SegUnrecognized     = "1"  // Unrecognized segment ID
+	SegUnexpected       = "2"  // Unexpected segment
+	SegRequiredMissing  = "3"  // Required segment missing
+	SegLoopOverMax      = "4"  // Loop occurs over maximum times
+	SegOverMax          = "5"  // Segment exceeds maximum use
+	SegNotInSet         = "6"  // Segment not in defined transaction set
+	SegOutOfOrder       = "7"  // Segment not in proper sequence
+	SegElementErrors    = "8"  // Segment has data element errors
+	SegNotUsed          = "I4" // Implementation "not used" segment present
+	SegDependentMissing = "I6" // Implementation dependent segment missing
 )
 
 // IK403 element syntax error codes (005010X231A1).
@@ -137,6 +140,8 @@ const (
 	ElemTooManyComponents  = "13"  // Too many components
 	ElemNotUsed            = "I10" // Implementation "not used" data element present
 	ElemPattern            = "I12" // Implementation pattern match failure
+	ElemDependentMissing   = "I9"  // Implementation dependent data element missing
+	ElemDependentNotUsed   = "I13" // Implementation dependent "not used" data element present
 )
 
 // IK502 transaction set error codes.

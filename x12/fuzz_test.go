@@ -95,6 +95,8 @@ func ackClean(r *Result) bool { return r.Valid() }
 
 func FuzzValidate837P(f *testing.F) { fuzzGuide(f, "837", synth837(1, 1, true)) }
 
+func FuzzValidate837I(f *testing.F) { fuzzGuide(f, "X223", []byte(sample837I)) }
+
 func FuzzValidate835(f *testing.F) { fuzzGuide(f, "835", []byte(sample835)) }
 
 func FuzzValidate270(f *testing.F) { fuzzGuide(f, "270", []byte(sample270)) }
@@ -117,6 +119,34 @@ const (
 )
 
 var (
+	sample837I = env("HC", "005010X223A2", `ST*837*0001*005010X223A2~
+BHT*0019*00*0123*20240105*1200*CH~
+NM1*41*2*BILLING SERVICE*****46*B1~
+PER*IC*ANN*TE*5555551212~
+NM1*40*2*PAYER*****46*P1~
+HL*1**20*1~
+PRV*BI*PXC*282N00000X~
+NM1*85*2*GENERAL HOSPITAL*****XX*1234567893~
+N3*1 MAIN ST~
+N4*TOWN*FL*33111~
+REF*EI*123456789~
+HL*2*1*22*0~
+SBR*P*18*******MA~
+NM1*IL*1*DOE*JANE****MI*123456789A~
+N3*2 ELM ST~
+N4*TOWN*FL*33111~
+DMG*D8*19400101*F~
+NM1*PR*2*MEDICARE*****PI*00435~
+CLM*PAT1*500***11:A:1**A*Y*Y~
+DTP*434*RD8*20240101-20240103~
+CL1*1*7*01~
+HI*ABK:J189~
+HI*ABF:E119*ABF:I10~
+LX*1~
+SV2*0450*HC:99284*500*UN*1~
+DTP*472*D8*20240101~
+SE*27*0001~
+`)
 	sample835 = env("HP", "005010X221A1", `ST*835*0001~
 BPR*I*100*C*CHK************20240105~
 TRN*1*12345*1512345678~
@@ -239,7 +269,7 @@ func env(fid, version, body string) string {
 }
 
 func TestSyntheticGuides(t *testing.T) {
-	for name, s := range map[string]string{"835": sample835, "270": sample270, "271": sample271, "276": sample276, "277": sample277, "277CA": sample277CA, "999": sample999} {
+	for name, s := range map[string]string{"837I": sample837I, "835": sample835, "270": sample270, "271": sample271, "276": sample276, "277": sample277, "277CA": sample277CA, "999": sample999} {
 		t.Run(name, func(t *testing.T) {
 			res := Validate(strings.NewReader(s))
 			if !res.Valid() {

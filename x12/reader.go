@@ -1,17 +1,3 @@
-// Package x12 reads, validates and writes ASC X12 005010 interchanges as
-// used in US healthcare (837P, 835, 270/271, 276/277, 277CA, 999, TA1).
-//
-// The package has three layers. A Reader tokenizes any io.Reader into
-// segments with bounded memory: it learns the delimiters from each ISA
-// header and reuses one buffer, so a segment is only valid until the next
-// call to Next. A Validator checks envelopes (ISA/IEA, GS/GE, ST/SE) and
-// every transaction against an implementation-guide Schema, producing
-// Findings that carry the 999 error codes a trading partner expects. The
-// Transaction view, the Writer and the acknowledgement builders (999 and
-// TA1) sit on top of those two.
-//
-// The package depends only on the standard library so that it can be
-// reused outside OpenRCM and fuzzed in isolation.
 package x12
 
 import (
@@ -53,6 +39,7 @@ type ParseError struct {
 	Err       error  // the sentinel
 }
 
+// Error says where reading stopped and why.
 func (e *ParseError) Error() string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "x12: segment %d (byte %d)", e.Segment, e.Offset)
@@ -123,6 +110,9 @@ func parseDelimiters(b []byte) (Delimiters, int, error) {
 	d.Segment = b[i+1]
 	if rep >= 0 && rep+1 < len(b) && b[rep+1] == d.Element && !isAlnum(b[rep]) && b[rep] != ' ' {
 		d.Repetition = b[rep]
+	}
+	if bytes.IndexByte(b[:i], d.Segment) >= 0 {
+		return d, 0, fmt.Errorf("%w: the segment terminator %q appears inside the ISA header", ErrBadISA, d.Segment)
 	}
 	if isAlnum(d.Component) || d.Component == ' ' || isAlnum(d.Segment) || d.Segment == ' ' {
 		return d, 0, fmt.Errorf("%w: component separator %q or segment terminator %q is a letter, digit or space", ErrBadISA, d.Component, d.Segment)
@@ -219,12 +209,13 @@ func (r *Reader) Next() (*Segment, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	// Skip line breaks (and spaces or a byte order mark before the first
-	// ISA) between segments.
 	for {
 		for r.r < r.w {
 			c := r.buf[r.r]
-			if c == '\n' || c == '\r' || (!r.known && (c == ' ' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF)) {
+			// A segment id never starts with white space, so spaces and
+			// line breaks between segments (and a byte order mark before
+			// the first ISA) are skipped rather than read as data.
+			if c == '\n' || c == '\r' || c == ' ' || c == '\t' || (!r.known && (c == 0xEF || c == 0xBB || c == 0xBF)) {
 				r.r++
 				continue
 			}
@@ -269,7 +260,7 @@ func (r *Reader) Next() (*Segment, error) {
 			if r.srcErr != nil && r.srcErr != io.EOF {
 				return r.fail(r.srcErr, "")
 			}
-			return r.fail(ErrTruncated, segID(r.buf[r.r:r.w], r.delims.Element))
+			return r.fail(fmt.Errorf("%w: no segment terminator %q (the one the ISA declares) before the end of the input; the file is cut short or uses another terminator", ErrTruncated, term), segID(r.buf[r.r:r.w], r.delims.Element))
 		}
 		end = bytes.IndexByte(r.buf[r.r:r.w], term)
 	}

@@ -165,8 +165,10 @@ func TestImswebSamples(t *testing.T) {
 		// 004010X092A1): not 5010, and their counts are off too.
 		{file: "x270_271/x270.txt", want: []key{ruleISA11, {TA1VersionID, "ISA", "", 12}, {GroupVersion, "GS", "", 8}, {TxNotSupported, "ST", "", 3}, {TxCountMismatch, "SE", "", 1}, {TxControlMismatch, "SE", "", 2}, {TA1ControlMismatch, "IEA", "", 2}}},
 		{file: "x270_271/x271.txt", want: []key{ruleISA11, {TA1VersionID, "ISA", "", 12}, {GroupVersion, "GS", "", 8}, {TxBadConvention, "ST", "", 3}, {TxCountMismatch, "SE", "", 1}, {TA1ControlMismatch, "IEA", "", 2}}},
-		// 837I is not among the guides yet.
-		{file: "837_5010/x223-test.txt", must: []key{{TxNotSupported, "ST", "", 3}}},
+		// An 837P claim under an 837I header: CLM05-2 must be A
+		// (institutional), CLM06 is not used, DTP 434 (statement dates)
+		// is required and comes before 435.
+		{file: "837_5010/x223-test.txt", must: []key{{ElemInvalidCode, "CLM", "2300", 5}, {ElemNotUsed, "CLM", "2300", 6}, {SegOutOfOrder, "DTP", "2300", 0}}},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
@@ -213,12 +215,15 @@ func sortedKeys(m map[key]int) []key {
 // has; they must be clean apart from the listed exceptions.
 func TestStupidediPass(t *testing.T) {
 	dir := filepath.Join(needSamples(t), "stupidedi-005010")
-	guides := []string{"X222A1_HC837", "X221A1_HP835", "X279A1_HS270", "X279A1_HB271", "X212_HR276", "X212_HN277", "X212_HR277", "X214_HN277", "X231A1_FA999"}
+	guides := []string{"X222A1_HC837", "X223A2_HC837", "X221A1_HP835", "X279A1_HS270", "X279A1_HB271", "X212_HR276", "X212_HN277", "X212_HR277", "X214_HN277", "X231A1_FA999"}
 	// Files that break a rule; the rule is the comment.
 	broken := map[string][]key{
 		// IEA02 267365555 does not repeat ISA13 269895334 (IEA02 must
 		// equal ISA13).
 		"X212_HR277/pass/1.era": {{TA1ControlMismatch, "IEA", "", 2}},
+		// DTP*434*RD8*19960911: 837I 2300 statement dates use RD8,
+		// which is a range CCYYMMDD-CCYYMMDD, not one date.
+		"X223A2_HC837/pass/837-institutional-claim.edi": {{ElemInvalidDate, "DTP", "2300", 3}},
 	}
 	n := 0
 	for _, g := range guides {
@@ -251,7 +256,7 @@ func TestStupidediPass(t *testing.T) {
 // reported as not supported rather than passed or mangled.
 func TestUnsupportedGuides(t *testing.T) {
 	dir := filepath.Join(needSamples(t), "stupidedi-005010")
-	for _, g := range []string{"X217_HI278", "X223A2_HC837", "X279_HB271", "X186A1_AG824", "X230_FA997"} {
+	for _, g := range []string{"X217_HI278", "X279_HB271", "X186A1_AG824", "X230_FA997"} {
 		files, _ := filepath.Glob(filepath.Join(dir, g, "pass", "*"))
 		for _, path := range files {
 			t.Run(g+"/"+filepath.Base(path), func(t *testing.T) {

@@ -16,6 +16,7 @@ const (
 	NotUsed     Usage = 'N'
 )
 
+// String spells the usage as the guides do.
 func (u Usage) String() string {
 	switch u {
 	case Required:
@@ -42,6 +43,7 @@ const (
 	TypeR                  // decimal number
 )
 
+// String gives the X12 type name (AN, ID, DT, TM, N, R).
 func (t DataType) String() string {
 	return [...]string{"AN", "ID", "DT", "TM", "N", "R"}[t]
 }

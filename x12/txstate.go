@@ -40,6 +40,9 @@ type txState struct {
 	ids     map[string]bool
 	// build makes the state record segments into Nodes.
 	build bool
+	// subscriberIsPatient is set from the 2000B HL04 of an 837 (0: no
+	// patient level follows).
+	subscriberIsPatient bool
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
@@ -84,6 +87,16 @@ func (s *txState) segment(v *Validator, seg *Segment, pos int) {
 		return
 	}
 	d, i, loose := s.find(seg)
+	if loose && s.earlier(seg) {
+		// The segment fits a position this loop has already passed:
+		// report the order, do not bend it into a later position.
+		top := &s.stack[len(s.stack)-1]
+		v.add(s.segFinding(seg, pos, top.loop.ID, SegOutOfOrder, fmt.Sprintf("%s is out of order in loop %s: it belongs before the segments already read", seg.IDBytes(), loopName(top.loop))))
+		if s.build {
+			top.node.Segments = append(top.node.Segments, seg)
+		}
+		return
+	}
 	if d < 0 {
 		s.unmatched(v, seg, pos)
 		if s.build {
@@ -167,6 +180,14 @@ func (s *txState) checkSegment(v *Validator, seg *Segment, def *SegmentDef, loop
 	}
 	var es elemState
 	es.check(v, seg, def, loop, pos, LevelSegment)
+	s.subscriberRules(v, seg, def, loop, pos)
+	if v.CheckNPI && def.ID == "NM1" && string(seg.Element(8)) == "XX" {
+		if npi := seg.Element(9); len(npi) > 0 && !validNPI(npi) {
+			fd := s.segFinding(seg, pos, loop, SegElementErrors, fmt.Sprintf("NM109 %q is not a valid NPI: it must be 10 digits ending in the NPI check digit", npi))
+			fd.Level, fd.Code, fd.Element, fd.Value = LevelElement, ElemPattern, 9, clip(npi)
+			v.add(fd)
+		}
+	}
 	_ = loose
 }
 
@@ -209,6 +230,9 @@ func (s *txState) enterLoop(v *Validator, f *frame, seg *Segment, pos int) {
 		} else if s.prevChild == '0' && isChild {
 			bad(2, fmt.Sprintf("the previous HL (%s) says in HL04 that it has no child levels, but this level names it as parent", s.prevHL[:s.prevHLLen]))
 		}
+	}
+	if string(seg.Element(3)) == "22" {
+		s.subscriberIsPatient = string(seg.Element(4)) == "0"
 	}
 	f.hlLen = copy(f.hl[:], hl)
 	s.prevHLLen = copy(s.prevHL[:], hl)
@@ -271,6 +295,20 @@ func (s *txState) find(seg *Segment) (depth, item int, loose bool) {
 	return -1, 0, false
 }
 
+// earlier reports whether seg exactly fits a position of the innermost
+// loop before the one matched last.
+func (s *txState) earlier(seg *Segment) bool {
+	top := &s.stack[len(s.stack)-1]
+	key := idKey(seg.IDBytes())
+	for i := 1; i < top.pos && i < len(top.loop.Items); i++ {
+		it := top.loop.Items[i]
+		if it.Segment != nil && it.Segment.key == key && it.Segment.matches(seg) {
+			return true
+		}
+	}
+	return false
+}
+
 // unmatched reports a segment that fits nowhere at this point.
 func (s *txState) unmatched(v *Validator, seg *Segment, pos int) {
 	id := seg.IDBytes()
@@ -330,6 +368,7 @@ func loopHas(l *Loop, id string) bool {
 func (s *txState) pop(v *Validator, seg *Segment, pos int) {
 	f := &s.stack[len(s.stack)-1]
 	s.missing(v, f, f.pos+1, len(f.loop.Items), seg, pos)
+	s.subscriberNameRules(v, f, seg, pos)
 	if len(s.stack) <= s.unitLvl {
 		s.unitLen = 0
 	}

@@ -81,6 +81,16 @@ type Validator struct {
 	// MaxFindings caps the findings kept per input so a hostile file
 	// cannot grow memory without bound (0: 10000).
 	MaxFindings int
+	// Situational also checks the guides' situational rules ("Required
+	// when the patient is the subscriber..."), what clearinghouses call
+	// SNIP type 4 edits: SBR02 and the 2010BA address and demographics by
+	// 2000B HL04 in the 837s. Receivers differ in enforcing them (X12 RFI
+	// 1512), so it is off by default; rcm x12 validate turns it on.
+	Situational bool
+	// CheckNPI also checks every NPI (NM109 when NM108 is XX) against the
+	// NPI check digit (Luhn over "80840" and the number), as payers do.
+	// The guides' own examples use made-up NPIs, so it is off by default.
+	CheckNPI bool
 
 	res   *Result
 	isa   *InterchangeResult
@@ -165,7 +175,7 @@ func (v *Validator) fatal(err error) {
 			f.Message = "the ISA header is malformed: " + pe.Err.Error()
 		case errors.Is(err, ErrTruncated):
 			f.Code = TA1EOF
-			f.Message = "the file ends in the middle of a segment (no segment terminator): it is truncated"
+			f.Message = pe.Err.Error()
 		case errors.Is(err, ErrSegmentTooLong):
 			f.Code = TA1Terminator
 			f.Message = "no segment terminator within the maximum segment size: wrong terminator or a runaway segment"
@@ -192,7 +202,9 @@ func (v *Validator) segment(seg *Segment) {
 	case "TA1":
 		if v.isa == nil || v.isa.closed || v.gs != nil && !v.gs.closed {
 			v.envelopeError(seg, "a TA1 segment belongs directly inside an interchange, outside any functional group")
+			return
 		}
+		v.checkTA1(seg)
 		return
 	case "GS":
 		v.startGS(seg)
@@ -214,6 +226,35 @@ func (v *Validator) segment(seg *Segment) {
 	v.txPos++
 	v.tx.Segments++
 	v.st.segment(v, seg, v.txPos)
+}
+
+// checkTA1 checks an interchange acknowledgment segment: TA101 a
+// 9-digit control number, TA102 YYMMDD, TA103 HHMM, TA104 A/E/R and
+// TA105 a 3-digit note code.
+func (v *Validator) checkTA1(seg *Segment) {
+	bad := func(el int, msg string) {
+		v.add(Finding{Level: LevelInterchange, Code: TA1Content, Segment: seg.Ordinal, SegmentID: "TA1", Element: el, Value: clip(seg.Element(el)), Message: msg})
+	}
+	if c := seg.Element(1); len(c) != 9 || !allDigits(c) {
+		bad(1, "TA101 must be the 9-digit interchange control number being acknowledged")
+	}
+	if d := seg.Element(2); len(d) != 6 || !validDate(append([]byte("20"), d...)) {
+		bad(2, "TA102 must be the interchange date YYMMDD")
+	}
+	if t := seg.Element(3); len(t) != 4 || !validTime(t) {
+		bad(3, "TA103 must be the interchange time HHMM")
+	}
+	switch string(seg.Element(4)) {
+	case "A", "E", "R":
+	default:
+		bad(4, "TA104 must be A (accepted), E (accepted with errors) or R (rejected)")
+	}
+	if n := seg.Element(5); len(n) != 3 || !allDigits(n) {
+		bad(5, "TA105 must be a 3-digit interchange note code")
+	}
+	if seg.Len() > 5 {
+		bad(6, "TA1 has only five elements")
+	}
 }
 
 func (v *Validator) envelopeError(seg *Segment, msg string) {
@@ -527,6 +568,28 @@ func atoi(b []byte) (int, bool) {
 	}
 	n, err := strconv.Atoi(string(b))
 	return n, err == nil
+}
+
+// validNPI reports whether b is a 10-digit NPI whose last digit is the
+// Luhn check digit computed with the card issuer prefix 80840 (the NPI
+// standard's rule).
+func validNPI(b []byte) bool {
+	if len(b) != 10 || !allDigits(b) {
+		return false
+	}
+	// The prefix 80840 contributes 24 to the Luhn sum.
+	sum := 24
+	for i := 0; i < 10; i++ {
+		d := int(b[9-i] - '0')
+		if i%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
 }
 
 func validDate(b []byte) bool {

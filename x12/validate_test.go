@@ -90,6 +90,59 @@ func TestValidateEnvelopes(t *testing.T) {
 	}
 }
 
+func TestValidateNPI(t *testing.T) {
+	tests := []struct {
+		npi  string
+		want bool
+	}{
+		{"1234567893", true}, {"1811901945", true}, {"1234567890", false}, {"123456789", false}, {"12345678AB", false},
+	}
+	for _, tt := range tests {
+		if got := validNPI([]byte(tt.npi)); got != tt.want {
+			t.Errorf("validNPI(%s) = %v, want %v", tt.npi, got, tt.want)
+		}
+	}
+	in := strings.Replace(small837(), "XX*9876543210", "XX*1234567890", 1)
+	if res := Validate(strings.NewReader(in)); !res.Valid() {
+		t.Fatalf("NPI checked without CheckNPI: %v", res.Findings)
+	}
+	v := Validator{CheckNPI: true}
+	got := keysOf(v.Validate(strings.NewReader(in)).Findings)
+	if got[key{ElemPattern, "NM1", "2010AA", 9}] != 1 {
+		t.Errorf("want one NM109 NPI finding, got %v", got)
+	}
+	in = strings.Replace(small837(), "XX*9876543210", "XX*1234567893", 1)
+	if res := v.Validate(strings.NewReader(in)); !res.Valid() {
+		t.Errorf("valid NPI rejected: %v", res.Findings)
+	}
+}
+
+func TestValidateTA1(t *testing.T) {
+	tests := []struct {
+		ta1  string
+		want int // element with a finding, 0 for none
+	}{
+		{"TA1*000000001*240101*1200*A*000", 0},
+		{"TA1*00000001*240101*1200*A*000", 1},
+		{"TA1*000000001*241301*1200*A*000", 2},
+		{"TA1*000000001*240101*2500*A*000", 3},
+		{"TA1*000000001*240101*1200*X*000", 4},
+		{"TA1*000000001*240101*1200*R*22", 5},
+	}
+	for _, tt := range tests {
+		res := Validate(strings.NewReader(isaStar + tt.ta1 + "~IEA*0*000000001~"))
+		got := 0
+		for _, f := range res.Findings {
+			if f.SegmentID == "TA1" {
+				got = f.Element
+			}
+		}
+		if got != tt.want || tt.want == 0 && !res.Valid() {
+			t.Errorf("%s: finding on element %d, want %d (%v)", tt.ta1, got, tt.want, res.Findings)
+		}
+	}
+}
+
 // TestValidateGuideRules breaks one implementation-guide rule at a time.
 func TestValidateGuideRules(t *testing.T) {
 	tests := []struct {
@@ -135,6 +188,34 @@ func TestValidateGuideRules(t *testing.T) {
 				if (key{f.Code, f.SegmentID, f.Loop, f.Element}) == tt.want && (f.Transaction != "0001" || f.Segment == 0 || f.Position == 0) {
 					t.Errorf("finding lacks its location: %+v", f)
 				}
+			}
+		})
+	}
+}
+
+// TestSubscriberIsPatient checks the 837 rules that hang on 2000B HL04.
+func TestSubscriberIsPatient(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		want           key
+	}{
+		{"SBR02 missing for the patient", "SBR*P*18*", "SBR*P**", key{ElemDependentMissing, "SBR", "2000B", 2}},
+		{"SBR02 sent with a patient level", "HL*2*1*22*0~\nSBR*P*18*", "HL*2*1*22*1~\nSBR*P*18*", key{ElemDependentNotUsed, "SBR", "2000B", 2}},
+		{"subscriber address missing", "N3*236 N MAIN ST~\n", "", key{SegDependentMissing, "N3", "2010BA", 0}},
+		{"subscriber demographics missing", "DMG*D8*19430501*M~\n", "", key{SegDependentMissing, "DMG", "2010BA", 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := strings.Replace(small837(), tt.old, tt.new, 1)
+			if in == small837() {
+				t.Fatalf("%q not in the sample", tt.old)
+			}
+			if got := keysOf(Validate(strings.NewReader(in)).Findings); got[tt.want] > 0 {
+				t.Errorf("situational rule checked without Validator.Situational: %v", got)
+			}
+			v := Validator{Situational: true}
+			if got := keysOf(v.Validate(strings.NewReader(in)).Findings); got[tt.want] == 0 {
+				t.Errorf("no finding %+v, got %v", tt.want, got)
 			}
 		})
 	}
@@ -198,7 +279,7 @@ func TestValidateTruncated(t *testing.T) {
 // TestSchemas checks the compiled guides: every loop starts with a
 // segment and every schema is registered under its ST01/version.
 func TestSchemas(t *testing.T) {
-	want := []string{"837/005010X222A1", "835/005010X221A1", "270/005010X279A1", "271/005010X279A1", "276/005010X212", "277/005010X212", "277/005010X214", "999/005010X231A1"}
+	want := []string{"837/005010X222A1", "837/005010X223A2", "835/005010X221A1", "270/005010X279A1", "271/005010X279A1", "276/005010X212", "277/005010X212", "277/005010X214", "999/005010X231A1"}
 	for _, k := range want {
 		txSet, ver, _ := strings.Cut(k, "/")
 		sc := Lookup(txSet, ver)

@@ -56,7 +56,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
    DMG S 1 | R=D8 R R=F,M,U
    REF S 1 | R=SY R
    REF S 1 | R=Y4 R
-   PER S 1 | R=IC S R=TE R S=EX S
+   PER S 1 | R=IC S R=TE R S=EX,TE S
   L 2010BB R 1 Payer Name
    NM1 R 1 | R=PR R=2 R N N N N R=PI,XV R
    N3 S 1 | R S
@@ -84,8 +84,8 @@ L 2000A R >1 Billing Provider Hierarchical Level
    PWK S 10 | R=` + pwkReport + ` R=AA,BM,EL,EM,FT,FX N N S=AC S
    CN1 S 1 | R=01,02,03,04,05,06,09 S S S S S
    AMT S 1 | R=F5 R
-   REF S 1 | R=4N R
-   REF S 1 | R=F5 R
+   REF S 1 | R=4N R=1,2,3,4,5,6,7
+   REF S 1 | R=F5 R=Y,N
    REF S 1 | R=EW R
    REF S 1 | R=9F R
    REF S 1 | R=G1 R
@@ -155,7 +155,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
      REF S 2 | R=2U,EI,FY,NF R
      REF S 1 | R=G1 R
      REF S 1 | R=9F R
-     REF S 1 | R=T4 R
+     REF S 1 | R=T4 R=Y
      REF S 1 | R=F8 R
     L 2330C S 2 Other Payer Referring Provider
      NM1 R 1 | R=DN,P3 R=1

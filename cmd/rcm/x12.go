@@ -45,14 +45,18 @@ type fileReport struct {
 	Valid    bool          `json:"valid"`
 	Error    string        `json:"error,omitempty"`
 	Findings []x12.Finding `json:"findings"`
-	Ack      string        `json:"ack,omitempty"`
+	// Dropped counts findings beyond the validator's cap.
+	Dropped int    `json:"more_findings,omitempty"`
+	Ack     string `json:"ack,omitempty"`
 }
 
 func runX12Validate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "x12 validate", "[--json] [--ack DIR] [--first-control N] FILE...")
+	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--ack DIR] [--first-control N] FILE...")
 	asJSON := fs.Bool("json", false, "print findings as JSON")
 	ackDir := fs.String("ack", "", "write the 999 (or TA1) acknowledgement for each file into `DIR`")
 	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
+	npi := fs.Bool("npi", false, "also check NPI check digits (NM109 with NM108 XX)")
+	situational := fs.Bool("situational", true, "check the guides' situational rules too (SNIP type 4)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -72,9 +76,9 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep := validateFile(name)
+		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational})
 		if rep.Error == "" && *ackDir != "" {
-			if err := writeAck(name, *ackDir, seq, &rep); err != nil {
+			if err := writeAck(name, *ackDir, seq, res, &rep); err != nil {
 				return err
 			}
 		}
@@ -100,36 +104,33 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// lastResult keeps the validation result of the file validateFile read
-// last, for writeAck.
-var lastResult *x12.Result
-
-func validateFile(name string) fileReport {
+// validateFile validates one file; the result is nil when the file
+// cannot be opened (the report says why).
+func validateFile(name string, v x12.Validator) (fileReport, *x12.Result) {
 	rep := fileReport{File: name, Findings: []x12.Finding{}}
 	f, err := os.Open(name)
 	if err != nil {
 		rep.Error = err.Error()
-		return rep
+		return rep, nil
 	}
 	defer f.Close()
-	res := x12.Validate(f)
-	lastResult = res
+	res := v.Validate(f)
 	rep.Findings = append(rep.Findings, res.Findings...)
 	rep.Valid = res.Valid()
-	if res.Dropped > 0 {
-		rep.Findings = append(rep.Findings, x12.Finding{Message: fmt.Sprintf("%d more findings not shown", res.Dropped)})
-	}
-	return rep
+	rep.Dropped = res.Dropped
+	return rep, res
 }
 
-func writeAck(name, dir string, seq x12.Sequence, rep *fileReport) error {
-	res := lastResult
+// writeAck writes the acknowledgement of one validated file into dir,
+// named after the file: NAME.999, or NAME.ta1 when only a TA1 applies.
+func writeAck(name, dir string, seq x12.Sequence, res *x12.Result, rep *fileReport) error {
 	var b strings.Builder
 	ok, err := x12.Acknowledge(&b, res, x12.AckOptions{Now: time.Now(), Seq: seq, Newline: true})
 	if err != nil {
 		return fmt.Errorf("acknowledge %s: %w", name, err)
 	}
 	if !ok {
+		rep.Ack = "none: the file has no readable ISA header to answer"
 		return nil
 	}
 	ext := ".999"
@@ -154,8 +155,13 @@ func printReport(w io.Writer, rep fileReport) {
 		for _, f := range rep.Findings {
 			fmt.Fprintf(w, "%s: %s\n", rep.File, f.String())
 		}
+		if rep.Dropped > 0 {
+			fmt.Fprintf(w, "%s: %d more findings not shown\n", rep.File, rep.Dropped)
+		}
 	}
-	if rep.Ack != "" {
+	if strings.HasPrefix(rep.Ack, "none:") {
+		fmt.Fprintf(w, "%s: no acknowledgement written: %s\n", rep.File, strings.TrimPrefix(rep.Ack, "none: "))
+	} else if rep.Ack != "" {
 		fmt.Fprintf(w, "%s: acknowledgement written to %s\n", rep.File, rep.Ack)
 	}
 }

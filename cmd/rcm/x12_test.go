@@ -37,7 +37,7 @@ func write837(t *testing.T, dir, name string, edit func(string) string) string {
 		"BHT*0019*00*1*20240102*0304*CH", "NM1*41*2*BILLING CO*****46*B1", "PER*IC*ANN*TE*5555551212",
 		"NM1*40*2*PAYER*****46*P1", "HL*1**20*1", "NM1*85*2*CLINIC*****XX*1234567893", "N3*1 MAIN ST",
 		"N4*TOWN*FL*33111", "REF*EI*123456789", "HL*2*1*22*0", "SBR*P*18*******CI",
-		"NM1*IL*1*DOE*JANE****MI*M123", "NM1*PR*2*PAYER*****PI*P1", "CLM*C1*50***11:B:1*Y*A*Y*I",
+		"NM1*IL*1*DOE*JANE****MI*M123", "N3*2 ELM ST", "N4*TOWN*FL*33111", "DMG*D8*19800101*F", "NM1*PR*2*PAYER*****PI*P1", "CLM*C1*50***11:B:1*Y*A*Y*I",
 		"HI*ABK:J020", "LX*1", "SV1*HC:99213*50*UN*1***1", "DTP*472*D8*20231201",
 	}
 	for _, s := range segs {
@@ -77,6 +77,11 @@ func TestX12Validate(t *testing.T) {
 	dir := t.TempDir()
 	good := write837(t, dir, "good.x12", nil)
 	bad := write837(t, dir, "bad.x12", func(s string) string { return strings.Replace(s, "NM1*85*2", "NM1*86*2", 1) })
+	noAddr := write837(t, dir, "noaddr.x12", func(s string) string {
+		s = strings.Replace(s, "N3*2 ELM ST~N4*TOWN*FL*33111~", "", 1)
+		return strings.Replace(s, "SE*23*", "SE*21*", 1)
+	})
+	badNPI := write837(t, dir, "npi.x12", func(s string) string { return strings.Replace(s, "1234567893", "1234567890", 1) })
 	tests := []struct {
 		name string
 		args []string
@@ -86,6 +91,11 @@ func TestX12Validate(t *testing.T) {
 		{"valid file", []string{"x12", "validate", good}, 0, "good.x12: valid"},
 		{"invalid file", []string{"x12", "validate", good, bad}, 1, `NM101 "86" is not a code the guide allows here`},
 		{"finding location", []string{"x12", "validate", bad}, 1, "segment 9 (#7 in transaction) NM101 in loop 2010AA"},
+		{"NPI check digit on request", []string{"x12", "validate", "--npi", good}, 0, "good.x12: valid"},
+		{"NPI not checked by default", []string{"x12", "validate", badNPI}, 0, "npi.x12: valid"},
+		{"bad NPI check digit", []string{"x12", "validate", "--npi", badNPI}, 1, `NM109 "1234567890" is not a valid NPI`},
+		{"situational rule", []string{"x12", "validate", noAddr}, 1, "N3 is required in loop 2010BA because the subscriber is the patient"},
+		{"situational rules off", []string{"x12", "validate", "--situational=false", noAddr}, 0, "noaddr.x12: valid"},
 		{"missing file", []string{"x12", "validate", filepath.Join(dir, "nope.x12")}, 1, "no such file"},
 		{"no files", []string{"x12", "validate"}, 2, ""},
 		{"no subcommand", []string{"x12"}, 2, ""},
@@ -138,7 +148,7 @@ func TestX12ValidateJSONAndAck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"IK3*DTP*19*2400*8~", "IK4*3**8*20231232~", "IK5*R*5~", "AK9*R*1*1*0~"} {
+	for _, w := range []string{"IK3*DTP*22*2400*8~", "IK4*3**8*20231232~", "IK5*R*5~", "AK9*R*1*1*0~"} {
 		if !strings.Contains(string(ack), w) {
 			t.Errorf("999 lacks %q:\n%s", w, ack)
 		}
@@ -185,7 +195,7 @@ func TestX12JSONAndFmt(t *testing.T) {
 		t.Fatalf("fmt exit %d: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 24 || !strings.HasPrefix(lines[0], "ISA*") || lines[23] != "IEA*1*000000001~" {
+	if len(lines) != 27 || !strings.HasPrefix(lines[0], "ISA*") || lines[26] != "IEA*1*000000001~" {
 		t.Errorf("fmt gave %d lines:\n%s", len(lines), out)
 	}
 	if code, _, _ := run("x12", "fmt"); code != 2 {

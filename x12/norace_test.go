@@ -1,0 +1,5 @@
+//go:build !race
+
+package x12
+
+const raceEnabled = false
