@@ -37,9 +37,9 @@ type claimData struct {
 
 // lineLedger is one claim line's money.
 type lineLedger struct {
-	Line    int
-	Code    string
-	Balance *ledger.LineBalance
+	Line     int
+	Code     string
+	Balance  *ledger.LineBalance
 	Paid     rcm.Money
 	Adjusted rcm.Money
 	OpenIns  rcm.Money

@@ -52,7 +52,7 @@ type fixture struct {
 	// clearinghouse is the folder of the dir: transport (outbound,
 	// inbound, archive), which the payer sandbox also works in.
 	clearinghouse string
-	admin     string
+	admin         string
 }
 
 // Hostile text for the escaping tests: it must come out as text.
