@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/payer"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
@@ -89,13 +90,72 @@ func into[T any](dst *T, a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// sandbox is the payer sandbox on the fixture's clearinghouse folder. Its
+// member file has the fixture's patient with a plan that ended on
+// 2025-12-31, before the encounter's date of service: the 271 says
+// inactive and the 835 denies the claim with CARC 27.
+func sandbox(t *testing.T, f *fixture, p *rcm.Patient) *payer.Server {
+	t.Helper()
+	cfg, err := payer.SampleConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Members = []*payer.Member{{Payer: f.payer.PayerID, ID: "PPO12345678", Last: strings.ToUpper(p.LastName), First: strings.ToUpper(p.FirstName),
+		BirthDate: p.BirthDate, Sex: p.Sex, Plan: "PRAIRIE PPO", PlanBegin: rcm.MustParseDate("2025-01-01"), PlanEnd: rcm.MustParseDate("2025-12-31")}}
+	mb, err := payer.OpenMailbox(f.clearinghouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &payer.Server{Engine: payer.NewEngine(cfg, payer.NewState(1), rcm.NewStepClock(sqldbtest.Start.Add(time.Hour))), Mailbox: mb}
+}
+
+// take835s moves the 835s the sandbox left in the inbound folder into dir,
+// as a biller who downloads them from the payer's portal would, and
+// returns their paths.
+func take835s(t *testing.T, f *fixture, dir string) []string {
+	t.Helper()
+	inbound := filepath.Join(f.clearinghouse, "inbound")
+	entries, err := os.ReadDir(inbound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(inbound, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "ST*835*") {
+			dst := filepath.Join(dir, e.Name())
+			if err := os.Rename(filepath.Join(inbound, e.Name()), dst); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, dst)
+		}
+	}
+	return out
+}
+
 // TestBrowserCodeScrubSubmit signs in, codes the encounter with the
 // type-ahead search, sees a validation error and fixes it, marks the
-// encounter ready, builds the claim, scrubs and submits it, and sees the
-// claim's state change on its page and on the dashboard.
+// encounter ready, builds the claim, scrubs and submits it, checks the
+// patient's eligibility, lets the payer sandbox answer, reads the 999,
+// 277CA and 271 from the clearinghouse, uploads the 835 (twice: the
+// second is a duplicate), and sees the denial in the queue with its CARC
+// meaning and the dashboard change.
 func TestBrowserCodeScrubSubmit(t *testing.T) {
 	ctx := newBrowser(t)
 	f := newFixture(t)
+	// The payer matches members by name, so this flow uses a plain one;
+	// the escaping tests keep the hostile name.
+	p, err := f.db.FindPatientByID(f.ctx, f.patient.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.LastName = "Rivera"
+	if err := f.db.UpdatePatient(f.ctx, p); err != nil {
+		t.Fatal(err)
+	}
 	dir := os.Getenv(envScreenshots)
 	if dir == "" {
 		dir = t.TempDir()
@@ -104,7 +164,7 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 	}
 	base := f.srv.URL
 	enc := fmt.Sprintf("%s/encounters/%d", base, f.encounter.ID)
-	var who, findings, hits, state, history, charges string
+	var who, findings, hits, state, history, charges, text string
 
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -194,6 +254,9 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 		into(&history, chromedp.Text(chromedp.CSS(`[data-testid=history]`))),
 		shot(dir, "claim"),
 	)
+	var claimURL string
+	run("claim address", into(&claimURL, chromedp.Location()))
+	claimURL, _, _ = strings.Cut(claimURL, "?")
 	if state != "submitted" || !strings.Contains(history, "submitted") {
 		t.Fatalf("after submit the claim is %q, history %q", state, history)
 	}
@@ -202,23 +265,120 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 		t.Fatalf("submitted claims in the database: %d, %v", len(cs), err)
 	}
 
-	run("claims, queues, patient and dashboard",
-		chromedp.Navigate(base+"/claims"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=claims]`)),
-		shot(dir, "claims"),
-		chromedp.Navigate(base+"/queues"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=rejections]`)),
-		shot(dir, "queues"),
-		chromedp.Navigate(fmt.Sprintf("%s/patients/%d", base, f.patient.ID)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=patient-name]`)),
-		shot(dir, "patient"),
+	run("dashboard before the payer answers",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`svg#ar-age`)),
 		into(&charges, chromedp.Text(chromedp.CSS(`[data-testid=charges]`))),
+		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=denial-rate]`))),
+	)
+	if charges != "$125.00" || text != "–" {
+		t.Fatalf("dashboard after the submission: charges %q, denial rate %q; want $125.00 and none yet", charges, text)
+	}
+
+	patient := fmt.Sprintf("%s/patients/%d", base, f.patient.ID)
+	run("check eligibility",
+		chromedp.Navigate(patient),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=patient-name]`)),
+		chromedp.Click(chromedp.CSS(`button[aria-label^="Check eligibility"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
+	)
+
+	// The payer is outside OpenRCM: the test plays it, answering the 837P
+	// and the 270 the workbench dropped in the clearinghouse folder.
+	n, err := sandbox(t, f, p).Poll(f.ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("payer sandbox answered %d files (%v), want the 837P and the 270", n, err)
+	}
+	remits := take835s(t, f, t.TempDir())
+	if len(remits) != 1 {
+		t.Fatalf("the sandbox sent %d 835s, want 1", len(remits))
+	}
+
+	run("read the acknowledgements and the 271",
+		chromedp.Navigate(base+"/remittances"),
+		chromedp.WaitVisible(chromedp.CSS(`#poll`)),
+		chromedp.Click(chromedp.CSS(`#poll`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=results]`)),
+		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=results]`))),
+		shot(dir, "clearinghouse"),
+	)
+	for _, want := range []string{"999", "277CA", "271", "1 accepted"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("clearinghouse results lack %q: %q", want, text)
+		}
+	}
+	run("claim accepted",
+		chromedp.Navigate(claimURL),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=claim-state]`)),
+		into(&state, chromedp.Text(chromedp.CSS(`[data-testid=claim-state]`))),
+		into(&history, chromedp.Text(chromedp.CSS(`[data-testid=history]`))),
+	)
+	if state != "accepted" || !strings.Contains(history, "277CA") {
+		t.Fatalf("after the 277CA the claim is %q, history %q", state, history)
+	}
+	run("eligibility in words",
+		chromedp.Navigate(patient),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=eligibility]`)),
+		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=eligibility]`))),
+		shot(dir, "patient"),
+	)
+	if !strings.Contains(text, "Inactive") || !strings.Contains(text, "ended") {
+		t.Errorf("eligibility on the patient page: %q, want the inactive coverage in words", text)
+	}
+
+	run("upload the 835",
+		chromedp.Navigate(base+"/remittances"),
+		chromedp.WaitVisible(chromedp.CSS(`#remit-file`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#remit-file`), remits),
+		chromedp.Submit(chromedp.CSS(`#remit-file`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=posting]`)),
+		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=posting]`))),
+		shot(dir, "remittances"),
+	)
+	if !strings.Contains(text, "Denied") || strings.Contains(text, "Duplicate") {
+		t.Fatalf("first upload: %q, want it posted with the denial", text)
+	}
+	run("upload it again",
+		chromedp.SetUploadFiles(chromedp.CSS(`#remit-file`), remits),
+		chromedp.Submit(chromedp.CSS(`#remit-file`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=duplicate]`)),
+	)
+	run("claim denied, with its remittance",
+		chromedp.Navigate(claimURL),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=remittances]`)),
+		into(&state, chromedp.Text(chromedp.CSS(`[data-testid=claim-state]`))),
+		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=remittances]`))),
+		shot(dir, "claim"),
+	)
+	if state != "denied" || !strings.Contains(text, "CO-27") {
+		t.Fatalf("after the 835 the claim is %q with remittances %q", state, text)
+	}
+
+	run("the denial in the queue",
+		chromedp.Navigate(base+"/queues"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=denials]`)),
+		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=denials]`))),
+		shot(dir, "queues"),
+	)
+	for _, want := range []string{"CO-27", "after coverage ended", "Rivera", "$125.00", "check eligibility"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("denials queue lacks %q: %q", want, text)
+		}
+	}
+
+	var rate, reasons string
+	run("claims and the dashboard after posting",
+		chromedp.Navigate(base+"/claims"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=claims]`)),
+		shot(dir, "claims"),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`svg#denials`)),
+		into(&rate, chromedp.Text(chromedp.CSS(`[data-testid=denial-rate]`))),
+		into(&reasons, chromedp.Text(chromedp.CSS(`[data-testid=denial-reasons]`))),
 		shot(dir, "dashboard"),
 	)
-	if charges != "$125.00" {
-		t.Fatalf("dashboard charges %q, want $125.00 after the submission", charges)
+	if rate != "100.0%" || !strings.Contains(reasons, "CO-27") {
+		t.Fatalf("dashboard after the denial: rate %q, reasons %q", rate, reasons)
 	}
 
 	// A narrow window: the workbench's two columns stack.

@@ -22,6 +22,10 @@ type claimData struct {
 	Submissions []*rcm.Submission
 	// Acks are the state changes that acknowledgements (999, 277CA) made.
 	Acks []rcm.ClaimEvent
+	// Remits are the state changes that remittances (835) made, and
+	// Denials the claim's denied lines with their reasons in words.
+	Remits  []rcm.ClaimEvent
+	Denials []denialItem
 	// Ledger holds the balance of each claim line that has entries.
 	Ledger []lineLedger
 	// Related are the claims that replace or void this one, or that it
@@ -33,11 +37,12 @@ type claimData struct {
 
 // lineLedger is one claim line's money.
 type lineLedger struct {
-	Line    int
-	Code    string
-	Balance *ledger.LineBalance
-	Paid    rcm.Money
-	OpenIns rcm.Money
+	Line     int
+	Code     string
+	Balance  *ledger.LineBalance
+	Paid     rcm.Money
+	Adjusted rcm.Money
+	OpenIns  rcm.Money
 }
 
 // showClaim shows a claim: lines, findings, history, the batch it went out
@@ -64,8 +69,11 @@ func (h *Handler) showClaim(w http.ResponseWriter, r *http.Request, s *session) 
 		}
 	}
 	for _, ev := range c.History {
-		if isAck(ev.Reason) {
+		switch {
+		case isAck(ev.Reason):
 			d.Acks = append(d.Acks, ev)
+		case strings.HasPrefix(ev.Reason, "835 "):
+			d.Remits = append(d.Remits, ev)
 		}
 	}
 	if s.actor.Can(rcm.PermBill) {
@@ -93,8 +101,18 @@ func (h *Handler) showClaim(w http.ResponseWriter, r *http.Request, s *session) 
 				for _, v := range lb.Insurance {
 					ll.OpenIns += v
 				}
+				for _, v := range lb.Adjusted {
+					ll.Adjusted += v
+				}
 				d.Ledger = append(d.Ledger, ll)
 			}
+		}
+	}
+	if len(d.Remits) > 0 {
+		n := newNames(h, nil, nil)
+		n.patients[c.PatientID] = b.Patient
+		if d.Denials, err = h.denials(ctx, n, c.ID); err != nil {
+			return err
 		}
 	}
 	others, err := h.store.FindClaims(ctx, rcm.ClaimFilter{PatientID: c.PatientID, Limit: 1000})

@@ -122,15 +122,24 @@ func newNames(h *Handler, payers []*rcm.Payer, providers []*rcm.Provider) *names
 	return n
 }
 
+// patient returns a patient, read once however many claims name it.
+func (n *names) patient(ctx context.Context, id int64) (*rcm.Patient, error) {
+	if p := n.patients[id]; p != nil {
+		return p, nil
+	}
+	p, err := n.h.store.FindPatientByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	n.patients[id] = p
+	return p, nil
+}
+
 func (n *names) row(ctx context.Context, c *rcm.Claim) (claimRow, error) {
 	row := claimRow{Claim: c, Payer: n.payers[c.PayerID]}
-	p := n.patients[c.PatientID]
-	if p == nil {
-		var err error
-		if p, err = n.h.store.FindPatientByID(ctx, c.PatientID); err != nil {
-			return row, err
-		}
-		n.patients[c.PatientID] = p
+	p, err := n.patient(ctx, c.PatientID)
+	if err != nil {
+		return row, err
 	}
 	row.Patient = p
 	e, err := n.h.store.FindEncounterByID(ctx, c.EncounterID)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -47,20 +49,16 @@ type amountRow struct {
 }
 
 type countRow struct {
-	Label string
-	Count int
+	Label   string
+	Meaning string
+	Count   int
 }
-
-// openStates are the states in which a claim's charge is receivable:
-// it has gone out and is not settled.
-var openStates = []string{rcm.ClaimSubmitted, rcm.ClaimAccepted, rcm.ClaimRejected, rcm.ClaimPartlyPaid, rcm.ClaimDenied,
-	rcm.ClaimAppealed, rcm.ClaimReversed}
 
 // showDashboard shows charges, payments, A/R by payer and by age, the
 // clean claim rate and the denial rate by reason, each as a chart with
 // its numbers beside it.
 func (h *Handler) showDashboard(w http.ResponseWriter, r *http.Request, s *session) error {
-	d, err := h.dashboard(r.Context())
+	d, err := h.dashboard(r.Context(), s.actor.Can(rcm.PermBill))
 	if err != nil {
 		return err
 	}
@@ -68,10 +66,12 @@ func (h *Handler) showDashboard(w http.ResponseWriter, r *http.Request, s *sessi
 	return nil
 }
 
-// dashboard computes the figures from the claims and the ledger. Until
-// remittances post, a line without ledger entries counts its full charge
-// as open; once payments post, the ledger's open balances are used.
-func (h *Handler) dashboard(ctx context.Context) (*dashboardData, error) {
+// dashboard computes the figures with set-based reads: the claims, the
+// ledger's line balances, the denied lines of posted remittances and,
+// for a biller, the 837P batches. Money comes from the ledger: charges are
+// booked when a claim is submitted, payments and adjustments when an 835
+// posts, so the open A/R is what the ledger says is still owed.
+func (h *Handler) dashboard(ctx context.Context, biller bool) (*dashboardData, error) {
 	d := &dashboardData{Today: h.today()}
 	payers, err := h.store.FindPayers(ctx)
 	if err != nil {
@@ -80,22 +80,6 @@ func (h *Handler) dashboard(ctx context.Context) (*dashboardData, error) {
 	balances, err := h.store.FindLineBalances(ctx, sqldb.LedgerFilter{})
 	if err != nil {
 		return nil, err
-	}
-	type open struct {
-		known bool
-		amt   rcm.Money
-	}
-	lineOpen := map[int64]open{}
-	for _, b := range balances {
-		o := open{known: true, amt: b.Patient}
-		for _, v := range b.Insurance {
-			o.amt += v
-		}
-		lineOpen[b.Line] = o
-		d.Payments += b.PatientPaid
-		for _, v := range b.PayerPaid {
-			d.Payments += v
-		}
 	}
 	var claims []*rcm.Claim
 	for off := 0; ; off += 1000 {
@@ -108,38 +92,38 @@ func (h *Handler) dashboard(ctx context.Context) (*dashboardData, error) {
 			break
 		}
 	}
+	// A line's age runs from its claim's date of service; a secondary
+	// claim bills the same service lines on the same date.
+	dos := map[int64]rcm.Date{}
 	byState := map[string]int{}
-	byPayer := map[int64]rcm.Money{}
-	byAge := make([]rcm.Money, len(agingBuckets))
-	denials := map[string]int{}
 	for _, c := range claims {
 		byState[c.State]++
-		if c.Frequency != rcm.FrequencyOriginal || c.State == rcm.ClaimDraft || c.State == rcm.ClaimReady || c.State == rcm.ClaimVoided {
-			continue
-		}
-		full, err := h.store.FindClaimByID(ctx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		d.Charges += c.TotalCharge()
-		h.countOutcomes(full, d, denials)
-		if !slices.Contains(openStates, c.State) {
-			continue
-		}
-		var amt rcm.Money
 		for _, l := range c.Lines {
-			if o, ok := lineOpen[l.ServiceLineID]; ok && o.known {
-				amt += o.amt
-			} else {
-				amt += l.Charge
+			if l.ServiceLineID != 0 {
+				dos[l.ServiceLineID] = c.DateOfService
 			}
 		}
-		d.OpenAR += amt
-		byPayer[c.PayerID] += amt
-		age := d.Today.DaysSince(c.DateOfService)
-		for i, b := range agingBuckets {
-			if age >= b.From && (b.To < 0 || age <= b.To) {
-				byAge[i] += amt
+	}
+	byPayer := map[int64]rcm.Money{}
+	var patientAR rcm.Money
+	byAge := make([]rcm.Money, len(agingBuckets))
+	for _, b := range balances {
+		d.Charges += b.Charge
+		d.Payments += b.PatientPaid
+		for _, v := range b.PayerPaid {
+			d.Payments += v
+		}
+		open := b.Patient
+		patientAR += b.Patient
+		for p, v := range b.Insurance {
+			open += v
+			byPayer[p] += v
+		}
+		d.OpenAR += open
+		age := d.Today.DaysSince(dos[b.Line])
+		for i, bk := range agingBuckets {
+			if age >= bk.From && (bk.To < 0 || age <= bk.To) {
+				byAge[i] += open
 			}
 		}
 	}
@@ -154,6 +138,8 @@ func (h *Handler) dashboard(ctx context.Context) (*dashboardData, error) {
 		d.ByPayer = append(d.ByPayer, amountRow{p.Name, byPayer[p.ID]})
 		labels, amounts = append(labels, p.Name), append(amounts, byPayer[p.ID])
 	}
+	d.ByPayer = append(d.ByPayer, amountRow{"Patients", patientAR})
+	labels, amounts = append(labels, "Patients"), append(amounts, patientAR)
 	d.PayerChart = moneyChart("ar-payer", "Open A/R by payer", labels, amounts, nil)
 	labels, amounts = nil, nil
 	tones := []string{"ok", "ok", "warn", "warn", "bad"}
@@ -162,18 +148,10 @@ func (h *Handler) dashboard(ctx context.Context) (*dashboardData, error) {
 		labels, amounts = append(labels, b.Label), append(amounts, byAge[i])
 	}
 	d.AgeChart = moneyChart("ar-age", "Open A/R by age (days since service)", labels, amounts, tones)
-	for reason, n := range denials {
-		d.DenialReasons = append(d.DenialReasons, countRow{reason, n})
+
+	if err := h.rates(ctx, d, claims, biller); err != nil {
+		return nil, err
 	}
-	slices.SortFunc(d.DenialReasons, func(a, b countRow) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		if a.Label < b.Label {
-			return -1
-		}
-		return 1
-	})
 	var vals []string
 	var raw []int64
 	labels = nil
@@ -182,45 +160,76 @@ func (h *Handler) dashboard(ctx context.Context) (*dashboardData, error) {
 		vals = append(vals, fmt.Sprintf("%d", dr.Count))
 		raw = append(raw, int64(dr.Count))
 	}
-	d.DenialChart = barChart("denials", "Denials by reason", labels, vals, raw, nil)
+	d.DenialChart = barChart("denials", "Denied lines by reason", labels, vals, raw, nil)
 	return d, nil
 }
 
-// countOutcomes adds a claim's history to the rates. A claim is clean when
-// it went out and was never rejected or denied; it is adjudicated once
-// the payer paid or denied it; a denial counts under the reason the
-// history recorded with it.
-func (h *Handler) countOutcomes(c *rcm.Claim, d *dashboardData, denials map[string]int) {
-	var submitted, bounced, adjudicated bool
-	denial := ""
-	for _, ev := range c.History {
-		switch ev.To {
-		case rcm.ClaimSubmitted:
-			submitted = true
-		case rcm.ClaimRejected:
-			bounced = true
-		case rcm.ClaimDenied:
-			bounced, adjudicated = true, true
-			denial = ev.Reason
-		case rcm.ClaimPaid, rcm.ClaimPartlyPaid:
-			adjudicated = true
+// adjudicatedStates are the states of a claim the payer has decided.
+var adjudicatedStates = []string{rcm.ClaimPaid, rcm.ClaimPartlyPaid, rcm.ClaimDenied, rcm.ClaimReversed, rcm.ClaimAppealed, rcm.ClaimClosed}
+
+// rates counts the clean claim rate and the denial rate by reason. An
+// original claim that went out is clean unless it was rejected (it is
+// rejected now, or went out in more than one batch, which only a
+// correction after a rejection does), or a remittance denied any of its
+// lines. A claim is denied when any line was; the reasons are counted
+// per denied line under each CARC, with its meaning.
+func (h *Handler) rates(ctx context.Context, d *dashboardData, claims []*rcm.Claim, biller bool) error {
+	batches := map[int64]int{}
+	if biller {
+		subs, err := h.store.FindSubmissions(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, sub := range subs {
+			for _, id := range sub.ClaimIDs {
+				batches[id]++
+			}
 		}
 	}
-	if !submitted {
-		return
+	ds, err := h.store.FindDenials(ctx, remit.DenialFilter{Limit: 1000})
+	if err != nil {
+		return err
 	}
-	d.Submitted++
-	if !bounced {
-		d.Clean++
+	set, err := h.store.CodeSet(ctx)
+	if err != nil {
+		return err
 	}
-	if adjudicated {
-		d.Adjudicated++
-	}
-	if c.State == rcm.ClaimDenied || denial != "" && c.State != rcm.ClaimPaid {
-		d.Denied++
-		if denial == "" {
-			denial = "no reason recorded"
+	remit.Explain(ds, set)
+	denied := map[int64]bool{}
+	reasons := map[string]int{}
+	meanings := map[string]string{}
+	for _, dn := range ds {
+		denied[dn.ClaimID] = true
+		for _, rs := range dn.Reasons {
+			code := rs.Group + "-" + rs.Code
+			reasons[code]++
+			meanings[code] = rs.Meaning
 		}
-		denials[denial]++
 	}
+	for _, c := range claims {
+		if c.Frequency != rcm.FrequencyOriginal || c.State == rcm.ClaimDraft || c.State == rcm.ClaimReady ||
+			c.State == rcm.ClaimVoided && batches[c.ID] == 0 {
+			continue
+		}
+		d.Submitted++
+		if c.State != rcm.ClaimRejected && batches[c.ID] <= 1 && !denied[c.ID] {
+			d.Clean++
+		}
+		if slices.Contains(adjudicatedStates, c.State) || denied[c.ID] {
+			d.Adjudicated++
+		}
+		if denied[c.ID] {
+			d.Denied++
+		}
+	}
+	for reason, n := range reasons {
+		d.DenialReasons = append(d.DenialReasons, countRow{reason, meanings[reason], n})
+	}
+	slices.SortFunc(d.DenialReasons, func(a, b countRow) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Label, b.Label)
+	})
+	return nil
 }

@@ -49,7 +49,10 @@ type fixture struct {
 	encounter *rcm.Encounter
 	payer     *rcm.Payer
 	outbound  string
-	admin     string
+	// clearinghouse is the folder of the dir: transport (outbound,
+	// inbound, archive), which the payer sandbox also works in.
+	clearinghouse string
+	admin         string
 }
 
 // Hostile text for the escaping tests: it must come out as text.
@@ -98,7 +101,7 @@ func newFixture(t testing.TB) *fixture {
 	must(db.CreateEncounter(ctx, f.encounter))
 	must(db.SetFee(ctx, rcm.FeeScheduleEntry{Code: "99213", Charge: rcm.MustParseMoney("125.00"), EffectiveFrom: rcm.MustParseDate("2025-01-01")}))
 	ch := t.TempDir()
-	f.outbound = filepath.Join(ch, "outbound")
+	f.clearinghouse, f.outbound = ch, filepath.Join(ch, "outbound")
 	must(db.SetClearinghouse(ctx, &rcm.Clearinghouse{SubmitterID: "HARBOR01", SubmitterName: "Harbor Family Practice", ContactName: "Billing",
 		ContactPhone: "2175550100", ReceiverID: "SANDBOXCH", ReceiverName: "Sandbox Clearinghouse", Transport: "dir:" + ch}))
 	for _, u := range []struct{ name, role string }{{"cora.coder", rcm.RoleCoder}, {"bill.biller", rcm.RoleBiller}, {"aud.auditor", rcm.RoleAuditor}} {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -12,6 +13,9 @@ type coverageRow struct {
 	Coverage *rcm.Coverage
 	Payer    *rcm.Payer
 	Active   bool
+	// Eligibility is the latest 271 answer stored for the coverage; nil
+	// when none has come back.
+	Eligibility *eligibility.Record
 }
 
 type patientData struct {
@@ -55,7 +59,12 @@ func (h *Handler) showPatient(w http.ResponseWriter, r *http.Request, s *session
 	n := newNames(h, payers, providers)
 	n.patients[p.ID] = p
 	for _, c := range covs {
-		d.Coverages = append(d.Coverages, coverageRow{Coverage: c, Payer: n.payers[c.PayerID], Active: c.ActiveOn(today)})
+		row := coverageRow{Coverage: c, Payer: n.payers[c.PayerID], Active: c.ActiveOn(today)}
+		row.Eligibility, err = h.store.FindLatestEligibility(ctx, c.ID)
+		if err != nil && rcm.ErrorCode(err) != rcm.ENOTFOUND {
+			return err
+		}
+		d.Coverages = append(d.Coverages, row)
 	}
 	if d.Encounters, err = h.store.FindEncounters(ctx, rcm.EncounterFilter{PatientID: id, Limit: listLimit}); err != nil {
 		return err

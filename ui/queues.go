@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/remit"
 )
 
 // queueItem is one claim in a work queue, with why it is there and what
@@ -15,9 +16,17 @@ type queueItem struct {
 	Next string
 }
 
+// denialItem is one denied line from a posted 835, its codes in words.
+type denialItem struct {
+	Denial  *remit.Denial
+	Patient *rcm.Patient
+	Next    string
+}
+
 type queuesData struct {
 	Rejections []queueItem
-	Denials    []queueItem
+	Denials    []denialItem
+	Exceptions []*remit.Exception
 	Unclean    []queueItem
 	Pending    []*rcm.Submission
 }
@@ -30,9 +39,29 @@ const (
 	nextUnclean   = "Open the claim and fix each error finding; scrub again."
 )
 
+// nextForReason is the next step for the common claim adjustment reason
+// codes (CARC) a denial carries; others get nextDenial.
+var nextForReason = map[string]string{
+	"16":  "Information is missing or wrong: read the remark code, correct the claim and resubmit it.",
+	"18":  "Duplicate: check whether the first claim was paid; if so, nothing to do.",
+	"22":  "Another payer may be primary: check coverage order with the patient and bill the primary payer.",
+	"26":  "Coverage had not begun: check eligibility for the date of service; bill the right payer or the patient.",
+	"27":  "Coverage had ended: check eligibility, update the patient's coverage, and bill the new payer or the patient.",
+	"29":  "Filed too late: if you have proof of timely filing, appeal with it; otherwise write the line off.",
+	"31":  "The payer could not identify the patient: check name, birth date and member ID, correct and resubmit.",
+	"50":  "Not medically necessary for the diagnoses billed: review the note and the diagnosis coding; appeal with records, or bill the patient if an advance notice was signed.",
+	"96":  "Not covered: bill the patient if they agreed in advance; otherwise write the line off.",
+	"97":  "Bundled into another service: if the service was distinct, add the right modifier and send a corrected claim.",
+	"109": "Not this payer's claim: bill the right payer.",
+	"119": "The benefit maximum was reached: bill secondary coverage or the patient.",
+	"197": "Authorization was missing: obtain a retro-authorization and resubmit, or appeal.",
+	"204": "Not covered under the patient's plan: bill the patient if they agreed in advance.",
+}
+
 // showQueues shows the billers' work queues: claims rejected by the
-// clearinghouse or payer (999, 277CA), denied claims, drafts whose last
-// scrub found errors, and batches stored but not yet delivered.
+// clearinghouse or payer (999, 277CA), denied lines of posted
+// remittances with their codes in words, posting exceptions, drafts whose
+// last scrub found errors, and batches stored but not yet delivered.
 func (h *Handler) showQueues(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx := r.Context()
 	if _, err := rcm.RequireActor(ctx, rcm.PermBill); err != nil {
@@ -42,34 +71,31 @@ func (h *Handler) showQueues(w http.ResponseWriter, r *http.Request, s *session)
 	if err != nil {
 		return err
 	}
-	providers, err := h.store.FindProviders(ctx)
+	n := newNames(h, payers, nil)
+	var d queuesData
+	// A rejection's reason is in the claim's history, which only the
+	// single-claim read returns; rejected claims are few and each one is
+	// about to be worked.
+	rejected, err := h.store.FindClaims(ctx, rcm.ClaimFilter{State: rcm.ClaimRejected, Limit: listLimit})
 	if err != nil {
 		return err
 	}
-	n := newNames(h, payers, providers)
-	var d queuesData
-	fill := func(state, next string, into *[]queueItem) error {
-		cs, err := h.store.FindClaims(ctx, rcm.ClaimFilter{State: state, Limit: listLimit})
+	for _, c := range rejected {
+		full, err := h.store.FindClaimByID(ctx, c.ID)
 		if err != nil {
 			return err
 		}
-		for _, c := range cs {
-			full, err := h.store.FindClaimByID(ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			row, err := n.row(ctx, full)
-			if err != nil {
-				return err
-			}
-			*into = append(*into, queueItem{Row: row, Why: lastReason(full, state), Next: next})
+		p, err := n.patient(ctx, c.PatientID)
+		if err != nil {
+			return err
 		}
-		return nil
+		d.Rejections = append(d.Rejections, queueItem{Row: claimRow{Claim: c, Patient: p, Payer: n.payers[c.PayerID]},
+			Why: lastReason(full, rcm.ClaimRejected), Next: nextRejection})
 	}
-	if err := fill(rcm.ClaimRejected, nextRejection, &d.Rejections); err != nil {
+	if d.Denials, err = h.denials(ctx, n, 0); err != nil {
 		return err
 	}
-	if err := fill(rcm.ClaimDenied, nextDenial, &d.Denials); err != nil {
+	if d.Exceptions, err = h.store.FindRemitExceptions(ctx); err != nil {
 		return err
 	}
 	if err := h.unclean(ctx, n, &d); err != nil {
@@ -80,6 +106,52 @@ func (h *Handler) showQueues(w http.ResponseWriter, r *http.Request, s *session)
 	}
 	h.renderPage(w, r, s, "queues", &view{Title: "Work queues", Nav: "queues", Data: d})
 	return nil
+}
+
+// denials lists the denied lines of posted remittances, newest first,
+// with CARC and RARC meanings and a next step; claimID > 0 keeps only
+// that claim's.
+func (h *Handler) denials(ctx context.Context, n *names, claimID int64) ([]denialItem, error) {
+	ds, err := h.store.FindDenials(ctx, remit.DenialFilter{Limit: listLimit})
+	if err != nil {
+		return nil, err
+	}
+	set, err := h.store.CodeSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	remit.Explain(ds, set)
+	// One set-based read of the claims names the patients.
+	claims := map[int64]*rcm.Claim{}
+	if claimID == 0 && len(ds) > 0 {
+		cs, err := h.store.FindClaims(ctx, rcm.ClaimFilter{Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			claims[c.ID] = c
+		}
+	}
+	var out []denialItem
+	for _, dn := range ds {
+		if claimID > 0 && dn.ClaimID != claimID {
+			continue
+		}
+		it := denialItem{Denial: dn, Next: nextDenial}
+		for _, rs := range dn.Reasons {
+			if next, ok := nextForReason[rs.Code]; ok {
+				it.Next = next
+				break
+			}
+		}
+		if c := claims[dn.ClaimID]; c != nil {
+			if it.Patient, err = n.patient(ctx, c.PatientID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, it)
+	}
+	return out, nil
 }
 
 // unclean lists draft claims whose recorded findings hold an error.
@@ -95,11 +167,12 @@ func (h *Handler) unclean(ctx context.Context, n *names, d *queuesData) error {
 		}
 		for _, f := range fs {
 			if f.Severity == "error" {
-				row, err := n.row(ctx, c)
+				p, err := n.patient(ctx, c.PatientID)
 				if err != nil {
 					return err
 				}
-				d.Unclean = append(d.Unclean, queueItem{Row: row, Why: f.Rule + ": " + f.Message, Next: nextUnclean})
+				d.Unclean = append(d.Unclean, queueItem{Row: claimRow{Claim: c, Patient: p, Payer: n.payers[c.PayerID]},
+					Why: f.Rule + ": " + f.Message, Next: nextUnclean})
 				break
 			}
 		}

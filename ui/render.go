@@ -97,6 +97,7 @@ var notices = map[string]string{
 	"ready":          "Coding is complete: the encounter is ready for billing.",
 	"built":          "Claim built from the encounter.",
 	"saved":          "Saved.",
+	"eligibility":    "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",
 }
 
 // renderPage renders a screen inside the layout for a signed-in user.

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,6 +29,9 @@ const (
 	touchEvery = time.Minute
 	// maxFormBytes bounds a form post; the workbench's forms are small.
 	maxFormBytes = 1 << 20
+	// maxUploadBytes bounds an uploaded response file. A payer's weekly
+	// 835 for a large practice runs to a few megabytes.
+	maxUploadBytes = 64 << 20
 	// reason is what the audit log records as the purpose of the
 	// workbench's reads: its users code and bill.
 	reason = "treatment-payment-operations"
@@ -65,14 +69,24 @@ func (h *Handler) page(fn handlerFunc) http.Handler {
 // action wraps a handler that changes something: on top of page's checks,
 // the form must carry the session's CSRF token, and a browser that says
 // where the request came from must say it came from here.
-func (h *Handler) action(fn handlerFunc) http.Handler {
+func (h *Handler) action(fn handlerFunc) http.Handler { return h.actionUpTo(fn, maxFormBytes) }
+
+// upload is action for a form that carries a file, such as an 835.
+func (h *Handler) upload(fn handlerFunc) http.Handler { return h.actionUpTo(fn, maxUploadBytes) }
+
+func (h *Handler) actionUpTo(fn handlerFunc, maxBytes int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, ok := h.requireSession(w, r)
 		if !ok {
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 		if err := r.ParseMultipartForm(maxFormBytes); err != nil && err != http.ErrNotMultipart {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				h.renderError(w, r, s, rcm.Errorf(rcm.EINVALID, "The upload is larger than %d MB.", maxBytes>>20))
+				return
+			}
 			h.renderError(w, r, s, rcm.Errorf(rcm.EINVALID, "The form could not be read."))
 			return
 		}

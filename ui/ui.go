@@ -24,10 +24,14 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/carc"
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/eligibility"
+	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -49,6 +53,20 @@ type Store interface {
 	rcm.SubmissionService
 	rcm.ClearinghouseService
 	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
+	LedgerTotals(ctx context.Context, f sqldb.LedgerFilter) (ledger.Totals, error)
+
+	// Remittances: posting through the inbox (the same routine as the
+	// clearinghouse poll), the denials and exceptions queues and the
+	// CARC/RARC meanings.
+	inbox.Services
+	FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.Denial, error)
+	FindRemitExceptions(ctx context.Context) ([]*remit.Exception, error)
+	CountRemittances(ctx context.Context) (sqldb.RemitStats, error)
+	CodeSet(ctx context.Context) (*carc.Set, error)
+
+	// Eligibility: 270s sent and the 271 answers stored per coverage.
+	eligibility.Store
+	FindLatestEligibility(ctx context.Context, coverageID int64) (*eligibility.Record, error)
 
 	CreateUISession(ctx context.Context, idHash string, s *sqldb.UISession) error
 	FindUISession(ctx context.Context, idHash string) (*sqldb.UISession, error)
@@ -171,6 +189,11 @@ func (h *Handler) routes() {
 
 	h.mux.Handle("GET /patients", h.page(h.showPatients))
 	h.mux.Handle("GET /patients/{id}", h.page(h.showPatient))
+	h.mux.Handle("POST /patients/{id}/eligibility", h.action(h.checkEligibility))
+
+	h.mux.Handle("GET /remittances", h.page(h.showRemittances))
+	h.mux.Handle("POST /remittances", h.upload(h.uploadRemittance))
+	h.mux.Handle("POST /remittances/poll", h.action(h.pollClearinghouse))
 }
 
 // ServeHTTP implements http.Handler. Every workbench response carries its

@@ -397,3 +397,33 @@ func buildClaim(t *testing.T, b *browser, f *fixture) int64 {
 	}
 	return id
 }
+
+// TestRemittanceScreensByRole: the remittance screen and its actions are
+// for billers; a coder is refused on the server, and a post without the
+// CSRF token changes nothing.
+func TestRemittanceScreensByRole(t *testing.T) {
+	f := newFixture(t)
+	coder := f.browser(t)
+	coder.login("cora.coder")
+	for _, path := range []string{"/remittances", "/queues"} {
+		if status, _, _ := coder.get(path); status != http.StatusForbidden {
+			t.Errorf("coder GET %s: %d, want 403", path, status)
+		}
+	}
+	if status, _, _ := coder.action("/remittances/poll", nil); status != http.StatusForbidden {
+		t.Errorf("coder polls the clearinghouse: %d, want 403", status)
+	}
+	biller := f.browser(t)
+	biller.login("bill.biller")
+	status, body, _ := biller.get("/remittances")
+	if status != http.StatusOK || !strings.Contains(body, `enctype="multipart/form-data"`) {
+		t.Fatalf("biller GET /remittances: %d", status)
+	}
+	if status, _, _ := biller.post("/remittances/poll", url.Values{"csrf": {"forged"}}); status != http.StatusForbidden {
+		t.Errorf("poll without the token: %d, want 403", status)
+	}
+	status, body, _ = biller.action("/remittances/poll", nil)
+	if status != http.StatusOK || !strings.Contains(body, "Nothing was waiting.") {
+		t.Errorf("poll of an empty inbox: %d", status)
+	}
+}
