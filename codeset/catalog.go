@@ -35,6 +35,10 @@ type loaded struct {
 	indexSrc   []IndexEntry
 	searchOnce sync.Once
 	search     *searchIndex
+
+	// defaults caches defaultChild by header position: search asks for
+	// the same headers again and again, and the answer never changes.
+	defaults sync.Map
 }
 
 func (l *loaded) searcher() *searchIndex {
@@ -175,9 +179,19 @@ func (l *loaded) code(code string) (Code, bool) {
 
 // billableUnder returns the billable codes at or below code, in file order.
 func (l *loaded) billableUnder(code string) []Code {
+	return l.firstBillableUnder(code, -1)
+}
+
+// firstBillableUnder returns at most limit (all, when negative) of the
+// billable codes at or below code, in file order, without walking the rest
+// of the subtree: a header like S72 has hundreds.
+func (l *loaded) firstBillableUnder(code string, limit int) []Code {
 	var out []Code
 	var walk func(c string)
 	walk = func(c string) {
+		if len(out) == limit {
+			return
+		}
 		i, ok := l.byCode[c]
 		if ok && l.Codes[i].Billable {
 			out = append(out, l.Codes[i])

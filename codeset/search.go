@@ -2,6 +2,7 @@ package codeset
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,25 +96,14 @@ var codeQueryRE = regexp.MustCompile(`^(?i)([A-Z][0-9][0-9A-Z]?\.?[0-9A-Z]{0,4}\
 // the headers.
 func (s *searchIndex) codePrefix(p string, limit int) []Hit {
 	l := s.l
-	var billable, headers []Code
-	for i := range l.Codes {
-		c := &l.Codes[i]
-		if !strings.HasPrefix(c.Code, p) {
-			continue
-		}
-		if c.Billable {
-			billable = append(billable, *c)
-		} else {
-			headers = append(headers, *c)
-		}
-	}
-	if len(billable)+len(headers) == 0 {
+	pos := s.withPrefix(p)
+	if len(pos) == 0 {
 		return nil
 	}
 	first := ""
 	if c, ok := l.code(p); ok && c.Billable {
 		first = p
-	} else if c, ok := l.defaultUnder(p); ok {
+	} else if c, ok := s.defaultUnder(p, pos); ok {
 		first = c.Code
 	}
 	var hits []Hit
@@ -125,21 +115,38 @@ func (s *searchIndex) codePrefix(p string, limit int) []Hit {
 	if c, ok := l.code(first); ok {
 		add(c)
 	}
-	for _, c := range billable {
+	for _, i := range pos {
 		if len(hits) >= limit {
 			break
 		}
-		if c.Code != first {
+		if c := l.Codes[i]; c.Billable && c.Code != first {
 			add(c)
 		}
 	}
-	for _, c := range headers {
+	for _, i := range pos {
 		if len(hits) >= limit {
 			break
 		}
-		add(c)
+		if c := l.Codes[i]; !c.Billable {
+			add(c)
+		}
 	}
 	return hits
+}
+
+// withPrefix returns the positions of the codes that start with p, in
+// classification order, by a binary search of the codes sorted by value.
+func (s *searchIndex) withPrefix(p string) []int32 {
+	codes := s.l.Codes
+	at := func(k int) string { return codes[s.byValue[k]].Code }
+	lo := sort.Search(len(s.byValue), func(k int) bool { return at(k) >= p })
+	hi := lo
+	for hi < len(s.byValue) && strings.HasPrefix(at(hi), p) {
+		hi++
+	}
+	pos := slices.Clone(s.byValue[lo:hi])
+	slices.Sort(pos)
+	return pos
 }
 
 // defaultWords are the words by which a default code differs from its
@@ -189,48 +196,72 @@ func wordSet(s string) map[string]bool {
 // choosing level by level the child that best fits defaultScore (the first
 // in classification order on a tie).
 func (l *loaded) defaultChild(code string) (Code, bool) {
-	cur, ok := l.code(code)
-	for ok && !cur.Billable {
-		kids := l.children[cur.Code]
-		if len(kids) == 0 {
+	i, ok := l.byCode[code]
+	if !ok {
+		return Code{}, false
+	}
+	if l.Codes[i].Billable {
+		return l.Codes[i], true
+	}
+	if k, ok := l.defaults.Load(i); ok {
+		if k.(int32) < 0 {
 			return Code{}, false
 		}
+		return l.Codes[k.(int32)], true
+	}
+	k := l.findDefault(i)
+	l.defaults.Store(i, k)
+	if k < 0 {
+		return Code{}, false
+	}
+	return l.Codes[k], true
+}
+
+// findDefault is defaultChild without the cache: the position of the
+// default billable code under the header at position i, or -1.
+func (l *loaded) findDefault(i int32) int32 {
+	for !l.Codes[i].Billable {
+		cur := l.Codes[i]
+		kids := l.children[cur.Code]
+		if len(kids) == 0 {
+			return -1
+		}
 		parent := wordSet(cur.Description())
-		best, bestScore := l.Codes[kids[0]], defaultScore(l.Codes[kids[0]], parent)
+		best, bestScore := kids[0], defaultScore(l.Codes[kids[0]], parent)
 		for _, k := range kids[1:] {
 			if sc := defaultScore(l.Codes[k], parent); sc > bestScore {
-				best, bestScore = l.Codes[k], sc
+				best, bestScore = k, sc
 			}
 		}
-		cur = best
+		i = best
 	}
-	return cur, ok
+	return i
 }
 
 // defaultUnder is defaultChild for a prefix that may not be a code itself
-// (a typed "C4"): it starts from the shortest codes with that prefix.
-func (l *loaded) defaultUnder(p string) (Code, bool) {
-	if _, ok := l.code(p); ok {
-		return l.defaultChild(p)
+// (a typed "C4"): it starts from the shortest of the codes with that
+// prefix (pos, in classification order), the first of them on a tie.
+func (s *searchIndex) defaultUnder(p string, pos []int32) (Code, bool) {
+	if _, ok := s.l.code(p); ok {
+		return s.l.defaultChild(p)
 	}
-	for n := len(p) + 1; n <= 7; n++ {
-		for _, c := range l.Codes {
-			if len(c.Code) == n && strings.HasPrefix(c.Code, p) {
-				return l.defaultChild(c.Code)
-			}
+	best := int32(-1)
+	for _, i := range pos {
+		if best < 0 || len(s.l.Codes[i].Code) < len(s.l.Codes[best].Code) {
+			best = i
 		}
 	}
-	return Code{}, false
+	if best < 0 {
+		return Code{}, false
+	}
+	return s.l.defaultChild(s.l.Codes[best].Code)
 }
 
 func (s *searchIndex) hit(c Code, score float64, source, path string) Hit {
 	h := Hit{System: s.l.System, Code: Display(s.l.System, c.Code), Description: c.Description(), Billable: c.Billable,
 		Path: path, Source: source, Score: score}
 	if !c.Billable {
-		for _, k := range s.l.billableUnder(c.Code) {
-			if len(h.Children) == maxChildren {
-				break
-			}
+		for _, k := range s.l.firstBillableUnder(c.Code, maxChildren) {
 			h.Children = append(h.Children, Child{Display(s.l.System, k.Code), k.Description()})
 		}
 	}

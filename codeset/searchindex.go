@@ -2,6 +2,7 @@ package codeset
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,6 +42,9 @@ type searchIndex struct {
 	toks     []int32
 	index    []IndexEntry
 	children [][]int32
+	// byValue holds the release's code positions sorted by code, for
+	// code-prefix queries.
+	byValue []int32
 
 	mu   sync.Mutex
 	free []*scratch
@@ -93,7 +97,7 @@ func (s *searchIndex) addDoc(d doc, ess, opt []string) {
 // and every path of the Alphabetic Index that ends in a code or a
 // cross-reference.
 func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
-	s := &searchIndex{l: l, vocab: map[string]int32{}, index: index}
+	s := &searchIndex{l: l, vocab: map[string]int32{}, index: index, byValue: sortedByValue(l.Codes)}
 	for i, c := range l.Codes {
 		if isEncounterExtension(l, c) {
 			continue
@@ -118,6 +122,20 @@ func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
 	s.finish()
 	s.segs, s.segDone = nil, nil
 	return s
+}
+
+// sortedByValue returns the positions of codes in the order of their
+// values. Release files list codes in classification order, which is
+// nearly always that order already.
+func sortedByValue(codes []Code) []int32 {
+	pos := make([]int32, len(codes))
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	if !slices.IsSortedFunc(codes, func(a, b Code) int { return strings.Compare(a.Code, b.Code) }) {
+		slices.SortStableFunc(pos, func(a, b int32) int { return strings.Compare(codes[a].Code, codes[b].Code) })
+	}
+	return pos
 }
 
 // splitNotations moves NOS and NEC from a description's essential words to
@@ -306,6 +324,9 @@ func (s *searchIndex) addAliasDocs(via, node int32, ess, opt []string, also bool
 type resolver struct {
 	index    []IndexEntry
 	children [][]int32
+	// byValue holds the release's code positions sorted by code, for
+	// code-prefix queries.
+	byValue []int32
 	mains    map[string][]int32
 }
 
