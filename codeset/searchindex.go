@@ -327,7 +327,7 @@ type resolver struct {
 	// byValue holds the release's code positions sorted by code, for
 	// code-prefix queries.
 	byValue []int32
-	mains    map[string][]int32
+	mains   map[string][]int32
 }
 
 func (r *resolver) resolve(see string) int32 {
