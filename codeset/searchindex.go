@@ -324,10 +324,7 @@ func (s *searchIndex) addAliasDocs(via, node int32, ess, opt []string, also bool
 type resolver struct {
 	index    []IndexEntry
 	children [][]int32
-	// byValue holds the release's code positions sorted by code, for
-	// code-prefix queries.
-	byValue []int32
-	mains   map[string][]int32
+	mains    map[string][]int32
 }
 
 func (r *resolver) resolve(see string) int32 {
