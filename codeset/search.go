@@ -270,30 +270,34 @@ func (s *searchIndex) hit(c Code, score float64, source, path string) Hit {
 
 // term is one word of a query with the index words it may match, each with
 // a weight: the word itself, words it is a prefix of, and near spellings.
+// A term is shared through the term cache and never changed.
 type term struct {
 	ids []int32
 	w   []float32
 	idf float32
+	// posted is the length of the posting lists of ids together.
+	posted int
 }
 
-// find returns the position in t.ids of the best-weighted id among toks,
-// or -1.
-func (t *term) find(toks []int32) int {
-	best := -1
-	for _, x := range toks {
-		for k, id := range t.ids {
-			if id == x && (best < 0 || t.w[k] > t.w[best]) {
-				best = k
-			}
-		}
-	}
-	return best
+// acc is what one search has gathered for a document: which query words
+// matched (a bit each) and their weight. Both sit side by side so a posting
+// costs one memory access.
+type acc struct {
+	mask  uint32
+	score float32
 }
 
+// scratch is the per-search working memory, sized to the index and reused:
+// allocating it per search would cost more than the search.
 type scratch struct {
-	mask    []uint32
-	score   []float32
+	acc     []acc
 	touched []int32
+	// tw holds, by token, the weight of the term being applied; mw the best
+	// weight any term of the reading gives the token.
+	tw, mw []float32
+	mwSet  []int32
+	live   []int32
+	out    []docScore
 }
 
 func (s *searchIndex) getScratch() *scratch {
@@ -304,21 +308,66 @@ func (s *searchIndex) getScratch() *scratch {
 		s.free = s.free[:n-1]
 		return sc
 	}
-	return &scratch{mask: make([]uint32, len(s.docs)), score: make([]float32, len(s.docs))}
+	return &scratch{acc: make([]acc, len(s.docs)), tw: make([]float32, len(s.words)), mw: make([]float32, len(s.words))}
 }
 
-// putScratch clears what a search touched and keeps the scratch for the
-// next one: allocating it per search would cost more than the search.
-func (s *searchIndex) putScratch(sc *scratch) {
+// reset clears what one reading touched.
+func (sc *scratch) reset() {
 	for _, d := range sc.touched {
-		sc.mask[d], sc.score[d] = 0, 0
+		sc.acc[d] = acc{}
 	}
 	sc.touched = sc.touched[:0]
+	for _, id := range sc.mwSet {
+		sc.mw[id] = 0
+	}
+	sc.mwSet = sc.mwSet[:0]
+}
+
+func (s *searchIndex) putScratch(sc *scratch) {
+	sc.reset()
+	sc.out = sc.out[:0]
 	s.mu.Lock()
 	if len(s.free) < 8 {
 		s.free = append(s.free, sc)
 	}
 	s.mu.Unlock()
+}
+
+// termCacheSize bounds each generation of the term cache.
+const termCacheSize = 4096
+
+type termKey struct {
+	word string
+	last bool
+}
+
+// cachedTerm returns makeTerm(w, last), remembered across searches: the
+// prefix completions and near spellings of a word cost more than scoring
+// it. The cache keeps two generations of at most termCacheSize words each,
+// the older dropped when the newer fills, so the words in use stay and
+// the memory is bounded.
+func (s *searchIndex) cachedTerm(w string, last bool) (term, bool) {
+	k := termKey{w, last}
+	s.tmu.RLock()
+	t, ok := s.terms[k]
+	if !ok {
+		t, ok = s.oldTerms[k]
+	}
+	s.tmu.RUnlock()
+	if ok {
+		return t, len(t.ids) > 0
+	}
+	t, _ = s.makeTerm(w, last)
+	s.tmu.Lock()
+	if len(s.terms) >= termCacheSize {
+		s.oldTerms, s.terms = s.terms, nil
+	}
+	if s.terms == nil {
+		s.terms = make(map[termKey]term, termCacheSize)
+	}
+	s.terms[k] = t
+	s.tmu.Unlock()
+	return t, len(t.ids) > 0
 }
 
 // makeTerm finds what one query word matches.
@@ -374,6 +423,9 @@ func (s *searchIndex) makeTerm(w string, last bool) (term, bool) {
 	if t.w[0] < 1 {
 		t.idf *= t.w[0]
 	}
+	for _, id := range t.ids {
+		t.posted += len(s.postings[id])
+	}
 	return t, true
 }
 
@@ -388,12 +440,16 @@ type docScore struct {
 func (s *searchIndex) textSearch(text string, limit int) []Hit {
 	best := map[int32]docScore{} // by target code
 	bestDoc := map[int32]int32{}
+	sc := s.getScratch()
+	defer s.putScratch(sc)
 	for vi, v := range queryVariants(text) {
 		penalty := float32(1)
 		if vi > 0 {
 			penalty = 0.97
 		}
-		for _, ds := range s.scoreVariant(v) {
+		sc.out = sc.out[:0]
+		s.scoreVariant(sc, v)
+		for _, ds := range sc.out {
 			ds.score *= penalty
 			t := s.docs[ds.doc].target
 			if cur, ok := best[t]; !ok || ds.score > cur.score {
@@ -475,11 +531,13 @@ func (s *searchIndex) pathOf(d *doc) string {
 // scoreVariant scores documents against one reading of the query. A
 // document's score rewards covering every query word (coverage) and having
 // few essential words the query did not ask for (precision), so the
-// exact concept outranks longer descriptions that merely contain it.
-func (s *searchIndex) scoreVariant(words []string) []docScore {
-	var ts []term
+// exact concept outranks longer descriptions that merely contain it. The
+// scores are appended to sc.out.
+func (s *searchIndex) scoreVariant(sc *scratch, words []string) {
+	var tsBuf [32]term
+	ts := tsBuf[:0]
 	for i, w := range words {
-		if t, ok := s.makeTerm(w, i == len(words)-1); ok {
+		if t, ok := s.cachedTerm(w, i == len(words)-1); ok {
 			ts = append(ts, t)
 		} else {
 			// An unknown word still counts against coverage.
@@ -490,80 +548,125 @@ func (s *searchIndex) scoreVariant(words []string) []docScore {
 		}
 	}
 	if len(ts) == 0 {
-		return nil
+		return
 	}
+	defer sc.reset()
 	var total float32
-	matchW := map[int32]float32{}
 	for _, t := range ts {
 		total += t.idf
 		for k, id := range t.ids {
-			if t.w[k] > matchW[id] {
-				matchW[id] = t.w[k]
+			if sc.mw[id] == 0 {
+				sc.mwSet = append(sc.mwSet, id)
 			}
+			sc.mw[id] = max(sc.mw[id], t.w[k])
 		}
 	}
-	sc := s.getScratch()
-	defer s.putScratch(sc)
-	// Rarer words first. Once the words seen carry most of the query's
-	// weight, a document none of them reached cannot score near the top, so
-	// the commoner words only add to documents already reached: for a word
-	// like "left" that is a walk over the few reached documents instead of
-	// its long posting list.
-	order := make([]int, len(ts))
+	// Rarer words first. Only documents whose words weigh at least 60% of
+	// the best document's are scored (below), so once the words still to
+	// come weigh less than that, a document none of the words so far
+	// reached can no longer make it: the remaining words only add to
+	// documents already reached. For a word like "left" that is a walk
+	// over the few reached documents instead of its long posting list.
+	var orderBuf [32]int
+	order := orderBuf[:len(ts)]
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return ts[order[a]].idf > ts[order[b]].idf })
-	var seenW float32
-	for _, ti := range order {
-		t := ts[ti]
-		bit := uint32(1) << ti
-		if seenW >= 0.6*total && len(sc.touched) > 0 {
-			posted := 0
-			for _, id := range t.ids {
-				posted += len(s.postings[id])
-			}
-			if len(sc.touched) < posted {
-				for _, d := range sc.touched {
-					doc := &s.docs[d]
-					if k := t.find(s.toks[doc.ess[0]:doc.opt[1]]); k >= 0 {
-						sc.mask[d] |= bit
-						sc.score[d] += t.idf * t.w[k]
-					}
-				}
-				seenW += t.idf
-				continue
-			}
-		}
-		for k, id := range t.ids {
-			for _, d := range s.postings[id] {
-				if sc.mask[d]&bit != 0 {
-					continue
-				}
-				if sc.mask[d] == 0 {
-					sc.touched = append(sc.touched, d)
-				}
-				sc.mask[d] |= bit
-				sc.score[d] += t.idf * t.w[k]
-			}
-		}
-		seenW += t.idf
-	}
+	remaining := total
 	var top float32
-	for _, d := range sc.touched {
-		top = max(top, sc.score[d])
+	// live, once set, holds the reached documents that can still pass the
+	// cut; tokCost is about how many words they have together.
+	var live []int32
+	pruned := false
+	tokCost := 0
+	for _, ti := range order {
+		t := &ts[ti]
+		bit := uint32(1) << ti
+		if remaining < 0.6*top {
+			// Drop the documents that cannot pass the cut even with all the
+			// words still to come.
+			src := sc.touched
+			if pruned {
+				src = live
+			}
+			live = sc.live[:0]
+			for _, d := range src {
+				if sc.acc[d].score+remaining >= 0.6*top {
+					live = append(live, d)
+				}
+			}
+			sc.live, pruned = live, true
+			tokCost = len(live) * s.docWords
+		}
+		switch {
+		case pruned && tokCost < t.posted:
+			// Few documents left: look the word up in each.
+			for k, id := range t.ids {
+				sc.tw[id] = t.w[k]
+			}
+			for _, d := range live {
+				doc := &s.docs[d]
+				var best float32
+				for _, tok := range s.toks[doc.ess[0]:doc.opt[1]] {
+					best = max(best, sc.tw[tok])
+				}
+				if best > 0 {
+					a := &sc.acc[d]
+					a.mask |= bit
+					a.score += t.idf * best
+					top = max(top, a.score)
+				}
+			}
+			for _, id := range t.ids {
+				sc.tw[id] = 0
+			}
+		case pruned:
+			// Walk the postings, adding only to documents already reached.
+			for k, id := range t.ids {
+				add := t.idf * t.w[k]
+				for _, d := range s.postings[id] {
+					a := &sc.acc[d]
+					if a.mask == 0 || a.mask&bit != 0 {
+						continue
+					}
+					a.mask |= bit
+					a.score += add
+					top = max(top, a.score)
+				}
+			}
+		default:
+			for k, id := range t.ids {
+				add := t.idf * t.w[k]
+				for _, d := range s.postings[id] {
+					a := &sc.acc[d]
+					if a.mask&bit != 0 {
+						continue
+					}
+					if a.mask == 0 {
+						sc.touched = append(sc.touched, d)
+					}
+					a.mask |= bit
+					a.score += add
+					top = max(top, a.score)
+				}
+			}
+		}
+		remaining -= t.idf
+	}
+	if !pruned {
+		live = sc.touched
 	}
 	cut := top * 0.6
-	out := make([]docScore, 0, 64)
-	for _, d := range sc.touched {
-		if sc.score[d] < cut {
+	for _, d := range live {
+		if sc.acc[d].score < cut {
 			continue
 		}
 		doc := &s.docs[d]
-		cov := sc.score[d] / total
+		cov := sc.acc[d].score / total
 		var hitIDF float32
 		for _, t := range s.toks[doc.ess[0]:doc.ess[1]] {
-			if w, ok := matchW[t]; ok {
+			if w := sc.mw[t]; w > 0 {
 				hitIDF += s.idf[t] * w
 			}
 		}
@@ -589,7 +692,6 @@ func (s *searchIndex) scoreVariant(words []string) []docScore {
 		// Query words found among the essential words (not only in
 		// nonessential modifiers) mark the more specific entry.
 		score += 0.05 * hitIDF / total
-		out = append(out, docScore{d, score})
+		sc.out = append(sc.out, docScore{d, score})
 	}
-	return out
 }

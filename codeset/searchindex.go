@@ -40,6 +40,7 @@ type searchIndex struct {
 	deletes  map[string][]int32
 	docs     []doc
 	toks     []int32
+	docWords int // words per document, on average, rounded up
 	index    []IndexEntry
 	children [][]int32
 	// byValue holds the release's code positions sorted by code, for
@@ -48,6 +49,9 @@ type searchIndex struct {
 
 	mu   sync.Mutex
 	free []*scratch
+
+	tmu             sync.RWMutex
+	terms, oldTerms map[termKey]term
 
 	// segs caches each index entry's words while the index is built.
 	segs    [][2][]string
@@ -416,6 +420,7 @@ func (s *searchIndex) finish() {
 		}
 		d.essIDF = sum
 	}
+	s.docWords = (len(s.toks) + len(s.docs) - 1) / max(len(s.docs), 1)
 	s.sorted = make([]int32, n)
 	for i := range s.sorted {
 		s.sorted[i] = int32(i)
