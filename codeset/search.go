@@ -1,6 +1,7 @@
 package codeset
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -298,6 +299,11 @@ type scratch struct {
 	mwSet  []int32
 	live   []int32
 	out    []docScore
+	// best holds, by code position, the best document for the code (its
+	// position plus one, so zero means none yet); bestSet the codes set.
+	best    []docScore
+	bestSet []int32
+	topK    []float32
 }
 
 func (s *searchIndex) getScratch() *scratch {
@@ -308,7 +314,8 @@ func (s *searchIndex) getScratch() *scratch {
 		s.free = s.free[:n-1]
 		return sc
 	}
-	return &scratch{acc: make([]acc, len(s.docs)), tw: make([]float32, len(s.words)), mw: make([]float32, len(s.words))}
+	return &scratch{acc: make([]acc, len(s.docs)), tw: make([]float32, len(s.words)), mw: make([]float32, len(s.words)),
+		best: make([]docScore, len(s.l.Codes))}
 }
 
 // reset clears what one reading touched.
@@ -326,6 +333,10 @@ func (sc *scratch) reset() {
 func (s *searchIndex) putScratch(sc *scratch) {
 	sc.reset()
 	sc.out = sc.out[:0]
+	for _, t := range sc.bestSet {
+		sc.best[t] = docScore{}
+	}
+	sc.bestSet = sc.bestSet[:0]
 	s.mu.Lock()
 	if len(s.free) < 8 {
 		s.free = append(s.free, sc)
@@ -434,33 +445,70 @@ type docScore struct {
 	score float32
 }
 
+// kthBest returns the k-th best score among the codes reached, or a floor
+// below every score when fewer than k were.
+func (sc *scratch) kthBest(k int) float32 {
+	if len(sc.bestSet) < k {
+		return -1
+	}
+	top := sc.topK[:0]
+	for _, t := range sc.bestSet {
+		v := sc.best[t].score
+		if len(top) == k && v <= top[k-1] {
+			continue
+		}
+		// Insert keeping top in descending order, at most k long.
+		i := len(top)
+		if i < k {
+			top = append(top, v)
+		} else {
+			i--
+		}
+		for ; i > 0 && top[i-1] < v; i-- {
+			top[i] = top[i-1]
+		}
+		top[i] = v
+	}
+	sc.topK = top
+	return top[k-1]
+}
+
 // textSearch scores every document against each reading of the query (as
 // typed, and with abbreviations and lay terms expanded) and returns the
 // codes of the best documents.
 func (s *searchIndex) textSearch(text string, limit int) []Hit {
-	best := map[int32]docScore{} // by target code
-	bestDoc := map[int32]int32{}
 	sc := s.getScratch()
 	defer s.putScratch(sc)
+	// The ranking below turns at most limit*2 codes into hits, and each
+	// code reached adds at least one hit of its own, so a document that
+	// scores below the limit*2-th best code so far cannot show: later
+	// readings skip it (floor).
+	keep := limit * 2
+	var floor float32
 	for vi, v := range queryVariants(text) {
 		penalty := float32(1)
 		if vi > 0 {
 			penalty = 0.97
 		}
 		sc.out = sc.out[:0]
-		s.scoreVariant(sc, v)
+		s.scoreVariant(sc, v, floor/penalty)
 		for _, ds := range sc.out {
 			ds.score *= penalty
 			t := s.docs[ds.doc].target
-			if cur, ok := best[t]; !ok || ds.score > cur.score {
-				best[t] = ds
-				bestDoc[t] = ds.doc
+			cur := &sc.best[t]
+			if cur.doc == 0 {
+				sc.bestSet = append(sc.bestSet, t)
+			}
+			if cur.doc == 0 || ds.score > cur.score {
+				*cur = docScore{ds.doc + 1, ds.score}
 			}
 		}
+		floor = sc.kthBest(keep)
 	}
-	ranked := make([]docScore, 0, len(best))
-	for _, ds := range best {
-		ranked = append(ranked, ds)
+	ranked := make([]docScore, 0, len(sc.bestSet))
+	for _, t := range sc.bestSet {
+		ds := sc.best[t]
+		ranked = append(ranked, docScore{ds.doc - 1, ds.score})
 	}
 	sort.Slice(ranked, func(i, j int) bool {
 		if ranked[i].score != ranked[j].score {
@@ -532,8 +580,8 @@ func (s *searchIndex) pathOf(d *doc) string {
 // document's score rewards covering every query word (coverage) and having
 // few essential words the query did not ask for (precision), so the
 // exact concept outranks longer descriptions that merely contain it. The
-// scores are appended to sc.out.
-func (s *searchIndex) scoreVariant(sc *scratch, words []string) {
+// scores are appended to sc.out, except those that cannot reach floor.
+func (s *searchIndex) scoreVariant(sc *scratch, words []string, floor float32) {
 	var tsBuf [32]term
 	ts := tsBuf[:0]
 	for i, w := range words {
@@ -561,6 +609,17 @@ func (s *searchIndex) scoreVariant(sc *scratch, words []string) {
 			sc.mw[id] = max(sc.mw[id], t.w[k])
 		}
 	}
+	// The score below is at most cov² plus bonuses of at most bonus, so a
+	// document needs query words weighing minRaw to reach floor.
+	var hitMax float32
+	for _, id := range sc.mwSet {
+		hitMax += s.idf[id] * sc.mw[id]
+	}
+	bonus := 0.02 + 0.1 + 0.05*hitMax/total
+	var minRaw float32
+	if floor > bonus {
+		minRaw = total * float32(math.Sqrt(float64(floor-bonus)))
+	}
 	// Rarer words first. Only documents whose words weigh at least 60% of
 	// the best document's are scored (below), so once the words still to
 	// come weigh less than that, a document none of the words so far
@@ -583,7 +642,8 @@ func (s *searchIndex) scoreVariant(sc *scratch, words []string) {
 	for _, ti := range order {
 		t := &ts[ti]
 		bit := uint32(1) << ti
-		if remaining < 0.6*top {
+		cut := max(0.6*top, minRaw)
+		if remaining < cut {
 			// Drop the documents that cannot pass the cut even with all the
 			// words still to come.
 			src := sc.touched
@@ -592,7 +652,7 @@ func (s *searchIndex) scoreVariant(sc *scratch, words []string) {
 			}
 			live = sc.live[:0]
 			for _, d := range src {
-				if sc.acc[d].score+remaining >= 0.6*top {
+				if sc.acc[d].score+remaining >= cut {
 					live = append(live, d)
 				}
 			}
@@ -657,7 +717,7 @@ func (s *searchIndex) scoreVariant(sc *scratch, words []string) {
 	if !pruned {
 		live = sc.touched
 	}
-	cut := top * 0.6
+	cut := max(top*0.6, minRaw)
 	for _, d := range live {
 		if sc.acc[d].score < cut {
 			continue
