@@ -47,11 +47,14 @@ func (l *loaded) searcher() *searchIndex {
 }
 
 // Warm builds the search indexes of the newest release of every system, so
-// the first search after start-up is as fast as the others.
+// the first search after start-up is as fast as the others. The indexes
+// are built side by side: start-up waits for the largest, not the sum.
 func (c *Catalog) Warm() {
+	var wg sync.WaitGroup
 	for _, ls := range c.lines {
-		ls[len(ls)-1].searcher()
+		wg.Go(func() { ls[len(ls)-1].searcher() })
 	}
+	wg.Wait()
 }
 
 // NewCatalog builds a catalog from releases. Parts of one release (the same

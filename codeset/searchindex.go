@@ -38,7 +38,10 @@ type searchIndex struct {
 	idf      []float32
 	postings [][]int32
 	sorted   []int32 // token ids in word order, for prefix lookups
-	deletes  map[string][]int32
+	// deletes maps the hash of a word with one letter deleted (deleteKey)
+	// to the words it comes from, for typos; a collision only adds a
+	// candidate that the edit distance then rejects.
+	deletes  map[uint64][]int32
 	docs     []doc
 	toks     []int32
 	docWords int // words per document, on average, rounded up
@@ -456,6 +459,28 @@ func (r *resolver) descend(node int32, names []string) (int32, int) {
 // and the deletion table for typos.
 func (s *searchIndex) finish() {
 	n := len(s.words)
+	// The prefix and typo tables depend only on the words: build them on
+	// another core meanwhile.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s.sorted = make([]int32, n)
+		for i := range s.sorted {
+			s.sorted[i] = int32(i)
+		}
+		slices.SortFunc(s.sorted, func(a, b int32) int { return strings.Compare(s.words[a], s.words[b]) })
+	})
+	wg.Go(func() {
+		s.deletes = make(map[uint64][]int32, n*6)
+		for id, w := range s.words {
+			if len(w) < 4 || isNumeric(w) {
+				continue
+			}
+			for i := range w {
+				k := deleteKey(w, i)
+				s.deletes[k] = append(s.deletes[k], int32(id))
+			}
+		}
+	})
 	s.df = make([]int32, n)
 	for _, d := range s.docs {
 		for _, t := range s.toks[d.ess[0]:d.ess[1]] {
@@ -493,21 +518,20 @@ func (s *searchIndex) finish() {
 		d.essIDF = sum
 	}
 	s.docWords = (len(s.toks) + len(s.docs) - 1) / max(len(s.docs), 1)
-	s.sorted = make([]int32, n)
-	for i := range s.sorted {
-		s.sorted[i] = int32(i)
-	}
-	sort.Slice(s.sorted, func(i, j int) bool { return s.words[s.sorted[i]] < s.words[s.sorted[j]] })
-	s.deletes = map[string][]int32{}
-	for id, w := range s.words {
-		if len(w) < 4 || isNumeric(w) {
-			continue
-		}
-		for i := range w {
-			k := w[:i] + w[i+1:]
-			s.deletes[k] = append(s.deletes[k], int32(id))
+	wg.Wait()
+}
+
+// deleteKey returns the FNV-1a hash of w with the byte at skip deleted
+// (none when skip < 0), without building that string.
+func deleteKey(w string, skip int) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		if i != skip {
+			h ^= uint64(w[i])
+			h *= 1099511628211
 		}
 	}
+	return h
 }
 
 func isNumeric(w string) bool {
@@ -547,7 +571,7 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		maxDist = 2
 	}
 	cand := map[int32]bool{}
-	for _, id := range s.deletes[w] {
+	for _, id := range s.deletes[deleteKey(w, -1)] {
 		cand[id] = true
 	}
 	if id, ok := s.vocab[w]; ok {
@@ -558,7 +582,7 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		if id, ok := s.vocab[k]; ok {
 			cand[id] = true
 		}
-		for _, id := range s.deletes[k] {
+		for _, id := range s.deletes[deleteKey(w, i)] {
 			cand[id] = true
 		}
 	}
