@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
@@ -173,44 +174,94 @@ func (s *CodeSets) Releases(ctx context.Context) ([]*codeset.Release, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.scan(ctx, `SELECT release_id, code, billable, short_desc, long_desc FROM code ORDER BY release_id, seq`, func(rows *sql.Rows) error {
-		var id int64
-		var c codeset.Code
-		var billable int
-		if err := rows.Scan(&id, &c.Code, &billable, &c.Short, &c.Long); err != nil {
-			return err
+	// The three tables are read side by side, each on its own connection,
+	// and each release's slices are sized from a count first: start-up
+	// waits for the largest table, not the sum, and copies nothing twice.
+	var wg sync.WaitGroup
+	var errs [3]error
+	wg.Go(func() {
+		errs[0] = s.loadPart(ctx, "code", byID, func(r *codeset.Release, n int) { r.Codes = make([]codeset.Code, 0, n) },
+			`SELECT release_id, code, billable, short_desc, long_desc FROM code ORDER BY release_id, seq`,
+			func(rows *sql.Rows, find func(int64) *codeset.Release) error {
+				var id int64
+				var c codeset.Code
+				var billable int
+				if err := rows.Scan(&id, &c.Code, &billable, &c.Short, &c.Long); err != nil {
+					return err
+				}
+				c.Billable = billable == 1
+				r := find(id)
+				r.Codes = append(r.Codes, c)
+				return nil
+			})
+	})
+	wg.Go(func() {
+		errs[1] = s.loadPart(ctx, "code_note", byID, func(r *codeset.Release, n int) { r.Notes = make([]codeset.Note, 0, n) },
+			`SELECT release_id, code, kind, chr, text FROM code_note ORDER BY release_id, seq`,
+			func(rows *sql.Rows, find func(int64) *codeset.Release) error {
+				var id int64
+				var n codeset.Note
+				var kind string
+				if err := rows.Scan(&id, &n.Code, &kind, &n.Char, &n.Text); err != nil {
+					return err
+				}
+				n.Kind = codeset.NoteKind(kind)
+				r := find(id)
+				r.Notes = append(r.Notes, n)
+				return nil
+			})
+	})
+	wg.Go(func() {
+		errs[2] = s.loadPart(ctx, "code_index_term", byID, func(r *codeset.Release, n int) { r.Index = make([]codeset.IndexEntry, 0, n) },
+			`SELECT release_id, level, parent, term, nonessential, code, see, see_also FROM code_index_term ORDER BY release_id, seq`,
+			func(rows *sql.Rows, find func(int64) *codeset.Release) error {
+				var id int64
+				var e codeset.IndexEntry
+				if err := rows.Scan(&id, &e.Level, &e.Parent, &e.Term, &e.NonEss, &e.Code, &e.See, &e.SeeAlso); err != nil {
+					return err
+				}
+				r := find(id)
+				r.Index = append(r.Index, e)
+				return nil
+			})
+	})
+	wg.Wait()
+	for i, what := range []string{"codes", "notes", "index"} {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("load %s: %w", what, errs[i])
 		}
-		c.Billable = billable == 1
-		byID[id].Codes = append(byID[id].Codes, c)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load codes: %w", err)
-	}
-	if err := s.scan(ctx, `SELECT release_id, code, kind, chr, text FROM code_note ORDER BY release_id, seq`, func(rows *sql.Rows) error {
-		var id int64
-		var n codeset.Note
-		var kind string
-		if err := rows.Scan(&id, &n.Code, &kind, &n.Char, &n.Text); err != nil {
-			return err
-		}
-		n.Kind = codeset.NoteKind(kind)
-		byID[id].Notes = append(byID[id].Notes, n)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load notes: %w", err)
-	}
-	if err := s.scan(ctx, `SELECT release_id, level, parent, term, nonessential, code, see, see_also FROM code_index_term ORDER BY release_id, seq`, func(rows *sql.Rows) error {
-		var id int64
-		var e codeset.IndexEntry
-		if err := rows.Scan(&id, &e.Level, &e.Parent, &e.Term, &e.NonEss, &e.Code, &e.See, &e.SeeAlso); err != nil {
-			return err
-		}
-		byID[id].Index = append(byID[id].Index, e)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load index: %w", err)
 	}
 	return out, nil
+}
+
+// loadPart reads one table of release content: it counts each release's
+// rows to size its slice (size), then hands each row of query to each,
+// which finds the row's release by id.
+func (s *CodeSets) loadPart(ctx context.Context, table string, byID map[int64]*codeset.Release,
+	size func(*codeset.Release, int), query string, each func(*sql.Rows, func(int64) *codeset.Release) error) error {
+	err := s.scan(ctx, `SELECT release_id, COUNT(*) FROM `+table+` GROUP BY release_id`, func(rows *sql.Rows) error {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		if r := byID[id]; r != nil {
+			size(r, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Rows come by release: look the release up only when it changes.
+	curID, cur := int64(-1), (*codeset.Release)(nil)
+	find := func(id int64) *codeset.Release {
+		if id != curID {
+			curID, cur = id, byID[id]
+		}
+		return cur
+	}
+	return s.scan(ctx, query, func(rows *sql.Rows) error { return each(rows, find) })
 }
 
 func (s *CodeSets) scan(ctx context.Context, query string, each func(*sql.Rows) error) error {
