@@ -516,17 +516,24 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 		}
 		return s.docs[ranked[i].doc].target < s.docs[ranked[j].doc].target
 	})
-	var hits []Hit
+	// Rank the codes first and spell out only the hits returned: a hit's
+	// children and index path cost more than ranking it.
+	type cand struct {
+		c     Code
+		score float64
+		d     *doc
+	}
+	var cands []cand
 	seen := map[string]bool{}
 	push := func(c Code, score float64, d *doc) {
-		if seen[c.Code] || len(hits) >= limit*2 {
+		if seen[c.Code] || len(cands) >= limit*2 {
 			return
 		}
 		seen[c.Code] = true
-		hits = append(hits, s.hit(c, score, sourceName(d.src), s.pathOf(d)))
+		cands = append(cands, cand{c, score, d})
 	}
 	for _, ds := range ranked {
-		if len(hits) >= limit*2 {
+		if len(cands) >= limit*2 {
 			break
 		}
 		d := &s.docs[ds.doc]
@@ -540,9 +547,13 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 		}
 		push(c, float64(ds.score)*0.85, d)
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-	if len(hits) > limit {
-		hits = hits[:limit]
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if len(cands) > limit {
+		cands = cands[:limit]
+	}
+	hits := make([]Hit, 0, len(cands))
+	for _, k := range cands {
+		hits = append(hits, s.hit(k.c, k.score, sourceName(k.d.src), s.pathOf(k.d)))
 	}
 	return hits
 }

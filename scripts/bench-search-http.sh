@@ -51,8 +51,13 @@ done
 echo "server ready in $(python3 -c "import time; print(f'{time.time()-$start:.2f}')") s (load code sets, build index, listen)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# CPU seconds (user + system) the server has used so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat"; }
 echo "== open loop, $rate requests/s for $duration (scripts/loadgen)"
+c0=$(cpu)
 "$tmp/loadgen" -rate "$rate" -duration "$duration" -token "$token" -queries "$tmp/queries.txt" "$url"
+echo "server CPU during the run (with warm-up): $(python3 -c "print(f'{$(cpu) - $c0:.1f}')") s"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if command -v wrk >/dev/null; then
 	conns=20
@@ -71,4 +76,5 @@ delay = function() return $delay end
 LUA
 	echo "== wrk, $conns connections each pausing ${delay} ms between requests (about $rate/s), closed loop"
 	wrk -t2 -c"$conns" -d"$duration" --latency -s "$tmp/search.lua" "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,$p'
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
