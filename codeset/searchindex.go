@@ -432,14 +432,18 @@ func (r *resolver) descend(node int32, names []string) (int32, int) {
 		next := int32(-1)
 		for _, ch := range r.children[node] {
 			t := r.lower[ch]
-			if t == name || strings.HasPrefix(t, name+",") || strings.HasPrefix(t, name+" (") {
+			if rest, ok := strings.CutPrefix(t, name); ok && (rest == "" || rest[0] == ',' || strings.HasPrefix(rest, " (")) {
 				next = ch
 				break
 			}
 		}
 		if next < 0 {
 			for _, ch := range r.children[node] {
-				for _, f := range strings.Split(r.lower[ch], ", ") {
+				// Each comma-separated form, as strings.Split would give
+				// them, without building the list.
+				for rest, more := r.lower[ch], true; more; {
+					var f string
+					f, rest, more = strings.Cut(rest, ", ")
 					if f == name {
 						next = ch
 					}
