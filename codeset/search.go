@@ -3,6 +3,7 @@ package codeset
 import (
 	"math"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -306,16 +307,29 @@ type scratch struct {
 	topK    []float32
 }
 
+// maxScratch returns how many searches of one index run at once: a few per
+// core. More would not search faster, and under a burst each would
+// allocate megabytes of scratch, which the garbage collector then has to
+// chase while requests queue; the others wait for a scratch instead.
+func maxScratch() int { return 2 * runtime.GOMAXPROCS(0) }
+
+// getScratch takes a free scratch, makes one while fewer than maxScratch
+// exist, or else waits for one.
 func (s *searchIndex) getScratch() *scratch {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n := len(s.free); n > 0 {
-		sc := s.free[n-1]
-		s.free = s.free[:n-1]
+	select {
+	case sc := <-s.free:
 		return sc
+	default:
 	}
-	return &scratch{acc: make([]acc, len(s.docs)), tw: make([]float32, len(s.words)), mw: make([]float32, len(s.words)),
-		best: make([]docScore, len(s.l.Codes))}
+	s.mu.Lock()
+	if s.made < cap(s.free) {
+		s.made++
+		s.mu.Unlock()
+		return &scratch{acc: make([]acc, len(s.docs)), tw: make([]float32, len(s.words)), mw: make([]float32, len(s.words)),
+			best: make([]docScore, len(s.l.Codes))}
+	}
+	s.mu.Unlock()
+	return <-s.free
 }
 
 // reset clears what one reading touched.
@@ -337,11 +351,7 @@ func (s *searchIndex) putScratch(sc *scratch) {
 		sc.best[t] = docScore{}
 	}
 	sc.bestSet = sc.bestSet[:0]
-	s.mu.Lock()
-	if len(s.free) < 8 {
-		s.free = append(s.free, sc)
-	}
-	s.mu.Unlock()
+	s.free <- sc // never blocks: there are at most cap(s.free) scratches
 }
 
 // termCacheSize bounds each generation of the term cache.

@@ -51,8 +51,10 @@ type searchIndex struct {
 	// code-prefix queries.
 	byValue []int32
 
+	// free holds the scratches not in use; made counts those made.
 	mu   sync.Mutex
-	free []*scratch
+	made int
+	free chan *scratch
 
 	tmu             sync.RWMutex
 	terms, oldTerms map[termKey]term
@@ -123,7 +125,7 @@ func inParallel(n int, f func(lo, hi int)) {
 // cross-reference. Splitting the texts into words, the larger part of the
 // work, runs on every core; the index itself is assembled on one.
 func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
-	s := &searchIndex{l: l, vocab: map[string]int32{}, index: index}
+	s := &searchIndex{l: l, vocab: map[string]int32{}, index: index, free: make(chan *scratch, maxScratch())}
 	descWords := make([][2][]string, len(l.Codes))
 	segWords := make([][2][]string, len(index))
 	lower := make([]string, len(index))
