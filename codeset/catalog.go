@@ -35,6 +35,10 @@ type loaded struct {
 	indexSrc   []IndexEntry
 	searchOnce sync.Once
 	search     *searchIndex
+
+	// defaults caches defaultChild by header position: search asks for
+	// the same headers again and again, and the answer never changes.
+	defaults sync.Map
 }
 
 func (l *loaded) searcher() *searchIndex {
@@ -43,11 +47,14 @@ func (l *loaded) searcher() *searchIndex {
 }
 
 // Warm builds the search indexes of the newest release of every system, so
-// the first search after start-up is as fast as the others.
+// the first search after start-up is as fast as the others. The indexes
+// are built side by side: start-up waits for the largest, not the sum.
 func (c *Catalog) Warm() {
+	var wg sync.WaitGroup
 	for _, ls := range c.lines {
-		ls[len(ls)-1].searcher()
+		wg.Go(func() { ls[len(ls)-1].searcher() })
 	}
+	wg.Wait()
 }
 
 // NewCatalog builds a catalog from releases. Parts of one release (the same
@@ -175,9 +182,19 @@ func (l *loaded) code(code string) (Code, bool) {
 
 // billableUnder returns the billable codes at or below code, in file order.
 func (l *loaded) billableUnder(code string) []Code {
+	return l.firstBillableUnder(code, -1)
+}
+
+// firstBillableUnder returns at most limit (all, when negative) of the
+// billable codes at or below code, in file order, without walking the rest
+// of the subtree: a header like S72 has hundreds.
+func (l *loaded) firstBillableUnder(code string, limit int) []Code {
 	var out []Code
 	var walk func(c string)
 	walk = func(c string) {
+		if len(out) == limit {
+			return
+		}
 		i, ok := l.byCode[c]
 		if ok && l.Codes[i].Billable {
 			out = append(out, l.Codes[i])

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/openrcm/openrcm/codeset/codesettest"
 )
 
@@ -130,4 +131,32 @@ func TestSearchEval(t *testing.T) {
 	if r1 < minTop1 || r5 < minTop5 {
 		t.Errorf("search quality regressed: top-1 %.2f (floor %.2f), top-5 %.2f (floor %.2f)", r1, minTop1, r5, minTop5)
 	}
+}
+
+// TestSearchConcurrent runs searches from several goroutines at once, as
+// the API server does, and checks each answer against the one searched
+// alone: the per-search scratch, the word cache and the default-child
+// cache are shared.
+func TestSearchConcurrent(t *testing.T) {
+	c := loadShared(t)
+	var qs []string
+	for _, ec := range readEval(t, "eval/search_dev.jsonl") {
+		qs = append(qs, ec.Query)
+	}
+	want := make([][]Hit, len(qs))
+	for i, q := range qs {
+		want[i] = c.Search(Query{Text: q, Limit: 10})
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range qs {
+				i := (k + g*7) % len(qs)
+				if diff := cmp.Diff(want[i], c.Search(Query{Text: qs[i], Limit: 10})); diff != "" {
+					t.Errorf("%q searched concurrently: mismatch (-want +got):\n%s", qs[i], diff)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -1,7 +1,10 @@
 package codeset
 
 import (
+	"math"
 	"regexp"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,25 +98,14 @@ var codeQueryRE = regexp.MustCompile(`^(?i)([A-Z][0-9][0-9A-Z]?\.?[0-9A-Z]{0,4}\
 // the headers.
 func (s *searchIndex) codePrefix(p string, limit int) []Hit {
 	l := s.l
-	var billable, headers []Code
-	for i := range l.Codes {
-		c := &l.Codes[i]
-		if !strings.HasPrefix(c.Code, p) {
-			continue
-		}
-		if c.Billable {
-			billable = append(billable, *c)
-		} else {
-			headers = append(headers, *c)
-		}
-	}
-	if len(billable)+len(headers) == 0 {
+	pos := s.withPrefix(p)
+	if len(pos) == 0 {
 		return nil
 	}
 	first := ""
 	if c, ok := l.code(p); ok && c.Billable {
 		first = p
-	} else if c, ok := l.defaultUnder(p); ok {
+	} else if c, ok := s.defaultUnder(p, pos); ok {
 		first = c.Code
 	}
 	var hits []Hit
@@ -125,21 +117,38 @@ func (s *searchIndex) codePrefix(p string, limit int) []Hit {
 	if c, ok := l.code(first); ok {
 		add(c)
 	}
-	for _, c := range billable {
+	for _, i := range pos {
 		if len(hits) >= limit {
 			break
 		}
-		if c.Code != first {
+		if c := l.Codes[i]; c.Billable && c.Code != first {
 			add(c)
 		}
 	}
-	for _, c := range headers {
+	for _, i := range pos {
 		if len(hits) >= limit {
 			break
 		}
-		add(c)
+		if c := l.Codes[i]; !c.Billable {
+			add(c)
+		}
 	}
 	return hits
+}
+
+// withPrefix returns the positions of the codes that start with p, in
+// classification order, by a binary search of the codes sorted by value.
+func (s *searchIndex) withPrefix(p string) []int32 {
+	codes := s.l.Codes
+	at := func(k int) string { return codes[s.byValue[k]].Code }
+	lo := sort.Search(len(s.byValue), func(k int) bool { return at(k) >= p })
+	hi := lo
+	for hi < len(s.byValue) && strings.HasPrefix(at(hi), p) {
+		hi++
+	}
+	pos := slices.Clone(s.byValue[lo:hi])
+	slices.Sort(pos)
+	return pos
 }
 
 // defaultWords are the words by which a default code differs from its
@@ -189,48 +198,72 @@ func wordSet(s string) map[string]bool {
 // choosing level by level the child that best fits defaultScore (the first
 // in classification order on a tie).
 func (l *loaded) defaultChild(code string) (Code, bool) {
-	cur, ok := l.code(code)
-	for ok && !cur.Billable {
-		kids := l.children[cur.Code]
-		if len(kids) == 0 {
+	i, ok := l.byCode[code]
+	if !ok {
+		return Code{}, false
+	}
+	if l.Codes[i].Billable {
+		return l.Codes[i], true
+	}
+	if k, ok := l.defaults.Load(i); ok {
+		if k.(int32) < 0 {
 			return Code{}, false
 		}
+		return l.Codes[k.(int32)], true
+	}
+	k := l.findDefault(i)
+	l.defaults.Store(i, k)
+	if k < 0 {
+		return Code{}, false
+	}
+	return l.Codes[k], true
+}
+
+// findDefault is defaultChild without the cache: the position of the
+// default billable code under the header at position i, or -1.
+func (l *loaded) findDefault(i int32) int32 {
+	for !l.Codes[i].Billable {
+		cur := l.Codes[i]
+		kids := l.children[cur.Code]
+		if len(kids) == 0 {
+			return -1
+		}
 		parent := wordSet(cur.Description())
-		best, bestScore := l.Codes[kids[0]], defaultScore(l.Codes[kids[0]], parent)
+		best, bestScore := kids[0], defaultScore(l.Codes[kids[0]], parent)
 		for _, k := range kids[1:] {
 			if sc := defaultScore(l.Codes[k], parent); sc > bestScore {
-				best, bestScore = l.Codes[k], sc
+				best, bestScore = k, sc
 			}
 		}
-		cur = best
+		i = best
 	}
-	return cur, ok
+	return i
 }
 
 // defaultUnder is defaultChild for a prefix that may not be a code itself
-// (a typed "C4"): it starts from the shortest codes with that prefix.
-func (l *loaded) defaultUnder(p string) (Code, bool) {
-	if _, ok := l.code(p); ok {
-		return l.defaultChild(p)
+// (a typed "C4"): it starts from the shortest of the codes with that
+// prefix (pos, in classification order), the first of them on a tie.
+func (s *searchIndex) defaultUnder(p string, pos []int32) (Code, bool) {
+	if _, ok := s.l.code(p); ok {
+		return s.l.defaultChild(p)
 	}
-	for n := len(p) + 1; n <= 7; n++ {
-		for _, c := range l.Codes {
-			if len(c.Code) == n && strings.HasPrefix(c.Code, p) {
-				return l.defaultChild(c.Code)
-			}
+	best := int32(-1)
+	for _, i := range pos {
+		if best < 0 || len(s.l.Codes[i].Code) < len(s.l.Codes[best].Code) {
+			best = i
 		}
 	}
-	return Code{}, false
+	if best < 0 {
+		return Code{}, false
+	}
+	return s.l.defaultChild(s.l.Codes[best].Code)
 }
 
 func (s *searchIndex) hit(c Code, score float64, source, path string) Hit {
 	h := Hit{System: s.l.System, Code: Display(s.l.System, c.Code), Description: c.Description(), Billable: c.Billable,
 		Path: path, Source: source, Score: score}
 	if !c.Billable {
-		for _, k := range s.l.billableUnder(c.Code) {
-			if len(h.Children) == maxChildren {
-				break
-			}
+		for _, k := range s.l.firstBillableUnder(c.Code, maxChildren) {
 			h.Children = append(h.Children, Child{Display(s.l.System, k.Code), k.Description()})
 		}
 	}
@@ -239,55 +272,123 @@ func (s *searchIndex) hit(c Code, score float64, source, path string) Hit {
 
 // term is one word of a query with the index words it may match, each with
 // a weight: the word itself, words it is a prefix of, and near spellings.
+// A term is shared through the term cache and never changed.
 type term struct {
 	ids []int32
 	w   []float32
 	idf float32
+	// posted is the length of the posting lists of ids together.
+	posted int
 }
 
-// find returns the position in t.ids of the best-weighted id among toks,
-// or -1.
-func (t *term) find(toks []int32) int {
-	best := -1
-	for _, x := range toks {
-		for k, id := range t.ids {
-			if id == x && (best < 0 || t.w[k] > t.w[best]) {
-				best = k
-			}
-		}
-	}
-	return best
+// acc is what one search has gathered for a document: which query words
+// matched (a bit each) and their weight. Both sit side by side so a posting
+// costs one memory access.
+type acc struct {
+	mask  uint32
+	score float32
 }
 
+// scratch is the per-search working memory, sized to the index and reused:
+// allocating it per search would cost more than the search.
 type scratch struct {
-	mask    []uint32
-	score   []float32
+	acc     []acc
 	touched []int32
+	// tw holds, by token, the weight of the term being applied; mw the best
+	// weight any term of the reading gives the token.
+	tw, mw []float32
+	mwSet  []int32
+	live   []int32
+	out    []docScore
+	// best holds, by code position, the best document for the code (its
+	// position plus one, so zero means none yet); bestSet the codes set.
+	best    []docScore
+	bestSet []int32
+	topK    []float32
 }
 
+// maxScratch returns how many searches of one index run at once: a few per
+// core. More would not search faster, and under a burst each would
+// allocate megabytes of scratch, which the garbage collector then has to
+// chase while requests queue; the others wait for a scratch instead.
+func maxScratch() int { return 2 * runtime.GOMAXPROCS(0) }
+
+// getScratch takes a free scratch, makes one while fewer than maxScratch
+// exist, or else waits for one.
 func (s *searchIndex) getScratch() *scratch {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n := len(s.free); n > 0 {
-		sc := s.free[n-1]
-		s.free = s.free[:n-1]
+	select {
+	case sc := <-s.free:
 		return sc
+	default:
 	}
-	return &scratch{mask: make([]uint32, len(s.docs)), score: make([]float32, len(s.docs))}
-}
-
-// putScratch clears what a search touched and keeps the scratch for the
-// next one: allocating it per search would cost more than the search.
-func (s *searchIndex) putScratch(sc *scratch) {
-	for _, d := range sc.touched {
-		sc.mask[d], sc.score[d] = 0, 0
-	}
-	sc.touched = sc.touched[:0]
 	s.mu.Lock()
-	if len(s.free) < 8 {
-		s.free = append(s.free, sc)
+	if s.made < cap(s.free) {
+		s.made++
+		s.mu.Unlock()
+		return &scratch{acc: make([]acc, len(s.docs)), tw: make([]float32, len(s.words)), mw: make([]float32, len(s.words)),
+			best: make([]docScore, len(s.l.Codes))}
 	}
 	s.mu.Unlock()
+	return <-s.free
+}
+
+// reset clears what one reading touched.
+func (sc *scratch) reset() {
+	for _, d := range sc.touched {
+		sc.acc[d] = acc{}
+	}
+	sc.touched = sc.touched[:0]
+	for _, id := range sc.mwSet {
+		sc.mw[id] = 0
+	}
+	sc.mwSet = sc.mwSet[:0]
+}
+
+func (s *searchIndex) putScratch(sc *scratch) {
+	sc.reset()
+	sc.out = sc.out[:0]
+	for _, t := range sc.bestSet {
+		sc.best[t] = docScore{}
+	}
+	sc.bestSet = sc.bestSet[:0]
+	s.free <- sc // never blocks: there are at most cap(s.free) scratches
+}
+
+// termCacheSize bounds each generation of the term cache.
+const termCacheSize = 4096
+
+type termKey struct {
+	word string
+	last bool
+}
+
+// cachedTerm returns makeTerm(w, last), remembered across searches: the
+// prefix completions and near spellings of a word cost more than scoring
+// it. The cache keeps two generations of at most termCacheSize words each,
+// the older dropped when the newer fills, so the words in use stay and
+// the memory is bounded.
+func (s *searchIndex) cachedTerm(w string, last bool) (term, bool) {
+	k := termKey{w, last}
+	s.tmu.RLock()
+	t, ok := s.terms[k]
+	if !ok {
+		t, ok = s.oldTerms[k]
+	}
+	s.tmu.RUnlock()
+	if ok {
+		return t, len(t.ids) > 0
+	}
+	t, _ = s.makeTerm(w, last)
+	s.tmu.Lock()
+	if len(s.terms) >= termCacheSize {
+		s.oldTerms, s.terms = s.terms, nil
+	}
+	if s.terms == nil {
+		s.terms = make(map[termKey]term, termCacheSize)
+	}
+	s.terms[k] = t
+	s.tmu.Unlock()
+	return t, len(t.ids) > 0
 }
 
 // makeTerm finds what one query word matches.
@@ -343,6 +444,9 @@ func (s *searchIndex) makeTerm(w string, last bool) (term, bool) {
 	if t.w[0] < 1 {
 		t.idf *= t.w[0]
 	}
+	for _, id := range t.ids {
+		t.posted += len(s.postings[id])
+	}
 	return t, true
 }
 
@@ -351,29 +455,70 @@ type docScore struct {
 	score float32
 }
 
+// kthBest returns the k-th best score among the codes reached, or a floor
+// below every score when fewer than k were.
+func (sc *scratch) kthBest(k int) float32 {
+	if len(sc.bestSet) < k {
+		return -1
+	}
+	top := sc.topK[:0]
+	for _, t := range sc.bestSet {
+		v := sc.best[t].score
+		if len(top) == k && v <= top[k-1] {
+			continue
+		}
+		// Insert keeping top in descending order, at most k long.
+		i := len(top)
+		if i < k {
+			top = append(top, v)
+		} else {
+			i--
+		}
+		for ; i > 0 && top[i-1] < v; i-- {
+			top[i] = top[i-1]
+		}
+		top[i] = v
+	}
+	sc.topK = top
+	return top[k-1]
+}
+
 // textSearch scores every document against each reading of the query (as
 // typed, and with abbreviations and lay terms expanded) and returns the
 // codes of the best documents.
 func (s *searchIndex) textSearch(text string, limit int) []Hit {
-	best := map[int32]docScore{} // by target code
-	bestDoc := map[int32]int32{}
+	sc := s.getScratch()
+	defer s.putScratch(sc)
+	// The ranking below turns at most limit*2 codes into hits, and each
+	// code reached adds at least one hit of its own, so a document that
+	// scores below the limit*2-th best code so far cannot show: later
+	// readings skip it (floor).
+	keep := limit * 2
+	var floor float32
 	for vi, v := range queryVariants(text) {
 		penalty := float32(1)
 		if vi > 0 {
 			penalty = 0.97
 		}
-		for _, ds := range s.scoreVariant(v) {
+		sc.out = sc.out[:0]
+		s.scoreVariant(sc, v, floor/penalty)
+		for _, ds := range sc.out {
 			ds.score *= penalty
 			t := s.docs[ds.doc].target
-			if cur, ok := best[t]; !ok || ds.score > cur.score {
-				best[t] = ds
-				bestDoc[t] = ds.doc
+			cur := &sc.best[t]
+			if cur.doc == 0 {
+				sc.bestSet = append(sc.bestSet, t)
+			}
+			if cur.doc == 0 || ds.score > cur.score {
+				*cur = docScore{ds.doc + 1, ds.score}
 			}
 		}
+		floor = sc.kthBest(keep)
 	}
-	ranked := make([]docScore, 0, len(best))
-	for _, ds := range best {
-		ranked = append(ranked, ds)
+	ranked := make([]docScore, 0, len(sc.bestSet))
+	for _, t := range sc.bestSet {
+		ds := sc.best[t]
+		ranked = append(ranked, docScore{ds.doc - 1, ds.score})
 	}
 	sort.Slice(ranked, func(i, j int) bool {
 		if ranked[i].score != ranked[j].score {
@@ -381,17 +526,24 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 		}
 		return s.docs[ranked[i].doc].target < s.docs[ranked[j].doc].target
 	})
-	var hits []Hit
+	// Rank the codes first and spell out only the hits returned: a hit's
+	// children and index path cost more than ranking it.
+	type cand struct {
+		c     Code
+		score float64
+		d     *doc
+	}
+	var cands []cand
 	seen := map[string]bool{}
 	push := func(c Code, score float64, d *doc) {
-		if seen[c.Code] || len(hits) >= limit*2 {
+		if seen[c.Code] || len(cands) >= limit*2 {
 			return
 		}
 		seen[c.Code] = true
-		hits = append(hits, s.hit(c, score, sourceName(d.src), s.pathOf(d)))
+		cands = append(cands, cand{c, score, d})
 	}
 	for _, ds := range ranked {
-		if len(hits) >= limit*2 {
+		if len(cands) >= limit*2 {
 			break
 		}
 		d := &s.docs[ds.doc]
@@ -405,9 +557,13 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 		}
 		push(c, float64(ds.score)*0.85, d)
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-	if len(hits) > limit {
-		hits = hits[:limit]
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if len(cands) > limit {
+		cands = cands[:limit]
+	}
+	hits := make([]Hit, 0, len(cands))
+	for _, k := range cands {
+		hits = append(hits, s.hit(k.c, k.score, sourceName(k.d.src), s.pathOf(k.d)))
 	}
 	return hits
 }
@@ -444,11 +600,13 @@ func (s *searchIndex) pathOf(d *doc) string {
 // scoreVariant scores documents against one reading of the query. A
 // document's score rewards covering every query word (coverage) and having
 // few essential words the query did not ask for (precision), so the
-// exact concept outranks longer descriptions that merely contain it.
-func (s *searchIndex) scoreVariant(words []string) []docScore {
-	var ts []term
+// exact concept outranks longer descriptions that merely contain it. The
+// scores are appended to sc.out, except those that cannot reach floor.
+func (s *searchIndex) scoreVariant(sc *scratch, words []string, floor float32) {
+	var tsBuf [32]term
+	ts := tsBuf[:0]
 	for i, w := range words {
-		if t, ok := s.makeTerm(w, i == len(words)-1); ok {
+		if t, ok := s.cachedTerm(w, i == len(words)-1); ok {
 			ts = append(ts, t)
 		} else {
 			// An unknown word still counts against coverage.
@@ -459,80 +617,137 @@ func (s *searchIndex) scoreVariant(words []string) []docScore {
 		}
 	}
 	if len(ts) == 0 {
-		return nil
+		return
 	}
+	defer sc.reset()
 	var total float32
-	matchW := map[int32]float32{}
 	for _, t := range ts {
 		total += t.idf
 		for k, id := range t.ids {
-			if t.w[k] > matchW[id] {
-				matchW[id] = t.w[k]
+			if sc.mw[id] == 0 {
+				sc.mwSet = append(sc.mwSet, id)
 			}
+			sc.mw[id] = max(sc.mw[id], t.w[k])
 		}
 	}
-	sc := s.getScratch()
-	defer s.putScratch(sc)
-	// Rarer words first. Once the words seen carry most of the query's
-	// weight, a document none of them reached cannot score near the top, so
-	// the commoner words only add to documents already reached: for a word
-	// like "left" that is a walk over the few reached documents instead of
-	// its long posting list.
-	order := make([]int, len(ts))
+	// The score below is at most cov² plus bonuses of at most bonus, so a
+	// document needs query words weighing minRaw to reach floor.
+	var hitMax float32
+	for _, id := range sc.mwSet {
+		hitMax += s.idf[id] * sc.mw[id]
+	}
+	bonus := 0.02 + 0.1 + 0.05*hitMax/total
+	var minRaw float32
+	if floor > bonus {
+		minRaw = total * float32(math.Sqrt(float64(floor-bonus)))
+	}
+	// Rarer words first. Only documents whose words weigh at least 60% of
+	// the best document's are scored (below), so once the words still to
+	// come weigh less than that, a document none of the words so far
+	// reached can no longer make it: the remaining words only add to
+	// documents already reached. For a word like "left" that is a walk
+	// over the few reached documents instead of its long posting list.
+	var orderBuf [32]int
+	order := orderBuf[:len(ts)]
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return ts[order[a]].idf > ts[order[b]].idf })
-	var seenW float32
-	for _, ti := range order {
-		t := ts[ti]
-		bit := uint32(1) << ti
-		if seenW >= 0.6*total && len(sc.touched) > 0 {
-			posted := 0
-			for _, id := range t.ids {
-				posted += len(s.postings[id])
-			}
-			if len(sc.touched) < posted {
-				for _, d := range sc.touched {
-					doc := &s.docs[d]
-					if k := t.find(s.toks[doc.ess[0]:doc.opt[1]]); k >= 0 {
-						sc.mask[d] |= bit
-						sc.score[d] += t.idf * t.w[k]
-					}
-				}
-				seenW += t.idf
-				continue
-			}
-		}
-		for k, id := range t.ids {
-			for _, d := range s.postings[id] {
-				if sc.mask[d]&bit != 0 {
-					continue
-				}
-				if sc.mask[d] == 0 {
-					sc.touched = append(sc.touched, d)
-				}
-				sc.mask[d] |= bit
-				sc.score[d] += t.idf * t.w[k]
-			}
-		}
-		seenW += t.idf
-	}
+	remaining := total
 	var top float32
-	for _, d := range sc.touched {
-		top = max(top, sc.score[d])
+	// live, once set, holds the reached documents that can still pass the
+	// cut; tokCost is about how many words they have together.
+	var live []int32
+	pruned := false
+	tokCost := 0
+	for _, ti := range order {
+		t := &ts[ti]
+		bit := uint32(1) << ti
+		cut := max(0.6*top, minRaw)
+		if remaining < cut {
+			// Drop the documents that cannot pass the cut even with all the
+			// words still to come.
+			src := sc.touched
+			if pruned {
+				src = live
+			}
+			live = sc.live[:0]
+			for _, d := range src {
+				if sc.acc[d].score+remaining >= cut {
+					live = append(live, d)
+				}
+			}
+			sc.live, pruned = live, true
+			tokCost = len(live) * s.docWords
+		}
+		switch {
+		case pruned && tokCost < t.posted:
+			// Few documents left: look the word up in each.
+			for k, id := range t.ids {
+				sc.tw[id] = t.w[k]
+			}
+			for _, d := range live {
+				doc := &s.docs[d]
+				var best float32
+				for _, tok := range s.toks[doc.ess[0]:doc.opt[1]] {
+					best = max(best, sc.tw[tok])
+				}
+				if best > 0 {
+					a := &sc.acc[d]
+					a.mask |= bit
+					a.score += t.idf * best
+					top = max(top, a.score)
+				}
+			}
+			for _, id := range t.ids {
+				sc.tw[id] = 0
+			}
+		case pruned:
+			// Walk the postings, adding only to documents already reached.
+			for k, id := range t.ids {
+				add := t.idf * t.w[k]
+				for _, d := range s.postings[id] {
+					a := &sc.acc[d]
+					if a.mask == 0 || a.mask&bit != 0 {
+						continue
+					}
+					a.mask |= bit
+					a.score += add
+					top = max(top, a.score)
+				}
+			}
+		default:
+			for k, id := range t.ids {
+				add := t.idf * t.w[k]
+				for _, d := range s.postings[id] {
+					a := &sc.acc[d]
+					if a.mask&bit != 0 {
+						continue
+					}
+					if a.mask == 0 {
+						sc.touched = append(sc.touched, d)
+					}
+					a.mask |= bit
+					a.score += add
+					top = max(top, a.score)
+				}
+			}
+		}
+		remaining -= t.idf
 	}
-	cut := top * 0.6
-	out := make([]docScore, 0, 64)
-	for _, d := range sc.touched {
-		if sc.score[d] < cut {
+	if !pruned {
+		live = sc.touched
+	}
+	cut := max(top*0.6, minRaw)
+	for _, d := range live {
+		if sc.acc[d].score < cut {
 			continue
 		}
 		doc := &s.docs[d]
-		cov := sc.score[d] / total
+		cov := sc.acc[d].score / total
 		var hitIDF float32
 		for _, t := range s.toks[doc.ess[0]:doc.ess[1]] {
-			if w, ok := matchW[t]; ok {
+			if w := sc.mw[t]; w > 0 {
 				hitIDF += s.idf[t] * w
 			}
 		}
@@ -558,7 +773,6 @@ func (s *searchIndex) scoreVariant(words []string) []docScore {
 		// Query words found among the essential words (not only in
 		// nonessential modifiers) mark the more specific entry.
 		score += 0.05 * hitIDF / total
-		out = append(out, docScore{d, score})
+		sc.out = append(sc.out, docScore{d, score})
 	}
-	return out
 }

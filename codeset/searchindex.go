@@ -2,6 +2,8 @@ package codeset
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,18 +38,33 @@ type searchIndex struct {
 	idf      []float32
 	postings [][]int32
 	sorted   []int32 // token ids in word order, for prefix lookups
-	deletes  map[string][]int32
+	// deletes maps the hash of a word with one letter deleted (deleteKey)
+	// to the words it comes from, for typos; a collision only adds a
+	// candidate that the edit distance then rejects.
+	deletes  map[uint64][]int32
 	docs     []doc
 	toks     []int32
+	docWords int // words per document, on average, rounded up
 	index    []IndexEntry
 	children [][]int32
+	// byValue holds the release's code positions sorted by code, for
+	// code-prefix queries.
+	byValue []int32
 
+	// free holds the scratches not in use; made counts those made.
 	mu   sync.Mutex
-	free []*scratch
+	made int
+	free chan *scratch
 
-	// segs caches each index entry's words while the index is built.
-	segs    [][2][]string
-	segDone []bool
+	tmu             sync.RWMutex
+	terms, oldTerms map[termKey]term
+
+	// While the index is built: each index entry's essential and optional
+	// words as token ids, the code it names (position in the release, -1
+	// for none, and whether that is the very code named).
+	segs     [][2][]int32
+	entCode  []int32
+	entExact []bool
 }
 
 func (s *searchIndex) tokenID(w string) int32 {
@@ -60,22 +77,26 @@ func (s *searchIndex) tokenID(w string) int32 {
 	return id
 }
 
+// tokenIDs appends the ids of words to buf.
+func (s *searchIndex) tokenIDs(buf []int32, words []string) []int32 {
+	for _, w := range words {
+		buf = append(buf, s.tokenID(w))
+	}
+	return buf
+}
+
 // addDoc appends a document with essential words ess (they count against
 // precision when unmatched) and optional words opt (nonessential modifiers
-// and alternative forms: they may match but cost nothing when they do not).
-func (s *searchIndex) addDoc(d doc, ess, opt []string) {
+// and alternative forms: they may match but cost nothing when they do not),
+// both as token ids.
+func (s *searchIndex) addDoc(d doc, ess, opt []int32) {
 	first := int32(len(s.toks))
-	add := func(ws []string) [2]int32 {
+	add := func(ids []int32) [2]int32 {
 		start := int32(len(s.toks))
-	next:
-		for _, w := range ws {
-			id := s.tokenID(w)
-			for _, t := range s.toks[first:] {
-				if t == id {
-					continue next
-				}
+		for _, id := range ids {
+			if !slices.Contains(s.toks[first:], id) {
+				s.toks = append(s.toks, id)
 			}
-			s.toks = append(s.toks, id)
 		}
 		return [2]int32{start, int32(len(s.toks))}
 	}
@@ -87,18 +108,64 @@ func (s *searchIndex) addDoc(d doc, ess, opt []string) {
 	s.docs = append(s.docs, d)
 }
 
+// inParallel runs f over [0, n) in as many chunks as there are cores.
+func inParallel(n int, f func(lo, hi int)) {
+	k := min(runtime.GOMAXPROCS(0), max(n/1024, 1))
+	var wg sync.WaitGroup
+	for c := range k {
+		wg.Go(func() { f(n*c/k, n*(c+1)/k) })
+	}
+	wg.Wait()
+}
+
 // buildSearchIndex indexes a release: each code's description (codes that
 // differ from their parent only by the encounter 7th character are left to
 // their parent, which expands to them), the Tabular List's inclusion terms,
 // and every path of the Alphabetic Index that ends in a code or a
-// cross-reference.
+// cross-reference. Splitting the texts into words, the larger part of the
+// work, runs on every core; the index itself is assembled on one.
 func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
-	s := &searchIndex{l: l, vocab: map[string]int32{}, index: index}
-	for i, c := range l.Codes {
-		if isEncounterExtension(l, c) {
+	s := &searchIndex{l: l, vocab: map[string]int32{}, index: index, free: make(chan *scratch, maxScratch())}
+	descWords := make([][2][]string, len(l.Codes))
+	segWords := make([][2][]string, len(index))
+	lower := make([]string, len(index))
+	s.entCode = make([]int32, len(index))
+	s.entExact = make([]bool, len(index))
+	var wg sync.WaitGroup
+	wg.Go(func() { s.byValue = sortedByValue(l.Codes) })
+	wg.Go(func() {
+		inParallel(len(l.Codes), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if c := l.Codes[i]; !isEncounterExtension(l, c) {
+					e, o := splitNotations(terms(c.Description()))
+					descWords[i] = [2][]string{e, o}
+				}
+			}
+		})
+	})
+	wg.Go(func() {
+		inParallel(len(index), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				e := &index[i]
+				ess, opt := segmentWords(e)
+				segWords[i] = [2][]string{ess, opt}
+				lower[i] = strings.ToLower(e.Term)
+				s.entCode[i] = -1
+				if e.Code != "" {
+					if t, exact, ok := s.resolveCode(e.Code); ok {
+						s.entCode[i], s.entExact[i] = t, exact
+					}
+				}
+			}
+		})
+	})
+	wg.Wait()
+	var ess, opt []int32
+	for i, w := range descWords {
+		if w[0] == nil && w[1] == nil {
 			continue
 		}
-		ess, opt := splitNotations(terms(c.Description()))
+		ess, opt = s.tokenIDs(ess[:0], w[0]), s.tokenIDs(opt[:0], w[1])
 		s.addDoc(doc{target: int32(i), src: srcDesc, exact: true, entry: -1, via: -1}, ess, opt)
 	}
 	for code, notes := range l.notes {
@@ -108,16 +175,35 @@ func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
 		}
 		for _, n := range notes {
 			if n.Kind == NoteInclusion {
-				s.addDoc(doc{target: i, src: srcInclusion, exact: true, entry: -1, via: -1}, terms(n.Text), nil)
+				ess = s.tokenIDs(ess[:0], terms(n.Text))
+				s.addDoc(doc{target: i, src: srcInclusion, exact: true, entry: -1, via: -1}, ess, nil)
 			}
 		}
 	}
 	if len(index) > 0 {
-		s.addIndexDocs()
+		s.segs = make([][2][]int32, len(index))
+		for i, w := range segWords {
+			s.segs[i] = [2][]int32{s.tokenIDs(nil, w[0]), s.tokenIDs(nil, w[1])}
+		}
+		s.addIndexDocs(lower)
 	}
 	s.finish()
-	s.segs, s.segDone = nil, nil
+	s.segs, s.entCode, s.entExact = nil, nil, nil
 	return s
+}
+
+// sortedByValue returns the positions of codes in the order of their
+// values. Release files list codes in classification order, which is
+// nearly always that order already.
+func sortedByValue(codes []Code) []int32 {
+	pos := make([]int32, len(codes))
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	if !slices.IsSortedFunc(codes, func(a, b Code) int { return strings.Compare(a.Code, b.Code) }) {
+		slices.SortStableFunc(pos, func(a, b int32) int { return strings.Compare(codes[a].Code, codes[b].Code) })
+	}
+	return pos
 }
 
 // splitNotations moves NOS and NEC from a description's essential words to
@@ -194,27 +280,20 @@ func splitParens(s string) (inside, outside string) {
 	return in.String(), out.String()
 }
 
-func (s *searchIndex) pathWords(i int) (ess, opt []string) {
+// pathIDs appends to ess and opt the words of the index path that ends at
+// entry i, main term first.
+func (s *searchIndex) pathIDs(i int, ess, opt []int32) ([]int32, []int32) {
+	var chainBuf [16]int32
+	chain := chainBuf[:0]
 	for ; i >= 0; i = s.index[i].Parent {
-		e, o := s.segment(i)
-		ess = append(append([]string{}, e...), ess...)
-		opt = append(append([]string{}, o...), opt...)
+		chain = append(chain, int32(i))
+	}
+	for k := len(chain) - 1; k >= 0; k-- {
+		seg := &s.segs[chain[k]]
+		ess = append(ess, seg[0]...)
+		opt = append(opt, seg[1]...)
 	}
 	return ess, opt
-}
-
-// segment returns segmentWords of an entry, computed once per entry.
-func (s *searchIndex) segment(i int) (ess, opt []string) {
-	if s.segs == nil {
-		s.segs = make([][2][]string, len(s.index))
-		s.segDone = make([]bool, len(s.index))
-	}
-	if !s.segDone[i] {
-		e, o := segmentWords(&s.index[i])
-		s.segs[i] = [2][]string{e, o}
-		s.segDone[i] = true
-	}
-	return s.segs[i][0], s.segs[i][1]
 }
 
 // resolveCode turns an index code ("S72.00-", "I21.9") into a code of the
@@ -230,7 +309,9 @@ func (s *searchIndex) resolveCode(code string) (int32, bool, bool) {
 	return 0, false, false
 }
 
-func (s *searchIndex) addIndexDocs() {
+// addIndexDocs adds the documents of the Alphabetic Index; lower holds
+// each entry's term in lower case.
+func (s *searchIndex) addIndexDocs(lower []string) {
 	children := make([][]int32, len(s.index))
 	mains := map[string][]int32{}
 	for i := range s.index {
@@ -238,22 +319,22 @@ func (s *searchIndex) addIndexDocs() {
 		if e.Parent >= 0 {
 			children[e.Parent] = append(children[e.Parent], int32(i))
 		} else {
-			full := strings.ToLower(e.Term)
+			full := lower[i]
 			mains[full] = append(mains[full], int32(i))
-			if first := strings.ToLower(strings.Split(e.Term, ", ")[0]); first != full {
+			if first, _, _ := strings.Cut(full, ", "); first != full {
 				mains[first] = append(mains[first], int32(i))
 			}
 		}
 	}
 	s.children = children
-	r := &resolver{index: s.index, children: children, mains: mains}
+	r := &resolver{index: s.index, children: children, mains: mains, lower: lower}
+	var ess, opt []int32
+	w := &aliasWalk{s: s}
 	for i := range s.index {
 		e := &s.index[i]
-		ess, opt := s.pathWords(i)
-		if e.Code != "" {
-			if t, exact, ok := s.resolveCode(e.Code); ok {
-				s.addDoc(doc{target: t, src: srcIndex, exact: exact, entry: int32(i), via: -1}, ess, opt)
-			}
+		ess, opt = s.pathIDs(i, ess[:0], opt[:0])
+		if t := s.entCode[i]; t >= 0 {
+			s.addDoc(doc{target: t, src: srcIndex, exact: s.entExact[i], entry: int32(i), via: -1}, ess, opt)
 		}
 		for _, ref := range []struct {
 			text string
@@ -266,38 +347,55 @@ func (s *searchIndex) addIndexDocs() {
 			if node < 0 {
 				continue
 			}
-			s.addAliasDocs(int32(i), node, ess, opt, ref.also)
+			w.add(int32(i), node, ess, opt, ref.also)
 		}
 	}
 }
 
-// addAliasDocs makes the target of a cross-reference, and its subterms two
+// aliasWalk makes the target of a cross-reference, and its subterms two
 // levels down, findable by the words of the entry that refers to it: "Attack,
-// heart — see Infarct, myocardium" lets "heart attack" reach I21.9.
-func (s *searchIndex) addAliasDocs(via, node int32, ess, opt []string, also bool) {
-	const maxDocs = 60
-	n := 0
-	var walk func(at int32, depth int, e, o []string, hops int)
-	walk = func(at int32, depth int, e, o []string, hops int) {
-		if n >= maxDocs {
-			return
-		}
-		ent := &s.index[at]
-		if ent.Code != "" {
-			if t, exact, ok := s.resolveCode(ent.Code); ok {
-				s.addDoc(doc{target: t, src: srcAlias, exact: exact && !also, entry: at, via: via}, e, o)
-				n++
-			}
-		}
-		if depth == 2 {
-			return
-		}
-		for _, ch := range s.children[at] {
-			ce, co := s.segment(int(ch))
-			walk(ch, depth+1, append(append([]string{}, e...), ce...), append(append([]string{}, o...), co...), hops)
-		}
+// heart — see Infarct, myocardium" lets "heart attack" reach I21.9. Its
+// buffers hold the words of the path being walked, reused from one
+// reference to the next.
+type aliasWalk struct {
+	s        *searchIndex
+	ess, opt []int32
+	n        int
+	via      int32
+	also     bool
+}
+
+// maxAliasDocs bounds the documents one reference adds.
+const maxAliasDocs = 60
+
+func (w *aliasWalk) add(via, node int32, ess, opt []int32, also bool) {
+	w.ess = append(w.ess[:0], ess...)
+	w.opt = append(w.opt[:0], opt...)
+	w.n, w.via, w.also = 0, via, also
+	w.walk(node, 0)
+}
+
+// walk adds the documents at and below entry at; the path's words are
+// w.ess and w.opt, which it extends for the children and trims back.
+func (w *aliasWalk) walk(at int32, depth int) {
+	if w.n >= maxAliasDocs {
+		return
 	}
-	walk(node, 0, ess, opt, 0)
+	s := w.s
+	if t := s.entCode[at]; t >= 0 {
+		s.addDoc(doc{target: t, src: srcAlias, exact: s.entExact[at] && !w.also, entry: at, via: w.via}, w.ess, w.opt)
+		w.n++
+	}
+	if depth == 2 {
+		return
+	}
+	ne, no := len(w.ess), len(w.opt)
+	for _, ch := range s.children[at] {
+		w.ess = append(w.ess[:ne], s.segs[ch][0]...)
+		w.opt = append(w.opt[:no], s.segs[ch][1]...)
+		w.walk(ch, depth+1)
+	}
+	w.ess, w.opt = w.ess[:ne], w.opt[:no]
 }
 
 // resolver finds the index entry a "see" text names: "Fracture, femur,
@@ -307,6 +405,7 @@ type resolver struct {
 	index    []IndexEntry
 	children [][]int32
 	mains    map[string][]int32
+	lower    []string // each entry's term in lower case
 }
 
 func (r *resolver) resolve(see string) int32 {
@@ -334,15 +433,19 @@ func (r *resolver) descend(node int32, names []string) (int32, int) {
 		name = strings.ToLower(strings.TrimSpace(name))
 		next := int32(-1)
 		for _, ch := range r.children[node] {
-			t := strings.ToLower(r.index[ch].Term)
-			if t == name || strings.HasPrefix(t, name+",") || strings.HasPrefix(t, name+" (") {
+			t := r.lower[ch]
+			if rest, ok := strings.CutPrefix(t, name); ok && (rest == "" || rest[0] == ',' || strings.HasPrefix(rest, " (")) {
 				next = ch
 				break
 			}
 		}
 		if next < 0 {
 			for _, ch := range r.children[node] {
-				for _, f := range strings.Split(strings.ToLower(r.index[ch].Term), ", ") {
+				// Each comma-separated form, as strings.Split would give
+				// them, without building the list.
+				for rest, more := r.lower[ch], true; more; {
+					var f string
+					f, rest, more = strings.Cut(rest, ", ")
 					if f == name {
 						next = ch
 					}
@@ -362,6 +465,28 @@ func (r *resolver) descend(node int32, names []string) (int32, int) {
 // and the deletion table for typos.
 func (s *searchIndex) finish() {
 	n := len(s.words)
+	// The prefix and typo tables depend only on the words: build them on
+	// another core meanwhile.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s.sorted = make([]int32, n)
+		for i := range s.sorted {
+			s.sorted[i] = int32(i)
+		}
+		slices.SortFunc(s.sorted, func(a, b int32) int { return strings.Compare(s.words[a], s.words[b]) })
+	})
+	wg.Go(func() {
+		s.deletes = make(map[uint64][]int32, n*6)
+		for id, w := range s.words {
+			if len(w) < 4 || isNumeric(w) {
+				continue
+			}
+			for i := range w {
+				k := deleteKey(w, i)
+				s.deletes[k] = append(s.deletes[k], int32(id))
+			}
+		}
+	})
 	s.df = make([]int32, n)
 	for _, d := range s.docs {
 		for _, t := range s.toks[d.ess[0]:d.ess[1]] {
@@ -398,21 +523,21 @@ func (s *searchIndex) finish() {
 		}
 		d.essIDF = sum
 	}
-	s.sorted = make([]int32, n)
-	for i := range s.sorted {
-		s.sorted[i] = int32(i)
-	}
-	sort.Slice(s.sorted, func(i, j int) bool { return s.words[s.sorted[i]] < s.words[s.sorted[j]] })
-	s.deletes = map[string][]int32{}
-	for id, w := range s.words {
-		if len(w) < 4 || isNumeric(w) {
-			continue
+	s.docWords = (len(s.toks) + len(s.docs) - 1) / max(len(s.docs), 1)
+	wg.Wait()
+}
+
+// deleteKey returns the FNV-1a hash of w with the byte at skip deleted
+// (none when skip < 0), without building that string.
+func deleteKey(w string, skip int) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		if i != skip {
+			h ^= uint64(w[i])
+			h *= 1099511628211
 		}
-		for i := range w {
-			k := w[:i] + w[i+1:]
-			s.deletes[k] = append(s.deletes[k], int32(id))
-		}
 	}
+	return h
 }
 
 func isNumeric(w string) bool {
@@ -452,7 +577,7 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		maxDist = 2
 	}
 	cand := map[int32]bool{}
-	for _, id := range s.deletes[w] {
+	for _, id := range s.deletes[deleteKey(w, -1)] {
 		cand[id] = true
 	}
 	if id, ok := s.vocab[w]; ok {
@@ -463,7 +588,7 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		if id, ok := s.vocab[k]; ok {
 			cand[id] = true
 		}
-		for _, id := range s.deletes[k] {
+		for _, id := range s.deletes[deleteKey(w, i)] {
 			cand[id] = true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
@@ -173,44 +174,108 @@ func (s *CodeSets) Releases(ctx context.Context) ([]*codeset.Release, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.scan(ctx, `SELECT release_id, code, billable, short_desc, long_desc FROM code ORDER BY release_id, seq`, func(rows *sql.Rows) error {
-		var id int64
-		var c codeset.Code
-		var billable int
-		if err := rows.Scan(&id, &c.Code, &billable, &c.Short, &c.Long); err != nil {
-			return err
+	// The three tables are read side by side, each on its own connection,
+	// and each release's slices are sized from a count first: start-up
+	// waits for the largest table, not the sum, and copies nothing twice.
+	// Rows are read in storage order, without ORDER BY (the code table's
+	// key is not its file order, so that would sort it), and each goes to
+	// its place by seq, which SaveRelease numbers from 0 without gaps.
+	var wg sync.WaitGroup
+	var errs [3]error
+	wg.Go(func() {
+		errs[0] = s.loadPart(ctx, "code", byID, func(r *codeset.Release, n int) { r.Codes = make([]codeset.Code, n) },
+			`SELECT release_id, seq, code, billable, short_desc, long_desc FROM code`,
+			func(rows *sql.Rows, find func(int64) *codeset.Release) error {
+				var id int64
+				var seq, billable int
+				var c codeset.Code
+				if err := rows.Scan(&id, &seq, &c.Code, &billable, &c.Short, &c.Long); err != nil {
+					return err
+				}
+				c.Billable = billable == 1
+				r := find(id)
+				if seq < 0 || seq >= len(r.Codes) {
+					return fmt.Errorf("code %s of release %d: seq %d out of range", c.Code, id, seq)
+				}
+				r.Codes[seq] = c
+				return nil
+			})
+	})
+	wg.Go(func() {
+		errs[1] = s.loadPart(ctx, "code_note", byID, func(r *codeset.Release, n int) { r.Notes = make([]codeset.Note, n) },
+			`SELECT release_id, seq, code, kind, chr, text FROM code_note`,
+			func(rows *sql.Rows, find func(int64) *codeset.Release) error {
+				var id int64
+				var seq int
+				var n codeset.Note
+				var kind string
+				if err := rows.Scan(&id, &seq, &n.Code, &kind, &n.Char, &n.Text); err != nil {
+					return err
+				}
+				n.Kind = codeset.NoteKind(kind)
+				r := find(id)
+				if seq < 0 || seq >= len(r.Notes) {
+					return fmt.Errorf("note %d of release %d out of range", seq, id)
+				}
+				r.Notes[seq] = n
+				return nil
+			})
+	})
+	wg.Go(func() {
+		errs[2] = s.loadPart(ctx, "code_index_term", byID, func(r *codeset.Release, n int) { r.Index = make([]codeset.IndexEntry, n) },
+			`SELECT release_id, seq, level, parent, term, nonessential, code, see, see_also FROM code_index_term`,
+			func(rows *sql.Rows, find func(int64) *codeset.Release) error {
+				var id int64
+				var seq int
+				var e codeset.IndexEntry
+				if err := rows.Scan(&id, &seq, &e.Level, &e.Parent, &e.Term, &e.NonEss, &e.Code, &e.See, &e.SeeAlso); err != nil {
+					return err
+				}
+				r := find(id)
+				if seq < 0 || seq >= len(r.Index) {
+					return fmt.Errorf("index term %d of release %d out of range", seq, id)
+				}
+				r.Index[seq] = e
+				return nil
+			})
+	})
+	wg.Wait()
+	for i, what := range []string{"codes", "notes", "index"} {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("load %s: %w", what, errs[i])
 		}
-		c.Billable = billable == 1
-		byID[id].Codes = append(byID[id].Codes, c)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load codes: %w", err)
-	}
-	if err := s.scan(ctx, `SELECT release_id, code, kind, chr, text FROM code_note ORDER BY release_id, seq`, func(rows *sql.Rows) error {
-		var id int64
-		var n codeset.Note
-		var kind string
-		if err := rows.Scan(&id, &n.Code, &kind, &n.Char, &n.Text); err != nil {
-			return err
-		}
-		n.Kind = codeset.NoteKind(kind)
-		byID[id].Notes = append(byID[id].Notes, n)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load notes: %w", err)
-	}
-	if err := s.scan(ctx, `SELECT release_id, level, parent, term, nonessential, code, see, see_also FROM code_index_term ORDER BY release_id, seq`, func(rows *sql.Rows) error {
-		var id int64
-		var e codeset.IndexEntry
-		if err := rows.Scan(&id, &e.Level, &e.Parent, &e.Term, &e.NonEss, &e.Code, &e.See, &e.SeeAlso); err != nil {
-			return err
-		}
-		byID[id].Index = append(byID[id].Index, e)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("load index: %w", err)
 	}
 	return out, nil
+}
+
+// loadPart reads one table of release content: it counts each release's
+// rows to size its slice (size), then hands each row of query to each,
+// which finds the row's release by id.
+func (s *CodeSets) loadPart(ctx context.Context, table string, byID map[int64]*codeset.Release,
+	size func(*codeset.Release, int), query string, each func(*sql.Rows, func(int64) *codeset.Release) error) error {
+	err := s.scan(ctx, `SELECT release_id, COUNT(*) FROM `+table+` GROUP BY release_id`, func(rows *sql.Rows) error {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		if r := byID[id]; r != nil {
+			size(r, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Rows mostly come by release: look the release up when it changes.
+	curID, cur := int64(-1), (*codeset.Release)(nil)
+	find := func(id int64) *codeset.Release {
+		if id != curID {
+			curID, cur = id, byID[id]
+		}
+		return cur
+	}
+	return s.scan(ctx, query, func(rows *sql.Rows) error { return each(rows, find) })
 }
 
 func (s *CodeSets) scan(ctx context.Context, query string, each func(*sql.Rows) error) error {

@@ -163,11 +163,15 @@ func BenchmarkLoadCatalog(b *testing.B) {
 			}
 		}
 	}
+	var cpu time.Duration
 	for b.Loop() {
+		c0 := processCPU()
 		rels, err := db.CodeSets().Releases(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
 		codeset.NewCatalog(rels).Warm()
+		cpu += processCPU() - c0
 	}
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }

@@ -75,6 +75,8 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCoo
 	if err != nil {
 		return fmt.Errorf("load code sets: %w", err)
 	}
+	// Build the search index before listening, not on the first search.
+	cat.Warm()
 	workbench, err := ui.New(ui.Config{
 		Store:   db,
 		Catalog: func(context.Context) (*codeset.Catalog, error) { return cat, nil },
