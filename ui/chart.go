@@ -12,6 +12,9 @@ type chart struct {
 	Title  string
 	Width  int
 	Height int
+	// LabelW is the width of the label column: wide enough for the longest
+	// label, so a long payer name never runs under its bar.
+	LabelW int
 	Bars   []chartBar
 }
 
@@ -28,8 +31,11 @@ type chartBar struct {
 }
 
 // Chart geometry, in SVG user units (the SVG scales to its box).
+// chartCharW is an upper estimate of one label character's width at the
+// chart's font size.
 const (
 	chartLabelW = 170
+	chartCharW  = 7
 	chartBarMax = 300
 	chartRow    = 30
 	chartBarH   = 20
@@ -38,7 +44,11 @@ const (
 // barChart lays out bars for values (cents, counts or any integers);
 // the longest bar is the largest value.
 func barChart(id, title string, labels, values []string, amounts []int64, tones []string) chart {
-	c := chart{ID: id, Title: title, Width: chartLabelW + chartBarMax + 110, Height: chartRow*len(labels) + 10}
+	labelW := chartLabelW
+	for _, l := range labels {
+		labelW = max(labelW, chartCharW*len([]rune(l))+10)
+	}
+	c := chart{ID: id, Title: title, Width: labelW + chartBarMax + 110, Height: chartRow*len(labels) + 10, LabelW: labelW}
 	var top int64
 	for _, a := range amounts {
 		top = max(top, a)
@@ -49,7 +59,7 @@ func barChart(id, title string, labels, values []string, amounts []int64, tones 
 			w = max(1, int(amounts[i]*chartBarMax/top))
 		}
 		y := 5 + i*chartRow
-		b := chartBar{Label: labels[i], Value: values[i], Y: y, TextY: y + 15, W: w, ValueX: chartLabelW + w + 6}
+		b := chartBar{Label: labels[i], Value: values[i], Y: y, TextY: y + 15, W: w, ValueX: labelW + w + 6}
 		if tones != nil {
 			b.Tone = tones[i]
 		}
