@@ -157,7 +157,7 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 			reversed[t.Reverses] = true
 		}
 		for seq, e := range t.Entries {
-			pending = append(pending, pendingEntry{id, seq, e})
+			pending = append(pending, pendingEntry{txn: id, seq: seq, e: e})
 		}
 	}
 	if err := tx.insertMany(ctx, "ledger_txn", "id, org_id, posted_at, user_id, ext_key, reverses, memo", txnRows); err != nil {
@@ -166,77 +166,111 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 		}
 		return nil, err
 	}
+	if tx.Dialect() == SQLite && len(pending) > 0 {
+		// Under SQLite's one write lock the next ids are known, so the
+		// entries can be read back below as one range of the primary key.
+		first, err := tx.nextIDs(ctx, "ledger_entry", 1)
+		if err != nil {
+			return nil, err
+		}
+		for i := range pending {
+			pending[i].id = first[0] + int64(i)
+		}
+	}
 	if err := tx.insertEntries(ctx, a.OrgID, pending); err != nil {
 		return nil, err
 	}
 	// The invariant once more, from what the database now holds: the
-	// entries just written, summed by the database, added to the balances
-	// read under lock before; a bug in the inserts rolls the whole posting
-	// back here.
-	written, err := tx.txnSums(ctx, a.OrgID, ids)
-	if err != nil {
+	// entries just written, read back row by row and compared with what was
+	// checked, then added to the balances read under lock before; a bug in
+	// the inserts rolls the whole posting back here.
+	if err := tx.verifyWritten(ctx, a.OrgID, ids, pending, lines, before, state); err != nil {
 		return nil, err
+	}
+	return ids, tx.audit(ctx, a, rcm.AuditCreate, "ledger_txn", ids[0], 0)
+}
+
+// verifyWritten reads back the entries of this batch (pending, in the
+// order they were written) and refuses the batch unless every stored row is
+// the entry that was checked and, line by line, the balance before plus the
+// stored entries equals the checked balance and holds the invariant. On
+// SQLite the entries' ids were reserved under the write lock, so they are
+// read as one range of the table's primary key; on PostgreSQL by their
+// transactions. Reading the rows themselves costs less than having the
+// database group them: a batch has about as many groups as rows.
+func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending []pendingEntry, lines []int64,
+	before, state map[int64]*ledger.LineBalance) error {
+	const cols = `SELECT org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method FROM ledger_entry `
+	n := 0
+	var b *ledger.LineBalance
+	read := func(query string, args ...any) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var rowOrg, txn, line int64
+			var seq, side int
+			var payer sql.NullInt64
+			var op, kind, grp, reason, method string
+			var amount int64
+			if err := rows.Scan(&rowOrg, &txn, &seq, &line, &op, &kind, &payer, &grp, &side, &amount, &reason, &method); err != nil {
+				return err
+			}
+			if n >= len(pending) {
+				return rcm.Errorf(rcm.EINTERNAL, "ledger: more entries stored than written")
+			}
+			p := &pending[n]
+			e := &p.e
+			if rowOrg != org || txn != p.txn || seq != p.seq || line != e.Account.Line || op != string(e.Op) || kind != string(e.Account.Kind) ||
+				payer.Int64 != e.Account.Payer || payer.Valid != (e.Account.Payer != 0) || grp != e.Account.Group || side != int(e.Side) ||
+				amount != int64(e.Amount) || reason != e.Reason || method != e.Method {
+				return rcm.Errorf(rcm.EINTERNAL, "ledger transaction %d entry %d: stored entry differs from the checked one", p.txn, p.seq)
+			}
+			n++
+			if b == nil || b.Line != line {
+				if b = before[line]; b == nil {
+					b = &ledger.LineBalance{Line: line}
+					before[line] = b
+				}
+			}
+			b.Apply(*e)
+		}
+		return rows.Err()
+	}
+	if len(pending) > 0 && tx.Dialect() == SQLite {
+		if err := read(cols+`WHERE id BETWEEN ? AND ? ORDER BY id`, pending[0].id, pending[len(pending)-1].id); err != nil {
+			return err
+		}
+	} else {
+		for start := 0; start < len(ids); start += inChunk {
+			chunk := ids[start:min(start+inChunk, len(ids))]
+			if err := read(cols+`WHERE org_id = ? AND txn_id IN (`+inList(len(chunk))+`) ORDER BY txn_id, seq`, idArgs(org, chunk)...); err != nil {
+				return err
+			}
+		}
+	}
+	if n != len(pending) {
+		return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entries written, %d stored", len(pending), n)
 	}
 	for _, l := range lines {
 		b := before[l]
 		if b == nil {
 			b = &ledger.LineBalance{Line: l}
 		}
-		for _, s := range written[l] {
-			b.ApplySum(s.op, s.account, s.side, s.reason, s.amount)
-		}
 		if err := b.Verify(); err != nil {
-			return nil, err
+			return err
 		}
 		want := state[l]
 		if want == nil {
 			want = &ledger.LineBalance{Line: l}
 		}
 		if !ledger.Equal(b, want) {
-			return nil, rcm.Errorf(rcm.EINTERNAL, "ledger line %d: stored balance differs from the checked one", l)
+			return rcm.Errorf(rcm.EINTERNAL, "ledger line %d: stored balance differs from the checked one", l)
 		}
 	}
-	return ids, tx.audit(ctx, a, rcm.AuditCreate, "ledger_txn", ids[0], 0)
-}
-
-type entrySum struct {
-	op      ledger.Op
-	account ledger.Account
-	side    ledger.Side
-	reason  string
-	amount  rcm.Money
-}
-
-// txnSums sums, per line, the stored entries of the transactions ids.
-func (tx *Tx) txnSums(ctx context.Context, org int64, ids []int64) (map[int64][]entrySum, error) {
-	out := map[int64][]entrySum{}
-	for start := 0; start < len(ids); start += inChunk {
-		chunk := ids[start:min(start+inChunk, len(ids))]
-		rows, err := tx.QueryContext(ctx, `SELECT line_id, op, kind, payer_id, grp, side, reason, CAST(SUM(amount) AS BIGINT)
-			FROM ledger_entry WHERE org_id = ? AND txn_id IN (`+inList(len(chunk))+`)
-			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, idArgs(org, chunk)...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var line int64
-			var payer sql.NullInt64
-			var op, kind, grp, reason string
-			var side int
-			var amount int64
-			if err := rows.Scan(&line, &op, &kind, &payer, &grp, &side, &reason, &amount); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[line] = append(out[line], entrySum{ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(kind), Payer: payer.Int64, Group: grp},
-				ledger.Side(side), reason, rcm.Money(amount)})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // insertMany writes rows into table with multi-row INSERTs, preparing the
@@ -284,6 +318,7 @@ func (tx *Tx) insertMany(ctx context.Context, table, cols string, rows [][]any) 
 }
 
 type pendingEntry struct {
+	id  int64 // reserved on SQLite; 0 on PostgreSQL, which assigns it
 	txn int64
 	seq int
 	e   ledger.Entry
@@ -292,13 +327,31 @@ type pendingEntry struct {
 // insertEntries writes entries with multi-row INSERTs: one statement per
 // few hundred rows instead of one per row.
 func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEntry) error {
+	const cols = "org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method"
+	withID := len(entries) > 0 && entries[0].id != 0
+	ncol := 12
+	if withID {
+		ncol++
+	}
+	// One backing array for all the rows' arguments: a batch has tens of
+	// thousands of entries.
+	flat := make([]any, 0, len(entries)*ncol)
 	rows := make([][]any, len(entries))
 	for i, p := range entries {
 		e := p.e
-		rows[i] = []any{org, p.txn, p.seq, e.Account.Line, string(e.Op), string(e.Account.Kind), nullID(e.Account.Payer),
-			e.Account.Group, int(e.Side), int64(e.Amount), e.Reason, e.Method}
+		start := len(flat)
+		if withID {
+			flat = append(flat, p.id)
+		}
+		flat = append(flat, org, p.txn, p.seq, e.Account.Line, string(e.Op), string(e.Account.Kind), nullID(e.Account.Payer),
+			e.Account.Group, int(e.Side), int64(e.Amount), e.Reason, e.Method)
+		rows[i] = flat[start:len(flat):len(flat)]
 	}
-	if err := tx.insertMany(ctx, "ledger_entry", "org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method", rows); err != nil {
+	names := cols
+	if withID {
+		names = "id, " + cols
+	}
+	if err := tx.insertMany(ctx, "ledger_entry", names, rows); err != nil {
 		return fmt.Errorf("ledger entries: %w", err)
 	}
 	return nil
