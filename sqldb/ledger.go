@@ -244,9 +244,10 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 			return err
 		}
 	} else {
-		for start := 0; start < len(ids); start += inChunk {
-			chunk := ids[start:min(start+inChunk, len(ids))]
-			if err := read(cols+`WHERE org_id = ? AND txn_id IN (`+inList(len(chunk))+`) ORDER BY txn_id, seq`, idArgs(org, chunk)...); err != nil {
+		for start := 0; start < len(ids); start += tx.idChunk() {
+			chunk := ids[start:min(start+tx.idChunk(), len(ids))]
+			in, args := tx.idIn("txn_id", org, chunk)
+			if err := read(cols+`WHERE org_id = ? AND `+in+` ORDER BY txn_id, seq`, args...); err != nil {
 				return err
 			}
 		}
@@ -328,6 +329,9 @@ type pendingEntry struct {
 // few hundred rows instead of one per row.
 func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEntry) error {
 	const cols = "org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method"
+	if tx.Dialect() == Postgres {
+		return tx.insertEntryArrays(ctx, org, entries)
+	}
 	withID := len(entries) > 0 && entries[0].id != 0
 	ncol := 12
 	if withID {
@@ -357,6 +361,55 @@ func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEnt
 	return nil
 }
 
+// entryArrayChunk bounds the entries of one INSERT ... unnest statement.
+const entryArrayChunk = 20000
+
+// insertEntryArrays writes entries on PostgreSQL as one array per column
+// through unnest: a statement of 12 parameters instead of thousands, so
+// neither the driver nor the server handles each value as a parameter of
+// its own.
+func (tx *Tx) insertEntryArrays(ctx context.Context, org int64, entries []pendingEntry) error {
+	for start := 0; start < len(entries); start += entryArrayChunk {
+		chunk := entries[start:min(start+entryArrayChunk, len(entries))]
+		n := len(chunk)
+		txn, line, payer, amount := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		seq, side := make([]int32, n), make([]int16, n)
+		op, kind, grp, reason, method := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		for i, p := range chunk {
+			e := p.e
+			txn[i], seq[i], line[i], op[i], kind[i] = p.txn, int32(p.seq), e.Account.Line, string(e.Op), string(e.Account.Kind)
+			payer[i], grp[i], side[i], amount[i], reason[i], method[i] = e.Account.Payer, e.Account.Group, int16(e.Side), int64(e.Amount), e.Reason, e.Method
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
+			SELECT CAST(? AS BIGINT), t.txn, t.seq, t.line, t.op, t.kind, NULLIF(t.payer, 0), t.grp, t.side, t.amount, t.reason, t.method
+			FROM unnest(CAST(? AS BIGINT[]), CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),
+				CAST(? AS TEXT[]), CAST(? AS SMALLINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]))
+				AS t(txn, seq, line, op, kind, payer, grp, side, amount, reason, method)`,
+			org, txn, seq, line, op, kind, payer, grp, side, amount, reason, method); err != nil {
+			return fmt.Errorf("ledger entries: %w", mapError(err))
+		}
+	}
+	return nil
+}
+
+// idChunk is how many ids one query takes: an IN list of parameters on
+// SQLite, one array parameter on PostgreSQL.
+func (tx *Tx) idChunk() int {
+	if tx.Dialect() == Postgres {
+		return 10000
+	}
+	return inChunk
+}
+
+// idIn returns the condition "column is one of ids" and its arguments,
+// preceded by org: an IN list on SQLite, = ANY of one array on PostgreSQL.
+func (tx *Tx) idIn(column string, org int64, ids []int64) (string, []any) {
+	if tx.Dialect() == Postgres {
+		return column + " = ANY(CAST(? AS BIGINT[]))", []any{org, ids}
+	}
+	return column + " IN (" + inList(len(ids)) + ")", idArgs(org, ids)
+}
+
 // inList returns "?,?,...,?" for n parameters.
 func inList(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
@@ -375,9 +428,10 @@ func idArgs(org int64, ids []int64) []any {
 // PostgreSQL, locks them in id order (no deadlock between two postings), so
 // two postings to one line run one after the other.
 func (tx *Tx) lockLines(ctx context.Context, org int64, lines []int64) error {
-	for start := 0; start < len(lines); start += inChunk {
-		chunk := lines[start:min(start+inChunk, len(lines))]
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM service_line WHERE org_id = ? AND id IN (`+inList(len(chunk))+`) ORDER BY id`+tx.forUpdate(), idArgs(org, chunk)...)
+	for start := 0; start < len(lines); start += tx.idChunk() {
+		chunk := lines[start:min(start+tx.idChunk(), len(lines))]
+		in, args := tx.idIn("id", org, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM service_line WHERE org_id = ? AND `+in+` ORDER BY id`+tx.forUpdate(), args...)
 		if err != nil {
 			return err
 		}
@@ -432,11 +486,12 @@ func (tx *Tx) refusePostedKeys(ctx context.Context, org int64, keys map[string]i
 // without entries is absent from the map.
 func (tx *Tx) lineBalances(ctx context.Context, org int64, lines []int64) (map[int64]*ledger.LineBalance, error) {
 	out := map[int64]*ledger.LineBalance{}
-	for start := 0; start < len(lines); start += inChunk {
-		chunk := lines[start:min(start+inChunk, len(lines))]
+	for start := 0; start < len(lines); start += tx.idChunk() {
+		chunk := lines[start:min(start+tx.idChunk(), len(lines))]
+		in, args := tx.idIn("line_id", org, chunk)
 		rows, err := tx.QueryContext(ctx, `SELECT line_id, op, kind, payer_id, grp, side, reason, CAST(SUM(amount) AS BIGINT)
-			FROM ledger_entry WHERE org_id = ? AND line_id IN (`+inList(len(chunk))+`)
-			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, idArgs(org, chunk)...)
+			FROM ledger_entry WHERE org_id = ? AND `+in+`
+			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, args...)
 		if err != nil {
 			return nil, err
 		}
