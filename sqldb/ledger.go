@@ -108,10 +108,12 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 	if err := tx.refusePostedKeys(ctx, a.OrgID, keys); err != nil {
 		return nil, err
 	}
+	// ledger.Check never changes the balances it is given (it returns new
+	// ones), so the balances before are kept by pointer, not copied.
 	before := make(map[int64]*ledger.LineBalance, len(lines))
 	for _, l := range lines {
 		if b := state[l]; b != nil {
-			before[l] = b.Clone()
+			before[l] = b
 		}
 	}
 	ids, err := tx.nextIDs(ctx, "ledger_txn", len(txns))
@@ -202,6 +204,7 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 	before, state map[int64]*ledger.LineBalance) error {
 	const cols = `SELECT org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method FROM ledger_entry `
 	n := 0
+	got := make(map[int64]*ledger.LineBalance, len(lines)) // before plus the stored entries
 	var b *ledger.LineBalance
 	read := func(query string, args ...any) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
@@ -230,9 +233,13 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 			}
 			n++
 			if b == nil || b.Line != line {
-				if b = before[line]; b == nil {
-					b = &ledger.LineBalance{Line: line}
-					before[line] = b
+				if b = got[line]; b == nil {
+					if prev := before[line]; prev != nil {
+						b = prev.Clone()
+					} else {
+						b = &ledger.LineBalance{Line: line}
+					}
+					got[line] = b
 				}
 			}
 			b.Apply(*e)
@@ -256,9 +263,11 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 		return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entries written, %d stored", len(pending), n)
 	}
 	for _, l := range lines {
-		b := before[l]
+		b := got[l]
 		if b == nil {
-			b = &ledger.LineBalance{Line: l}
+			if b = before[l]; b == nil {
+				b = &ledger.LineBalance{Line: l}
+			}
 		}
 		if err := b.Verify(); err != nil {
 			return err

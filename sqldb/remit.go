@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -125,10 +126,10 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 			return err
 		}
 		st.Today = rcm.DateOf(now)
-		before := make(map[int64]*ledger.LineBalance, len(st.Balances))
-		for l, b := range st.Balances {
-			before[l] = b.Clone()
-		}
+		// The plan replaces balances in st.Balances but never changes one
+		// (ledger.Check returns new ones), so a copy of the map keeps the
+		// balances before.
+		before := maps.Clone(st.Balances)
 		posting, err := plan(st)
 		if err != nil {
 			return err
