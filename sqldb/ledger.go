@@ -91,10 +91,11 @@ func batchLines(txns []*ledger.Transaction) ([]int64, error) {
 // transaction read them after locking the lines (lockLines): state is
 // changed to the balances after the posting. It checks every transaction
 // with ledger.Check, writes the transactions and their entries with
-// multi-row inserts, then sums from the database the entries it wrote and
-// verifies, line by line, that the balance before plus what is now stored
-// equals the checked balance and holds the invariant; any failure rolls
-// everything back.
+// multi-row inserts (column arrays on PostgreSQL), then reads back the
+// entries it wrote, compares each with the checked one and verifies, line
+// by line, that the balance before plus what is now stored equals the
+// checked balance and holds the invariant; any failure rolls everything
+// back.
 func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Transaction, lines []int64, state map[int64]*ledger.LineBalance) ([]int64, error) {
 	keys := map[string]int{}
 	for i, t := range txns {
