@@ -480,13 +480,22 @@ func (tx *Tx) refusePostedKeys(ctx context.Context, org int64, keys map[string]i
 		for _, k := range chunk {
 			args = append(args, k)
 		}
-		var key string
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT ext_key, id FROM ledger_txn WHERE org_id = ? AND ext_key IN (`+inList(len(chunk))+`) ORDER BY id LIMIT 1`, args...).Scan(&key, &id)
-		if err == nil {
-			return rcm.FieldErrorf(rcm.ECONFLICT, "key", "Already posted as transaction %d (key %s); nothing was posted.", id, key)
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		// No ORDER BY id LIMIT 1: SQLite would walk the whole table in id
+		// order looking for a match instead of using the key's index.
+		type posted struct {
+			key string
+			id  int64
+		}
+		found, err := queryAll(ctx, tx, func(s scanner) (posted, error) {
+			var p posted
+			return p, s.Scan(&p.key, &p.id)
+		}, `SELECT ext_key, id FROM ledger_txn WHERE org_id = ? AND ext_key IN (`+inList(len(chunk))+`)`, args...)
+		if err != nil {
 			return err
+		}
+		if len(found) > 0 {
+			first := slices.MinFunc(found, func(a, b posted) int { return cmp.Compare(a.id, b.id) })
+			return rcm.FieldErrorf(rcm.ECONFLICT, "key", "Already posted as transaction %d (key %s); nothing was posted.", first.id, first.key)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -285,18 +286,27 @@ func uniqueInts(s []int64) []int64 {
 }
 
 // claimsWhere reads the claims whose column is one of values, in id
-// order, locking them on PostgreSQL.
+// order within each chunk of values, locking them on PostgreSQL (in id
+// order, so two postings cannot deadlock). SQLite, which locks nothing
+// here, gets no ORDER BY: without table statistics its planner would walk
+// the whole claim table in id order for every chunk instead of using the
+// column's index, and the claims are sorted here instead.
 func (tx *Tx) claimsWhere(ctx context.Context, org int64, column string, values []string, fn func(*rcm.Claim)) error {
+	order := " ORDER BY id" + tx.forUpdate()
+	if tx.Dialect() == SQLite {
+		order = ""
+	}
 	for start := 0; start < len(values); start += inChunk {
 		chunk := values[start:min(start+inChunk, len(values))]
 		args := []any{org}
 		for _, v := range chunk {
 			args = append(args, v)
 		}
-		cs, err := queryAll(ctx, tx, scanClaim, `SELECT `+claimCols+` FROM claim WHERE org_id = ? AND `+column+` IN (`+inList(len(chunk))+`) ORDER BY id`+tx.forUpdate(), args...)
+		cs, err := queryAll(ctx, tx, scanClaim, `SELECT `+claimCols+` FROM claim WHERE org_id = ? AND `+column+` IN (`+inList(len(chunk))+`)`+order, args...)
 		if err != nil {
 			return err
 		}
+		slices.SortFunc(cs, func(a, b *rcm.Claim) int { return cmp.Compare(a.ID, b.ID) })
 		for _, c := range cs {
 			fn(c)
 		}
