@@ -347,18 +347,45 @@ func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEnt
 	if withID {
 		ncol++
 	}
-	// One backing array for all the rows' arguments: a batch has tens of
-	// thousands of entries.
+	// One backing array for all the rows' arguments, and the few distinct
+	// strings and payers boxed once: a batch has tens of thousands of
+	// entries, and boxing each value on its own was a tenth of the CPU
+	// (the allocations and the garbage collection after them).
 	flat := make([]any, 0, len(entries)*ncol)
 	rows := make([][]any, len(entries))
+	boxed := map[string]any{}
+	str := func(s string) any {
+		v, ok := boxed[s]
+		if !ok {
+			v = s
+			boxed[s] = v
+		}
+		return v
+	}
+	payers := map[int64]any{}
+	orgArg, debit, credit := any(org), any(int(ledger.Debit)), any(int(ledger.Credit))
 	for i, p := range entries {
 		e := p.e
 		start := len(flat)
 		if withID {
 			flat = append(flat, p.id)
 		}
-		flat = append(flat, org, p.txn, p.seq, e.Account.Line, string(e.Op), string(e.Account.Kind), nullID(e.Account.Payer),
-			e.Account.Group, int(e.Side), int64(e.Amount), e.Reason, e.Method)
+		payer, ok := payers[e.Account.Payer]
+		if !ok {
+			payer = nullID(e.Account.Payer)
+			payers[e.Account.Payer] = payer
+		}
+		var side any
+		switch e.Side {
+		case ledger.Debit:
+			side = debit
+		case ledger.Credit:
+			side = credit
+		default:
+			side = int(e.Side)
+		}
+		flat = append(flat, orgArg, p.txn, p.seq, e.Account.Line, str(string(e.Op)), str(string(e.Account.Kind)), payer,
+			str(e.Account.Group), side, int64(e.Amount), str(e.Reason), str(e.Method))
 		rows[i] = flat[start:len(flat):len(flat)]
 	}
 	names := cols
