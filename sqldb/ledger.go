@@ -248,8 +248,21 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 		return rows.Err()
 	}
 	if len(pending) > 0 && tx.Dialect() == SQLite {
-		if err := read(cols+`WHERE id BETWEEN ? AND ? ORDER BY id`, pending[0].id, pending[len(pending)-1].id); err != nil {
+		// Every row from the first reserved id on was written by this
+		// transaction, which holds the one write lock: a row more than
+		// PostLedger wrote is read too, and refused below.
+		if err := read(cols+`WHERE id >= ? ORDER BY id`, pending[0].id); err != nil {
 			return err
+		}
+		// And no row of these transactions lies outside that range (the
+		// transactions' ids were reserved the same way, so they are one
+		// range too).
+		var stored int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_entry WHERE txn_id BETWEEN ? AND ?`, ids[0], ids[len(ids)-1]).Scan(&stored); err != nil {
+			return err
+		}
+		if stored != len(pending) {
+			return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entries written, %d stored", len(pending), stored)
 		}
 	} else {
 		for start := 0; start < len(ids); start += tx.idChunk() {
