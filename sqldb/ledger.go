@@ -361,9 +361,9 @@ func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEnt
 		ncol++
 	}
 	// One backing array for all the rows' arguments, and the few distinct
-	// strings and payers boxed once: a batch has tens of thousands of
-	// entries, and boxing each value on its own was a tenth of the CPU
-	// (the allocations and the garbage collection after them).
+	// strings, payers and sides boxed once: a batch has up to millions of
+	// entries, and boxing each value on its own is an allocation the
+	// garbage collector then has to trace.
 	flat := make([]any, 0, len(entries)*ncol)
 	rows := make([][]any, len(entries))
 	boxed := map[string]any{}
