@@ -91,10 +91,11 @@ func batchLines(txns []*ledger.Transaction) ([]int64, error) {
 // transaction read them after locking the lines (lockLines): state is
 // changed to the balances after the posting. It checks every transaction
 // with ledger.Check, writes the transactions and their entries with
-// multi-row inserts, then sums from the database the entries it wrote and
-// verifies, line by line, that the balance before plus what is now stored
-// equals the checked balance and holds the invariant; any failure rolls
-// everything back.
+// multi-row inserts (column arrays on PostgreSQL), then reads back the
+// entries it wrote, compares each with the checked one and verifies, line
+// by line, that the balance before plus what is now stored equals the
+// checked balance and holds the invariant; any failure rolls everything
+// back.
 func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Transaction, lines []int64, state map[int64]*ledger.LineBalance) ([]int64, error) {
 	keys := map[string]int{}
 	for i, t := range txns {
@@ -108,10 +109,12 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 	if err := tx.refusePostedKeys(ctx, a.OrgID, keys); err != nil {
 		return nil, err
 	}
+	// ledger.Check never changes the balances it is given (it returns new
+	// ones), so the balances before are kept by pointer, not copied.
 	before := make(map[int64]*ledger.LineBalance, len(lines))
 	for _, l := range lines {
 		if b := state[l]; b != nil {
-			before[l] = b.Clone()
+			before[l] = b
 		}
 	}
 	ids, err := tx.nextIDs(ctx, "ledger_txn", len(txns))
@@ -157,7 +160,7 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 			reversed[t.Reverses] = true
 		}
 		for seq, e := range t.Entries {
-			pending = append(pending, pendingEntry{id, seq, e})
+			pending = append(pending, pendingEntry{txn: id, seq: seq, e: e})
 		}
 	}
 	if err := tx.insertMany(ctx, "ledger_txn", "id, org_id, posted_at, user_id, ext_key, reverses, memo", txnRows); err != nil {
@@ -166,77 +169,132 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 		}
 		return nil, err
 	}
+	if tx.Dialect() == SQLite && len(pending) > 0 {
+		// Under SQLite's one write lock the next ids are known, so the
+		// entries can be read back below as one range of the primary key.
+		first, err := tx.nextIDs(ctx, "ledger_entry", 1)
+		if err != nil {
+			return nil, err
+		}
+		for i := range pending {
+			pending[i].id = first[0] + int64(i)
+		}
+	}
 	if err := tx.insertEntries(ctx, a.OrgID, pending); err != nil {
 		return nil, err
 	}
 	// The invariant once more, from what the database now holds: the
-	// entries just written, summed by the database, added to the balances
-	// read under lock before; a bug in the inserts rolls the whole posting
-	// back here.
-	written, err := tx.txnSums(ctx, a.OrgID, ids)
-	if err != nil {
+	// entries just written, read back row by row and compared with what was
+	// checked, then added to the balances read under lock before; a bug in
+	// the inserts rolls the whole posting back here.
+	if err := tx.verifyWritten(ctx, a.OrgID, ids, pending, lines, before, state); err != nil {
 		return nil, err
 	}
-	for _, l := range lines {
-		b := before[l]
-		if b == nil {
-			b = &ledger.LineBalance{Line: l}
+	return ids, tx.audit(ctx, a, rcm.AuditCreate, "ledger_txn", ids[0], 0)
+}
+
+// verifyWritten reads back the entries of this batch (pending, in the
+// order they were written) and refuses the batch unless every stored row is
+// the entry that was checked and, line by line, the balance before plus the
+// stored entries equals the checked balance and holds the invariant. On
+// SQLite the entries' ids were reserved under the write lock, so they are
+// read as one range of the table's primary key; on PostgreSQL by their
+// transactions. Reading the rows themselves costs less than having the
+// database group them: a batch has about as many groups as rows.
+func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending []pendingEntry, lines []int64,
+	before, state map[int64]*ledger.LineBalance) error {
+	const cols = `SELECT org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method FROM ledger_entry `
+	n := 0
+	got := make(map[int64]*ledger.LineBalance, len(lines)) // before plus the stored entries
+	var b *ledger.LineBalance
+	read := func(query string, args ...any) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
 		}
-		for _, s := range written[l] {
-			b.ApplySum(s.op, s.account, s.side, s.reason, s.amount)
+		defer rows.Close()
+		for rows.Next() {
+			var rowOrg, txn, line int64
+			var seq, side int
+			var payer sql.NullInt64
+			var op, kind, grp, reason, method string
+			var amount int64
+			if err := rows.Scan(&rowOrg, &txn, &seq, &line, &op, &kind, &payer, &grp, &side, &amount, &reason, &method); err != nil {
+				return err
+			}
+			if n >= len(pending) {
+				return rcm.Errorf(rcm.EINTERNAL, "ledger: more entries stored than written")
+			}
+			p := &pending[n]
+			e := &p.e
+			if rowOrg != org || txn != p.txn || seq != p.seq || line != e.Account.Line || op != string(e.Op) || kind != string(e.Account.Kind) ||
+				payer.Int64 != e.Account.Payer || payer.Valid != (e.Account.Payer != 0) || grp != e.Account.Group || side != int(e.Side) ||
+				amount != int64(e.Amount) || reason != e.Reason || method != e.Method {
+				return rcm.Errorf(rcm.EINTERNAL, "ledger transaction %d entry %d: stored entry differs from the checked one", p.txn, p.seq)
+			}
+			n++
+			if b == nil || b.Line != line {
+				if b = got[line]; b == nil {
+					if prev := before[line]; prev != nil {
+						b = prev.Clone()
+					} else {
+						b = &ledger.LineBalance{Line: line}
+					}
+					got[line] = b
+				}
+			}
+			b.Apply(*e)
+		}
+		return rows.Err()
+	}
+	if len(pending) > 0 && tx.Dialect() == SQLite {
+		// Every row from the first reserved id on was written by this
+		// transaction, which holds the one write lock: a row more than
+		// PostLedger wrote is read too, and refused below.
+		if err := read(cols+`WHERE id >= ? ORDER BY id`, pending[0].id); err != nil {
+			return err
+		}
+		// And no row of these transactions lies outside that range (the
+		// transactions' ids were reserved the same way, so they are one
+		// range too).
+		var stored int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_entry WHERE txn_id BETWEEN ? AND ?`, ids[0], ids[len(ids)-1]).Scan(&stored); err != nil {
+			return err
+		}
+		if stored != len(pending) {
+			return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entries written, %d stored", len(pending), stored)
+		}
+	} else {
+		for start := 0; start < len(ids); start += tx.idChunk() {
+			chunk := ids[start:min(start+tx.idChunk(), len(ids))]
+			in, args := tx.idIn("txn_id", org, chunk)
+			if err := read(cols+`WHERE org_id = ? AND `+in+` ORDER BY txn_id, seq`, args...); err != nil {
+				return err
+			}
+		}
+	}
+	if n != len(pending) {
+		return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entries written, %d stored", len(pending), n)
+	}
+	for _, l := range lines {
+		b := got[l]
+		if b == nil {
+			if b = before[l]; b == nil {
+				b = &ledger.LineBalance{Line: l}
+			}
 		}
 		if err := b.Verify(); err != nil {
-			return nil, err
+			return err
 		}
 		want := state[l]
 		if want == nil {
 			want = &ledger.LineBalance{Line: l}
 		}
 		if !ledger.Equal(b, want) {
-			return nil, rcm.Errorf(rcm.EINTERNAL, "ledger line %d: stored balance differs from the checked one", l)
+			return rcm.Errorf(rcm.EINTERNAL, "ledger line %d: stored balance differs from the checked one", l)
 		}
 	}
-	return ids, tx.audit(ctx, a, rcm.AuditCreate, "ledger_txn", ids[0], 0)
-}
-
-type entrySum struct {
-	op      ledger.Op
-	account ledger.Account
-	side    ledger.Side
-	reason  string
-	amount  rcm.Money
-}
-
-// txnSums sums, per line, the stored entries of the transactions ids.
-func (tx *Tx) txnSums(ctx context.Context, org int64, ids []int64) (map[int64][]entrySum, error) {
-	out := map[int64][]entrySum{}
-	for start := 0; start < len(ids); start += inChunk {
-		chunk := ids[start:min(start+inChunk, len(ids))]
-		rows, err := tx.QueryContext(ctx, `SELECT line_id, op, kind, payer_id, grp, side, reason, CAST(SUM(amount) AS BIGINT)
-			FROM ledger_entry WHERE org_id = ? AND txn_id IN (`+inList(len(chunk))+`)
-			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, idArgs(org, chunk)...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var line int64
-			var payer sql.NullInt64
-			var op, kind, grp, reason string
-			var side int
-			var amount int64
-			if err := rows.Scan(&line, &op, &kind, &payer, &grp, &side, &reason, &amount); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[line] = append(out[line], entrySum{ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(kind), Payer: payer.Int64, Group: grp},
-				ledger.Side(side), reason, rcm.Money(amount)})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // insertMany writes rows into table with multi-row INSERTs, preparing the
@@ -284,6 +342,7 @@ func (tx *Tx) insertMany(ctx context.Context, table, cols string, rows [][]any) 
 }
 
 type pendingEntry struct {
+	id  int64 // reserved on SQLite; 0 on PostgreSQL, which assigns it
 	txn int64
 	seq int
 	e   ledger.Entry
@@ -292,16 +351,113 @@ type pendingEntry struct {
 // insertEntries writes entries with multi-row INSERTs: one statement per
 // few hundred rows instead of one per row.
 func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEntry) error {
+	const cols = "org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method"
+	if tx.Dialect() == Postgres {
+		return tx.insertEntryArrays(ctx, org, entries)
+	}
+	withID := len(entries) > 0 && entries[0].id != 0
+	ncol := 12
+	if withID {
+		ncol++
+	}
+	// One backing array for all the rows' arguments, and the few distinct
+	// strings, payers and sides boxed once: a batch has up to millions of
+	// entries, and boxing each value on its own is an allocation the
+	// garbage collector then has to trace.
+	flat := make([]any, 0, len(entries)*ncol)
 	rows := make([][]any, len(entries))
+	boxed := map[string]any{}
+	str := func(s string) any {
+		v, ok := boxed[s]
+		if !ok {
+			v = s
+			boxed[s] = v
+		}
+		return v
+	}
+	payers := map[int64]any{}
+	orgArg, debit, credit := any(org), any(int(ledger.Debit)), any(int(ledger.Credit))
 	for i, p := range entries {
 		e := p.e
-		rows[i] = []any{org, p.txn, p.seq, e.Account.Line, string(e.Op), string(e.Account.Kind), nullID(e.Account.Payer),
-			e.Account.Group, int(e.Side), int64(e.Amount), e.Reason, e.Method}
+		start := len(flat)
+		if withID {
+			flat = append(flat, p.id)
+		}
+		payer, ok := payers[e.Account.Payer]
+		if !ok {
+			payer = nullID(e.Account.Payer)
+			payers[e.Account.Payer] = payer
+		}
+		var side any
+		switch e.Side {
+		case ledger.Debit:
+			side = debit
+		case ledger.Credit:
+			side = credit
+		default:
+			side = int(e.Side)
+		}
+		flat = append(flat, orgArg, p.txn, p.seq, e.Account.Line, str(string(e.Op)), str(string(e.Account.Kind)), payer,
+			str(e.Account.Group), side, int64(e.Amount), str(e.Reason), str(e.Method))
+		rows[i] = flat[start:len(flat):len(flat)]
 	}
-	if err := tx.insertMany(ctx, "ledger_entry", "org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method", rows); err != nil {
+	names := cols
+	if withID {
+		names = "id, " + cols
+	}
+	if err := tx.insertMany(ctx, "ledger_entry", names, rows); err != nil {
 		return fmt.Errorf("ledger entries: %w", err)
 	}
 	return nil
+}
+
+// entryArrayChunk bounds the entries of one INSERT ... unnest statement.
+const entryArrayChunk = 20000
+
+// insertEntryArrays writes entries on PostgreSQL as one array per column
+// through unnest: a statement of 12 parameters instead of thousands, so
+// neither the driver nor the server handles each value as a parameter of
+// its own.
+func (tx *Tx) insertEntryArrays(ctx context.Context, org int64, entries []pendingEntry) error {
+	for start := 0; start < len(entries); start += entryArrayChunk {
+		chunk := entries[start:min(start+entryArrayChunk, len(entries))]
+		n := len(chunk)
+		txn, line, payer, amount := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		seq, side := make([]int32, n), make([]int16, n)
+		op, kind, grp, reason, method := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		for i, p := range chunk {
+			e := p.e
+			txn[i], seq[i], line[i], op[i], kind[i] = p.txn, int32(p.seq), e.Account.Line, string(e.Op), string(e.Account.Kind)
+			payer[i], grp[i], side[i], amount[i], reason[i], method[i] = e.Account.Payer, e.Account.Group, int16(e.Side), int64(e.Amount), e.Reason, e.Method
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
+			SELECT CAST(? AS BIGINT), t.txn, t.seq, t.line, t.op, t.kind, NULLIF(t.payer, 0), t.grp, t.side, t.amount, t.reason, t.method
+			FROM unnest(CAST(? AS BIGINT[]), CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),
+				CAST(? AS TEXT[]), CAST(? AS SMALLINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]))
+				AS t(txn, seq, line, op, kind, payer, grp, side, amount, reason, method)`,
+			org, txn, seq, line, op, kind, payer, grp, side, amount, reason, method); err != nil {
+			return fmt.Errorf("ledger entries: %w", mapError(err))
+		}
+	}
+	return nil
+}
+
+// idChunk is how many ids one query takes: an IN list of parameters on
+// SQLite, one array parameter on PostgreSQL.
+func (tx *Tx) idChunk() int {
+	if tx.Dialect() == Postgres {
+		return 10000
+	}
+	return inChunk
+}
+
+// idIn returns the condition "column is one of ids" and its arguments,
+// preceded by org: an IN list on SQLite, = ANY of one array on PostgreSQL.
+func (tx *Tx) idIn(column string, org int64, ids []int64) (string, []any) {
+	if tx.Dialect() == Postgres {
+		return column + " = ANY(CAST(? AS BIGINT[]))", []any{org, ids}
+	}
+	return column + " IN (" + inList(len(ids)) + ")", idArgs(org, ids)
 }
 
 // inList returns "?,?,...,?" for n parameters.
@@ -322,9 +478,10 @@ func idArgs(org int64, ids []int64) []any {
 // PostgreSQL, locks them in id order (no deadlock between two postings), so
 // two postings to one line run one after the other.
 func (tx *Tx) lockLines(ctx context.Context, org int64, lines []int64) error {
-	for start := 0; start < len(lines); start += inChunk {
-		chunk := lines[start:min(start+inChunk, len(lines))]
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM service_line WHERE org_id = ? AND id IN (`+inList(len(chunk))+`) ORDER BY id`+tx.forUpdate(), idArgs(org, chunk)...)
+	for start := 0; start < len(lines); start += tx.idChunk() {
+		chunk := lines[start:min(start+tx.idChunk(), len(lines))]
+		in, args := tx.idIn("id", org, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM service_line WHERE org_id = ? AND `+in+` ORDER BY id`+tx.forUpdate(), args...)
 		if err != nil {
 			return err
 		}
@@ -363,13 +520,22 @@ func (tx *Tx) refusePostedKeys(ctx context.Context, org int64, keys map[string]i
 		for _, k := range chunk {
 			args = append(args, k)
 		}
-		var key string
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT ext_key, id FROM ledger_txn WHERE org_id = ? AND ext_key IN (`+inList(len(chunk))+`) ORDER BY id LIMIT 1`, args...).Scan(&key, &id)
-		if err == nil {
-			return rcm.FieldErrorf(rcm.ECONFLICT, "key", "Already posted as transaction %d (key %s); nothing was posted.", id, key)
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		// No ORDER BY id LIMIT 1: SQLite would walk the whole table in id
+		// order looking for a match instead of using the key's index.
+		type posted struct {
+			key string
+			id  int64
+		}
+		found, err := queryAll(ctx, tx, func(s scanner) (posted, error) {
+			var p posted
+			return p, s.Scan(&p.key, &p.id)
+		}, `SELECT ext_key, id FROM ledger_txn WHERE org_id = ? AND ext_key IN (`+inList(len(chunk))+`)`, args...)
+		if err != nil {
 			return err
+		}
+		if len(found) > 0 {
+			first := slices.MinFunc(found, func(a, b posted) int { return cmp.Compare(a.id, b.id) })
+			return rcm.FieldErrorf(rcm.ECONFLICT, "key", "Already posted as transaction %d (key %s); nothing was posted.", first.id, first.key)
 		}
 	}
 	return nil
@@ -379,11 +545,12 @@ func (tx *Tx) refusePostedKeys(ctx context.Context, org int64, keys map[string]i
 // without entries is absent from the map.
 func (tx *Tx) lineBalances(ctx context.Context, org int64, lines []int64) (map[int64]*ledger.LineBalance, error) {
 	out := map[int64]*ledger.LineBalance{}
-	for start := 0; start < len(lines); start += inChunk {
-		chunk := lines[start:min(start+inChunk, len(lines))]
+	for start := 0; start < len(lines); start += tx.idChunk() {
+		chunk := lines[start:min(start+tx.idChunk(), len(lines))]
+		in, args := tx.idIn("line_id", org, chunk)
 		rows, err := tx.QueryContext(ctx, `SELECT line_id, op, kind, payer_id, grp, side, reason, CAST(SUM(amount) AS BIGINT)
-			FROM ledger_entry WHERE org_id = ? AND line_id IN (`+inList(len(chunk))+`)
-			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, idArgs(org, chunk)...)
+			FROM ledger_entry WHERE org_id = ? AND `+in+`
+			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -257,6 +257,41 @@ func TestCheckLedgerFindsTampering(t *testing.T) {
 	})
 }
 
+// TestLedgerReadBackCatchesStrayRows has the database write one entry more
+// than PostLedger asked for, as a buggy insert or trigger would: the
+// after-check, which reads back what was written, must refuse the posting
+// and leave nothing of it. SQLite only: a PostgreSQL trigger needs a
+// function of its own and tests nothing more.
+func TestLedgerReadBackCatchesStrayRows(t *testing.T) {
+	db := sqldbtest.Open(t, sqldb.SQLite)
+	f := newLedgerFixture(t, db, "Org A")
+	if err := db.PostLedger(f.ctx, new(ledger.Transaction).Charge(f.lines[0], f.s.payer.ID, f.charges[0])); err != nil {
+		t.Fatal(err)
+	}
+	bg := context.Background()
+	if _, err := db.ExecContext(bg, `CREATE TRIGGER stray AFTER INSERT ON ledger_entry WHEN NEW.op = 'payer_payment' AND NEW.seq = 1
+		BEGIN
+			INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
+			VALUES (NEW.org_id, NEW.txn_id, 99, NEW.line_id, NEW.op, NEW.kind, NEW.payer_id, NEW.grp, NEW.side, 1, NEW.reason, NEW.method);
+		END`); err != nil {
+		t.Fatal(err)
+	}
+	before := countEntries(t, db)
+	for _, payments := range [][]rcm.Money{{100}, {100, 200, 300}} {
+		var txns []*ledger.Transaction
+		for i, amount := range payments {
+			txns = append(txns, &ledger.Transaction{Key: fmt.Sprintf("835:ACME1:T%d:%d", len(payments), i)})
+			txns[i].PayerPayment(f.lines[0], f.s.payer.ID, amount, "ACH")
+		}
+		if err := db.PostLedger(f.ctx, txns...); err == nil {
+			t.Errorf("%d payments: posted with a stray entry in the database", len(payments))
+		}
+		if got := countEntries(t, db); got != before {
+			t.Errorf("%d payments: %d entries after the refused posting, want %d", len(payments), got, before)
+		}
+	}
+}
+
 // TestLedgerConcurrentPostings races two payments that together exceed
 // the balance: the line lock lets exactly one through.
 func TestLedgerConcurrentPostings(t *testing.T) {

@@ -1,11 +1,13 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -125,10 +127,10 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 			return err
 		}
 		st.Today = rcm.DateOf(now)
-		before := make(map[int64]*ledger.LineBalance, len(st.Balances))
-		for l, b := range st.Balances {
-			before[l] = b.Clone()
-		}
+		// The plan replaces balances in st.Balances but never changes one
+		// (ledger.Check returns new ones), so a copy of the map keeps the
+		// balances before.
+		before := maps.Clone(st.Balances)
 		posting, err := plan(st)
 		if err != nil {
 			return err
@@ -284,18 +286,27 @@ func uniqueInts(s []int64) []int64 {
 }
 
 // claimsWhere reads the claims whose column is one of values, in id
-// order, locking them on PostgreSQL.
+// order within each chunk of values, locking them on PostgreSQL (in id
+// order, so two postings cannot deadlock). SQLite, which locks nothing
+// here, gets no ORDER BY: without table statistics its planner would walk
+// the whole claim table in id order for every chunk instead of using the
+// column's index, and the claims are sorted here instead.
 func (tx *Tx) claimsWhere(ctx context.Context, org int64, column string, values []string, fn func(*rcm.Claim)) error {
+	order := " ORDER BY id" + tx.forUpdate()
+	if tx.Dialect() == SQLite {
+		order = ""
+	}
 	for start := 0; start < len(values); start += inChunk {
 		chunk := values[start:min(start+inChunk, len(values))]
 		args := []any{org}
 		for _, v := range chunk {
 			args = append(args, v)
 		}
-		cs, err := queryAll(ctx, tx, scanClaim, `SELECT `+claimCols+` FROM claim WHERE org_id = ? AND `+column+` IN (`+inList(len(chunk))+`) ORDER BY id`+tx.forUpdate(), args...)
+		cs, err := queryAll(ctx, tx, scanClaim, `SELECT `+claimCols+` FROM claim WHERE org_id = ? AND `+column+` IN (`+inList(len(chunk))+`)`+order, args...)
 		if err != nil {
 			return err
 		}
+		slices.SortFunc(cs, func(a, b *rcm.Claim) int { return cmp.Compare(a.ID, b.ID) })
 		for _, c := range cs {
 			fn(c)
 		}
