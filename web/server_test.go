@@ -198,9 +198,7 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-func testAddress() rcm.Address {
-	return rcm.Address{Line1: "100 Main St", City: "Springfield", State: "IL", ZIP: "627011234"}
-}
+func testAddress() rcm.Address { return sqldbtest.Address() }
 
 // seeded is a practice, provider, payer and patient made directly in the
 // database, for tests that are not about creating them.
@@ -212,27 +210,8 @@ type seeded struct {
 }
 
 func seed(t *testing.T, ctx context.Context, db *sqldb.DB) seeded {
-	t.Helper()
-	s := seeded{
-		practice: &rcm.Practice{Name: "Lakeside Family Medicine", NPI: "1234567893", TIN: "123456789", Taxonomy: "207Q00000X", Address: testAddress()},
-		payer:    &rcm.Payer{Name: "Acme Health", PayerID: "ACME1", FilingIndicator: "CI", TimelyFilingDays: 90},
-		patient: &rcm.Patient{AccountNumber: "A1001", FirstName: "Ada", LastName: "Testpatient", BirthDate: rcm.MustParseDate("1980-02-29"),
-			Sex: "F", Address: testAddress()},
-	}
-	if err := db.CreatePractice(ctx, s.practice); err != nil {
-		t.Fatal(err)
-	}
-	s.provider = &rcm.Provider{PracticeID: s.practice.ID, FirstName: "Gil", LastName: "Doctor", NPI: "1245319599", Taxonomy: "207Q00000X"}
-	if err := db.CreateProvider(ctx, s.provider); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.CreatePayer(ctx, s.payer); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.CreatePatient(ctx, s.patient); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	s := sqldbtest.Seed(t, ctx, db)
+	return seeded{practice: s.Practice, provider: s.Provider, payer: s.Payer, patient: s.Patient}
 }
 
 func TestHealthz(t *testing.T) {

@@ -119,3 +119,43 @@ var testHash = sync.OnceValue(func() string {
 
 // TestPassword is the password of the admin users Org makes.
 const TestPassword = "correct horse battery staple"
+
+// Seeded is a practice, provider, payer and patient made in the actor's
+// organization, for tests that are not about creating them.
+type Seeded struct {
+	Practice *rcm.Practice
+	Provider *rcm.Provider
+	Payer    *rcm.Payer
+	Patient  *rcm.Patient
+}
+
+// Address is a valid synthetic address (ZIP+4, as the 837P wants).
+func Address() rcm.Address {
+	return rcm.Address{Line1: "100 Main St", City: "Springfield", State: "IL", ZIP: "627011234"}
+}
+
+// Seed stores a practice, provider, payer and patient with the context's
+// actor.
+func Seed(t testing.TB, ctx context.Context, db *sqldb.DB) Seeded {
+	t.Helper()
+	s := Seeded{
+		Practice: &rcm.Practice{Name: "Lakeside Family Medicine", NPI: "1234567893", TIN: "12-3456789", Taxonomy: "207Q00000X", Address: Address()},
+		Payer:    &rcm.Payer{Name: "Acme Health", PayerID: "ACME1", FilingIndicator: "CI", TimelyFilingDays: 90},
+		Patient: &rcm.Patient{AccountNumber: "A1001", FirstName: "Ada", LastName: "Testpatient", BirthDate: rcm.MustParseDate("1980-02-29"),
+			Sex: "F", Address: Address()},
+	}
+	if err := db.CreatePractice(ctx, s.Practice); err != nil {
+		t.Fatal(err)
+	}
+	s.Provider = &rcm.Provider{PracticeID: s.Practice.ID, FirstName: "Gil", LastName: "Doctor", NPI: "1245319599", Taxonomy: "207Q00000X"}
+	if err := db.CreateProvider(ctx, s.Provider); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreatePayer(ctx, s.Payer); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreatePatient(ctx, s.Patient); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
