@@ -12,6 +12,11 @@ const (
 	AuditUpdate = "update"
 )
 
+// DefaultAuditReason is the purpose recorded for a read or change whose
+// caller gives none: routine treatment, payment or operations, as HIPAA
+// names the uses that need no further authorization.
+const DefaultAuditReason = "treatment-payment-operations"
+
 // AuditEvent is one row of the append-only audit log: who read or changed
 // which patient's data, when and why. Each event stores the hash of the one
 // before it in the organization's chain, so a deleted or altered row breaks

@@ -25,6 +25,14 @@ type Partner struct {
 	Production                 bool   // ISA15 P, else T
 }
 
+// PartnerOf takes the envelope identifiers from an organization's
+// clearinghouse settings; every path that sends claims uses it, so a batch
+// is marked for production (ISA15) exactly when the settings say so.
+func PartnerOf(c *rcm.Clearinghouse) Partner {
+	return Partner{SubmitterName: c.SubmitterName, SubmitterID: c.SubmitterID, ContactName: c.ContactName, ContactPhone: c.ContactPhone,
+		ReceiverName: c.ReceiverName, ReceiverID: c.ReceiverID, Production: c.Production}
+}
+
 // Batch is a set of claims going to one receiver in one file.
 type Batch struct {
 	Partner Partner

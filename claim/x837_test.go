@@ -119,3 +119,13 @@ func TestWrite837PRejectsDelimitersInData(t *testing.T) {
 		t.Errorf("empty batch: %v", err)
 	}
 }
+
+// PartnerOf carries every envelope setting, the production flag included.
+func TestPartnerOf(t *testing.T) {
+	ch := &rcm.Clearinghouse{SubmitterID: "S1", SubmitterName: "Sub", ContactName: "C", ContactPhone: "2175550140",
+		ReceiverID: "R1", ReceiverName: "Recv", Production: true, Transport: "dir:/x"}
+	want := Partner{SubmitterName: "Sub", SubmitterID: "S1", ContactName: "C", ContactPhone: "2175550140", ReceiverName: "Recv", ReceiverID: "R1", Production: true}
+	if got := PartnerOf(ch); got != want {
+		t.Errorf("PartnerOf = %+v, want %+v", got, want)
+	}
+}

@@ -152,8 +152,7 @@ func (r *run) submitReady(ctx context.Context, step string) error {
 	if err != nil {
 		return err
 	}
-	p := claim.Partner{SubmitterName: ch.SubmitterName, SubmitterID: ch.SubmitterID, ContactName: ch.ContactName, ContactPhone: ch.ContactPhone,
-		ReceiverName: ch.ReceiverName, ReceiverID: ch.ReceiverID}
+	p := claim.PartnerOf(ch)
 	for _, py := range r.res.Payers {
 		key := fmt.Sprintf("%s-%s-%s", step, rcm.DateOf(Start), py.PayerID)
 		sub, err := claim.Submit(ctx, r.db, t, p, py.ID, key, r.db.Clock.Now())

@@ -51,9 +51,7 @@ func (h *Handler) submitClaim(w http.ResponseWriter, r *http.Request, s *session
 		return err
 	}
 	defer t.Close()
-	p := claim.Partner{SubmitterName: ch.SubmitterName, SubmitterID: ch.SubmitterID, ContactName: ch.ContactName, ContactPhone: ch.ContactPhone,
-		ReceiverName: ch.ReceiverName, ReceiverID: ch.ReceiverID, Production: ch.Production}
-	if _, err := claim.Submit(ctx, h.store, t, p, c.PayerID, key, h.clock.Now()); err != nil {
+	if _, err := claim.Submit(ctx, h.store, t, claim.PartnerOf(ch), c.PayerID, key, h.clock.Now()); err != nil {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/claims/%d?done=submitted", id), http.StatusSeeOther)

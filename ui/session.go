@@ -34,7 +34,7 @@ const (
 	maxUploadBytes = 64 << 20
 	// reason is what the audit log records as the purpose of the
 	// workbench's reads: its users code and bill.
-	reason = "treatment-payment-operations"
+	reason = rcm.DefaultAuditReason
 )
 
 // session is the signed-in user of a request.

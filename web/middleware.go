@@ -19,7 +19,7 @@ type apiFunc func(w http.ResponseWriter, r *http.Request) error
 // taken as routine treatment, payment or operations (the HIPAA term).
 const (
 	ReasonHeader  = "X-RCM-Reason"
-	DefaultReason = "treatment-payment-operations"
+	DefaultReason = rcm.DefaultAuditReason
 	maxReasonLen  = 200
 )
 

@@ -150,7 +150,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			} else {
 				k = fmt.Sprintf("%s-payer%d", k, p.ID)
 			}
-			s, err := claim.Submit(ctx, db, t, partnerOf(ch), p.ID, k, db.Clock.Now())
+			s, err := claim.Submit(ctx, db, t, claim.PartnerOf(ch), p.ID, k, db.Clock.Now())
 			if err != nil {
 				return fmt.Errorf("submit to %s: %w", p.Name, err)
 			}

@@ -107,9 +107,3 @@ func openTransport(ctx context.Context, spec string) (clearinghouse.Transport, e
 	}
 	return nil, rcm.Errorf(rcm.EINVALID, "Unknown transport %q: use dir:/path or sftp://...", spec)
 }
-
-// partnerOf turns clearinghouse settings into the 837P's partner fields.
-func partnerOf(c *rcm.Clearinghouse) claim.Partner {
-	return claim.Partner{SubmitterName: c.SubmitterName, SubmitterID: c.SubmitterID, ContactName: c.ContactName, ContactPhone: c.ContactPhone,
-		ReceiverName: c.ReceiverName, ReceiverID: c.ReceiverID, Production: c.Production}
-}
