@@ -63,12 +63,7 @@ func (db *DB) CreateClaim(ctx context.Context, c *rcm.Claim) error {
 	c.State = rcm.ClaimDraft
 	return db.Transact(ctx, func(tx *Tx) error {
 		c.CreatedAt = tx.Now()
-		id, err := tx.insert(ctx, `INSERT INTO claim (org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
-			replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state, date_of_service, place_of_service,
-			total_charge, created_at, prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.OrgID, c.EncounterID, c.PatientID, c.PayerID, c.CoverageID, c.ControlNumber, c.Frequency, c.PayerClaimNumber,
-			nullID(c.ReplacesClaimID), c.State, c.PriorAuth, c.Referral, formatDate(c.OnsetDate), formatDate(c.AccidentDate),
-			c.AccidentCause, c.AccidentState, formatDate(c.DateOfService), c.PlaceOfService, int64(c.TotalCharge()), formatTime(c.CreatedAt), priorJSON(c.Prior))
+		id, err := tx.insert(ctx, claimInsert, claimInsertArgs(a.OrgID, c)...)
 		if err != nil {
 			return err
 		}
@@ -93,6 +88,19 @@ func (db *DB) CreateClaim(ctx context.Context, c *rcm.Claim) error {
 		c.History = []rcm.ClaimEvent{ev}
 		return tx.audit(ctx, a, rcm.AuditCreate, "claim", id, c.PatientID)
 	})
+}
+
+// claimInsert stores a claim's row; claimInsertArgs gives its arguments.
+// Posting inserts secondary claims with the same statement inside its own
+// transaction.
+const claimInsert = `INSERT INTO claim (org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
+	replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state, date_of_service, place_of_service,
+	total_charge, created_at, prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func claimInsertArgs(org int64, c *rcm.Claim) []any {
+	return []any{org, c.EncounterID, c.PatientID, c.PayerID, c.CoverageID, c.ControlNumber, c.Frequency, c.PayerClaimNumber,
+		nullID(c.ReplacesClaimID), c.State, c.PriorAuth, c.Referral, formatDate(c.OnsetDate), formatDate(c.AccidentDate),
+		c.AccidentCause, c.AccidentState, formatDate(c.DateOfService), c.PlaceOfService, int64(c.TotalCharge()), formatTime(c.CreatedAt), priorJSON(c.Prior)}
 }
 
 func priorJSON(p []rcm.PriorPayment) string {

@@ -674,12 +674,7 @@ func (p *poster) insertSecondary(ctx context.Context, a rcm.Actor, primaryID int
 		return 0, false, err
 	}
 	c.State, c.CreatedAt = rcm.ClaimDraft, now
-	id, err = tx.insert(ctx, `INSERT INTO claim (org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
-		replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state, date_of_service, place_of_service,
-		total_charge, created_at, prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		org, c.EncounterID, c.PatientID, c.PayerID, c.CoverageID, c.ControlNumber, c.Frequency, c.PayerClaimNumber,
-		nullID(c.ReplacesClaimID), c.State, c.PriorAuth, c.Referral, formatDate(c.OnsetDate), formatDate(c.AccidentDate),
-		c.AccidentCause, c.AccidentState, formatDate(c.DateOfService), c.PlaceOfService, int64(c.TotalCharge()), formatTime(now), priorJSON(c.Prior))
+	id, err = tx.insert(ctx, claimInsert, claimInsertArgs(org, c)...)
 	if err != nil {
 		return 0, false, err
 	}
