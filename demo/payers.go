@@ -337,6 +337,14 @@ func (r *run) money(ctx context.Context) (context.Context, error) {
 		}
 	}
 	r.printf("open A/R patients      %12s", t.PatientAR.Dollars())
+	d, err := r.db.DepositTotals(ctx)
+	if err != nil {
+		return ctx, err
+	}
+	r.printf("received from payers   %12s  (835 BPR02: applied to lines %s, unapplied %s)", d.Received.Dollars(), d.Applied.Dollars(), d.Unapplied.Dollars())
+	for _, reason := range slices.Sorted(maps.Keys(d.ProviderAdjustments)) {
+		r.printf("provider adj. PLB %-4s %12s  (negative: the payer added it to the payment)", reason, d.ProviderAdjustments[reason].Dollars())
+	}
 	denials, err := r.db.FindDenials(ctx, remit.DenialFilter{})
 	if err != nil {
 		return ctx, err
@@ -374,6 +382,7 @@ func (r *run) money(ctx context.Context) (context.Context, error) {
 	if bad > 0 {
 		return ctx, fmt.Errorf("ledger check: %d violations", bad)
 	}
-	r.printf("ledger check: every line balances (charge = payments + adjustments + open balances), debits = credits")
+	r.printf("ledger check: every line balances (charge = payments + adjustments + open balances), debits = credits;")
+	r.printf("  every 835's deposit balances (received + PLB = applied + unapplied) and matches its postings")
 	return ctx, nil
 }

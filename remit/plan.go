@@ -53,6 +53,10 @@ type Posting struct {
 	Ledger []*ledger.Transaction
 	// Moves are the claim state changes, in order.
 	Moves []Move
+	// Deposit is the remittance's deposit journal: BPR02 and the PLB
+	// adjustments against what was applied to lines and what is left
+	// unapplied in the exceptions queue.
+	Deposit []ledger.DepositEntry
 }
 
 // Outcomes of a claim payment.
@@ -177,7 +181,46 @@ func Plan(rem *Remittance, st *State) (*Posting, error) {
 			states[c.ID] = pc.State
 		}
 	}
+	if err := planDeposit(p); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// planDeposit journals where the 835's money went. Plan has already
+// checked that the 835 balances, and each posted claim applies exactly its
+// CLP04, so a deposit that does not balance is a fault of the plan: the
+// whole 835 is refused rather than posted with a cent unaccounted for.
+func planDeposit(p *Posting) error {
+	d, err := DepositOf(p)
+	if err != nil {
+		return err
+	}
+	p.Deposit = d
+	return nil
+}
+
+// DepositOf journals a posting's deposit from the posting itself: BPR02,
+// the PLB adjustments, the change of the payer's payer-paid accounts made
+// by its ledger transactions, and the CLP04 of its exceptions. The store
+// compares it with Posting.Deposit before writing.
+func DepositOf(p *Posting) ([]ledger.DepositEntry, error) {
+	applied := ledger.PayerPaidChange(p.PayerID, p.Ledger)
+	var unapplied rcm.Money
+	for _, pc := range p.Claims {
+		if pc.Outcome == OutcomeException {
+			unapplied += pc.Payment.Paid
+		}
+	}
+	var plb []ledger.ProviderAdjustment
+	for _, pa := range p.Remittance.ProviderAdjustments {
+		plb = append(plb, ledger.ProviderAdjustment{Reason: pa.Reason, Reference: pa.Reference, Amount: pa.Amount})
+	}
+	d, err := ledger.Deposit(p.Remittance.Amount, applied, unapplied, plb)
+	if err != nil {
+		return nil, rcm.Errorf(rcm.EINTERNAL, "835 %s: %s Nothing was posted.", p.Remittance.Trace, rcm.ErrorMessage(err))
+	}
+	return d, nil
 }
 
 func except(pc *PostedClaim, format string, args ...any) error {
@@ -251,6 +294,13 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 		pl.Denied = l.Paid == 0 && l.PatientShare() == 0 && len(l.Adjustments) > 0 && !(len(c.Prior) > 0 && onlyPrior(l.Adjustments))
 		prior = append(prior, rcm.PriorLine{Line: pl.ClaimLine, Code: l.Code, Modifiers: l.Modifiers, Units: l.Units,
 			Paid: l.Paid, Adjustments: nonZero(l.Adjustments)})
+	}
+	if applied := ledger.PayerPaidChange(payer, []*ledger.Transaction{t}); applied != cp.Paid {
+		// The 835 balances (CLP04 = CLP03 - adjustments), yet its service
+		// lines pay another amount: CLP03 is not the sum of SVC02, or a
+		// line pays a negative amount outside a reversal. Which figure is
+		// right would be a guess.
+		return except(pc, "The service lines of claim %s pay %s in all, but CLP04 pays %s.", c.ControlNumber, applied.Dollars(), cp.Paid.Dollars())
 	}
 	pc.State = claimState(cp, pc.Lines)
 	if pc.State != state && !rcm.CanMoveClaim(state, pc.State) {

@@ -797,6 +797,10 @@ type LedgerReport struct {
 	// PayerNames maps payer row ids to "name (payer ID)" for printing.
 	PayerNames map[int64]string
 	Patients   []PatientBalance
+	// Remittances is the number of 835s posted; Deposits sums their
+	// deposit journals (ledger.Deposit).
+	Remittances int
+	Deposits    ledger.DepositTotals
 	// Violations name every line or transaction that breaks the ledger's
 	// rules; empty when the ledger is sound.
 	Violations []string
@@ -805,9 +809,10 @@ type LedgerReport struct {
 // CheckLedger verifies the whole database, every organization: each line's
 // invariant (debits equal credits, charge equals payments + adjustments +
 // open balances, no receivable below zero), that every transaction
-// balances, and it returns the totals per organization. It reads without
-// an actor: it is the operator's check behind `rcm ledger check`, for
-// whoever can open the database directly.
+// balances, that each remittance's deposit journal balances and agrees with
+// its BPR02, PLB, exceptions and ledger postings, and it returns the totals
+// per organization. It reads without an actor: it is the operator's check
+// behind `rcm ledger check`, for whoever can open the database directly.
 func (db *DB) CheckLedger(ctx context.Context) ([]*LedgerReport, error) {
 	reports := map[int64]*LedgerReport{}
 	orgs, err := queryAll(ctx, db, func(s scanner) (*LedgerReport, error) {
@@ -861,6 +866,9 @@ func (db *DB) CheckLedger(ctx context.Context) ([]*LedgerReport, error) {
 	for _, u := range bad {
 		reports[u.org].Violations = append(reports[u.org].Violations,
 			fmt.Sprintf("Transaction %d: debits minus credits is %s (or it has no entries).", u.txn, rcm.Money(u.net)))
+	}
+	if err := db.checkDeposits(ctx, reports); err != nil {
+		return nil, err
 	}
 	pats, err := patientBalances(ctx, db, `WHERE 1 = 1`)
 	if err != nil {

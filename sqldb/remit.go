@@ -525,6 +525,21 @@ func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *r
 	if err := p.insertRows(ctx, "remit_plb", `org_id, remittance_id, seq, provider, fiscal_period, reason, reference, amount`, plbRows); err != nil {
 		return nil, err
 	}
+	// The plan's deposit journal must be the one its own posting implies.
+	want, err := remit.DepositOf(posting)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(want, posting.Deposit) {
+		return nil, rcm.Errorf(rcm.EINTERNAL, "835 %s: the planned deposit journal does not match the posting; nothing was posted.", posting.Remittance.Trace)
+	}
+	var depositRows [][]any
+	for i, e := range posting.Deposit {
+		depositRows = append(depositRows, []any{org, remID, posting.PayerID, i + 1, string(e.Account), e.Reason, e.Reference, int(e.Side), int64(e.Amount)})
+	}
+	if err := p.insertRows(ctx, "deposit_entry", `org_id, remittance_id, payer_id, seq, account, reason, reference, side, amount`, depositRows); err != nil {
+		return nil, err
+	}
 	patientOf := map[int64]int64{}
 	for _, pc := range posting.Claims {
 		if pc.Secondary != nil {

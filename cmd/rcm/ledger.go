@@ -21,8 +21,11 @@ const ledgerUsage = `check [--db DB] [--patients N]
 Verifies, for every organization in the database, that each service line's
 charge equals payer payments + adjustments + patient payments + open
 insurance and patient balances, that debits equal credits, and that no
-receivable is below zero; prints the totals. Exits 1 naming each line that
-breaks the rules.`
+receivable is below zero; and, for every posted 835, that its deposit
+journal balances (received + provider adjustments = applied + unapplied)
+and agrees with its BPR02, PLB segments, exceptions and ledger postings.
+Prints the totals. Exits 1 naming each line or remittance that breaks the
+rules.`
 
 func runLedger(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] != "check" {
@@ -115,6 +118,33 @@ func printLedgerReport(w io.Writer, r *sqldb.LedgerReport, top int) {
 	}
 	row(2, "Debits", t.Debits)
 	row(2, "Credits", t.Credits)
+	d := r.Deposits
+	fmt.Fprintf(w, "  Remittances (%d), deposit journal\n", r.Remittances)
+	row(4, "Received from payers (BPR02)", d.Received)
+	row(4, "Provider adjustments (PLB)", d.ProviderAdjusted())
+	for _, reason := range sortedStrings(d.ProviderAdjustments) {
+		label := "PLB " + reason
+		if name := plbReasons[reason]; name != "" {
+			label += " " + name
+		}
+		row(6, label, d.ProviderAdjustments[reason])
+	}
+	row(4, "Applied to service lines", d.Applied)
+	row(4, "Unapplied (exceptions)", d.Unapplied)
+}
+
+// plbReasons names the common PLB03-1 provider adjustment reasons
+// (the 835's PLB03-1 code list).
+var plbReasons = map[string]string{
+	"50": "late charge", "51": "interest penalty charge", "72": "authorized return", "90": "early payment allowance", "AH": "origination fee", "B2": "rebate", "B3": "recovery allowance",
+	"BD": "bad debt adjustment", "C5": "temporary allowance", "CS": "adjustment", "CV": "capital passthru",
+	"CW": "certified registered nurse anesthetist passthru", "E3": "withholding", "FB": "forwarding balance",
+	"FC": "fund allocation", "GO": "graduate medical education passthru", "IP": "incentive premium payment",
+	"IR": "internal revenue service withholding", "IS": "interim settlement", "J1": "nonreimbursable",
+	"L3": "penalty", "L6": "interest owed", "LE": "levy", "LS": "lump sum", "OA": "organ acquisition passthru",
+	"OB": "offset for affiliated providers", "PI": "periodic interim payment", "PL": "payment final",
+	"RA": "retro-activity adjustment", "RE": "return on equity", "SL": "student loan repayment",
+	"TL": "third party liability", "WO": "overpayment recovery", "WU": "unspecified recovery",
 }
 
 func sumMap[K comparable](m map[K]rcm.Money) rcm.Money {

@@ -1,0 +1,169 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/ledger"
+)
+
+// DepositTotals sums the deposit journals of the organization's
+// remittances: what payers sent, what was applied to lines or left
+// unapplied, and the provider-level adjustments by reason. It reads no
+// patient data.
+func (db *DB) DepositTotals(ctx context.Context) (ledger.DepositTotals, error) {
+	var t ledger.DepositTotals
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return t, err
+	}
+	deposits, err := depositSums(ctx, db, `WHERE org_id = ?`, a.OrgID)
+	if err != nil {
+		return t, err
+	}
+	for _, d := range deposits {
+		t.Merge(*d)
+	}
+	return t, nil
+}
+
+type remitKey struct{ org, id int64 }
+
+// depositSums returns each remittance's deposit totals.
+func depositSums(ctx context.Context, q queryer, where string, args ...any) (map[remitKey]*ledger.DepositTotals, error) {
+	rows, err := q.QueryContext(ctx, `SELECT org_id, remittance_id, account, reason, side, CAST(SUM(amount) AS BIGINT)
+		FROM deposit_entry `+where+` GROUP BY org_id, remittance_id, account, reason, side`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[remitKey]*ledger.DepositTotals{}
+	for rows.Next() {
+		var k remitKey
+		var account, reason string
+		var side, amount int64
+		if err := rows.Scan(&k.org, &k.id, &account, &reason, &side, &amount); err != nil {
+			return nil, err
+		}
+		t := out[k]
+		if t == nil {
+			t = &ledger.DepositTotals{}
+			out[k] = t
+		}
+		if err := t.AddSum(ledger.DepositAccount(account), reason, ledger.Side(side), rcm.Money(amount)); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// checkDeposits verifies every remittance's deposit journal against what
+// the database holds besides it: it balances; received is the stored
+// BPR02; applied is the change its claim payments' ledger transactions
+// made to the payer's payer-paid accounts; unapplied is the CLP04 of its
+// exceptions; the provider adjustments are its stored PLB by reason. It
+// adds the totals and any violation to the organizations' reports.
+func (db *DB) checkDeposits(ctx context.Context, reports map[int64]*LedgerReport) error {
+	deposits, err := depositSums(ctx, db, ``)
+	if err != nil {
+		return err
+	}
+	type remittance struct {
+		key    remitKey
+		trace  string
+		amount int64
+	}
+	rems, err := queryAll(ctx, db, func(s scanner) (remittance, error) {
+		var r remittance
+		return r, s.Scan(&r.key.org, &r.key.id, &r.trace, &r.amount)
+	}, `SELECT org_id, id, trace, amount FROM remittance ORDER BY org_id, id`)
+	if err != nil {
+		return err
+	}
+	sums := func(query string) (map[remitKey]map[string]int64, error) {
+		rows, err := db.QueryContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[remitKey]map[string]int64{}
+		for rows.Next() {
+			var k remitKey
+			var label string
+			var v int64
+			if err := rows.Scan(&k.org, &k.id, &label, &v); err != nil {
+				return nil, err
+			}
+			if out[k] == nil {
+				out[k] = map[string]int64{}
+			}
+			out[k][label] = v
+		}
+		return out, rows.Err()
+	}
+	applied, err := sums(`SELECT r.org_id, r.id, '', CAST(SUM(e.side * e.amount) AS BIGINT)
+		FROM remittance r
+		JOIN remit_claim rc ON rc.org_id = r.org_id AND rc.remittance_id = r.id
+		JOIN ledger_entry e ON e.org_id = rc.org_id AND e.txn_id = rc.ledger_txn_id
+		WHERE e.kind = 'payer_paid' AND e.payer_id = r.payer_id
+		GROUP BY r.org_id, r.id`)
+	if err != nil {
+		return err
+	}
+	unapplied, err := sums(`SELECT org_id, remittance_id, '', CAST(SUM(amount) AS BIGINT) FROM remit_exception GROUP BY org_id, remittance_id`)
+	if err != nil {
+		return err
+	}
+	plb, err := sums(`SELECT org_id, remittance_id, reason, CAST(SUM(amount) AS BIGINT) FROM remit_plb GROUP BY org_id, remittance_id, reason`)
+	if err != nil {
+		return err
+	}
+	for _, r := range rems {
+		rep := reports[r.key.org]
+		d := deposits[r.key]
+		if d == nil {
+			d = &ledger.DepositTotals{}
+		}
+		rep.Remittances++
+		rep.Deposits.Merge(*d)
+		bad := func(format string, args ...any) {
+			rep.Violations = append(rep.Violations, fmt.Sprintf("Remittance %d (835 trace %s): ", r.key.id, r.trace)+fmt.Sprintf(format, args...))
+		}
+		if err := d.Verify(); err != nil {
+			bad("%s", rcm.ErrorMessage(err))
+		}
+		if d.Received != rcm.Money(r.amount) {
+			bad("the deposit journal received %s, but BPR02 is %s.", d.Received.Dollars(), rcm.Money(r.amount).Dollars())
+		}
+		if a := rcm.Money(applied[r.key][""]); d.Applied != a {
+			bad("the deposit journal applied %s, but its claim payments' ledger transactions paid %s onto lines.", d.Applied.Dollars(), a.Dollars())
+		}
+		if u := rcm.Money(unapplied[r.key][""]); d.Unapplied != u {
+			bad("the deposit journal left %s unapplied, but its exceptions hold %s.", d.Unapplied.Dollars(), u.Dollars())
+		}
+		stored := map[string]rcm.Money{}
+		for reason, v := range plb[r.key] {
+			if v != 0 {
+				stored[reason] = rcm.Money(v)
+			}
+		}
+		if !maps.Equal(stored, d.ProviderAdjustments) {
+			bad("provider adjustments in the deposit journal %v differ from its PLB segments %v.", moneyByKey(d.ProviderAdjustments), moneyByKey(stored))
+		}
+	}
+	return nil
+}
+
+func moneyByKey(m map[string]rcm.Money) string {
+	s := "{"
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			s += ", "
+		}
+		s += k + ": " + m[k].Dollars()
+	}
+	return s + "}"
+}
