@@ -116,6 +116,10 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return db.migrateFS(ctx, sub)
+}
+
+func (db *DB) migrateFS(ctx context.Context, sub fs.FS) error {
 	dialect := database.DialectSQLite3
 	// Migration numbers are ranges per area (00001 foundation, 00100 code
 	// sets, 00200 claims, ...), so a database made before one area landed may

@@ -104,11 +104,12 @@ func (db *DB) checkDeposits(ctx context.Context, reports map[int64]*LedgerReport
 		}
 		return out, rows.Err()
 	}
-	applied, err := sums(`SELECT r.org_id, r.id, '', CAST(SUM(e.side * e.amount) AS BIGINT)
+	applied, err := sums(`SELECT r.org_id, r.id, '', CAST(SUM(
+			CASE WHEN p.debit_kind = 'payer_paid' AND p.debit_payer = r.payer_id THEN p.amount ELSE 0 END -
+			CASE WHEN p.credit_kind = 'payer_paid' AND p.credit_payer = r.payer_id THEN p.amount ELSE 0 END) AS BIGINT)
 		FROM remittance r
 		JOIN remit_claim rc ON rc.org_id = r.org_id AND rc.remittance_id = r.id
-		JOIN ledger_entry e ON e.org_id = rc.org_id AND e.txn_id = rc.ledger_txn_id
-		WHERE e.kind = 'payer_paid' AND e.payer_id = r.payer_id
+		JOIN ledger_pair p ON p.org_id = rc.org_id AND p.txn_id = rc.ledger_txn_id
 		GROUP BY r.org_id, r.id`)
 	if err != nil {
 		return err

@@ -124,7 +124,7 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 	now := formatTime(tx.Now())
 	posted := map[int64]*ledger.Transaction{} // this batch, by id
 	reversed := map[int64]bool{}              // by this batch
-	var pending []pendingEntry
+	var pending []pendingPair
 	txnRows := make([][]any, 0, len(txns))
 	for i, t := range txns {
 		var orig *ledger.Transaction
@@ -159,8 +159,10 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 		if t.Reverses != 0 {
 			reversed[t.Reverses] = true
 		}
-		for seq, e := range t.Entries {
-			pending = append(pending, pendingEntry{txn: id, seq: seq, e: e})
+		// ledger.Check accepted t, so its entries are pairs: 2i the debit
+		// and 2i+1 the credit, on one line, of one amount.
+		for i := 0; i+1 < len(t.Entries); i += 2 {
+			pending = append(pending, pendingPair{txn: id, seq: i / 2, debit: t.Entries[i], credit: t.Entries[i+1]})
 		}
 	}
 	if err := tx.insertMany(ctx, "ledger_txn", "id, org_id, posted_at, user_id, ext_key, reverses, memo", txnRows); err != nil {
@@ -169,18 +171,7 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 		}
 		return nil, err
 	}
-	if tx.Dialect() == SQLite && len(pending) > 0 {
-		// Under SQLite's one write lock the next ids are known, so the
-		// entries can be read back below as one range of the primary key.
-		first, err := tx.nextIDs(ctx, "ledger_entry", 1)
-		if err != nil {
-			return nil, err
-		}
-		for i := range pending {
-			pending[i].id = first[0] + int64(i)
-		}
-	}
-	if err := tx.insertEntries(ctx, a.OrgID, pending); err != nil {
+	if err := tx.insertPairs(ctx, a.OrgID, pending); err != nil {
 		return nil, err
 	}
 	// The invariant once more, from what the database now holds: the
@@ -193,17 +184,19 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 	return ids, tx.audit(ctx, a, rcm.AuditCreate, "ledger_txn", ids[0], 0)
 }
 
-// verifyWritten reads back the entries of this batch (pending, in the
+// verifyWritten reads back the entry pairs of this batch (pending, in the
 // order they were written) and refuses the batch unless every stored row is
-// the entry that was checked and, line by line, the balance before plus the
+// the pair that was checked and, line by line, the balance before plus the
 // stored entries equals the checked balance and holds the invariant. On
-// SQLite the entries' ids were reserved under the write lock, so they are
-// read as one range of the table's primary key; on PostgreSQL by their
+// SQLite the transactions' ids were reserved under the write lock, so the
+// pairs are read as one range of the table's primary key, to its end: a row
+// more than was written is read too. On PostgreSQL they are read by their
 // transactions. Reading the rows themselves costs less than having the
 // database group them: a batch has about as many groups as rows.
-func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending []pendingEntry, lines []int64,
+func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending []pendingPair, lines []int64,
 	before, state map[int64]*ledger.LineBalance) error {
-	const cols = `SELECT org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method FROM ledger_entry `
+	const cols = `SELECT org_id, txn_id, seq, line_id, op, amount, reason, method, debit_kind, debit_payer, debit_grp,
+		credit_kind, credit_payer, credit_grp FROM ledger_pair `
 	n := 0
 	got := make(map[int64]*ledger.LineBalance, len(lines)) // before plus the stored entries
 	var b *ledger.LineBalance
@@ -214,23 +207,21 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var rowOrg, txn, line int64
-			var seq, side int
-			var payer sql.NullInt64
-			var op, kind, grp, reason, method string
-			var amount int64
-			if err := rows.Scan(&rowOrg, &txn, &seq, &line, &op, &kind, &payer, &grp, &side, &amount, &reason, &method); err != nil {
+			var rowOrg, txn, line, amount int64
+			var seq int
+			var dPayer, cPayer sql.NullInt64
+			var op, reason, method, dKind, dGrp, cKind, cGrp string
+			if err := rows.Scan(&rowOrg, &txn, &seq, &line, &op, &amount, &reason, &method, &dKind, &dPayer, &dGrp, &cKind, &cPayer, &cGrp); err != nil {
 				return err
 			}
 			if n >= len(pending) {
-				return rcm.Errorf(rcm.EINTERNAL, "ledger: more entries stored than written")
+				return rcm.Errorf(rcm.EINTERNAL, "ledger: more entry pairs stored than written")
 			}
 			p := &pending[n]
-			e := &p.e
-			if rowOrg != org || txn != p.txn || seq != p.seq || line != e.Account.Line || op != string(e.Op) || kind != string(e.Account.Kind) ||
-				payer.Int64 != e.Account.Payer || payer.Valid != (e.Account.Payer != 0) || grp != e.Account.Group || side != int(e.Side) ||
-				amount != int64(e.Amount) || reason != e.Reason || method != e.Method {
-				return rcm.Errorf(rcm.EINTERNAL, "ledger transaction %d entry %d: stored entry differs from the checked one", p.txn, p.seq)
+			d, c := &p.debit, &p.credit
+			if rowOrg != org || txn != p.txn || seq != p.seq || line != d.Account.Line || op != string(d.Op) || amount != int64(d.Amount) ||
+				reason != d.Reason || method != d.Method || !sameAccount(d.Account, dKind, dPayer, dGrp) || !sameAccount(c.Account, cKind, cPayer, cGrp) {
+				return rcm.Errorf(rcm.EINTERNAL, "ledger transaction %d pair %d: stored pair differs from the checked one", p.txn, p.seq)
 			}
 			n++
 			if b == nil || b.Line != line {
@@ -243,26 +234,17 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 					got[line] = b
 				}
 			}
-			b.Apply(*e)
+			b.Apply(*d)
+			b.Apply(*c)
 		}
 		return rows.Err()
 	}
 	if len(pending) > 0 && tx.Dialect() == SQLite {
-		// Every row from the first reserved id on was written by this
-		// transaction, which holds the one write lock: a row more than
-		// PostLedger wrote is read too, and refused below.
-		if err := read(cols+`WHERE id >= ? ORDER BY id`, pending[0].id); err != nil {
+		// Every pair of a transaction from the first reserved id on was
+		// written by this database transaction, which holds the one write
+		// lock.
+		if err := read(cols+`WHERE txn_id >= ? ORDER BY txn_id, seq`, ids[0]); err != nil {
 			return err
-		}
-		// And no row of these transactions lies outside that range (the
-		// transactions' ids were reserved the same way, so they are one
-		// range too).
-		var stored int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_entry WHERE txn_id BETWEEN ? AND ?`, ids[0], ids[len(ids)-1]).Scan(&stored); err != nil {
-			return err
-		}
-		if stored != len(pending) {
-			return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entries written, %d stored", len(pending), stored)
 		}
 	} else {
 		for start := 0; start < len(ids); start += tx.idChunk() {
@@ -274,7 +256,7 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 		}
 	}
 	if n != len(pending) {
-		return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entries written, %d stored", len(pending), n)
+		return rcm.Errorf(rcm.EINTERNAL, "ledger: %d entry pairs written, %d stored", len(pending), n)
 	}
 	for _, l := range lines {
 		b := got[l]
@@ -295,6 +277,11 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 		}
 	}
 	return nil
+}
+
+// sameAccount reports whether a stored side of a pair is the account a.
+func sameAccount(a ledger.Account, kind string, payer sql.NullInt64, grp string) bool {
+	return kind == string(a.Kind) && payer.Int64 == a.Payer && payer.Valid == (a.Payer != 0) && grp == a.Group
 }
 
 // insertMany writes rows into table with multi-row INSERTs, preparing the
@@ -341,31 +328,27 @@ func (tx *Tx) insertMany(ctx context.Context, table, cols string, rows [][]any) 
 	return nil
 }
 
-type pendingEntry struct {
-	id  int64 // reserved on SQLite; 0 on PostgreSQL, which assigns it
-	txn int64
-	seq int
-	e   ledger.Entry
+// pendingPair is an entry pair to store: one row of ledger_pair.
+type pendingPair struct {
+	txn           int64
+	seq           int // the pair's index in its transaction
+	debit, credit ledger.Entry
 }
 
-// insertEntries writes entries with multi-row INSERTs: one statement per
+// insertPairs writes entry pairs with multi-row INSERTs: one statement per
 // few hundred rows instead of one per row.
-func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEntry) error {
-	const cols = "org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method"
+func (tx *Tx) insertPairs(ctx context.Context, org int64, pairs []pendingPair) error {
+	const cols = "org_id, txn_id, seq, line_id, op, amount, reason, method, debit_kind, debit_payer, debit_grp, credit_kind, credit_payer, credit_grp"
 	if tx.Dialect() == Postgres {
-		return tx.insertEntryArrays(ctx, org, entries)
+		return tx.insertPairArrays(ctx, org, pairs)
 	}
-	withID := len(entries) > 0 && entries[0].id != 0
-	ncol := 12
-	if withID {
-		ncol++
-	}
+	const ncol = 14
 	// One backing array for all the rows' arguments, and the few distinct
-	// strings, payers and sides boxed once: a batch has up to millions of
-	// entries, and boxing each value on its own is an allocation the
-	// garbage collector then has to trace.
-	flat := make([]any, 0, len(entries)*ncol)
-	rows := make([][]any, len(entries))
+	// strings and payers boxed once: a batch has up to millions of pairs,
+	// and boxing each value on its own is an allocation the garbage
+	// collector then has to trace.
+	flat := make([]any, 0, len(pairs)*ncol)
+	rows := make([][]any, len(pairs))
 	boxed := map[string]any{}
 	str := func(s string) any {
 		v, ok := boxed[s]
@@ -376,66 +359,59 @@ func (tx *Tx) insertEntries(ctx context.Context, org int64, entries []pendingEnt
 		return v
 	}
 	payers := map[int64]any{}
-	orgArg, debit, credit := any(org), any(int(ledger.Debit)), any(int(ledger.Credit))
-	for i, p := range entries {
-		e := p.e
-		start := len(flat)
-		if withID {
-			flat = append(flat, p.id)
-		}
-		payer, ok := payers[e.Account.Payer]
+	payer := func(id int64) any {
+		v, ok := payers[id]
 		if !ok {
-			payer = nullID(e.Account.Payer)
-			payers[e.Account.Payer] = payer
+			v = nullID(id)
+			payers[id] = v
 		}
-		var side any
-		switch e.Side {
-		case ledger.Debit:
-			side = debit
-		case ledger.Credit:
-			side = credit
-		default:
-			side = int(e.Side)
-		}
-		flat = append(flat, orgArg, p.txn, p.seq, e.Account.Line, str(string(e.Op)), str(string(e.Account.Kind)), payer,
-			str(e.Account.Group), side, int64(e.Amount), str(e.Reason), str(e.Method))
+		return v
+	}
+	orgArg := any(org)
+	for i, p := range pairs {
+		d, c := p.debit, p.credit
+		start := len(flat)
+		flat = append(flat, orgArg, p.txn, p.seq, d.Account.Line, str(string(d.Op)), int64(d.Amount), str(d.Reason), str(d.Method),
+			str(string(d.Account.Kind)), payer(d.Account.Payer), str(d.Account.Group),
+			str(string(c.Account.Kind)), payer(c.Account.Payer), str(c.Account.Group))
 		rows[i] = flat[start:len(flat):len(flat)]
 	}
-	names := cols
-	if withID {
-		names = "id, " + cols
-	}
-	if err := tx.insertMany(ctx, "ledger_entry", names, rows); err != nil {
+	if err := tx.insertMany(ctx, "ledger_pair", cols, rows); err != nil {
 		return fmt.Errorf("ledger entries: %w", err)
 	}
 	return nil
 }
 
-// entryArrayChunk bounds the entries of one INSERT ... unnest statement.
-const entryArrayChunk = 20000
+// pairArrayChunk bounds the pairs of one INSERT ... unnest statement.
+const pairArrayChunk = 20000
 
-// insertEntryArrays writes entries on PostgreSQL as one array per column
-// through unnest: a statement of 12 parameters instead of thousands, so
+// insertPairArrays writes pairs on PostgreSQL as one array per column
+// through unnest: a statement of 14 parameters instead of thousands, so
 // neither the driver nor the server handles each value as a parameter of
 // its own.
-func (tx *Tx) insertEntryArrays(ctx context.Context, org int64, entries []pendingEntry) error {
-	for start := 0; start < len(entries); start += entryArrayChunk {
-		chunk := entries[start:min(start+entryArrayChunk, len(entries))]
+func (tx *Tx) insertPairArrays(ctx context.Context, org int64, pairs []pendingPair) error {
+	for start := 0; start < len(pairs); start += pairArrayChunk {
+		chunk := pairs[start:min(start+pairArrayChunk, len(pairs))]
 		n := len(chunk)
-		txn, line, payer, amount := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		seq, side := make([]int32, n), make([]int16, n)
-		op, kind, grp, reason, method := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		txn, line, amount, dPayer, cPayer := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		seq := make([]int32, n)
+		op, reason, method := make([]string, n), make([]string, n), make([]string, n)
+		dKind, dGrp, cKind, cGrp := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		for i, p := range chunk {
-			e := p.e
-			txn[i], seq[i], line[i], op[i], kind[i] = p.txn, int32(p.seq), e.Account.Line, string(e.Op), string(e.Account.Kind)
-			payer[i], grp[i], side[i], amount[i], reason[i], method[i] = e.Account.Payer, e.Account.Group, int16(e.Side), int64(e.Amount), e.Reason, e.Method
+			d, c := p.debit, p.credit
+			txn[i], seq[i], line[i], op[i], amount[i], reason[i], method[i] = p.txn, int32(p.seq), d.Account.Line, string(d.Op), int64(d.Amount), d.Reason, d.Method
+			dKind[i], dPayer[i], dGrp[i] = string(d.Account.Kind), d.Account.Payer, d.Account.Group
+			cKind[i], cPayer[i], cGrp[i] = string(c.Account.Kind), c.Account.Payer, c.Account.Group
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
-			SELECT CAST(? AS BIGINT), t.txn, t.seq, t.line, t.op, t.kind, NULLIF(t.payer, 0), t.grp, t.side, t.amount, t.reason, t.method
-			FROM unnest(CAST(? AS BIGINT[]), CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),
-				CAST(? AS TEXT[]), CAST(? AS SMALLINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]))
-				AS t(txn, seq, line, op, kind, payer, grp, side, amount, reason, method)`,
-			org, txn, seq, line, op, kind, payer, grp, side, amount, reason, method); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_pair (org_id, txn_id, seq, line_id, op, amount, reason, method,
+				debit_kind, debit_payer, debit_grp, credit_kind, credit_payer, credit_grp)
+			SELECT CAST(? AS BIGINT), t.txn, t.seq, t.line, t.op, t.amount, t.reason, t.method,
+				t.dkind, NULLIF(t.dpayer, 0), t.dgrp, t.ckind, NULLIF(t.cpayer, 0), t.cgrp
+			FROM unnest(CAST(? AS BIGINT[]), CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]),
+				CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),
+				CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]))
+				AS t(txn, seq, line, op, amount, reason, method, dkind, dpayer, dgrp, ckind, cpayer, cgrp)`,
+			org, txn, seq, line, op, amount, reason, method, dKind, dPayer, dGrp, cKind, cPayer, cGrp); err != nil {
 			return fmt.Errorf("ledger entries: %w", mapError(err))
 		}
 	}
@@ -548,9 +524,7 @@ func (tx *Tx) lineBalances(ctx context.Context, org int64, lines []int64) (map[i
 	for start := 0; start < len(lines); start += tx.idChunk() {
 		chunk := lines[start:min(start+tx.idChunk(), len(lines))]
 		in, args := tx.idIn("line_id", org, chunk)
-		rows, err := tx.QueryContext(ctx, `SELECT line_id, op, kind, payer_id, grp, side, reason, CAST(SUM(amount) AS BIGINT)
-			FROM ledger_entry WHERE org_id = ? AND `+in+`
-			GROUP BY line_id, op, kind, payer_id, grp, side, reason`, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+pairSumCols+` FROM ledger_pair WHERE org_id = ? AND `+in+` GROUP BY `+pairSumCols0, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -568,30 +542,37 @@ func (tx *Tx) lineBalances(ctx context.Context, org int64, lines []int64) (map[i
 	return out, nil
 }
 
-// scanSums applies rows of (line, op, kind, payer, group, side, reason,
-// sum), optionally preceded by org_id when balance takes it, to balances.
+// pairSumCols0 are the columns that group entry pairs into sums that
+// LineBalance.ApplySum takes (both sides of each); pairSumCols adds the sum.
+const (
+	pairSumCols0 = `line_id, op, reason, debit_kind, debit_payer, debit_grp, credit_kind, credit_payer, credit_grp`
+	pairSumCols  = pairSumCols0 + `, CAST(SUM(amount) AS BIGINT)`
+)
+
+// scanSums applies rows of pairSumCols, optionally preceded by org_id when
+// the query selects it, to balances: each row's sum to its debit account
+// and to its credit account.
 func scanSums(rows *sql.Rows, balance func(org, line int64) *ledger.LineBalance) error {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
 		return err
 	}
-	withOrg := len(cols) == 9
+	withOrg := len(cols) == 11
 	for rows.Next() {
-		var org, line int64
-		var payer sql.NullInt64
-		var op, kind, grp, reason string
-		var side int
-		var amount int64
-		dest := []any{&line, &op, &kind, &payer, &grp, &side, &reason, &amount}
+		var org, line, amount int64
+		var dPayer, cPayer sql.NullInt64
+		var op, reason, dKind, dGrp, cKind, cGrp string
+		dest := []any{&line, &op, &reason, &dKind, &dPayer, &dGrp, &cKind, &cPayer, &cGrp, &amount}
 		if withOrg {
 			dest = append([]any{&org}, dest...)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		balance(org, line).ApplySum(ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(kind), Payer: payer.Int64, Group: grp},
-			ledger.Side(side), reason, rcm.Money(amount))
+		b := balance(org, line)
+		b.ApplySum(ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(dKind), Payer: dPayer.Int64, Group: dGrp}, ledger.Debit, reason, rcm.Money(amount))
+		b.ApplySum(ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(cKind), Payer: cPayer.Int64, Group: cGrp}, ledger.Credit, reason, rcm.Money(amount))
 	}
 	return rows.Err()
 }
@@ -608,16 +589,22 @@ func (tx *Tx) ledgerTxn(ctx context.Context, org, id int64) (*ledger.Transaction
 		return nil, err
 	}
 	t.Key, t.Reverses = key.String, rev.Int64
-	t.Entries, err = queryAll(ctx, tx, func(s scanner) (ledger.Entry, error) {
-		var e ledger.Entry
-		var payer sql.NullInt64
-		var op, kind string
-		var side int
+	pairs, err := queryAll(ctx, tx, func(s scanner) ([2]ledger.Entry, error) {
+		var d ledger.Entry
+		var dPayer, cPayer sql.NullInt64
+		var op, dKind, cKind string
 		var amount int64
-		err := s.Scan(&e.Account.Line, &op, &kind, &payer, &e.Account.Group, &side, &amount, &e.Reason, &e.Method)
-		e.Op, e.Account.Kind, e.Account.Payer, e.Side, e.Amount = ledger.Op(op), ledger.Kind(kind), payer.Int64, ledger.Side(side), rcm.Money(amount)
-		return e, err
-	}, `SELECT line_id, op, kind, payer_id, grp, side, amount, reason, method FROM ledger_entry WHERE org_id = ? AND txn_id = ? ORDER BY seq`, org, id)
+		c := ledger.Entry{Side: ledger.Credit}
+		err := s.Scan(&d.Account.Line, &op, &amount, &d.Reason, &d.Method, &dKind, &dPayer, &d.Account.Group, &cKind, &cPayer, &c.Account.Group)
+		d.Op, d.Side, d.Amount, d.Account.Kind, d.Account.Payer = ledger.Op(op), ledger.Debit, rcm.Money(amount), ledger.Kind(dKind), dPayer.Int64
+		c.Op, c.Amount, c.Reason, c.Method = d.Op, d.Amount, d.Reason, d.Method
+		c.Account.Line, c.Account.Kind, c.Account.Payer = d.Account.Line, ledger.Kind(cKind), cPayer.Int64
+		return [2]ledger.Entry{d, c}, err
+	}, `SELECT line_id, op, amount, reason, method, debit_kind, debit_payer, debit_grp, credit_kind, credit_payer, credit_grp
+		FROM ledger_pair WHERE org_id = ? AND txn_id = ? ORDER BY seq`, org, id)
+	for _, p := range pairs {
+		t.Entries = append(t.Entries, p[0], p[1])
+	}
 	return t, err
 }
 
@@ -710,12 +697,12 @@ func (db *DB) FindLineBalances(ctx context.Context, f LedgerFilter) ([]*ledger.L
 	if f.PatientID != 0 {
 		where, args = where+` AND enc.patient_id = ?`, append(args, f.PatientID)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT e.line_id, e.op, e.kind, e.payer_id, e.grp, e.side, e.reason, CAST(SUM(e.amount) AS BIGINT)
-		FROM ledger_entry e
+	rows, err := db.QueryContext(ctx, `SELECT `+pairSumCols+`
+		FROM ledger_pair e
 		JOIN service_line s ON s.org_id = e.org_id AND s.id = e.line_id
 		JOIN encounter enc ON enc.org_id = s.org_id AND enc.id = s.encounter_id
 		WHERE `+where+`
-		GROUP BY e.line_id, e.op, e.kind, e.payer_id, e.grp, e.side, e.reason`, args...)
+		GROUP BY `+pairSumCols0, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -771,6 +758,9 @@ func (db *DB) FindPatientBalances(ctx context.Context) ([]PatientBalance, error)
 	return patientBalances(ctx, db, `WHERE e.org_id = ?`, a.OrgID)
 }
 
+// patientAR is what an entry pair e changes the patient's receivable by.
+const patientAR = `CASE WHEN e.debit_kind = 'patient_ar' THEN e.amount ELSE 0 END - CASE WHEN e.credit_kind = 'patient_ar' THEN e.amount ELSE 0 END`
+
 func patientBalances(ctx context.Context, q queryer, where string, args ...any) ([]PatientBalance, error) {
 	return queryAll(ctx, q, func(s scanner) (PatientBalance, error) {
 		var p PatientBalance
@@ -778,14 +768,14 @@ func patientBalances(ctx context.Context, q queryer, where string, args ...any) 
 		err := s.Scan(&p.OrgID, &p.PatientID, &p.AccountNumber, &open)
 		p.Open = rcm.Money(open)
 		return p, err
-	}, `SELECT e.org_id, enc.patient_id, p.account_number, CAST(SUM(e.side * e.amount) AS BIGINT) AS balance
-		FROM ledger_entry e
+	}, `SELECT e.org_id, enc.patient_id, p.account_number, CAST(SUM(`+patientAR+`) AS BIGINT) AS balance
+		FROM ledger_pair e
 		JOIN service_line s ON s.org_id = e.org_id AND s.id = e.line_id
 		JOIN encounter enc ON enc.org_id = s.org_id AND enc.id = s.encounter_id
 		JOIN patient p ON p.org_id = enc.org_id AND p.id = enc.patient_id
-		`+where+` AND e.kind = 'patient_ar'
+		`+where+` AND (e.debit_kind = 'patient_ar' OR e.credit_kind = 'patient_ar')
 		GROUP BY e.org_id, enc.patient_id, p.account_number
-		HAVING SUM(e.side * e.amount) <> 0
+		HAVING SUM(`+patientAR+`) <> 0
 		ORDER BY e.org_id, balance DESC, enc.patient_id`, args...)
 }
 
@@ -825,8 +815,7 @@ func (db *DB) CheckLedger(ctx context.Context) ([]*LedgerReport, error) {
 	for _, r := range orgs {
 		reports[r.OrgID] = r
 	}
-	rows, err := db.QueryContext(ctx, `SELECT org_id, line_id, op, kind, payer_id, grp, side, reason, CAST(SUM(amount) AS BIGINT)
-		FROM ledger_entry GROUP BY org_id, line_id, op, kind, payer_id, grp, side, reason ORDER BY org_id, line_id`)
+	rows, err := db.QueryContext(ctx, `SELECT org_id, `+pairSumCols+` FROM ledger_pair GROUP BY org_id, `+pairSumCols0+` ORDER BY org_id, line_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -852,20 +841,22 @@ func (db *DB) CheckLedger(ctx context.Context) ([]*LedgerReport, error) {
 		return nil, err
 	}
 	flush()
-	type unbalanced struct{ org, txn, net int64 }
-	bad, err := queryAll(ctx, db, func(s scanner) (unbalanced, error) {
-		var u unbalanced
-		return u, s.Scan(&u.org, &u.txn, &u.net)
-	}, `SELECT t.org_id, t.id, CAST(COALESCE(SUM(e.side * e.amount), 0) AS BIGINT)
-		FROM ledger_txn t LEFT JOIN ledger_entry e ON e.org_id = t.org_id AND e.txn_id = t.id
+	// Each stored pair balances by construction (one amount for its debit
+	// and its credit); a transaction must hold pairs 0..n-1, n > 0.
+	type broken struct{ org, txn, pairs, last int64 }
+	bad, err := queryAll(ctx, db, func(s scanner) (broken, error) {
+		var b broken
+		return b, s.Scan(&b.org, &b.txn, &b.pairs, &b.last)
+	}, `SELECT t.org_id, t.id, COUNT(p.seq), COALESCE(MAX(p.seq), -1)
+		FROM ledger_txn t LEFT JOIN ledger_pair p ON p.org_id = t.org_id AND p.txn_id = t.id
 		GROUP BY t.org_id, t.id
-		HAVING COALESCE(SUM(e.side * e.amount), 0) <> 0 OR COUNT(e.id) = 0 ORDER BY t.org_id, t.id`)
+		HAVING COUNT(p.seq) = 0 OR MAX(p.seq) <> COUNT(p.seq) - 1 OR MIN(p.seq) <> 0 ORDER BY t.org_id, t.id`)
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range bad {
-		reports[u.org].Violations = append(reports[u.org].Violations,
-			fmt.Sprintf("Transaction %d: debits minus credits is %s (or it has no entries).", u.txn, rcm.Money(u.net)))
+	for _, b := range bad {
+		reports[b.org].Violations = append(reports[b.org].Violations,
+			fmt.Sprintf("Transaction %d: it has %d entry pairs, numbered up to %d; a transaction holds pairs 0 to n-1, at least one.", b.txn, b.pairs, b.last))
 	}
 	if err := db.checkDeposits(ctx, reports); err != nil {
 		return nil, err

@@ -209,7 +209,7 @@ func TestLedgerAppendOnlyAndScoped(t *testing.T) {
 		}
 		bg := context.Background()
 		for _, q := range []string{
-			`UPDATE ledger_entry SET amount = 1`, `DELETE FROM ledger_entry`,
+			`UPDATE ledger_pair SET amount = 1`, `DELETE FROM ledger_pair`,
 			`UPDATE ledger_txn SET memo = 'x'`, `DELETE FROM ledger_txn`,
 		} {
 			if _, err := db.ExecContext(bg, q); err == nil || !strings.Contains(err.Error(), "append-only") {
@@ -239,8 +239,12 @@ func TestCheckLedgerFindsTampering(t *testing.T) {
 		if err := db.PostLedger(f.ctx, charge); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ExecContext(context.Background(), `INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
-			VALUES (?, ?, 2, ?, 'payer_payment', 'payer_paid', ?, '', 1, 500, '', 'ACH')`, f.orgID, charge.ID, f.lines[0], f.s.payer.ID); err != nil {
+		// A payment pair the payer never made, more than it owed, as pair 5
+		// of a transaction that had only pair 0.
+		if _, err := db.ExecContext(context.Background(), `INSERT INTO ledger_pair (org_id, txn_id, seq, line_id, op, amount, reason, method,
+				debit_kind, debit_payer, debit_grp, credit_kind, credit_payer, credit_grp)
+			VALUES (?, ?, 5, ?, 'payer_payment', ?, '', 'ACH', 'payer_paid', ?, '', 'insurance_ar', ?, '')`,
+			f.orgID, charge.ID, f.lines[0], int64(f.charges[0])+700, f.s.payer.ID, f.s.payer.ID); err != nil {
 			t.Fatal(err)
 		}
 		reports, err := db.CheckLedger(context.Background())
@@ -248,7 +252,8 @@ func TestCheckLedgerFindsTampering(t *testing.T) {
 			t.Fatal(err)
 		}
 		v := strings.Join(reports[0].Violations, "\n")
-		if !strings.Contains(v, fmt.Sprintf("Line %d: debits", f.lines[0])) || !strings.Contains(v, fmt.Sprintf("Transaction %d:", charge.ID)) {
+		if !strings.Contains(v, fmt.Sprintf("Line %d: balance of payer %d would be -7.00", f.lines[0], f.s.payer.ID)) ||
+			!strings.Contains(v, fmt.Sprintf("Transaction %d: it has 2 entry pairs, numbered up to 5", charge.ID)) {
 			t.Errorf("violations = %q; want the line and the transaction named", v)
 		}
 		// Posting to the tampered line is refused: its stored state already
@@ -269,10 +274,12 @@ func TestLedgerReadBackCatchesStrayRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	bg := context.Background()
-	if _, err := db.ExecContext(bg, `CREATE TRIGGER stray AFTER INSERT ON ledger_entry WHEN NEW.op = 'payer_payment' AND NEW.seq = 1
+	if _, err := db.ExecContext(bg, `CREATE TRIGGER stray AFTER INSERT ON ledger_pair WHEN NEW.op = 'payer_payment' AND NEW.seq = 0
 		BEGIN
-			INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
-			VALUES (NEW.org_id, NEW.txn_id, 99, NEW.line_id, NEW.op, NEW.kind, NEW.payer_id, NEW.grp, NEW.side, 1, NEW.reason, NEW.method);
+			INSERT INTO ledger_pair (org_id, txn_id, seq, line_id, op, amount, reason, method,
+				debit_kind, debit_payer, debit_grp, credit_kind, credit_payer, credit_grp)
+			VALUES (NEW.org_id, NEW.txn_id, 99, NEW.line_id, NEW.op, 1, NEW.reason, NEW.method,
+				NEW.debit_kind, NEW.debit_payer, NEW.debit_grp, NEW.credit_kind, NEW.credit_payer, NEW.credit_grp);
 		END`); err != nil {
 		t.Fatal(err)
 	}

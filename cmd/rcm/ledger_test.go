@@ -75,13 +75,15 @@ func TestLedgerCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ExecContext(context.Background(), `INSERT INTO ledger_entry (org_id, txn_id, seq, line_id, op, kind, payer_id, grp, side, amount, reason, method)
-		VALUES (?, 1, 9, ?, 'patient_payment', 'patient_paid', NULL, '', 1, 700, '', 'cash')`, org, line); err != nil {
+	// A patient payment of $7.00 more than the patient owes.
+	if _, err := db.ExecContext(context.Background(), `INSERT INTO ledger_pair (org_id, txn_id, seq, line_id, op, amount, reason, method,
+			debit_kind, debit_payer, debit_grp, credit_kind, credit_payer, credit_grp)
+		VALUES (?, 1, 1, ?, 'patient_payment', 2200, '', 'cash', 'patient_paid', NULL, '', 'patient_ar', NULL, '')`, org, line); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 	code, _, errOut = rcmRun(t, "", "ledger", "check", "--db", path)
-	if code != 1 || !strings.Contains(errOut, "Line "+itoa(line)+": debits") || !strings.Contains(errOut, "FAILED") {
+	if code != 1 || !strings.Contains(errOut, "Line "+itoa(line)+": patient balance would be -7.00") || !strings.Contains(errOut, "FAILED") {
 		t.Errorf("tampered ledger: exit %d, stderr %q; want 1 naming line %d", code, errOut, line)
 	}
 	if code, _, _ := rcmRun(t, "", "ledger"); code != 2 {
