@@ -68,7 +68,24 @@ type Finding struct {
 	// BusinessUnit identifies the claim or payment the segment belongs to,
 	// for example "CLM01:A37YH556" (999 CTX business unit identifier).
 	BusinessUnit string `json:"business_unit,omitempty"`
-	Message      string `json:"message"`
+	// Trigger is the other segment whose content made the broken
+	// situational rule apply, such as the 2000B HL04 for SBR02 or CLM05-3
+	// for REF*F8; it is zero when the rule depends on nothing outside the
+	// segment in error.
+	Trigger Trigger `json:"trigger,omitzero"`
+	Message string  `json:"message"`
+}
+
+// Trigger locates the segment, and within it the element, that a
+// situational rule depends on, as the 999 reports it in a CTX segment
+// context ("SITUATIONAL TRIGGER"): CTX02 segment id, CTX03 position in
+// the transaction set, CTX04 loop id and CTX05 element and component.
+type Trigger struct {
+	SegmentID string `json:"segment_id"`
+	Position  int    `json:"position"`
+	Loop      string `json:"loop,omitempty"`
+	Element   int    `json:"element,omitempty"`
+	Component int    `json:"component,omitempty"`
 }
 
 // Where renders the location of a finding for people.
@@ -122,6 +139,7 @@ const (
 	SegElementErrors    = "8"  // Segment has data element errors
 	SegNotUsed          = "I4" // Implementation "not used" segment present
 	SegDependentMissing = "I6" // Implementation dependent segment missing
+	SegDependentNotUsed = "I9" // Implementation dependent "not used" segment present
 )
 
 // IK403 element syntax error codes (005010X231A1).
