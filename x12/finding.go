@@ -122,9 +122,32 @@ func (f *Finding) Where() string {
 	return b.String()
 }
 
-// String renders the finding on one line: where, what, and its code.
+// String renders the finding on one line: where, what, and its code,
+// with the situational trigger when there is one.
 func (f Finding) String() string {
+	if t := f.Trigger; t.SegmentID != "" {
+		return fmt.Sprintf("%s: %s [%s %s; trigger %s]", f.Where(), f.Message, f.Level, f.Code, t)
+	}
 	return fmt.Sprintf("%s: %s [%s %s]", f.Where(), f.Message, f.Level, f.Code)
+}
+
+// String renders the trigger for people, e.g. "CLM05-3 (#19 in loop
+// 2300)".
+func (t Trigger) String() string {
+	var b strings.Builder
+	b.WriteString(t.SegmentID)
+	if t.Element > 0 {
+		fmt.Fprintf(&b, "%02d", t.Element)
+		if t.Component > 0 {
+			fmt.Fprintf(&b, "-%d", t.Component)
+		}
+	}
+	fmt.Fprintf(&b, " (#%d", t.Position)
+	if t.Loop != "" {
+		fmt.Fprintf(&b, " in loop %s", t.Loop)
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // IK304 segment syntax error codes (005010X231A1).

@@ -172,3 +172,14 @@ func TestIsBox(t *testing.T) {
 		}
 	}
 }
+
+func TestTriggerString(t *testing.T) {
+	f := Finding{Level: LevelSegment, Code: SegDependentMissing, TransactionSet: "837", Transaction: "0001", SegmentID: "REF", Loop: "2300", Message: "m",
+		Trigger: Trigger{SegmentID: "CLM", Position: 19, Loop: "2300", Element: 5, Component: 3}}
+	if got, want := f.String(), "transaction 837 0001 REF in loop 2300: m [segment I6; trigger CLM05-3 (#19 in loop 2300)]"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if got, want := (Trigger{SegmentID: "HI", Position: 20}).String(), "HI (#20)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
