@@ -90,12 +90,9 @@ type sitState struct {
 	chargeLen  int
 }
 
-// is837 reports whether the schema is one of the 837 claim guides.
-func (s *txState) is837() bool { return s.schema != nil && s.schema.TransactionSet == "837" }
-
 // situational runs the rules that belong to one segment of an 837.
 func (s *txState) situational(v *Validator, seg *Segment, def *SegmentDef, loop string, pos int) {
-	if !v.Situational || !s.is837() {
+	if !s.rules {
 		return
 	}
 	if def.ID == "SBR" && loop == "2000B" {
@@ -193,7 +190,7 @@ func (s *txState) medicareSecondary(v *Validator, seg *Segment, loop string, pos
 
 // subscriberNameRules runs when loop 2010BA closes.
 func (s *txState) subscriberNameRules(v *Validator, f *frame, seg *Segment, pos int) {
-	if !v.Situational || !s.is837() || f.loop.ID != "2010BA" || !s.subscriberIsPatient {
+	if !s.rules || f.loop.ID != "2010BA" || !s.subscriberIsPatient {
 		return
 	}
 	for i, it := range f.loop.Items {
@@ -223,6 +220,9 @@ func (s *txState) claimStart(v *Validator, seg *Segment, loop string, pos int) {
 	c.charge, c.balance = cents(seg.Element(2))
 	c.chargeLen = copy(c.chargeText[:], seg.Element(2))
 	c.accident = 0
+	if len(seg.Element(11)) == 0 {
+		return
+	}
 	auto := false
 	for comp := 1; comp <= 2; comp++ {
 		switch string(seg.Component(11, comp)) {
@@ -242,7 +242,7 @@ func (s *txState) claimStart(v *Validator, seg *Segment, loop string, pos int) {
 
 // claimRules runs when loop 2300 closes, after its service lines.
 func (s *txState) claimRules(v *Validator, f *frame, seg *Segment, pos int) {
-	if !v.Situational || !s.p837 || f.loop.ID != "2300" || s.sit.clmPos == 0 {
+	if !s.p837 || f.loop.ID != "2300" || s.sit.clmPos == 0 {
 		return
 	}
 	c := &s.sit
@@ -285,11 +285,14 @@ func (s *txState) diagnosisRules(v *Validator, seg *Segment, loop string, pos in
 	c.hiPos = pos
 	c.diagnoses = 0
 	for el := 1; el <= seg.Len(); el++ {
-		if len(seg.Element(el)) == 0 {
+		e := seg.Element(el)
+		if len(e) == 0 {
 			continue
 		}
 		c.diagnoses = el
-		if bytes.IndexByte(seg.Component(el, 2), '.') >= 0 {
+		// The qualifier (HI0n-1) is a code without dots, so a dot in the
+		// element is one in the diagnosis code.
+		if bytes.IndexByte(e, '.') >= 0 {
 			v.add(s.elemFinding(seg, pos, loop, ElemPattern, el, 2, fmt.Sprintf("HI%02d-2 diagnosis code must be sent without its decimal point (the guide implies it)", el)))
 		}
 	}
@@ -310,12 +313,23 @@ func (s *txState) lineRules(v *Validator, seg *Segment, loop string, pos int) {
 	if c.diagnoses == 0 {
 		return
 	}
-	for comp := 1; comp <= 4; comp++ {
-		p := seg.Component(7, comp)
-		if len(p) == 0 {
-			continue
+	// One pass over SV107's components: pointers are one or two digits.
+	ptrs, sep := seg.Element(7), seg.delims.Component
+	for comp := 1; len(ptrs) > 0 && comp <= 4; comp++ {
+		p := ptrs
+		if i := bytes.IndexByte(ptrs, sep); i >= 0 {
+			p, ptrs = ptrs[:i], ptrs[i+1:]
+		} else {
+			ptrs = nil
 		}
-		if n, ok := atoi(p); ok && (n < 1 || n > c.diagnoses) {
+		if len(p) == 0 || len(p) > 2 || !allDigits(p) {
+			continue // empty, or a type error the element check reports
+		}
+		n := int(p[0] - '0')
+		if len(p) == 2 {
+			n = n*10 + int(p[1]-'0')
+		}
+		if n < 1 || n > c.diagnoses {
 			fd := s.elemFinding(seg, pos, loop, ElemPattern, 7, comp, fmt.Sprintf("SV107-%d diagnosis pointer %s points at no diagnosis: the claim's HI has %d (pointers run 1 to %d)", comp, p, c.diagnoses, c.diagnoses))
 			fd.Trigger = Trigger{SegmentID: "HI", Position: c.hiPos, Loop: "2300"}
 			v.add(fd)

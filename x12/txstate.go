@@ -43,17 +43,19 @@ type txState struct {
 	// subscriberIsPatient is set from the 2000B HL04 of an 837 (0: no
 	// patient level follows).
 	subscriberIsPatient bool
-	// p837 is set when the schema is the 837P (005010X222A1), whose
+	// rules is set when Validator.Situational is on and the schema is an
+	// 837; p837 when it is moreover the 837P (005010X222A1), whose
 	// situational rules sit keeps state for.
-	p837 bool
-	sit  sitState
+	rules, p837 bool
+	sit         sitState
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 	s.schema = sc
 	s.stack = s.stack[:0]
 	s.prevHLLen, s.prevChild, s.hlCount, s.unitLen = 0, 0, 0, 0
-	s.p837 = sc != nil && sc.TransactionSet == "837" && sc.Version == "005010X222A1"
+	s.rules = v.Situational && sc != nil && sc.TransactionSet == "837"
+	s.p837 = s.rules && sc.Version == "005010X222A1"
 	s.sit = sitState{}
 	if sc == nil {
 		return
