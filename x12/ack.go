@@ -3,6 +3,7 @@ package x12
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -261,6 +262,20 @@ func writeAK2(w *Writer, t *TxResult) error {
 				return err
 			}
 		}
+		// The segment context: what made a situational segment required
+		// or not used (X231A1 2100 CTX, at most 9). It shares its
+		// position with the business unit CTX; it is written after it,
+		// the order other validators expect.
+		var seen []Trigger
+		for _, f := range fs {
+			if f.Level != LevelSegment || f.Trigger.SegmentID == "" || slices.Contains(seen, f.Trigger) || len(seen) == 9 {
+				continue
+			}
+			seen = append(seen, f.Trigger)
+			if err := writeTrigger(w, f.Trigger); err != nil {
+				return err
+			}
+		}
 		for i, f := range fs {
 			if f.Level != LevelElement || i >= 99 {
 				continue
@@ -282,6 +297,13 @@ func writeAK2(w *Writer, t *TxResult) error {
 			if err := w.Segment("IK4", els...); err != nil {
 				return err
 			}
+			// The element context: what made a situational element
+			// required or not used (X231A1 2110 CTX).
+			if f.Trigger.SegmentID != "" {
+				if err := writeTrigger(w, f.Trigger); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	els := []string{"A"}
@@ -301,4 +323,23 @@ func writeAK2(w *Writer, t *TxResult) error {
 		return fmt.Errorf("x12: 999 IK5: %w", err)
 	}
 	return nil
+}
+
+// writeTrigger writes a CTX situational trigger: CTX01 "SITUATIONAL
+// TRIGGER", CTX02 the trigger's segment id, CTX03 its position in the
+// transaction set, CTX04 its loop and CTX05 its element (and component).
+func writeTrigger(w *Writer, t Trigger) error {
+	sid := t.SegmentID
+	if !validSegID([]byte(sid)) {
+		return nil
+	}
+	els := []string{"SITUATIONAL TRIGGER", sid, strconv.Itoa(max(t.Position, 1)), safe(w, t.Loop, 4)}
+	if t.Element > 0 {
+		c := []string{strconv.Itoa(t.Element)}
+		if t.Component > 0 {
+			c = append(c, strconv.Itoa(t.Component))
+		}
+		els = append(els, w.Composite(c...))
+	}
+	return w.Segment("CTX", els...)
 }

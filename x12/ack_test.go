@@ -122,3 +122,46 @@ func TestAcknowledgeSamples(t *testing.T) {
 		})
 	}
 }
+
+// TestAcknowledgeSituational writes the 999 for an 837P that breaks
+// situational rules whose triggers are other segments: the replacement
+// claim's missing REF*F8 (segment context after IK3, trigger CLM05-3),
+// SBR02 missing for the subscriber who is the patient (element context
+// after IK4, trigger 2000B HL04) and a diagnosis pointer past the HI
+// (trigger HI). Loop ids are cut to the four characters IK303 and CTX04
+// hold. The 999 must validate clean against 005010X231A1.
+func TestAcknowledgeSituational(t *testing.T) {
+	in := edit(t, sitBase(),
+		"CLM*PAT00000000*100***11:B:1", "CLM*PAT00000000*100***11:B:7",
+		"SBR*P*18*", "SBR*P**",
+		"SV1*HC:99213*40*UN*1***1", "SV1*HC:99213*40*UN*1***1:3")
+	v := Validator{Situational: true}
+	res := v.Validate(strings.NewReader(in))
+	var b bytes.Buffer
+	if _, err := Acknowledge(&b, res, AckOptions{Now: testTime, Seq: &Counter{N: 100}, Newline: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, w := range []string{
+		"IK3*REF*33*2300*I6~\nCTX*CLM01:PAT00000000~\nCTX*SITUATIONAL TRIGGER*CLM*19*2300*5:3~",
+		"IK3*SBR*13*2000*8~\nIK4*2**I9~\nCTX*SITUATIONAL TRIGGER*HL*12*2000*4~",
+		"IK4*7:2**I12*3~\nCTX*SITUATIONAL TRIGGER*HI*20*2300~",
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("999 lacks %q:\n%s", w, got)
+		}
+	}
+	if res := Validate(strings.NewReader(got)); !res.Valid() {
+		t.Errorf("999 does not validate against 005010X231A1: %v\n%s", res.Findings, got)
+	}
+	// The guide gives both 2100 CTX segments one position: the other
+	// order is valid too.
+	swapped := strings.Replace(got, "CTX*CLM01:PAT00000000~\nCTX*SITUATIONAL TRIGGER*CLM*19*2300*5:3~", "CTX*SITUATIONAL TRIGGER*CLM*19*2300*5:3~\nCTX*CLM01:PAT00000000~", 1)
+	if swapped == got {
+		t.Fatal("no segment context to swap")
+	}
+	if res := Validate(strings.NewReader(swapped)); !res.Valid() {
+		t.Errorf("999 with the segment context first does not validate: %v", res.Findings)
+	}
+	golden(t, "situational.999", b.Bytes())
+}

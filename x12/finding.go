@@ -68,7 +68,24 @@ type Finding struct {
 	// BusinessUnit identifies the claim or payment the segment belongs to,
 	// for example "CLM01:A37YH556" (999 CTX business unit identifier).
 	BusinessUnit string `json:"business_unit,omitempty"`
-	Message      string `json:"message"`
+	// Trigger is the other segment whose content made the broken
+	// situational rule apply, such as the 2000B HL04 for SBR02 or CLM05-3
+	// for REF*F8; it is zero when the rule depends on nothing outside the
+	// segment in error.
+	Trigger Trigger `json:"trigger,omitzero"`
+	Message string  `json:"message"`
+}
+
+// Trigger locates the segment, and within it the element, that a
+// situational rule depends on, as the 999 reports it in a CTX segment
+// context ("SITUATIONAL TRIGGER"): CTX02 segment id, CTX03 position in
+// the transaction set, CTX04 loop id and CTX05 element and component.
+type Trigger struct {
+	SegmentID string `json:"segment_id"`
+	Position  int    `json:"position"`
+	Loop      string `json:"loop,omitempty"`
+	Element   int    `json:"element,omitempty"`
+	Component int    `json:"component,omitempty"`
 }
 
 // Where renders the location of a finding for people.
@@ -105,9 +122,32 @@ func (f *Finding) Where() string {
 	return b.String()
 }
 
-// String renders the finding on one line: where, what, and its code.
+// String renders the finding on one line: where, what, and its code,
+// with the situational trigger when there is one.
 func (f Finding) String() string {
+	if t := f.Trigger; t.SegmentID != "" {
+		return fmt.Sprintf("%s: %s [%s %s; trigger %s]", f.Where(), f.Message, f.Level, f.Code, t)
+	}
 	return fmt.Sprintf("%s: %s [%s %s]", f.Where(), f.Message, f.Level, f.Code)
+}
+
+// String renders the trigger for people, e.g. "CLM05-3 (#19 in loop
+// 2300)".
+func (t Trigger) String() string {
+	var b strings.Builder
+	b.WriteString(t.SegmentID)
+	if t.Element > 0 {
+		fmt.Fprintf(&b, "%02d", t.Element)
+		if t.Component > 0 {
+			fmt.Fprintf(&b, "-%d", t.Component)
+		}
+	}
+	fmt.Fprintf(&b, " (#%d", t.Position)
+	if t.Loop != "" {
+		fmt.Fprintf(&b, " in loop %s", t.Loop)
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // IK304 segment syntax error codes (005010X231A1).
@@ -122,6 +162,7 @@ const (
 	SegElementErrors    = "8"  // Segment has data element errors
 	SegNotUsed          = "I4" // Implementation "not used" segment present
 	SegDependentMissing = "I6" // Implementation dependent segment missing
+	SegDependentNotUsed = "I9" // Implementation dependent "not used" segment present
 )
 
 // IK403 element syntax error codes (005010X231A1).

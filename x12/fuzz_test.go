@@ -59,15 +59,17 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// fuzzGuide validates fuzzed input of one guide: no panic, findings
-// bounded, and every finding located.
-func fuzzGuide(f *testing.F, dir string, seed []byte) {
-	f.Add(seed)
+// fuzzGuide validates fuzzed input of one guide, with the situational
+// rules: no panic, findings bounded, and every finding located.
+func fuzzGuide(f *testing.F, dir string, seeds ...[]byte) {
+	for _, seed := range seeds {
+		f.Add(seed)
+	}
 	for _, b := range sampleSeeds(f, dir) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		v := Validator{MaxFindings: 200, MaxSegmentSize: 8192}
+		v := Validator{MaxFindings: 200, MaxSegmentSize: 8192, Situational: true}
 		res := v.Validate(bytes.NewReader(in))
 		if len(res.Findings) > 200 {
 			t.Fatalf("%d findings over the cap", len(res.Findings))
@@ -93,7 +95,12 @@ func fuzzGuide(f *testing.F, dir string, seed []byte) {
 // interchanges have no groups and are checked by envelope alone.
 func ackClean(r *Result) bool { return r.Valid() }
 
-func FuzzValidate837P(f *testing.F) { fuzzGuide(f, "837", synth837(1, 1, true)) }
+func FuzzValidate837P(f *testing.F) {
+	// The second seed breaks situational rules whose 999 CTX names a
+	// trigger segment (see TestAcknowledgeSituational).
+	sit := strings.NewReplacer("11:B:1", "11:B:7", "SBR*P*18*", "SBR*P**", "***1~", "***1:3~").Replace(string(synth837(1, 1, true)))
+	fuzzGuide(f, "837", synth837(1, 1, true), []byte(sit))
+}
 
 func FuzzValidate837I(f *testing.F) { fuzzGuide(f, "X223", []byte(sample837I)) }
 

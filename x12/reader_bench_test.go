@@ -149,3 +149,20 @@ func BenchmarkFileValidate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFileValidateSituational is BenchmarkFileValidate with
+// Validator.Situational on, as rcm x12 validate runs it. The peer file's
+// billing provider ZIP code is made nine digits first (005010X222A1
+// 2010AA N403), so the file stays valid and the timing is of the checks,
+// not of writing findings.
+func BenchmarkFileValidateSituational(b *testing.B) {
+	data := bytes.ReplaceAll(benchFile(b), []byte("N4*MIAMI*FL*33111~"), []byte("N4*MIAMI*FL*331110001~"))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	v := Validator{Situational: true}
+	for b.Loop() {
+		if res := v.Validate(bytes.NewReader(data)); !res.Valid() {
+			b.Fatalf("peer file is not valid: %v", res.Findings[:1])
+		}
+	}
+}

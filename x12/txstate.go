@@ -43,12 +43,20 @@ type txState struct {
 	// subscriberIsPatient is set from the 2000B HL04 of an 837 (0: no
 	// patient level follows).
 	subscriberIsPatient bool
+	// rules is set when Validator.Situational is on and the schema is an
+	// 837; p837 when it is moreover the 837P (005010X222A1), whose
+	// situational rules sit keeps state for.
+	rules, p837 bool
+	sit         sitState
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 	s.schema = sc
 	s.stack = s.stack[:0]
 	s.prevHLLen, s.prevChild, s.hlCount, s.unitLen = 0, 0, 0, 0
+	s.rules = v.Situational && sc != nil && sc.TransactionSet == "837"
+	s.p837 = s.rules && sc.Version == "005010X222A1"
+	s.sit = sitState{}
 	if sc == nil {
 		return
 	}
@@ -180,7 +188,7 @@ func (s *txState) checkSegment(v *Validator, seg *Segment, def *SegmentDef, loop
 	}
 	var es elemState
 	es.check(v, seg, def, loop, pos, LevelSegment)
-	s.subscriberRules(v, seg, def, loop, pos)
+	s.situational(v, seg, def, loop, pos)
 	if v.CheckNPI && def.ID == "NM1" && string(seg.Element(8)) == "XX" {
 		if npi := seg.Element(9); len(npi) > 0 && !validNPI(npi) {
 			fd := s.segFinding(seg, pos, loop, SegElementErrors, fmt.Sprintf("NM109 %q is not a valid NPI: it must be 10 digits ending in the NPI check digit", npi))
@@ -233,6 +241,7 @@ func (s *txState) enterLoop(v *Validator, f *frame, seg *Segment, pos int) {
 	}
 	if string(seg.Element(3)) == "22" {
 		s.subscriberIsPatient = string(seg.Element(4)) == "0"
+		s.sit.subHL = pos
 	}
 	f.hlLen = copy(f.hl[:], hl)
 	s.prevHLLen = copy(s.prevHL[:], hl)
@@ -369,6 +378,7 @@ func (s *txState) pop(v *Validator, seg *Segment, pos int) {
 	f := &s.stack[len(s.stack)-1]
 	s.missing(v, f, f.pos+1, len(f.loop.Items), seg, pos)
 	s.subscriberNameRules(v, f, seg, pos)
+	s.claimRules(v, f, seg, pos)
 	if len(s.stack) <= s.unitLvl {
 		s.unitLen = 0
 	}

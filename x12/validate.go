@@ -83,9 +83,14 @@ type Validator struct {
 	MaxFindings int
 	// Situational also checks the guides' situational rules ("Required
 	// when the patient is the subscriber..."), what clearinghouses call
-	// SNIP type 4 edits: SBR02 and the 2010BA address and demographics by
-	// 2000B HL04 in the 837s. Receivers differ in enforcing them (X12 RFI
-	// 1512), so it is off by default; rcm x12 validate turns it on.
+	// SNIP type 4 edits: in the 837s SBR02 and the 2010BA address and
+	// demographics by 2000B HL04, and in the 837P the rules listed in
+	// rules.go (REF*F8 for replacement and void claims, the accident
+	// state and date, SBR05 for Medicare secondary, attachment control
+	// numbers, diagnosis pointers and codes, the claim charge balance,
+	// ZIP+4 and no post office box for the billing provider). Receivers
+	// differ in enforcing them (X12 RFI 1512), so it is off by default;
+	// rcm x12 validate turns it on.
 	Situational bool
 	// CheckNPI also checks every NPI (NM109 when NM108 is XX) against the
 	// NPI check digit (Luhn over "80840" and the number), as payers do.

@@ -36,7 +36,7 @@ func write837(t *testing.T, dir, name string, edit func(string) string) string {
 	segs := []string{
 		"BHT*0019*00*1*20240102*0304*CH", "NM1*41*2*BILLING CO*****46*B1", "PER*IC*ANN*TE*5555551212",
 		"NM1*40*2*PAYER*****46*P1", "HL*1**20*1", "NM1*85*2*CLINIC*****XX*1234567893", "N3*1 MAIN ST",
-		"N4*TOWN*FL*33111", "REF*EI*123456789", "HL*2*1*22*0", "SBR*P*18*******CI",
+		"N4*TOWN*FL*331110001", "REF*EI*123456789", "HL*2*1*22*0", "SBR*P*18*******CI",
 		"NM1*IL*1*DOE*JANE****MI*M123", "N3*2 ELM ST", "N4*TOWN*FL*33111", "DMG*D8*19800101*F", "NM1*PR*2*PAYER*****PI*P1", "CLM*C1*50***11:B:1*Y*A*Y*I",
 		"HI*ABK:J020", "LX*1", "SV1*HC:99213*50*UN*1***1", "DTP*472*D8*20231201",
 	}
