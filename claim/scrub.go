@@ -29,6 +29,7 @@ var CompletenessRules = []edit.Rule{
 	{ID: "CLM-CHARGE", Family: "completeness", Severity: edit.Warning, Summary: "service line billed at zero", Source: "837P 2400 SV102"},
 	{ID: "CLM-LINES", Family: "completeness", Severity: edit.Error, Summary: "no service lines, or more than fifty", Source: "837P 2400 LX: 1 to 50 lines"},
 	{ID: "CLM-FREQUENCY", Family: "completeness", Severity: edit.Error, Summary: "replacement or void without the payer's claim number", Source: "837P 2300 REF*F8, CLM05-3"},
+	{ID: "CLM-ACCIDENT", Family: "completeness", Severity: edit.Error, Summary: "accident without its state or date", Source: "837P 2300 CLM11-4 (auto accident), DTP*439 (auto or other accident)"},
 	{ID: "PAYER-TIMELY", Family: "payer", Severity: edit.Error, Summary: "past the payer's timely filing limit", Source: "payer contract; CARC 29"},
 	{ID: "PAYER-RULE", Family: "payer", Severity: edit.Error, Summary: "a rule the payer added", Source: "payer companion guide"},
 }
@@ -138,6 +139,12 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	if c.Frequency != rcm.FrequencyOriginal && c.PayerClaimNumber == "" {
 		add("CLM-FREQUENCY", nil, "A %s claim needs the payer's claim number of the claim it corrects.", "Copy the payer claim control number from the 835 (CLP07).",
 			map[string]string{"7": "replacement", "8": "void"}[c.Frequency])
+	}
+	if c.AccidentCause == "AA" && c.AccidentState == "" {
+		add("CLM-ACCIDENT", nil, "An auto accident claim needs the state where the accident happened.", "Enter the two-letter state of the accident (CLM11-4).")
+	}
+	if (c.AccidentCause == "AA" || c.AccidentCause == "OA") && c.AccidentDate.IsZero() {
+		add("CLM-ACCIDENT", nil, "An accident claim needs the date of the accident.", "Enter the accident date (DTP*439).")
 	}
 	for i, l := range c.Lines {
 		n := i + 1

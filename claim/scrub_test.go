@@ -42,6 +42,15 @@ func TestScrubRules(t *testing.T) {
 		{"no diagnosis", func(b *Bundle) { b.Claim.Diagnoses = nil }, nil, []string{"CLM-DX", "CLM-POINTER", "CLM-POINTER", "CLM-POINTER"}},
 		{"dangling pointer", func(b *Bundle) { b.Claim.Lines[1].Pointers = []int{3} }, nil, []string{"CLM-POINTER"}},
 		{"replacement without payer number", func(b *Bundle) { b.Claim.Frequency = "7" }, nil, []string{"CLM-FREQUENCY"}},
+		{"auto accident without state", func(b *Bundle) {
+			b.Claim.AccidentCause, b.Claim.AccidentDate = "AA", rcm.MustParseDate("2026-02-20")
+		}, nil, []string{"CLM-ACCIDENT"}},
+		{"other accident without date", func(b *Bundle) { b.Claim.AccidentCause = "OA" }, nil, []string{"CLM-ACCIDENT"}},
+		{"auto accident without state or date", func(b *Bundle) { b.Claim.AccidentCause = "AA" }, nil, []string{"CLM-ACCIDENT", "CLM-ACCIDENT"}},
+		{"auto accident complete", func(b *Bundle) {
+			b.Claim.AccidentCause, b.Claim.AccidentState, b.Claim.AccidentDate = "AA", "IL", rcm.MustParseDate("2026-02-20")
+		}, nil, nil},
+		{"employment accident needs neither", func(b *Bundle) { b.Claim.AccidentCause = "EM" }, nil, nil},
 		{"zero charge is a warning", func(b *Bundle) { b.Claim.Lines[0].Charge = 0 }, nil, []string{"CLM-CHARGE"}},
 		{"timely filing", func(b *Bundle) { b.Payer.TimelyFilingDays = 10 }, nil, []string{"PAYER-TIMELY"}},
 		{"payer wants NDC on J-codes", func(b *Bundle) { b.Claim.Lines[1].NDC = "" },
