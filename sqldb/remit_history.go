@@ -184,8 +184,10 @@ func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDet
 		if err := tx.remitTotals(ctx, a.OrgID, []*remit.RemittanceSummary{s}); err != nil {
 			return err
 		}
-		d = &remit.RemittanceDetail{Summary: *s}
-		if d.ClaimPayments, err = queryAll(ctx, tx, func(s scanner) (*remit.ClaimPaymentRecord, error) {
+		// Empty lists, not nil: a remittance without PLBs has none.
+		d = &remit.RemittanceDetail{Summary: *s, ClaimPayments: []*remit.ClaimPaymentRecord{}, ProviderAdjustments: []*remit.ProviderAdjustmentRecord{},
+			Exceptions: []*remit.Exception{}}
+		claims, err := queryAll(ctx, tx, func(s scanner) (*remit.ClaimPaymentRecord, error) {
 			c := &remit.ClaimPaymentRecord{}
 			var claimID, patientID sql.NullInt64
 			var charge, paid, patient int64
@@ -199,10 +201,11 @@ func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDet
 		}, `SELECT rc.id, rc.seq, rc.claim_id, cl.patient_id, rc.control_number, rc.payer_claim_number, rc.status, rc.charge, rc.paid,
 				rc.patient_resp, rc.outcome, rc.claim_state
 			FROM remit_claim rc LEFT JOIN claim cl ON cl.org_id = rc.org_id AND cl.id = rc.claim_id
-			WHERE rc.org_id = ? AND rc.remittance_id = ? ORDER BY rc.seq`, a.OrgID, id); err != nil {
+			WHERE rc.org_id = ? AND rc.remittance_id = ? ORDER BY rc.seq`, a.OrgID, id)
+		if err != nil {
 			return err
 		}
-		if d.ProviderAdjustments, err = queryAll(ctx, tx, func(s scanner) (*remit.ProviderAdjustmentRecord, error) {
+		plbs, err := queryAll(ctx, tx, func(s scanner) (*remit.ProviderAdjustmentRecord, error) {
 			p := &remit.ProviderAdjustmentRecord{}
 			var period string
 			var amount int64
@@ -214,12 +217,17 @@ func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDet
 			p.FiscalPeriod, err = parseDate(period)
 			return p, err
 		}, `SELECT seq, provider, fiscal_period, reason, reference, amount FROM remit_plb
-			WHERE org_id = ? AND remittance_id = ? ORDER BY seq`, a.OrgID, id); err != nil {
+			WHERE org_id = ? AND remittance_id = ? ORDER BY seq`, a.OrgID, id)
+		if err != nil {
 			return err
 		}
-		if d.Exceptions, err = tx.findExceptions(ctx, a.OrgID, remit.ExceptionFilter{Status: remit.ExceptionsAll, RemittanceID: id, Limit: -1}, 0); err != nil {
+		xs, err := tx.findExceptions(ctx, a.OrgID, remit.ExceptionFilter{Status: remit.ExceptionsAll, RemittanceID: id, Limit: -1}, 0)
+		if err != nil {
 			return err
 		}
+		d.ClaimPayments = append(d.ClaimPayments, claims...)
+		d.ProviderAdjustments = append(d.ProviderAdjustments, plbs...)
+		d.Exceptions = append(d.Exceptions, xs...)
 		refs := []auditRef{{rcm.AuditRead, "remittance", id, 0}}
 		seen := map[int64]bool{}
 		for _, c := range d.ClaimPayments {
