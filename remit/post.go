@@ -215,6 +215,8 @@ type Exception struct {
 	Reason         string    `json:"reason"`
 	Amount         rcm.Money `json:"amount"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Resolution says how the exception was settled; nil while open.
+	Resolution *Resolution `json:"resolution,omitempty"`
 }
 
 // WriteHook is called by a store after each write of a posting with the

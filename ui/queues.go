@@ -26,7 +26,7 @@ type denialItem struct {
 type queuesData struct {
 	Rejections []queueItem
 	Denials    []denialItem
-	Exceptions []*remit.Exception
+	Exceptions exceptionsPanel
 	Unclean    []queueItem
 	Pending    []*rcm.Submission
 }
@@ -95,9 +95,18 @@ func (h *Handler) showQueues(w http.ResponseWriter, r *http.Request, s *session)
 	if d.Denials, err = h.denials(ctx, n, 0); err != nil {
 		return err
 	}
-	if d.Exceptions, err = h.store.FindRemitExceptions(ctx); err != nil {
+	// ?exceptions=resolved shows the resolved exceptions instead of the
+	// open ones, with how each was settled.
+	status := remit.ExceptionsOpen
+	if r.URL.Query().Get("exceptions") == remit.ExceptionsResolved {
+		status = remit.ExceptionsResolved
+	}
+	xs, err := h.store.FindRemitExceptionQueue(ctx, remit.ExceptionFilter{Status: status, Limit: listLimit})
+	if err != nil {
 		return err
 	}
+	d.Exceptions = newExceptionsPanel(s, xs, backQueues)
+	d.Exceptions.Resolved = status == remit.ExceptionsResolved
 	if err := h.unclean(ctx, n, &d); err != nil {
 		return err
 	}

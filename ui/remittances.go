@@ -12,12 +12,17 @@ import (
 	"github.com/openrcm/openrcm/sqldb"
 )
 
-// remittancesData is the remittance screen: what is stored, the open
-// posting exceptions, and what the last upload or poll did.
+// remittancesData is the remittance screen: what is stored, the 835s
+// posted, the open posting exceptions, and what the last upload or poll
+// did.
 type remittancesData struct {
-	Stats      sqldb.RemitStats
-	Payments   rcm.Money
-	Exceptions []*remit.Exception
+	Stats    sqldb.RemitStats
+	Payments rcm.Money
+	// History is a page of the 835s posted, newest first; Older is the
+	// key of the next page, 0 when there is none.
+	History    []*remit.RemittanceSummary
+	Older      int64
+	Exceptions exceptionsPanel
 	// Files are the response files just applied; empty on a plain visit.
 	Files []fileResult
 	// Polled is true after a clearinghouse poll, so an empty inbox can be
@@ -38,7 +43,7 @@ type fileResult struct {
 // showRemittances shows the remittance screen: the upload form, the
 // clearinghouse poll, and the posting exceptions still open.
 func (h *Handler) showRemittances(w http.ResponseWriter, r *http.Request, s *session) error {
-	d, err := h.remittances(r, nil, false)
+	d, err := h.remittances(r, s, nil, false)
 	if err != nil {
 		return err
 	}
@@ -47,7 +52,7 @@ func (h *Handler) showRemittances(w http.ResponseWriter, r *http.Request, s *ses
 }
 
 // remittances gathers the screen's figures around the files just applied.
-func (h *Handler) remittances(r *http.Request, files []inbox.File, polled bool) (*remittancesData, error) {
+func (h *Handler) remittances(r *http.Request, s *session, files []inbox.File, polled bool) (*remittancesData, error) {
 	ctx := r.Context()
 	if _, err := rcm.RequireActor(ctx, rcm.PermBill); err != nil {
 		return nil, err
@@ -64,7 +69,12 @@ func (h *Handler) remittances(r *http.Request, files []inbox.File, polled bool) 
 	for _, v := range tot.PayerPaid {
 		d.Payments += v
 	}
-	if d.Exceptions, err = h.store.FindRemitExceptions(ctx); err != nil {
+	xs, err := h.store.FindRemitExceptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.Exceptions = newExceptionsPanel(s, xs, backRemittances)
+	if d.History, d.Older, err = h.history(r); err != nil {
 		return nil, err
 	}
 	for _, f := range files {
@@ -100,7 +110,7 @@ func (h *Handler) uploadRemittance(w http.ResponseWriter, r *http.Request, s *se
 	f := inbox.Apply(ctx, h.store, path.Base(strings.ReplaceAll(hdr.Filename, `\`, "/")), data)
 	// An upload is not in the inbound folder; say only what went wrong.
 	f.Summary = strings.TrimSuffix(f.Summary, " (left in the inbound folder)")
-	d, err := h.remittances(r, []inbox.File{f}, false)
+	d, err := h.remittances(r, s, []inbox.File{f}, false)
 	if err != nil {
 		return err
 	}
@@ -129,7 +139,7 @@ func (h *Handler) pollClearinghouse(w http.ResponseWriter, r *http.Request, s *s
 	if err != nil {
 		return err
 	}
-	d, err := h.remittances(r, files, true)
+	d, err := h.remittances(r, s, files, true)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/remit"
 )
 
 // pageTemplate is one screen: its own template file parsed together with
@@ -60,6 +61,14 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(d))
 	},
 	"relationship": func(code string) string { return rcm.Relationships[code] },
+	"resolution": func(kind string) string {
+		for _, k := range remit.ResolutionKinds {
+			if k.Kind == kind {
+				return k.Label
+			}
+		}
+		return kind
+	},
 }
 
 // parsePages parses every screen's template once, at start-up, so a
@@ -97,6 +106,7 @@ var notices = map[string]string{
 	"ready":          "Coding is complete: the encounter is ready for billing.",
 	"built":          "Claim built from the encounter.",
 	"saved":          "Saved.",
+	"resolved":       "The posting exception is resolved.",
 	"eligibility":    "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",
 }
 

@@ -61,6 +61,10 @@ type Store interface {
 	inbox.Services
 	FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.Denial, error)
 	FindRemitExceptions(ctx context.Context) ([]*remit.Exception, error)
+	FindRemitExceptionQueue(ctx context.Context, f remit.ExceptionFilter) ([]*remit.Exception, error)
+	ResolveRemitException(ctx context.Context, id int64, kind, note string) (*remit.Exception, error)
+	FindRemittances(ctx context.Context, f remit.RemittanceFilter) ([]*remit.RemittanceSummary, error)
+	GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error)
 	CountRemittances(ctx context.Context) (sqldb.RemitStats, error)
 	CodeSet(ctx context.Context) (*carc.Set, error)
 
@@ -194,6 +198,8 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /remittances", h.page(h.showRemittances))
 	h.mux.Handle("POST /remittances", h.upload(h.uploadRemittance))
 	h.mux.Handle("POST /remittances/poll", h.action(h.pollClearinghouse))
+	h.mux.Handle("GET /remittances/{id}", h.page(h.showRemittance))
+	h.mux.Handle("POST /remittances/exceptions/{id}/resolve", h.action(h.resolveException))
 }
 
 // ServeHTTP implements http.Handler. Every workbench response carries its

@@ -18,7 +18,10 @@ import (
 type RemitService interface {
 	remit.Store
 	FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.Denial, error)
-	FindRemitExceptions(ctx context.Context) ([]*remit.Exception, error)
+	FindRemitExceptionQueue(ctx context.Context, f remit.ExceptionFilter) ([]*remit.Exception, error)
+	ResolveRemitException(ctx context.Context, id int64, kind, note string) (*remit.Exception, error)
+	FindRemittances(ctx context.Context, f remit.RemittanceFilter) ([]*remit.RemittanceSummary, error)
+	GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error)
 	CodeSet(ctx context.Context) (*carc.Set, error)
 }
 
@@ -26,24 +29,18 @@ type RemitService interface {
 // large practice runs to a few megabytes; this leaves room for far more.
 const MaxRemittanceBytes = 64 << 20
 
-// RouteRemittances registers the remittance routes: the 835 upload and the
-// denials, exceptions and patient balance lists. balances lists patients
+// RouteRemittances registers the remittance routes: the 835 upload, the
+// remittance history, the denials and exceptions lists, resolving an
+// exception, and the patient balances. balances lists patients
 // with an open balance (sqldb's FindPatientBalances). It is kept apart from
 // routes so the server can run without posting wired.
 func (s *Server) RouteRemittances(svc RemitService, balances func(context.Context) (any, error)) {
 	s.mux.Handle("POST /api/v1/remittances", s.api(s.handlePostRemittance(svc)))
+	s.mux.Handle("GET /api/v1/remittances", s.api(handleFindRemittances(svc)))
+	s.mux.Handle("GET /api/v1/remittances/{id}", s.api(handleGetRemittance(svc)))
 	s.mux.Handle("GET /api/v1/denials", s.api(handleDenials(svc)))
-	s.mux.Handle("GET /api/v1/remittance-exceptions", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := parseQuery(r); err != nil {
-			return err
-		}
-		xs, err := svc.FindRemitExceptions(r.Context())
-		if err != nil {
-			return err
-		}
-		writeList(w, "exceptions", xs)
-		return nil
-	}))
+	s.mux.Handle("GET /api/v1/remittance-exceptions", s.api(handleFindRemitExceptions(svc)))
+	s.mux.Handle("POST /api/v1/remittance-exceptions/{id}/resolve", s.api(handleResolveRemitException(svc)))
 	s.mux.Handle("GET /api/v1/patient-balances", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseQuery(r); err != nil {
 			return err

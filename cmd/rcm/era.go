@@ -11,21 +11,30 @@ import (
 )
 
 func init() {
-	register("era", "post 835 remittances; list denials, exceptions and patient balances", runEra)
+	register("era", "post 835 remittances; remittance history, denials, exceptions and patient balances", runEra)
 }
 
 const eraUsage = `post [--db DB] [--org ID] FILE...
+       rcm era list [--db DB] [--org ID] [--payer ID] [--trace T] [--paid-from D] [--paid-to D]
+                    [--posted-from D] [--posted-to D] [--limit N] [--offset N | --before ID] [--json]
+       rcm era show [--db DB] [--org ID] REMITTANCE_ID [--json]
+       rcm era resolve [--db DB] [--org ID] EXCEPTION_ID --kind KIND --note TEXT [--as USERNAME]
        rcm era denials [--db DB] [--org ID] [--limit N]
-       rcm era exceptions [--db DB] [--org ID]
+       rcm era exceptions [--db DB] [--org ID] [--status open|resolved|all]
        rcm era balances [--db DB] [--org ID]
 
 post reads each 835 file, checks that it balances and posts it into the
 ledger exactly once: an 835 already posted (same payer and TRN02 trace) posts
 nothing and says so. Claim payments that match no claim or line go to the
 exceptions queue. Exits 1 when a file cannot be read or posted.
+list shows the 835s posted, newest first, with claims posted, paid,
+adjusted, patient responsibility, PLB and open exceptions; show one 835
+with its claim payments, PLBs and exceptions. resolve settles a posting
+exception once: KIND is posted_manually, not_ours, refund_requested or
+other, and the note says what was done.
 denials lists denied lines with their CARC/RARC codes and meanings;
-exceptions lists the open exceptions queue; balances lists patients with an
-open balance.`
+exceptions lists the exceptions queue (open ones unless --status says
+otherwise); balances lists patients with an open balance.`
 
 func runEra(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -37,6 +46,8 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	switch sub {
+	case "list", "show", "resolve":
+		return runEraHistory(ctx, env, sub, rest)
 	case "post", "denials", "exceptions", "balances":
 	default:
 		return usagef("unknown subcommand %q; usage: rcm era %s", sub, eraUsage)
@@ -45,6 +56,7 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	org := orgFlag(fs)
 	limit := fs.Int("limit", 100, "list at most this many denials")
+	status := fs.String("status", remit.ExceptionsOpen, "exceptions: open, resolved or all")
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
@@ -88,16 +100,18 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	case "exceptions":
-		xs, err := db.FindRemitExceptions(ctx)
+		xs, err := db.FindRemitExceptionQueue(ctx, remit.ExceptionFilter{Status: *status, Limit: 1000})
 		if err != nil {
 			return err
 		}
-		if len(xs) == 0 {
+		switch {
+		case len(xs) > 0:
+		case *status == remit.ExceptionsOpen:
 			fmt.Fprintln(env.Stdout, "The exceptions queue is empty.")
+		default:
+			fmt.Fprintf(env.Stdout, "No %s exceptions.\n", *status)
 		}
-		for _, x := range xs {
-			fmt.Fprintf(env.Stdout, "#%d  835 %s  CLP %s  %s\n    %s\n", x.ID, x.Trace, x.ControlNumber, x.Amount.Dollars(), x.Reason)
-		}
+		printExceptions(env.Stdout, xs)
 	case "balances":
 		ps, err := db.FindPatientBalances(ctx)
 		if err != nil {
