@@ -29,6 +29,9 @@ func encounterID(e *rcm.Encounter) *int64 { return &e.ID }
 // assigns ids.
 func createHandler[T any](create func(context.Context, *T) error, id idField[T], location string) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := parseQuery(r); err != nil {
+			return err
+		}
 		v := new(T)
 		if err := decodeJSON(w, r, v); err != nil {
 			return err
@@ -52,6 +55,9 @@ func getHandler[T any](find func(context.Context, int64) (*T, error)) apiFunc {
 		if err != nil {
 			return err
 		}
+		if _, err := parseQuery(r); err != nil {
+			return err
+		}
 		v, err := find(r.Context(), id)
 		if err != nil {
 			return err
@@ -68,6 +74,9 @@ func updateHandler[T any](update func(context.Context, *T) error, id idField[T])
 	return func(w http.ResponseWriter, r *http.Request) error {
 		pid, err := pathID(r, "id")
 		if err != nil {
+			return err
+		}
+		if _, err := parseQuery(r); err != nil {
 			return err
 		}
 		v := new(T)
