@@ -75,6 +75,24 @@ type Coverage struct {
 	EffectiveFrom Date        `json:"effective_from"`
 	// EffectiveTo is the last day covered; the zero Date means open-ended.
 	EffectiveTo Date `json:"effective_to,omitzero"`
+	// InsuranceType is the Medicare Secondary Payer type (837P SBR05),
+	// which Medicare requires when it is billed after another payer: why
+	// that payer is primary. Empty otherwise.
+	InsuranceType string `json:"insurance_type,omitempty"`
+}
+
+// MedicareSecondaryTypes are the 837P SBR05 insurance type codes that say
+// why Medicare is not the primary payer (005010X222A1, loop 2000B SBR05).
+var MedicareSecondaryTypes = map[string]string{
+	"12": "working aged beneficiary or spouse with an employer group health plan",
+	"13": "end-stage renal disease beneficiary in the coordination period with an employer group health plan",
+	"14": "no-fault insurance, including auto",
+	"15": "workers' compensation",
+	"16": "public health service or other federal agency",
+	"41": "black lung",
+	"42": "veterans administration",
+	"43": "disabled beneficiary under 65 with a large group health plan",
+	"47": "other liability insurance",
 }
 
 // Subscriber is the insured person of a coverage held by someone other than
@@ -95,6 +113,11 @@ func (c *Coverage) Validate() error {
 	v.check(c.Order >= 1 && c.Order <= 3, "order", "order must be 1 (primary), 2 (secondary) or 3 (tertiary).")
 	v.check(ValidMemberID(c.MemberID), "member_id", "member_id must be 2 to 80 printable characters without * ~ : ^.")
 	v.text(c.GroupNumber, "group_number", 50)
+	if c.InsuranceType != "" {
+		_, ok := MedicareSecondaryTypes[c.InsuranceType]
+		v.check(ok, "insurance_type", "insurance_type %q is not a Medicare Secondary Payer type (12 working aged, 13 ESRD, 14 no-fault, 15 workers' compensation, 16 federal agency, 41 black lung, 42 VA, 43 disabled, 47 other liability).", c.InsuranceType)
+		v.check(c.Order > 1, "insurance_type", "insurance_type says why Medicare is secondary; a primary coverage has none.")
+	}
 	_, ok := Relationships[c.Relationship]
 	v.check(ok, "relationship", "relationship %q is not a patient relationship code (18 self, 01 spouse, 19 child, G8 other ...).", c.Relationship)
 	if c.Relationship == "18" {

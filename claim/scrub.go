@@ -30,6 +30,7 @@ var CompletenessRules = []edit.Rule{
 	{ID: "CLM-LINES", Family: "completeness", Severity: edit.Error, Summary: "no service lines, or more than fifty", Source: "837P 2400 LX: 1 to 50 lines"},
 	{ID: "CLM-FREQUENCY", Family: "completeness", Severity: edit.Error, Summary: "replacement or void without the payer's claim number", Source: "837P 2300 REF*F8, CLM05-3"},
 	{ID: "CLM-ACCIDENT", Family: "completeness", Severity: edit.Error, Summary: "accident without its state or date", Source: "837P 2300 CLM11-4 (auto accident), DTP*439 (auto or other accident)"},
+	{ID: "CLM-MSP", Family: "completeness", Severity: edit.Error, Summary: "Medicare billed as a secondary payer without the Medicare Secondary Payer type", Source: "837P 2000B SBR05"},
 	{ID: "PAYER-TIMELY", Family: "payer", Severity: edit.Error, Summary: "past the payer's timely filing limit", Source: "payer contract; CARC 29"},
 	{ID: "PAYER-RULE", Family: "payer", Severity: edit.Error, Summary: "a rule the payer added", Source: "payer companion guide"},
 }
@@ -139,6 +140,11 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	if c.Frequency != rcm.FrequencyOriginal && c.PayerClaimNumber == "" {
 		add("CLM-FREQUENCY", nil, "A %s claim needs the payer's claim number of the claim it corrects.", "Copy the payer claim control number from the 835 (CLP07).",
 			map[string]string{"7": "replacement", "8": "void"}[c.Frequency])
+	}
+	if b.Coverage.Order > 1 && isMedicare(b.Payer) && b.Coverage.InsuranceType == "" {
+		add("CLM-MSP", nil, "%s is billed after another payer, so Medicare needs to know why that payer is primary.",
+			"Record the Medicare Secondary Payer type on the coverage (12 working aged, 13 ESRD, 14 no-fault, 15 workers' compensation, 43 disabled, 47 other liability, ...).",
+			b.Payer.Name)
 	}
 	if c.AccidentCause == "AA" && c.AccidentState == "" {
 		add("CLM-ACCIDENT", nil, "An auto accident claim needs the state where the accident happened.", "Enter the two-letter state of the accident (CLM11-4).")

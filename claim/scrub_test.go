@@ -51,6 +51,8 @@ func TestScrubRules(t *testing.T) {
 			b.Claim.AccidentCause, b.Claim.AccidentState, b.Claim.AccidentDate = "AA", "IL", rcm.MustParseDate("2026-02-20")
 		}, nil, nil},
 		{"employment accident needs neither", func(b *Bundle) { b.Claim.AccidentCause = "EM" }, nil, nil},
+		{"Medicare as secondary without the MSP type", func(b *Bundle) { b.Coverage.Order = 2 }, nil, []string{"CLM-MSP"}},
+		{"Medicare as secondary, working aged", func(b *Bundle) { b.Coverage.Order, b.Coverage.InsuranceType = 2, "12" }, nil, nil},
 		{"zero charge is a warning", func(b *Bundle) { b.Claim.Lines[0].Charge = 0 }, nil, []string{"CLM-CHARGE"}},
 		{"timely filing", func(b *Bundle) { b.Payer.TimelyFilingDays = 10 }, nil, []string{"PAYER-TIMELY"}},
 		{"payer wants NDC on J-codes", func(b *Bundle) { b.Claim.Lines[1].NDC = "" },

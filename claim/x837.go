@@ -149,7 +149,7 @@ func writeSubscriber(s *segWriter, bd *Bundle, hl, parent int) int {
 	if self {
 		rel = "18"
 	}
-	s.seg("SBR", responsibility(cov.Order), rel, cov.GroupNumber, "", "", "", "", "", bd.Payer.FilingIndicator)
+	s.seg("SBR", responsibility(cov.Order), rel, cov.GroupNumber, "", medicareSecondaryType(cov, bd.Payer), "", "", "", bd.Payer.FilingIndicator)
 	if self {
 		s.seg("NM1", "IL", "1", upper(pat.LastName), upper(pat.FirstName), upper(pat.MiddleName), "", "", "MI", cov.MemberID)
 		address(s, pat.Address)
@@ -348,6 +348,20 @@ func address(s *segWriter, a rcm.Address) {
 	}
 	s.seg("N4", upper(a.City), a.State, strings.ReplaceAll(a.ZIP, "-", ""))
 }
+
+// medicareSecondaryType is SBR05: the coverage's Medicare Secondary Payer
+// type when the claim goes to Medicare (claim filing indicator MA or MB)
+// after another payer; the guide has SBR05 sent only then.
+func medicareSecondaryType(cov *rcm.Coverage, payer *rcm.Payer) string {
+	if cov.Order > 1 && isMedicare(payer) {
+		return cov.InsuranceType
+	}
+	return ""
+}
+
+// isMedicare reports whether the payer is Medicare Part A or B by its claim
+// filing indicator (SBR09).
+func isMedicare(p *rcm.Payer) bool { return p.FilingIndicator == "MA" || p.FilingIndicator == "MB" }
 
 func responsibility(order int) string {
 	switch order {

@@ -129,3 +129,46 @@ func TestPartnerOf(t *testing.T) {
 		t.Errorf("PartnerOf = %+v, want %+v", got, want)
 	}
 }
+
+// TestWrite837PMedicareSecondary: a claim to Medicare after another payer
+// carries the coverage's Medicare Secondary Payer type in SBR05, which the
+// 837P guide's situational rule requires; to any other payer SBR05 stays
+// empty.
+func TestWrite837PMedicareSecondary(t *testing.T) {
+	tests := []struct {
+		name          string
+		insuranceType string
+		filing        string
+		wantSBR       string
+		wantFinding   bool
+	}{
+		{"Medicare secondary, working aged", "12", "MB", "SBR*S*18***12****MB~", false},
+		{"Medicare secondary without the type", "", "MB", "SBR*S*18*******MB~", true},
+		{"commercial secondary: no SBR05", "12", "CI", "SBR*S*18*******CI~", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := testBatch()
+			b.Bundles = b.Bundles[:1]
+			bd := b.Bundles[0]
+			bd.Coverage.Order, bd.Coverage.InsuranceType = 2, tt.insuranceType
+			bd.OtherCoverages[0].Order = 1
+			bd.Payer.FilingIndicator = tt.filing
+			var buf bytes.Buffer
+			if err := Write837P(&buf, b, &x12.Counter{N: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), tt.wantSBR) {
+				t.Errorf("837P lacks %q:\n%s", tt.wantSBR, buf.String())
+			}
+			res := (&x12.Validator{Situational: true}).Validate(bytes.NewReader(buf.Bytes()))
+			found := false
+			for _, f := range res.Findings {
+				found = found || strings.Contains(f.Message, "SBR05")
+			}
+			if found != tt.wantFinding {
+				t.Errorf("SBR05 finding %v, want %v: %v", found, tt.wantFinding, res.Findings)
+			}
+		})
+	}
+}

@@ -211,7 +211,7 @@ func TestPatientsAndCoverages(t *testing.T) {
 		if err := db.CreateCoverage(ctx, primary); err != nil {
 			t.Fatal(err)
 		}
-		spouse := &rcm.Coverage{PatientID: s.patient.ID, PayerID: s.payer.ID, Order: 2, MemberID: "S99", Relationship: "01",
+		spouse := &rcm.Coverage{PatientID: s.patient.ID, PayerID: s.payer.ID, Order: 2, MemberID: "S99", Relationship: "01", InsuranceType: "12",
 			Subscriber:    &rcm.Subscriber{FirstName: "Bo", LastName: "Testpatient", BirthDate: rcm.MustParseDate("1979-05-01"), Sex: "M", Address: testAddress()},
 			EffectiveFrom: rcm.MustParseDate("2025-01-01"), EffectiveTo: rcm.MustParseDate("2025-12-31")}
 		if err := db.CreateCoverage(ctx, spouse); err != nil {
@@ -240,6 +240,21 @@ func TestPatientsAndCoverages(t *testing.T) {
 		orphan := *primary
 		orphan.ID, orphan.PatientID = 0, 424242
 		wantCode(t, db.CreateCoverage(ctx, &orphan), rcm.ENOTFOUND)
+		// The Medicare Secondary Payer type: a known code, on a coverage
+		// that is not primary; changed by an update.
+		badType := *spouse
+		badType.InsuranceType = "99"
+		wantCode(t, db.UpdateCoverage(ctx, &badType), rcm.EINVALID)
+		primaryType := *primary
+		primaryType.InsuranceType = "12"
+		wantCode(t, db.UpdateCoverage(ctx, &primaryType), rcm.EINVALID)
+		spouse.InsuranceType = "43"
+		if err := db.UpdateCoverage(ctx, spouse); err != nil {
+			t.Fatal(err)
+		}
+		if covs, err := db.FindCoverages(ctx, s.patient.ID); err != nil || covs[1].InsuranceType != "43" {
+			t.Errorf("after the update: %+v, %v", covs, err)
+		}
 	})
 }
 

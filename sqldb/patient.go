@@ -129,12 +129,12 @@ func (db *DB) UpdatePatient(ctx context.Context, p *rcm.Patient) error {
 	})
 }
 
-const coverageCols = `id, org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to`
+const coverageCols = `id, org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to, insurance_type`
 
 func scanCoverage(s scanner) (*rcm.Coverage, error) {
 	c := &rcm.Coverage{}
 	var sub, from, to string
-	if err := s.Scan(&c.ID, &c.OrgID, &c.PatientID, &c.PayerID, &c.Order, &c.MemberID, &c.GroupNumber, &c.Relationship, &sub, &from, &to); err != nil {
+	if err := s.Scan(&c.ID, &c.OrgID, &c.PatientID, &c.PayerID, &c.Order, &c.MemberID, &c.GroupNumber, &c.Relationship, &sub, &from, &to, &c.InsuranceType); err != nil {
 		return nil, err
 	}
 	if sub != "" {
@@ -180,9 +180,10 @@ func (db *DB) CreateCoverage(ctx context.Context, c *rcm.Coverage) error {
 		if err := tx.checkCoverageOrder(ctx, a.OrgID, c); err != nil {
 			return err
 		}
-		id, err := tx.insert(ctx, `INSERT INTO coverage (org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.OrgID, c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo))
+		id, err := tx.insert(ctx, `INSERT INTO coverage (org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to,
+			insurance_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.OrgID, c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo),
+			c.InsuranceType)
 		if err != nil {
 			return err
 		}
@@ -279,8 +280,9 @@ func (db *DB) UpdateCoverage(ctx context.Context, c *rcm.Coverage) error {
 			return err
 		}
 		err = tx.updateOne(ctx, "Coverage", c.ID, `UPDATE coverage SET patient_id = ?, payer_id = ?, ord = ?, member_id = ?, group_number = ?, relationship = ?, subscriber = ?,
-			effective_from = ?, effective_to = ? WHERE org_id = ? AND id = ?`,
-			c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo), a.OrgID, c.ID)
+			effective_from = ?, effective_to = ?, insurance_type = ? WHERE org_id = ? AND id = ?`,
+			c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo),
+			c.InsuranceType, a.OrgID, c.ID)
 		if err != nil {
 			return err
 		}
