@@ -147,7 +147,10 @@ func ChargeClaim(ctx context.Context, l Ledger, c *rcm.Claim) error {
 // DenialFilter narrows a denials list; zero fields select everything.
 type DenialFilter struct {
 	PayerID int64
-	Limit   int
+	// Limit (at most 1,000) and Offset page through the denials, newest
+	// first.
+	Limit  int
+	Offset int
 }
 
 // Denial is one denied line (or claim without lines) from a posted 835,

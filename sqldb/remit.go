@@ -743,7 +743,10 @@ func (db *DB) FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.D
 	if f.PayerID > 0 {
 		where, args = where+` AND r.payer_id = ?`, append(args, f.PayerID)
 	}
-	args = append(args, limit(f.Limit))
+	if f.Offset < 0 {
+		return nil, rcm.FieldErrorf(rcm.EINVALID, "offset", "offset must not be negative.")
+	}
+	args = append(args, limit(f.Limit), f.Offset)
 	var out []*remit.Denial
 	err = db.Transact(ctx, func(tx *Tx) error {
 		var err error
@@ -782,7 +785,7 @@ func (db *DB) FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.D
 			JOIN remit_claim c ON c.org_id = l.org_id AND c.id = l.remit_claim_id
 			JOIN remittance r ON r.org_id = c.org_id AND r.id = c.remittance_id
 			JOIN payer p ON p.org_id = r.org_id AND p.id = r.payer_id
-			WHERE `+where+` AND c.outcome = 'posted' ORDER BY l.id DESC LIMIT ?`, args...)
+			WHERE `+where+` AND c.outcome = 'posted' ORDER BY l.id DESC LIMIT ? OFFSET ?`, args...)
 		if err != nil {
 			return err
 		}

@@ -594,6 +594,18 @@ func TestPostClaimLevelDenial(t *testing.T) {
 		if total != m("205.50") {
 			t.Errorf("denied %v, want the whole charge", total)
 		}
+		// Paging: one at a time, newest first, the same three.
+		for i := range ds {
+			page, err := db.FindDenials(f.ctx, remit.DenialFilter{Limit: 1, Offset: i})
+			if err != nil || len(page) != 1 || !cmp.Equal(page[0], ds[i]) {
+				t.Errorf("page %d: %+v, %v; want %+v", i, page, err, ds[i])
+			}
+		}
+		if page, err := db.FindDenials(f.ctx, remit.DenialFilter{Offset: 3}); err != nil || len(page) != 0 {
+			t.Errorf("past the end: %+v, %v", page, err)
+		}
+		_, err = db.FindDenials(f.ctx, remit.DenialFilter{Offset: -1})
+		wantCode(t, err, rcm.EINVALID)
 		checkLedger(t, db)
 	})
 }

@@ -186,9 +186,16 @@ func (h *Handler) rates(ctx context.Context, d *dashboardData, claims []*rcm.Cla
 			}
 		}
 	}
-	ds, err := h.store.FindDenials(ctx, remit.DenialFilter{Limit: 1000})
-	if err != nil {
-		return err
+	var ds []*remit.Denial
+	for off := 0; ; off += 1000 {
+		page, err := h.store.FindDenials(ctx, remit.DenialFilter{Limit: 1000, Offset: off})
+		if err != nil {
+			return err
+		}
+		ds = append(ds, page...)
+		if len(page) < 1000 {
+			break
+		}
 	}
 	set, err := h.store.CodeSet(ctx)
 	if err != nil {

@@ -93,10 +93,10 @@ func (s *Server) handlePostRemittance(svc RemitService) apiFunc {
 }
 
 // handleDenials lists denied lines with their codes explained; ?payer_id
-// and ?limit narrow it.
+// and ?limit and ?offset page it.
 func handleDenials(svc RemitService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		q, err := parseQuery(r, "payer_id", "limit")
+		q, err := parseQuery(r, "payer_id", "limit", "offset")
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func handleDenials(svc RemitService) apiFunc {
 		if f.PayerID, err = q.id("payer_id"); err != nil {
 			return err
 		}
-		if f.Limit, err = q.int("limit", 100, 1, 1000); err != nil {
+		if f.Limit, f.Offset, err = q.page(); err != nil {
 			return err
 		}
 		ds, err := svc.FindDenials(r.Context(), f)

@@ -85,6 +85,8 @@ func TestRemittanceRoutes(t *testing.T) {
 				{"GET", "/api/v1/denials?limit=10", "", "", 200, `{"denials":[]}`},
 				{"GET", "/api/v1/patient-balances", "", "", 200, `"balances"`},
 				{"GET", "/api/v1/denials?limit=0", "", "", 400, "limit"},
+				{"GET", "/api/v1/denials?limit=10&offset=10", "", "", 200, `{"denials":[]}`},
+				{"GET", "/api/v1/denials?offset=-1", "", "", 400, "offset"},
 				{"POST", "/api/v1/remittances", "application/edi-x12", "garbage", 400, "nothing was posted"},
 				{"POST", "/api/v1/remittances", "application/edi-x12", strings.Replace(file.String(), "BPR*I*40*", "BPR*I*41*", 1), 400, "does not balance"},
 				{"POST", "/api/v1/remittances", "application/json", "{}", 415, "edi-x12"},
