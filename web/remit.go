@@ -37,7 +37,7 @@ const MaxRemittanceBytes = 64 << 20
 func (s *Server) RouteRemittances(svc RemitService, balances func(context.Context) (any, error)) {
 	s.mux.Handle("POST /api/v1/remittances", s.api(s.handlePostRemittance(svc)))
 	s.mux.Handle("GET /api/v1/remittances", s.api(handleFindRemittances(svc)))
-	s.mux.Handle("GET /api/v1/remittances/{id}", s.api(handleGetRemittance(svc)))
+	s.mux.Handle("GET /api/v1/remittances/{id}", s.api(getHandler(svc.GetRemittance)))
 	s.mux.Handle("GET /api/v1/denials", s.api(handleDenials(svc)))
 	s.mux.Handle("GET /api/v1/remittance-exceptions", s.api(handleFindRemitExceptions(svc)))
 	s.mux.Handle("POST /api/v1/remittance-exceptions/{id}/resolve", s.api(handleResolveRemitException(svc)))

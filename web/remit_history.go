@@ -47,26 +47,6 @@ func handleFindRemittances(svc RemitService) apiFunc {
 	}
 }
 
-// handleGetRemittance answers one posted 835 with its claim payments,
-// provider adjustments and exceptions.
-func handleGetRemittance(svc RemitService) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return err
-		}
-		if _, err := parseQuery(r); err != nil {
-			return err
-		}
-		d, err := svc.GetRemittance(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, d)
-		return nil
-	}
-}
-
 // date returns an optional YYYY-MM-DD parameter; zero when absent.
 func (q query) date(name string) (rcm.Date, error) {
 	if !q.v.Has(name) {
