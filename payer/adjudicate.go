@@ -12,6 +12,7 @@ import (
 const (
 	StatusPrimary   = "1"  // processed as primary
 	StatusSecondary = "2"  // processed as secondary
+	StatusTertiary  = "3"  // processed as tertiary
 	StatusDenied    = "4"  // denied
 	StatusReversal  = "22" // reversal of previous payment
 )
@@ -72,7 +73,7 @@ type ClaimPayment struct {
 	ServiceFrom     rcm.Date       `json:"service_from,omitzero"`    // DTM*232
 	ServiceTo       rcm.Date       `json:"service_to,omitzero"`      // DTM*233
 	OriginalClaim   string         `json:"original_claim,omitempty"` // the claim a reversal undoes
-	PrimaryPaid     rcm.Money      `json:"primary_paid,omitempty"`   // what the primary paid, for secondary claims
+	PrimaryPaid     rcm.Money      `json:"primary_paid,omitempty"`   // what the earlier payers paid, for secondary and tertiary claims
 	COBMethod       string         `json:"cob_method,omitempty"`     // method used for a secondary claim
 	Submitter       string         `json:"submitter,omitempty"`      // 1000A NM109 of the 837P
 	SubmitterName   string         `json:"submitter_name,omitempty"` // 1000A NM103 of the 837P
@@ -206,7 +207,10 @@ func (a *adjudication) run() {
 	a.price()
 	if secondary {
 		a.cp.Status = StatusSecondary
-		a.cp.PrimaryPaid = c.Prior.Paid
+		if c.Sequence == "T" {
+			a.cp.Status = StatusTertiary
+		}
+		a.cp.PrimaryPaid = c.PriorPaid
 		a.cp.COBMethod = p.COB
 		if a.cp.COBMethod == "" {
 			a.cp.COBMethod = COBStandard
@@ -602,6 +606,7 @@ func (a *adjudication) priorLines() []PriorLine {
 		if l.Prior != nil {
 			has2430 = true
 			out[i] = *l.Prior
+			out[i].AllPaid = l.PriorPaid
 		}
 	}
 	if has2430 || len(c.Lines) == 0 {
@@ -613,6 +618,9 @@ func (a *adjudication) priorLines() []PriorLine {
 	}
 	for i, v := range prorate(c.Prior.Paid, weights) {
 		out[i].Paid = v
+	}
+	for i, v := range prorate(c.PriorPaid, weights) {
+		out[i].AllPaid = v
 	}
 	for _, adj := range c.Prior.Adjustments {
 		for i, v := range prorate(adj.Amount, weights) {
@@ -650,10 +658,12 @@ func prorate(total rcm.Money, weights []rcm.Money) []rcm.Money {
 	return out
 }
 
-// payCOB pays each open line as secondary. The primary's impact (all it
-// did not leave to the patient) is OA-23; the secondary pays part of the
-// patient's balance per its COB method; what the patient still owes stays
-// PR under the primary's reason codes (deductible, coinsurance, copay).
+// payCOB pays each open line as a secondary or later payer. The earlier
+// payers' impact (all the payer just before did not leave to the patient)
+// is OA-23; this payer pays part of the patient's balance per its COB
+// method, carve-out and non-duplication subtracting what every earlier
+// payer paid; what the patient still owes stays PR under the reason codes
+// of the payer just before (deductible, coinsurance, copay).
 func (a *adjudication) payCOB() {
 	prior := a.priorLines()
 	used := map[string]bool{}
@@ -677,12 +687,12 @@ func (a *adjudication) payCOB() {
 		var s share
 		switch a.cp.COBMethod {
 		case COBCarveOut:
-			base := max(0, l.Allowed-pl.Paid)
+			base := max(0, l.Allowed-pl.AllPaid)
 			s = costShare(a.m.Benefits, *acc, base, copay, has)
 			pay = base - s.total()
 		case COBNonDuplication:
 			s = costShare(a.m.Benefits, *acc, l.Allowed, copay, has)
-			pay = l.Allowed - s.total() - pl.Paid
+			pay = l.Allowed - s.total() - pl.AllPaid
 		default:
 			s = costShare(a.m.Benefits, *acc, l.Allowed, copay, has)
 			pay = l.Allowed - s.total()

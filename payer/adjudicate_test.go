@@ -282,6 +282,47 @@ func TestSecondary(t *testing.T) {
 	}
 }
 
+// TestTertiary: a claim to the third payer carries two 2320 loops. The
+// primary (PAYB) paid 70 and left deductible 10 and coinsurance 20; the
+// secondary (PAYC) paid 20 of that and left coinsurance 10. The tertiary
+// follows the secondary, whatever order the loops come in: the balance is
+// 10, not the primary's 30; carve-out and non-duplication subtract both
+// payments (90), not only the secondary's.
+func TestTertiary(t *testing.T) {
+	m := rcm.MustParseMoney
+	claim := tc{member: "A300", last: "POE", first: "PAT", birth: "1960-01-01", sbr: "T",
+		prior:  &Prior{PayerID: "PAYB", Paid: m("70")},
+		prior2: &Prior{PayerID: "PAYC", Paid: m("20")},
+		lines: []tl{{code: "99214", charge: "150",
+			prior:  &PriorLine{Paid: m("70"), Adjustments: []Adjustment{{"CO", "45", m("50")}, {"PR", "1", m("10")}, {"PR", "2", m("20")}}},
+			prior2: &PriorLine{Paid: m("20"), Adjustments: []Adjustment{{"OA", "23", m("120")}, {"PR", "2", m("10")}}}}}}
+	tests := []struct {
+		method string
+		want   []string
+	}{
+		// Normal benefit 72 covers the whole balance of 10.
+		{COBStandard, []string{"C1 status 3 charge 150 paid 10 pr 0", "  99214 allowed 140 paid 10 [OA-23 140]"}},
+		// Carve-out: 140 - 90 = 50, all of it deductible: nothing paid.
+		{COBCarveOut, []string{"C1 status 3 charge 150 paid 0 pr 10", "  99214 allowed 140 paid 0 [OA-23 140, PR-2 10]"}},
+		// Non-duplication: 72 - 90 < 0: nothing paid.
+		{COBNonDuplication, []string{"C1 status 3 charge 150 paid 0 pr 10", "  99214 allowed 140 paid 0 [OA-23 140, PR-2 10]"}},
+	}
+	for _, tt := range tests {
+		for _, first := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/secondary first %v", tt.method, first), func(t *testing.T) {
+				cfg := testConfig()
+				cfg.Payers[0].COB = tt.method
+				c := claim
+				c.prior2First = first
+				got := summary(adjudicateOne(t, cfg, c))
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
 // TestSecondaryClaimLevelPrior shares a claim-level 2320 adjudication (no
 // 2430) across the lines by charge.
 func TestSecondaryClaimLevelPrior(t *testing.T) {

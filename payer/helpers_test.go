@@ -81,6 +81,10 @@ type tc struct {
 	dx                                    []string
 	lines                                 []tl
 	prior                                 *Prior // 2320 (AMT*D and CAS)
+	// prior2 is a second earlier payer's 2320 (SBR01 S), written after
+	// prior's (SBR01 P) unless prior2First.
+	prior2      *Prior
+	prior2First bool
 }
 
 // tl is a test line.
@@ -92,6 +96,7 @@ type tl struct {
 	date     string
 	pointers string
 	prior    *PriorLine
+	prior2   *PriorLine
 }
 
 // mk837 writes a valid 837P (005010X222A1) with one billing provider and
@@ -178,31 +183,46 @@ func mk837(t testing.TB, claims ...tc) []byte {
 		if c.rendering != "" {
 			s("NM1", "82", "1", "DOC", "DAN", "", "", "", "XX", c.rendering)
 		}
-		if c.prior != nil {
-			s("SBR", "P", "18", "", "", "", "", "", "", "MB")
+		other := func(seq string, p *Prior) {
+			s("SBR", seq, "18", "", "", "", "", "", "", "MB")
 			var adjs []string
-			for _, a := range c.prior.Adjustments {
+			for _, a := range p.Adjustments {
 				adjs = append(adjs, a.Group, a.Reason, a.Amount.X12())
 			}
 			for i := 0; i+2 < len(adjs); i += 3 {
 				s("CAS", adjs[i], adjs[i+1], adjs[i+2])
 			}
-			s("AMT", "D", c.prior.Paid.X12())
+			s("AMT", "D", p.Paid.X12())
 			s("OI", "", "", "Y", "", "", "Y")
-			s("NM1", "IL", "1", orDefault(c.last, "DOE"), orDefault(c.first, "JANE"), "", "", "", "MI", "PRIOR1")
-			s("NM1", "PR", "2", "PRIOR PAYER", "", "", "", "", "PI", c.prior.PayerID)
+			s("NM1", "IL", "1", orDefault(c.last, "DOE"), orDefault(c.first, "JANE"), "", "", "", "MI", "PRIOR"+seq)
+			s("NM1", "PR", "2", "PRIOR PAYER "+seq, "", "", "", "", "PI", p.PayerID)
+		}
+		if c.prior2 != nil && c.prior2First {
+			other("S", c.prior2)
+		}
+		if c.prior != nil {
+			other("P", c.prior)
+		}
+		if c.prior2 != nil && !c.prior2First {
+			other("S", c.prior2)
 		}
 		for i, l := range c.lines {
 			s("LX", itoa(i+1))
 			comp := append([]string{"HC", l.code}, l.mods...)
 			s("SV1", w.Composite(comp...), l.charge, "UN", orDefault(l.units, "1"), "", "", orDefault(l.pointers, "1"))
 			s("DTP", "472", "D8", strings.ReplaceAll(orDefault(l.date, "2026-02-10"), "-", ""))
-			if l.prior != nil {
-				s("SVD", orDefault(c.prior.PayerID, "PRIOR"), l.prior.Paid.X12(), w.Composite(comp...), "", orDefault(l.units, "1"))
-				for _, a := range l.prior.Adjustments {
+			svd := func(payer string, p *PriorLine) {
+				s("SVD", payer, p.Paid.X12(), w.Composite(comp...), "", orDefault(l.units, "1"))
+				for _, a := range p.Adjustments {
 					s("CAS", a.Group, a.Reason, a.Amount.X12())
 				}
 				s("DTP", "573", "D8", "20260220")
+			}
+			if l.prior != nil {
+				svd(orDefault(c.prior.PayerID, "PRIOR"), l.prior)
+			}
+			if l.prior2 != nil {
+				svd(c.prior2.PayerID, l.prior2)
 			}
 		}
 	}

@@ -60,9 +60,12 @@ type Claim struct {
 	Diagnoses        []string `json:"diagnoses,omitempty"`         // HI, in order
 	RenderingNPI     string   `json:"rendering_npi,omitempty"`     // 2310B NM109
 	Lines            []Line   `json:"lines"`
-	// Prior is the primary payer's adjudication (loop 2320) when the
-	// claim carries one.
-	Prior *Prior `json:"prior,omitempty"`
+	// Prior is the adjudication (loop 2320) of the payer just before this
+	// one: the primary's on a secondary claim, the secondary's on a
+	// tertiary claim. PriorPaid is what every earlier payer paid (the sum
+	// of the 2320 AMT*D), which carve-out and non-duplication subtract.
+	Prior     *Prior    `json:"prior,omitempty"`
+	PriorPaid rcm.Money `json:"prior_paid,omitempty"`
 	// PayerClaim is the payer claim control number the front end
 	// assigned (277CA REF*1K, 835 CLP07); Received is the day it did.
 	PayerClaim string   `json:"payer_claim,omitempty"`
@@ -98,13 +101,18 @@ type Line struct {
 	From       rcm.Date `json:"from"`
 	To         rcm.Date `json:"to"`
 	Control    string   `json:"control,omitempty"` // REF*6R
-	// Prior is the primary payer's line adjudication (loop 2430).
-	Prior *PriorLine `json:"prior,omitempty"`
+	// Prior is the line adjudication (loop 2430) of the payer just before
+	// this one; PriorPaid is what every earlier payer paid on the line
+	// (the sum of the 2430 SVD02).
+	Prior     *PriorLine `json:"prior,omitempty"`
+	PriorPaid rcm.Money  `json:"prior_paid,omitempty"`
 }
 
 // Prior is the claim-level adjudication of the payer before this one
 // (837P loop 2320: AMT*D payer paid amount and CAS).
 type Prior struct {
+	// Sequence is the 2320 SBR01: where that payer stood (P, S, T, ...).
+	Sequence    string       `json:"sequence,omitempty"`
 	PayerID     string       `json:"payer_id"`
 	Paid        rcm.Money    `json:"paid"`
 	Adjustments []Adjustment `json:"adjustments,omitempty"`
@@ -115,6 +123,9 @@ type Prior struct {
 type PriorLine struct {
 	Paid        rcm.Money    `json:"paid"`
 	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	// AllPaid is what every earlier payer paid on the line; set by the
+	// adjudication from Line.PriorPaid or the claim's 2320s.
+	AllPaid rcm.Money `json:"-"`
 }
 
 // Adjustment is one CAS triplet: group code (CAS01), reason code (CARC)
@@ -290,6 +301,10 @@ func readClaim(cl *Claim, n *x12.Node) *Claim {
 			cl.RenderingNPI = s.String(9)
 		}
 	}
+	// Each earlier payer that adjudicated the claim has a 2320; the one
+	// this payer follows is the one whose SBR01 comes last before the
+	// claim's own (the secondary's on a tertiary claim), whatever the
+	// order of the loops. Without SBR01 the first 2320 is taken.
 	for _, o := range childLoops(n, "2320") {
 		amt := o.Segment("AMT", "D")
 		if amt == nil {
@@ -299,14 +314,19 @@ func readClaim(cl *Claim, n *x12.Node) *Claim {
 		if p.Paid, err = rcm.ParseMoney(amt.String(2)); err != nil {
 			problem("178", "2320 AMT02 payer paid amount %q is not an amount", amt.String(2))
 		}
+		if s := o.Segment("SBR"); s != nil {
+			p.Sequence = s.String(1)
+		}
 		for _, l := range childLoops(o, "2330B") {
 			if s := l.Segment("NM1"); s != nil {
 				p.PayerID = s.String(9)
 			}
 		}
 		p.Adjustments = readCAS(o, problem)
-		cl.Prior = p
-		break // the 2320 of the payer just before this one comes first
+		cl.PriorPaid += p.Paid
+		if cl.Prior == nil || precedes(cl.Prior.Sequence, p.Sequence, cl.Sequence) {
+			cl.Prior = p
+		}
 	}
 	for _, l := range childLoops(n, "2400") {
 		cl.Lines = append(cl.Lines, readLine(cl, l, problem))
@@ -359,6 +379,8 @@ func readLine(cl *Claim, n *x12.Node, problem func(string, string, ...any)) Line
 	if s := n.Segment("REF", "6R"); s != nil {
 		ln.Control = s.String(2)
 	}
+	// One 2430 per earlier payer, named by SVD01 (its 2330B NM109): the
+	// one of the payer this one follows, else the first.
 	for _, l := range childLoops(n, "2430") {
 		svd := l.Segment("SVD")
 		if svd == nil {
@@ -369,10 +391,37 @@ func readLine(cl *Claim, n *x12.Node, problem func(string, string, ...any)) Line
 			problem("178", "line %d SVD02 paid amount %q is not an amount", ln.Number, svd.String(2))
 		}
 		p.Adjustments = readCAS(l, problem)
-		ln.Prior = p
-		break
+		ln.PriorPaid += p.Paid
+		if ln.Prior == nil || cl.Prior != nil && svd.String(1) == cl.Prior.PayerID {
+			ln.Prior = p
+		}
 	}
 	return ln
+}
+
+// payerSequence ranks the SBR01 payer responsibility codes: P primary, S
+// secondary, T tertiary, then A to H for the fourth to eleventh payer; 0
+// for anything else.
+func payerSequence(code string) int {
+	if i := strings.Index("PSTABCDEFGH", code); len(code) == 1 && i >= 0 {
+		return i + 1
+	}
+	return 0
+}
+
+// precedes reports whether the 2320 of sequence next, rather than the one
+// of sequence cur, is the adjudication of the payer just before the claim's
+// own sequence: the latest payer before it. A 2320 without a known
+// sequence, or at or after the claim's own, never wins over one with.
+func precedes(cur, next, own string) bool {
+	c, n, o := payerSequence(cur), payerSequence(next), payerSequence(own)
+	if n == 0 || o > 0 && n >= o {
+		return false
+	}
+	if c == 0 || o > 0 && c >= o {
+		return true
+	}
+	return n > c
 }
 
 // readCAS reads every CAS segment of a loop: up to six triplets each

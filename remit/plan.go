@@ -322,8 +322,8 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 	}
 	if transferred > 0 {
 		pc.Transferred = transferred
-		if cp.Status != "19" && cp.Status != "20" {
-			// 19 and 20: the payer forwarded the claim itself (a
+		if cp.Status != "19" && cp.Status != "20" && cp.Status != "21" {
+			// 19, 20 and 21: the payer forwarded the claim itself (a
 			// crossover), so a claim of ours would be a duplicate.
 			pc.Secondary = secondaryClaim(p.Remittance, st, c, next, prior, cp)
 		}
