@@ -172,3 +172,42 @@ func TestWrite837PMedicareSecondary(t *testing.T) {
 		})
 	}
 }
+
+// TestWrite837PTertiary: a claim to the third payer carries one 2320 (with
+// its SBR01, AMT*D and CAS) per earlier payer and, on each line, one 2430
+// per earlier payer, and validates clean with the situational rules on.
+func TestWrite837PTertiary(t *testing.T) {
+	b := testBatch()
+	bd := b.Bundles[2] // the PPO's secondary claim after Medicare
+	third := &rcm.Payer{ID: 3, Name: "Third Health", PayerID: "THR33", FilingIndicator: "CI"}
+	cov3 := &rcm.Coverage{ID: 9, PatientID: 1, PayerID: 3, Order: 3, MemberID: "T3", Relationship: "18", EffectiveFrom: rcm.MustParseDate("2025-01-01")}
+	secondary := bd.Coverage
+	bd.OtherCoverages = append(bd.OtherCoverages, secondary)
+	bd.OtherPayers[secondary.PayerID] = bd.Payer
+	bd.Coverage, bd.Payer = cov3, third
+	bd.Claim.ControlNumber = "LFM01001-1-3"
+	bd.Claim.Prior = append(bd.Claim.Prior, rcm.PriorPayment{CoverageID: secondary.ID, PayerID: secondary.PayerID, Paid: 1000, PatientResponsibility: 600,
+		AdjudicatedOn: rcm.MustParseDate("2026-03-05"), Lines: []rcm.PriorLine{
+			{Line: 1, Code: "99213", Units: 1, Paid: 900, Adjustments: []rcm.Adjustment{{Group: "OA", Reason: "23", Amount: 9600}, {Group: "PR", Reason: "2", Amount: 500}}},
+			{Line: 2, Code: "36415", Units: 1, Paid: 100, Adjustments: []rcm.Adjustment{{Group: "OA", Reason: "23", Amount: 1000}, {Group: "PR", Reason: "2", Amount: 100}}},
+		}})
+	b.Bundles = []*Bundle{bd}
+	var buf bytes.Buffer
+	if err := Write837P(&buf, b, &x12.Counter{N: 7}); err != nil {
+		t.Fatal(err)
+	}
+	res := (&x12.Validator{Situational: true}).Validate(bytes.NewReader(buf.Bytes()))
+	if !res.Valid() {
+		t.Fatalf("tertiary 837P invalid: %v\n%s", res.Findings, buf.String())
+	}
+	out := buf.String()
+	for _, want := range []string{"SBR*T*18", "SBR*P*18*******MB~", "AMT*D*64~", "SBR*S*18*GRP2040******12~", "AMT*D*10~", "AMT*EAF*6~",
+		"SVD*SBMCR*56*HC:99213**1~", "SVD*SBPPO*9*HC:99213**1~", "SVD*SBMCR*8*HC:36415**1~", "SVD*SBPPO*1*HC:36415**1~", "NM1*PR*2*THIRD HEALTH*****PI*THR33~"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tertiary 837P lacks %q", want)
+		}
+	}
+	if strings.Index(out, "SBR*P*18") > strings.Index(out, "SBR*S*18") {
+		t.Error("the primary's 2320 should come before the secondary's")
+	}
+}
