@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/ledger"
 )
 
 // RemittanceFilter narrows a remittance history; zero fields select
@@ -88,6 +89,9 @@ type RemittanceDetail struct {
 	// Exceptions are the claim payments that went to the exceptions
 	// queue, open or resolved.
 	Exceptions []*Exception `json:"exceptions"`
+	// Deposit is the remittance's deposit journal: what the payer sent,
+	// what was applied to lines or left unapplied, the PLB adjustments.
+	Deposit ledger.DepositTotals `json:"deposit"`
 }
 
 // ClaimPaymentRecord is a stored claim payment (CLP) and how it posted.

@@ -45,6 +45,11 @@ func TestPostDepositJournal(t *testing.T) {
 			t.Errorf("deposit totals (-want +got):\n%s", diff)
 		}
 
+		// The remittance's own page holds its deposit journal.
+		if det, err := db.GetRemittance(f.ctx, res.RemittanceID); err != nil || !cmp.Equal(want, det.Deposit) {
+			t.Errorf("GetRemittance deposit: %+v, %v", det, err)
+		}
+
 		// The payer takes the payment back in its next 835.
 		rev := primary835("EFT501", c.ControlNumber)
 		rev.Claims[0].Status = remit.StatusReversal

@@ -225,6 +225,13 @@ func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDet
 		if err != nil {
 			return err
 		}
+		deposits, err := depositSums(ctx, tx, `WHERE org_id = ? AND remittance_id = ?`, a.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if dt := deposits[remitKey{a.OrgID, id}]; dt != nil {
+			d.Deposit = *dt
+		}
 		d.ClaimPayments = append(d.ClaimPayments, claims...)
 		d.ProviderAdjustments = append(d.ProviderAdjustments, plbs...)
 		d.Exceptions = append(d.Exceptions, xs...)

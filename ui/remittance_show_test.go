@@ -86,6 +86,16 @@ func TestRemittanceHistoryScreens(t *testing.T) {
 		!strings.Contains(body, `action="`+resolvePath+`"`) {
 		t.Fatalf("biller GET the remittance: %d\n%s", status, body)
 	}
+	// The deposit journal: the whole check went unapplied to the queue.
+	for _, want := range []string{
+		`Received from the payer (BPR02)</th><td class="num">$40.00</td>`,
+		`Applied to service lines</th><td class="num">$0.00</td>`,
+		`Unapplied (posting exceptions)</th><td class="num">$40.00</td>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("remittance page lacks %q", want)
+		}
+	}
 	if status, _, _ := biller.get("/remittances/999999"); status != http.StatusNotFound {
 		t.Errorf("no such remittance: %d, want 404", status)
 	}
