@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/openrcm/openrcm"
@@ -16,13 +17,33 @@ type coverageRow struct {
 	// Eligibility is the latest 271 answer stored for the coverage; nil
 	// when none has come back.
 	Eligibility *eligibility.Record
+	// Form edits the coverage.
+	Form coverageFormView
+}
+
+// coverageFormView is what the coverage form needs: where it posts, the
+// coverage (new or stored) and the choices.
+type coverageFormView struct {
+	ID       string // unique per form on the page, for label ids
+	Action   string
+	Coverage *rcm.Coverage
+	Payers   []*rcm.Payer
+}
+
+// CoverageOrders, Relationships and MedicareSecondaryTypes are the choices
+// of the coverage form.
+func (coverageFormView) CoverageOrders() []int { return []int{1, 2, 3} }
+func (coverageFormView) Relationships() map[string]string { return rcm.Relationships }
+func (coverageFormView) MedicareSecondaryTypes() map[string]string {
+	return rcm.MedicareSecondaryTypes
 }
 
 type patientData struct {
 	Patient    *rcm.Patient
 	Age        int
 	Coverages  []coverageRow
-	Encounters []*rcm.Encounter
+	NewCoverage coverageFormView
+	Encounters  []*rcm.Encounter
 	Claims     []claimRow
 	// Balance is what the ledger holds for the patient's lines.
 	Charges, InsurancePaid, PatientPaid, Adjusted, OpenInsurance, OpenPatient rcm.Money
@@ -59,12 +80,18 @@ func (h *Handler) showPatient(w http.ResponseWriter, r *http.Request, s *session
 	n := newNames(h, payers, providers)
 	n.patients[p.ID] = p
 	for _, c := range covs {
-		row := coverageRow{Coverage: c, Payer: n.payers[c.PayerID], Active: c.ActiveOn(today)}
+		row := coverageRow{Coverage: c, Payer: n.payers[c.PayerID], Active: c.ActiveOn(today),
+			Form: coverageFormView{ID: fmt.Sprintf("c%d", c.ID), Action: fmt.Sprintf("/patients/%d/coverages/%d", p.ID, c.ID), Coverage: c, Payers: payers}}
 		row.Eligibility, err = h.store.FindLatestEligibility(ctx, c.ID)
 		if err != nil && rcm.ErrorCode(err) != rcm.ENOTFOUND {
 			return err
 		}
 		d.Coverages = append(d.Coverages, row)
+	}
+	d.NewCoverage = coverageFormView{ID: "new", Action: fmt.Sprintf("/patients/%d/coverages", p.ID), Payers: payers,
+		Coverage: &rcm.Coverage{Order: len(covs) + 1, Relationship: "18", EffectiveFrom: today}}
+	if d.NewCoverage.Coverage.Order > 3 {
+		d.NewCoverage.Coverage.Order = 3
 	}
 	if d.Encounters, err = h.store.FindEncounters(ctx, rcm.EncounterFilter{PatientID: id, Limit: listLimit}); err != nil {
 		return err

@@ -43,9 +43,13 @@ var funcs = template.FuncMap{
 		}
 		return d.String()
 	},
-	"when":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"join":  strings.Join,
-	"inc":   func(i int) int { return i + 1 },
+	"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"join": strings.Join,
+	"inc":  func(i int) int { return i + 1 },
+	// list makes a slice of strings to range over; args passes several
+	// values to a template (read back with index).
+	"list":  func(s ...string) []string { return s },
+	"args":  func(v ...any) []any { return v },
 	"state": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"ints": func(v []int) string {
 		s := make([]string, len(v))
@@ -106,6 +110,7 @@ var notices = map[string]string{
 	"ready":          "Coding is complete: the encounter is ready for billing.",
 	"built":          "Claim built from the encounter.",
 	"saved":          "Saved.",
+	"coverage":       "Coverage saved. Claims built from now on use it; a claim already built keeps the coverage it was built with.",
 	"resolved":       "The posting exception is resolved.",
 	"eligibility":    "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",
 }

@@ -194,6 +194,9 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /patients", h.page(h.showPatients))
 	h.mux.Handle("GET /patients/{id}", h.page(h.showPatient))
 	h.mux.Handle("POST /patients/{id}/eligibility", h.action(h.checkEligibility))
+	h.mux.Handle("POST /patients/{id}", h.action(h.updatePatient))
+	h.mux.Handle("POST /patients/{id}/coverages", h.action(h.addCoverage))
+	h.mux.Handle("POST /patients/{id}/coverages/{cov}", h.action(h.updateCoverage))
 
 	h.mux.Handle("GET /remittances", h.page(h.showRemittances))
 	h.mux.Handle("POST /remittances", h.upload(h.uploadRemittance))

@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/openrcm/openrcm"
+)
+
+// Editing a patient's demographics and coverages: the forms post to the
+// patient service, which validates, checks the role (patients:write) and
+// writes the change to the audit log; a refused change changes nothing and
+// the error page says which field and why.
+
+// updatePatient replaces the patient's demographics. The account number,
+// from which claims take their control numbers, is not editable here.
+func (h *Handler) updatePatient(w http.ResponseWriter, r *http.Request, s *session) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p, err := h.store.FindPatientByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	p.FirstName, p.MiddleName, p.LastName = formText(r, "first_name"), formText(r, "middle_name"), formText(r, "last_name")
+	if p.BirthDate, err = formDate(r, "birth_date", true); err != nil {
+		return err
+	}
+	p.Sex, p.Phone = strings.ToUpper(formText(r, "sex")), formText(r, "phone")
+	p.Address = formAddress(r)
+	if err := h.store.UpdatePatient(ctx, p); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=saved", p.ID), http.StatusSeeOther)
+	return nil
+}
+
+// addCoverage adds a coverage to the patient.
+func (h *Handler) addCoverage(w http.ResponseWriter, r *http.Request, s *session) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p, err := h.store.FindPatientByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	c := &rcm.Coverage{PatientID: p.ID}
+	if err := coverageForm(r, c, p); err != nil {
+		return err
+	}
+	if err := h.store.CreateCoverage(ctx, c); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=coverage#coverages", p.ID), http.StatusSeeOther)
+	return nil
+}
+
+// updateCoverage changes one of the patient's coverages.
+func (h *Handler) updateCoverage(w http.ResponseWriter, r *http.Request, s *session) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	covID, err := pathID(r, "cov")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p, err := h.store.FindPatientByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	c, err := h.store.FindCoverageByID(ctx, covID)
+	if err != nil {
+		return err
+	}
+	if c.PatientID != p.ID {
+		return rcm.Errorf(rcm.ENOTFOUND, "The patient has no such coverage.")
+	}
+	if err := coverageForm(r, c, p); err != nil {
+		return err
+	}
+	if err := h.store.UpdateCoverage(ctx, c); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=coverage#coverages", p.ID), http.StatusSeeOther)
+	return nil
+}
+
+// coverageForm reads a coverage from the form into c. The subscriber, when
+// the patient is not the subscriber, is named on the form and lives at the
+// patient's address unless the coverage already records another one.
+func coverageForm(r *http.Request, c *rcm.Coverage, p *rcm.Patient) error {
+	payer, err := strconv.ParseInt(formText(r, "payer"), 10, 64)
+	if err != nil || payer <= 0 {
+		return rcm.FieldErrorf(rcm.EINVALID, "payer_id", "Choose the payer.")
+	}
+	order, err := strconv.Atoi(formText(r, "order"))
+	if err != nil {
+		return rcm.FieldErrorf(rcm.EINVALID, "order", "Choose primary, secondary or tertiary.")
+	}
+	c.PayerID, c.Order = payer, order
+	c.MemberID, c.GroupNumber = formText(r, "member_id"), formText(r, "group_number")
+	c.Relationship, c.InsuranceType = formText(r, "relationship"), formText(r, "insurance_type")
+	if c.EffectiveFrom, err = formDate(r, "effective_from", true); err != nil {
+		return err
+	}
+	if c.EffectiveTo, err = formDate(r, "effective_to", false); err != nil {
+		return err
+	}
+	if c.Relationship == "18" {
+		c.Subscriber = nil
+		return nil
+	}
+	sub := &rcm.Subscriber{FirstName: formText(r, "subscriber_first_name"), LastName: formText(r, "subscriber_last_name"),
+		Sex: strings.ToUpper(formText(r, "subscriber_sex")), Address: p.Address}
+	if c.Subscriber != nil {
+		sub.Address = c.Subscriber.Address
+	}
+	if sub.BirthDate, err = formDate(r, "subscriber_birth_date", true); err != nil {
+		return err
+	}
+	c.Subscriber = sub
+	return nil
+}
+
+// formAddress reads the address fields of the patient form.
+func formAddress(r *http.Request) rcm.Address {
+	return rcm.Address{Line1: formText(r, "line1"), Line2: formText(r, "line2"), City: formText(r, "city"),
+		State: strings.ToUpper(formText(r, "state")), ZIP: formText(r, "zip")}
+}
+
+func formText(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+
+// formDate reads a YYYY-MM-DD field; an empty optional one is the zero
+// Date.
+func formDate(r *http.Request, name string, required bool) (rcm.Date, error) {
+	v := formText(r, name)
+	if v == "" && !required {
+		return rcm.Date{}, nil
+	}
+	d, err := rcm.ParseDate(v)
+	if err != nil {
+		return rcm.Date{}, rcm.FieldErrorf(rcm.EINVALID, name, "%s must be a date (YYYY-MM-DD).", strings.ReplaceAll(name, "_", " "))
+	}
+	return d, nil
+}
