@@ -32,19 +32,19 @@ type coverageFormView struct {
 
 // CoverageOrders, Relationships and MedicareSecondaryTypes are the choices
 // of the coverage form.
-func (coverageFormView) CoverageOrders() []int { return []int{1, 2, 3} }
+func (coverageFormView) CoverageOrders() []int            { return []int{1, 2, 3} }
 func (coverageFormView) Relationships() map[string]string { return rcm.Relationships }
 func (coverageFormView) MedicareSecondaryTypes() map[string]string {
 	return rcm.MedicareSecondaryTypes
 }
 
 type patientData struct {
-	Patient    *rcm.Patient
-	Age        int
-	Coverages  []coverageRow
+	Patient     *rcm.Patient
+	Age         int
+	Coverages   []coverageRow
 	NewCoverage coverageFormView
 	Encounters  []*rcm.Encounter
-	Claims     []claimRow
+	Claims      []claimRow
 	// Balance is what the ledger holds for the patient's lines.
 	Charges, InsurancePaid, PatientPaid, Adjusted, OpenInsurance, OpenPatient rcm.Money
 	HasLedger                                                                 bool
