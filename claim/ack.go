@@ -178,7 +178,10 @@ func claimsBySet(sub *rcm.Submission) (map[string][]string, error) {
 	return sets, err
 }
 
-// read277CA applies the claim-level statuses (loop 2200D) of a 277CA.
+// read277CA applies the claim statuses (loop 2200D) of a 277CA, with the
+// service lines a status names (loop 2220D). A 277CA accepts or rejects a
+// claim whole: a rejected line rejects the claim, and the reason names the
+// line.
 func read277CA(ctx context.Context, svc AckServices, tx *x12.Transaction, out *AckResult) error {
 	for _, n := range tx.Loops("2200D") {
 		trn := n.Segment("TRN")
@@ -188,30 +191,34 @@ func read277CA(ctx context.Context, svc AckServices, tx *x12.Transaction, out *A
 		control := trn.String(2)
 		var accepted, rejected bool
 		var words []string
-		for _, s := range n.Segments {
-			if s.ID() != "STC" {
+		statuses := func(segs []*x12.Segment, prefix string) {
+			for _, s := range segs {
+				if s.ID() != "STC" {
+					continue
+				}
+				w, cat := stcWords(s)
+				words = append(words, prefix+w)
+				switch cat {
+				case "A1", "A2", "A5":
+					accepted = true
+				case "A3", "A4", "A6", "A7", "A8", "E0", "E1", "E2", "E3", "E4":
+					rejected = true
+				}
+			}
+		}
+		statuses(n.Segments, "")
+		for _, l := range n.Children {
+			if l.ID != "2220D" {
 				continue
 			}
-			cat := string(s.Component(1, 1))
-			w := categoryWords[cat]
-			if w == "" {
-				w = "category " + cat
+			line := "line"
+			if sv := l.Segment("SVC"); sv != nil {
+				line += " " + strings.Trim(strings.Join([]string{string(sv.Component(1, 2)), string(sv.Component(1, 3)), string(sv.Component(1, 4))}, "-"), "-")
 			}
-			if sw := statusWords[string(s.Component(1, 2))]; sw != "" {
-				w += ": " + sw
-			} else if st := s.Component(1, 2); len(st) > 0 {
-				w += ": status " + string(st)
+			if ref := l.Segment("REF", "FJ"); ref != nil {
+				line += " (line control " + ref.String(2) + ")"
 			}
-			if ew := entityWords[string(s.Component(1, 3))]; ew != "" {
-				w += " (" + ew + ")"
-			}
-			words = append(words, w)
-			switch cat {
-			case "A1", "A2", "A5":
-				accepted = true
-			case "A3", "A4", "A6", "A7", "A8", "E0", "E1", "E2", "E3", "E4":
-				rejected = true
-			}
+			statuses(l.Segments, line+": ")
 		}
 		reason := "277CA: " + strings.Join(words, "; ")
 		switch {
@@ -227,6 +234,25 @@ func read277CA(ctx context.Context, svc AckServices, tx *x12.Transaction, out *A
 		}
 	}
 	return nil
+}
+
+// stcWords says what an STC's status (STC01) means, in words, and returns
+// its category code.
+func stcWords(s *x12.Segment) (string, string) {
+	cat := string(s.Component(1, 1))
+	w := categoryWords[cat]
+	if w == "" {
+		w = "category " + cat
+	}
+	if sw := statusWords[string(s.Component(1, 2))]; sw != "" {
+		w += ": " + sw
+	} else if st := s.Component(1, 2); len(st) > 0 {
+		w += ": status " + string(st)
+	}
+	if ew := entityWords[string(s.Component(1, 3))]; ew != "" {
+		w += " (" + ew + ")"
+	}
+	return w, cat
 }
 
 // moveByControl moves the claim with a patient control number and records

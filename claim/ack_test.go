@@ -149,3 +149,35 @@ func ack277CA(w *x12.Writer, control, stc, payerNumber string, charge rcm.Money)
 	}
 	seg("DTP", "472", "D8", "20260102")
 }
+
+// Test277CALineRejection: a 277CA that names a rejected service line (loop
+// 2220D) rejects the claim, whatever its claim-level status says, and the
+// reason names the line.
+func Test277CALineRejection(t *testing.T) {
+	ctx, f := setup(t)
+	c := readyClaim(t, ctx, f)
+	if _, err := claim.Submit(ctx, f.db, &recorder{}, partner, f.primary.ID, "k1", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	ack := writeAck(t, "277", "005010X214", func(w *x12.Writer) {
+		ack277CA(w, c.ControlNumber, "A1:19:PR", "", c.TotalCharge())
+		must(t, w.Segment("SVC", w.Composite("HC", "99213", "25"), "125", "", "", "", "", "1"))
+		must(t, w.Segment("STC", w.Composite("A7", "187"), "20260302", "U"))
+		must(t, w.Segment("REF", "FJ", "L1"))
+		must(t, w.Segment("DTP", "472", "D8", "20260102"))
+	})
+	res, err := claim.ReadAcknowledgement(ctx, f.db, ack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rejected) != 1 || len(res.Accepted) != 0 {
+		t.Fatalf("result = %+v", res)
+	}
+	want := "line 99213-25 (line control L1): rejected for invalid information: date of service"
+	if r := res.Rejected[0].Reason; !strings.Contains(r, want) || !strings.Contains(r, "received by the payer") {
+		t.Errorf("reason %q lacks %q", r, want)
+	}
+	if got, _ := f.db.FindClaimByID(ctx, c.ID); got.State != rcm.ClaimRejected {
+		t.Errorf("claim state %s, want rejected", got.State)
+	}
+}

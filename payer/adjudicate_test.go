@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/x12"
 )
 
 // summary is a payment in one line per claim and service line, so a
@@ -219,6 +220,7 @@ func TestFrontEnd(t *testing.T) {
 		{"replacement without REF*F8", tc{freq: "7", lines: []tl{{code: "99213", charge: "90"}}}, "A6:464"},
 		{"replacement of an unknown claim", tc{freq: "7", f8: "NOSUCH", lines: []tl{{code: "99213", charge: "90"}}}, "A7:464"},
 		{"date of service in the future", tc{lines: []tl{{code: "99213", charge: "90", date: "2026-04-01"}}}, "A7:187"},
+		{"second line in the future", tc{lines: []tl{{code: "99213", charge: "90"}, {code: "36415", charge: "12", date: "2026-04-01"}}}, "A7:187"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,6 +244,20 @@ func TestFrontEnd(t *testing.T) {
 			}
 			if has835 := len(files) == 3; has835 != v.Accepted {
 				t.Errorf("835 written = %v, want %v", has835, v.Accepted)
+			}
+			// A line-level rejection names its line in loop 2220D; the
+			// 277CA validates either way.
+			if v.Line > 0 {
+				l := tt.claim.lines[v.Line-1]
+				want := fmt.Sprintf("SVC*HC:%s*%s*****1~\nSTC*%s*20260303*U~\nDTP*472*D8*%s~", l.code, l.charge, tt.want, strings.ReplaceAll(l.date, "-", ""))
+				if !strings.Contains(ca, want) {
+					t.Errorf("277CA lacks the rejected line\n%s\nin\n%s", want, ca)
+				}
+			} else if strings.Contains(ca, "SVC*") {
+				t.Errorf("277CA names a line for a claim-level verdict:\n%s", ca)
+			}
+			if res := x12.Validate(strings.NewReader(ca)); !res.Valid() {
+				t.Errorf("277CA invalid: %v", res.Findings)
 			}
 		})
 	}

@@ -21,6 +21,11 @@ type Verdict struct {
 	Status   string
 	Entity   string
 	Reason   string // in words, for the command's report
+	// Line is the 1-based service line a line-level rejection is about
+	// (loop 2220D), 0 when the claim as a whole is rejected. A 277CA
+	// accepts or rejects a claim whole: a rejected line rejects its
+	// claim.
+	Line int
 }
 
 // front checks what a payer's front end checks before a claim enters
@@ -66,9 +71,11 @@ func front(cfg *Config, st *State, c *Claim, today rcm.Date) Verdict {
 			return reject("A3", "33", "", "subscriber ID "+c.SubscriberID+" not found")
 		}
 	}
-	for _, l := range c.Lines {
+	for i, l := range c.Lines {
 		if l.From.After(today) {
-			return reject("A7", "187", "", "date of service "+l.From.String()+" is in the future")
+			v := reject("A7", "187", "", "line "+strconv.Itoa(i+1)+" date of service "+l.From.String()+" is in the future")
+			v.Line = i + 1
+			return v
 		}
 	}
 	v.Accepted, v.Category, v.Status = true, "A2", "20"
@@ -168,6 +175,24 @@ func write277CA(dst io.Writer, cfg *Config, st *State, newline bool, now time.Ti
 						seg.put("DTP", "472", "D8", from.D8())
 					} else {
 						seg.put("DTP", "472", "RD8", from.D8()+"-"+to.D8())
+					}
+				}
+				if v.Line > 0 && v.Line <= len(c.Lines) {
+					// Loop 2220D: the rejected line, by its procedure,
+					// charge, units and line control number.
+					l := c.Lines[v.Line-1]
+					proc := append([]string{orDefault(l.Qualifier, "HC"), l.Code}, l.Modifiers...)
+					// SVC03 (payment) and the line STC04 (charge) are not
+					// used in a 277CA.
+					seg.put("SVC", w.Composite(proc...), l.Charge.X12(), "", "", "", "", clean(orDefault(l.Units, "1"), 15))
+					seg.put("STC", stc, d8, action)
+					if ref := clean(l.Control, 50); ref != "" {
+						seg.put("REF", "FJ", ref)
+					}
+					if l.From == l.To || l.To.IsZero() {
+						seg.put("DTP", "472", "D8", l.From.D8())
+					} else {
+						seg.put("DTP", "472", "RD8", l.From.D8()+"-"+l.To.D8())
 					}
 				}
 			}

@@ -321,8 +321,8 @@ L 2000A R >1 Information Source Level
      REF S 1 | R=BLT R
      DTP S 1 | R=472 R=D8,RD8 R
      L 2220D S >1 Service Line Information
-      SVC R 1 | R{R=AD,ER,HC,HP,IV,NU,WK;R;S;S;S;S;S} R R N N N S
-      STC R >1 | R{R;R;S} R R=U,WQ R N N N N N S{R;R;S} S{R;R;S} S
+      SVC R 1 | R{R=AD,ER,HC,HP,IV,NU,WK;R;S;S;S;S;S} R N S N N S
+      STC R 1 | R{R;R;S} R R=U,WQ N N N N N N S{R;R;S} S{R;R;S} N
       REF S 1 | R=FJ R
       DTP S 1 | R=472 R=D8,RD8 R
 `
