@@ -206,11 +206,13 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 			return err
 		}
 		defer rows.Close()
+		// The text columns are compared, never kept: RawBytes reuses one
+		// buffer per column instead of a string per value.
+		var op, reason, method, dKind, dGrp, cKind, cGrp sql.RawBytes
 		for rows.Next() {
 			var rowOrg, txn, line, amount int64
 			var seq int
 			var dPayer, cPayer sql.NullInt64
-			var op, reason, method, dKind, dGrp, cKind, cGrp string
 			if err := rows.Scan(&rowOrg, &txn, &seq, &line, &op, &amount, &reason, &method, &dKind, &dPayer, &dGrp, &cKind, &cPayer, &cGrp); err != nil {
 				return err
 			}
@@ -219,8 +221,8 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 			}
 			p := &pending[n]
 			d, c := &p.debit, &p.credit
-			if rowOrg != org || txn != p.txn || seq != p.seq || line != d.Account.Line || op != string(d.Op) || amount != int64(d.Amount) ||
-				reason != d.Reason || method != d.Method || !sameAccount(d.Account, dKind, dPayer, dGrp) || !sameAccount(c.Account, cKind, cPayer, cGrp) {
+			if rowOrg != org || txn != p.txn || seq != p.seq || line != d.Account.Line || string(op) != string(d.Op) || amount != int64(d.Amount) ||
+				string(reason) != d.Reason || string(method) != d.Method || !sameAccount(d.Account, dKind, dPayer, dGrp) || !sameAccount(c.Account, cKind, cPayer, cGrp) {
 				return rcm.Errorf(rcm.EINTERNAL, "ledger transaction %d pair %d: stored pair differs from the checked one", p.txn, p.seq)
 			}
 			n++
@@ -280,8 +282,8 @@ func (tx *Tx) verifyWritten(ctx context.Context, org int64, ids []int64, pending
 }
 
 // sameAccount reports whether a stored side of a pair is the account a.
-func sameAccount(a ledger.Account, kind string, payer sql.NullInt64, grp string) bool {
-	return kind == string(a.Kind) && payer.Int64 == a.Payer && payer.Valid == (a.Payer != 0) && grp == a.Group
+func sameAccount(a ledger.Account, kind []byte, payer sql.NullInt64, grp []byte) bool {
+	return string(kind) == string(a.Kind) && payer.Int64 == a.Payer && payer.Valid == (a.Payer != 0) && string(grp) == a.Group
 }
 
 // insertMany writes rows into table with multi-row INSERTs, preparing the
@@ -559,20 +561,32 @@ func scanSums(rows *sql.Rows, balance func(org, line int64) *ledger.LineBalance)
 		return err
 	}
 	withOrg := len(cols) == 11
-	for rows.Next() {
-		var org, line, amount int64
-		var dPayer, cPayer sql.NullInt64
-		var op, reason, dKind, dGrp, cKind, cGrp string
-		dest := []any{&line, &op, &reason, &dKind, &dPayer, &dGrp, &cKind, &cPayer, &cGrp, &amount}
-		if withOrg {
-			dest = append([]any{&org}, dest...)
+	// The text columns take a handful of values (operations, account
+	// kinds, groups, reason codes): each is made a string once.
+	var org, line, amount int64
+	var dPayer, cPayer sql.NullInt64
+	var op, reason, dKind, dGrp, cKind, cGrp sql.RawBytes
+	dest := []any{&line, &op, &reason, &dKind, &dPayer, &dGrp, &cKind, &cPayer, &cGrp, &amount}
+	if withOrg {
+		dest = append([]any{&org}, dest...)
+	}
+	strs := map[string]string{}
+	str := func(b []byte) string {
+		if s, ok := strs[string(b)]; ok {
+			return s
 		}
+		s := string(b)
+		strs[s] = s
+		return s
+	}
+	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		b := balance(org, line)
-		b.ApplySum(ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(dKind), Payer: dPayer.Int64, Group: dGrp}, ledger.Debit, reason, rcm.Money(amount))
-		b.ApplySum(ledger.Op(op), ledger.Account{Line: line, Kind: ledger.Kind(cKind), Payer: cPayer.Int64, Group: cGrp}, ledger.Credit, reason, rcm.Money(amount))
+		o, r := ledger.Op(str(op)), str(reason)
+		b.ApplySum(o, ledger.Account{Line: line, Kind: ledger.Kind(str(dKind)), Payer: dPayer.Int64, Group: str(dGrp)}, ledger.Debit, r, rcm.Money(amount))
+		b.ApplySum(o, ledger.Account{Line: line, Kind: ledger.Kind(str(cKind)), Payer: cPayer.Int64, Group: str(cGrp)}, ledger.Credit, r, rcm.Money(amount))
 	}
 	return rows.Err()
 }
