@@ -326,6 +326,29 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 		t.Errorf("eligibility on the patient page: %q, want the inactive coverage in words", text)
 	}
 
+	// The biller records the group number from the card on the coverage.
+	covs, err := f.db.FindCoverages(f.ctx, f.patient.ID)
+	if err != nil || len(covs) == 0 {
+		t.Fatalf("coverages: %v, %v", covs, err)
+	}
+	group := fmt.Sprintf("#c%d-group", covs[0].ID)
+	run("edit the coverage",
+		chromedp.Navigate(patient),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=edit-coverage] summary`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=edit-coverage] summary`)),
+		chromedp.WaitVisible(chromedp.CSS(group)),
+		chromedp.SetValue(chromedp.CSS(group), "GRP-4410"),
+		chromedp.Click(chromedp.CSS(`[data-testid=edit-coverage] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)),
+		into(&text, chromedp.Text(chromedp.CSS(`#coverages + table`))),
+	)
+	if !strings.Contains(text, "GRP-4410") {
+		t.Errorf("coverages after the edit: %q, want the new group number", text)
+	}
+	if got, err := f.db.FindCoverageByID(f.ctx, covs[0].ID); err != nil || got.GroupNumber != "GRP-4410" || got.MemberID != covs[0].MemberID {
+		t.Errorf("stored coverage after the edit: %+v, %v", got, err)
+	}
+
 	run("upload the 835",
 		chromedp.Navigate(base+"/remittances"),
 		chromedp.WaitVisible(chromedp.CSS(`#remit-file`)),
