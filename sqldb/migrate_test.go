@@ -7,12 +7,19 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
-const pairsMigration = "00410_ledger_pairs.sql"
+// pairsMigration made the ledger one row per entry pair; depositMigration,
+// which came later, reads the pairs.
+const (
+	pairsMigration   = "00410_ledger_pairs.sql"
+	depositMigration = "00650_deposit.sql"
+)
 
 // oldLedgerDB makes a database as it was before the ledger stored one row
 // per entry pair, with a line charged and paid entry by entry in the old
@@ -24,7 +31,7 @@ func oldLedgerDB(t *testing.T, dialect string, entries func(org, line, payer int
 	if dialect == sqldb.Postgres {
 		dsn = sqldbtest.PostgresDSN(t)
 	}
-	old, err := sqldb.OpenWithout(ctx, dsn, pairsMigration)
+	old, err := sqldb.OpenWithout(ctx, dsn, pairsMigration, depositMigration)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +136,7 @@ func TestLedgerPairsMigrationRefusesLoneEntries(t *testing.T) {
 			} else if !strings.Contains(err.Error(), "migrate") {
 				t.Errorf("error %v", err)
 			}
-			old, err := sqldb.OpenWithout(ctx, dsn, pairsMigration)
+			old, err := sqldb.OpenWithout(ctx, dsn, pairsMigration, depositMigration)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,6 +152,84 @@ func TestLedgerPairsMigrationRefusesLoneEntries(t *testing.T) {
 			var pairs int
 			if err := old.QueryRowContext(ctx, exists).Scan(&pairs); err != nil || pairs != 0 {
 				t.Errorf("ledger_pair: %d tables, %v; want none after the refused migration", pairs, err)
+			}
+		})
+	}
+}
+
+// TestDepositBackfill: a database whose 835s were posted before the deposit
+// journal existed gets, from migration 00650, the same journal the poster
+// writes today, and the whole-database check passes.
+func TestDepositBackfill(t *testing.T) {
+	for _, dialect := range sqldbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := filepath.Join(t.TempDir(), "rcm.db")
+			if dialect == sqldb.Postgres {
+				dsn = sqldbtest.PostgresDSN(t)
+			}
+			db, err := sqldb.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := newRemitFixture(t, db, "Org Backfill", false)
+			c := f.claim("B-1", dos(), threeLines()...)
+			rem := primary835("EFT700", c.ControlNumber)
+			rem.Claims = append(rem.Claims, primary835("x", "NOT-OURS").Claims[0])
+			rem.ProviderAdjustments = []remit.ProviderAdjustment{
+				{Provider: "1234567893", FiscalPeriod: rcm.MustParseDate("2026-12-31"), Reason: "L6", Reference: "INTEREST", Amount: m("-2.50")},
+				{Provider: "1234567893", FiscalPeriod: rcm.MustParseDate("2026-12-31"), Reason: "WO", Reference: "OVERPAID 88", Amount: m("40")},
+			}
+			rem.Amount = m("233.50")
+			f.post(rem)
+			entries := func(db *sqldb.DB) [][]any {
+				t.Helper()
+				rows, err := db.QueryContext(ctx, `SELECT remittance_id, seq, account, reason, reference, side, amount FROM deposit_entry ORDER BY remittance_id, seq`)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				var out [][]any
+				for rows.Next() {
+					var rid, seq, side, amount int64
+					var account, reason, ref string
+					if err := rows.Scan(&rid, &seq, &account, &reason, &ref, &side, &amount); err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, []any{rid, seq, account, reason, ref, side, amount})
+				}
+				return out
+			}
+			want := entries(db)
+			if len(want) != 5 {
+				t.Fatalf("posted journal: %v", want)
+			}
+			// As an earlier release left it: no journal, migration 00650
+			// not applied.
+			drops := []string{`DROP TABLE deposit_entry`, `DELETE FROM goose_db_version WHERE version_id = 650`}
+			if dialect == sqldb.SQLite {
+				drops = append([]string{`DROP TRIGGER deposit_entry_no_update`, `DROP TRIGGER deposit_entry_no_delete`}, drops...)
+			}
+			for _, q := range drops {
+				if _, err := db.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			db.Close()
+			db, err = sqldb.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if diff := cmp.Diff(want, entries(db)); diff != "" {
+				t.Errorf("backfilled journal (-posted +backfilled):\n%s", diff)
+			}
+			reps, err := db.CheckLedger(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep := reportOf(t, reps, f); len(rep.Violations) > 0 || rep.Deposits.Received != m("233.50") || rep.Deposits.Unapplied != m("135.50") {
+				t.Errorf("after the backfill: deposits %+v, violations %v", rep.Deposits, rep.Violations)
 			}
 		})
 	}
