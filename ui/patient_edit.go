@@ -151,3 +151,24 @@ func formDate(r *http.Request, name string, required bool) (rcm.Date, error) {
 	}
 	return d, nil
 }
+
+// recordPayment posts a payment the patient made toward their balance.
+// The form carries a key made when the page was drawn, so a double
+// submission posts once.
+func (h *Handler) recordPayment(w http.ResponseWriter, r *http.Request, s *session) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	amount, err := rcm.ParseMoney(formText(r, "amount"))
+	if err != nil {
+		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 25.00.")
+	}
+	t, err := h.store.PostPatientPayment(r.Context(), rcm.PatientPayment{PatientID: id, Amount: amount, Method: formText(r, "method"),
+		Reference: formText(r, "reference"), Key: formText(r, "key")})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=payment&txn=%d#balance", id, t.ID), http.StatusSeeOther)
+	return nil
+}

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/sqldb"
 )
 
 // TestPatientEditing: a biller edits a patient's demographics, adds a
@@ -170,4 +173,55 @@ func withCSRF(v url.Values, token string) url.Values {
 	out := cloneValues(v)
 	out.Set("csrf", token)
 	return out
+}
+
+// TestRecordPayment: a biller posts a patient's payment from the patient
+// page; submitting the same form twice posts it once; a coder sees no
+// form and is refused on the server.
+func TestRecordPayment(t *testing.T) {
+	f := newFixture(t)
+	enc := &rcm.Encounter{PatientID: f.patient.ID, PracticeID: f.encounter.PracticeID, RenderingProviderID: f.encounter.RenderingProviderID,
+		DateOfService: rcm.MustParseDate("2026-01-05"), PlaceOfService: "11", Diagnoses: []rcm.Diagnosis{{Code: "I10"}},
+		Lines: []rcm.ServiceLine{{Code: "99213", Units: 1, Charge: rcm.MustParseMoney("80.00"), Pointers: []int{1}}}}
+	if err := f.db.CreateEncounter(f.ctx, enc); err != nil {
+		t.Fatal(err)
+	}
+	lines, _ := f.db.FindServiceLineIDs(f.ctx, enc.ID)
+	if err := f.db.PostLedger(f.ctx, new(ledger.Transaction).Charge(lines[0], 0, rcm.MustParseMoney("80.00"))); err != nil {
+		t.Fatal(err)
+	}
+	patientPath := fmt.Sprintf("/patients/%d", f.patient.ID)
+	coder := f.browser(t)
+	coder.login("cora.coder")
+	if _, body, _ := coder.get(patientPath); strings.Contains(body, "Record a payment") {
+		t.Error("a coder sees the payment form")
+	}
+	if status, _, _ := coder.action(patientPath+"/payments", url.Values{"amount": {"10.00"}, "method": {"cash"}, "key": {"coder-key-1"}}); status != http.StatusForbidden {
+		t.Errorf("a coder posts a payment: %d, want 403", status)
+	}
+
+	biller := f.browser(t)
+	biller.login("bill.biller")
+	_, body, _ := biller.get(patientPath)
+	m := regexp.MustCompile(`name="key" value="(ui-[0-9a-f]{24})"`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, "Record a payment") || !strings.Contains(body, "the patient owes $80.00") {
+		t.Fatalf("payment form missing from the patient page")
+	}
+	form := url.Values{"amount": {"25.00"}, "method": {"check"}, "reference": {"CHK 2211"}, "key": {m[1]}}
+	if status, _, resp := biller.action(patientPath+"/payments", form); status != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "done=payment") {
+		t.Fatalf("post the payment: %d %q", status, resp.Header.Get("Location"))
+	}
+	if status, _, _ := biller.action(patientPath+"/payments", form); status != http.StatusConflict {
+		t.Errorf("the same form again: %d, want 409", status)
+	}
+	if status, _, _ := biller.action(patientPath+"/payments", url.Values{"amount": {"twenty"}, "method": {"cash"}, "key": {"ui-other-key-1"}}); status != http.StatusBadRequest {
+		t.Errorf("an amount in words: %d, want 400", status)
+	}
+	_, body, _ = biller.get(patientPath + "?done=payment")
+	if !strings.Contains(body, "Payment posted") || !strings.Contains(body, "the patient owes $55.00") {
+		t.Errorf("patient page after the payment lacks the notice or the new balance")
+	}
+	if bs, err := f.db.FindLineBalances(f.ctx, sqldb.LedgerFilter{LineID: lines[0]}); err != nil || len(bs) != 1 || bs[0].PatientPaid != rcm.MustParseMoney("25.00") {
+		t.Errorf("line balance: %+v, %v", bs, err)
+	}
 }

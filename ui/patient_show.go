@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 
@@ -43,8 +45,12 @@ type patientData struct {
 	Age         int
 	Coverages   []coverageRow
 	NewCoverage coverageFormView
-	Encounters  []*rcm.Encounter
-	Claims      []claimRow
+	// PaymentKey identifies the payment form drawn on this page;
+	// PaymentMethods are its choices.
+	PaymentKey     string
+	PaymentMethods []string
+	Encounters     []*rcm.Encounter
+	Claims         []claimRow
 	// Balance is what the ledger holds for the patient's lines.
 	Charges, InsurancePaid, PatientPaid, Adjusted, OpenInsurance, OpenPatient rcm.Money
 	HasLedger                                                                 bool
@@ -88,6 +94,7 @@ func (h *Handler) showPatient(w http.ResponseWriter, r *http.Request, s *session
 		}
 		d.Coverages = append(d.Coverages, row)
 	}
+	d.PaymentKey, d.PaymentMethods = newPaymentKey(), rcm.PaymentMethods
 	d.NewCoverage = coverageFormView{ID: "new", Action: fmt.Sprintf("/patients/%d/coverages", p.ID), Payers: payers,
 		Coverage: &rcm.Coverage{Order: len(covs) + 1, Relationship: "18", EffectiveFrom: today}}
 	if d.NewCoverage.Coverage.Order > 3 {
@@ -128,4 +135,12 @@ func (h *Handler) showPatient(w http.ResponseWriter, r *http.Request, s *session
 	}
 	h.renderPage(w, r, s, "patient", &view{Title: p.LastName + ", " + p.FirstName, Nav: "patients", Data: d})
 	return nil
+}
+
+// newPaymentKey makes the key of one payment form: random, so two forms
+// never share one, and the same on a resubmission of the form.
+func newPaymentKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return "ui-" + hex.EncodeToString(b)
 }

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register("ledger", "check the ledger and show balances", runLedger)
+	register("ledger", "check the ledger and show balances; post patient payments", runLedger)
 }
 
 const ledgerUsage = `check [--db DB] [--patients N]
@@ -27,13 +27,21 @@ and agrees with its BPR02, PLB segments, exceptions and ledger postings.
 Prints the totals. Exits 1 naming each line or remittance that breaks the
 rules.`
 
+const ledgerPayUsage = `pay [--db DB] [--org ID] --patient ID --amount 25.00 --method cash|check|card|ach|other [--reference R] --key K
+
+Posts a payment the patient made toward their balance, oldest service first.
+The key identifies the payment: the same key posts once.`
+
 func runLedger(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 && args[0] == "pay" {
+		return runLedgerPay(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n", ledgerUsage)
 			return nil
 		}
-		return usagef("usage: rcm ledger %s", ledgerUsage)
+		return usagef("usage: rcm ledger %s\n       rcm ledger %s", ledgerUsage, ledgerPayUsage)
 	}
 	fs := newFlagSet(env, "ledger check", ledgerUsage)
 	dsn := dbFlag(fs, env)
@@ -171,4 +179,43 @@ func sortedStrings(m map[string]rcm.Money) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// runLedgerPay is rcm ledger pay.
+func runLedgerPay(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "ledger pay", ledgerPayUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs)
+	patient := fs.Int64("patient", 0, "the patient's id")
+	amount := fs.String("amount", "", "the amount paid, such as 25.00")
+	method := fs.String("method", "", "cash, check, card, ach or other")
+	reference := fs.String("reference", "", "check number or card authorization")
+	key := fs.String("key", "", "8 to 64 characters that identify this payment (the same key posts once)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	m, err := rcm.ParseMoney(*amount)
+	if err != nil {
+		return usagef("--amount must be dollars and cents, such as 25.00")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if ctx, err = orgContext(ctx, db, *org); err != nil {
+		return err
+	}
+	t, err := db.PostPatientPayment(ctx, rcm.PatientPayment{PatientID: *patient, Amount: m, Method: *method, Reference: *reference, Key: *key})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Payment of %s posted as ledger transaction %d:\n", m.Dollars(), t.ID)
+	for i := 0; i+1 < len(t.Entries); i += 2 {
+		fmt.Fprintf(env.Stdout, "  service line %d  %s\n", t.Entries[i].Account.Line, t.Entries[i].Amount.Dollars())
+	}
+	return nil
 }

@@ -117,3 +117,36 @@ func TestCarcCommands(t *testing.T) {
 		t.Errorf("import of an unnamed list: exit %d %q", code, errOut)
 	}
 }
+
+func TestLedgerPay(t *testing.T) {
+	path, line, _ := ledgerDB(t) // the patient owes a $15.00 copay
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patient int64
+	if err := db.QueryRowContext(context.Background(), `SELECT e.patient_id FROM service_line s JOIN encounter e ON e.id = s.encounter_id WHERE s.id = ?`, line).Scan(&patient); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	pay := []string{"ledger", "pay", "--db", path, "--patient", itoa(patient), "--amount", "10.00", "--method", "card", "--key", "front-desk-0001"}
+	code, out, errOut := rcmRun(t, "", pay...)
+	if code != 0 || !strings.Contains(out, "Payment of $10.00 posted") || !strings.Contains(out, "service line "+itoa(line)+"  $10.00") {
+		t.Fatalf("pay: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := rcmRun(t, "", pay...); code != 1 || !strings.Contains(errOut, "already posted") {
+		t.Errorf("the same key again: exit %d, %s", code, errOut)
+	}
+	more := append([]string(nil), pay...)
+	more[7], more[11] = "5.01", "front-desk-0002"
+	if code, _, errOut := rcmRun(t, "", more...); code != 1 || !strings.Contains(errOut, "owes $5.00") {
+		t.Errorf("more than owed: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := rcmRun(t, "", "ledger", "pay", "--db", path, "--amount", "ten"); code != 2 {
+		t.Errorf("bad amount: exit %d, want 2", code)
+	}
+	code, out, _ = rcmRun(t, "", "ledger", "check", "--db", path)
+	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "Patient payments $10.00") || !strings.Contains(flat, "account A1001 $5.00") {
+		t.Errorf("ledger check after the payment: exit %d\n%s", code, out)
+	}
+}

@@ -1,0 +1,113 @@
+package sqldb_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/sqldb"
+)
+
+// TestPatientPayment: after two 835s leave the patient $20.00 on each of
+// two claims, payments take the balance down oldest claim first, exactly
+// once per key, never below zero; refused payments change nothing.
+func TestPatientPayment(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newRemitFixture(t, db, "Org Pay", false)
+		c1 := f.claim("P-1", dos(), threeLines()...)
+		c2 := f.claim("P-2", dos(), threeLines()...)
+		f.post(primary835("EFT801", c1.ControlNumber))
+		f.post(primary835("EFT802", c2.ControlNumber))
+		patient := f.s.patient.ID
+		owed := func() rcm.Money {
+			t.Helper()
+			pb, err := db.FindPatientBalances(f.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range pb {
+				if b.PatientID == patient {
+					return b.Open
+				}
+			}
+			return 0
+		}
+		if got := owed(); got != m("40") {
+			t.Fatalf("patient owes %s before paying, want 40.00", got)
+		}
+		pay := func(amount, method, key string) error {
+			_, err := db.PostPatientPayment(f.ctx, rcm.PatientPayment{PatientID: patient, Amount: m(amount), Method: method, Key: key, Reference: "CHK 1042"})
+			return err
+		}
+		// Refused, changing nothing.
+		for _, tc := range []struct {
+			name, amount, method, key, field string
+			code                             string
+		}{
+			{"more than owed", "40.01", "card", "key-00001", "amount", rcm.EINVALID},
+			{"zero", "0", "card", "key-00001", "amount", rcm.EINVALID},
+			{"unknown method", "10", "bitcoin", "key-00001", "method", rcm.EINVALID},
+			{"short key", "10", "card", "k1", "key", rcm.EINVALID},
+		} {
+			err := pay(tc.amount, tc.method, tc.key)
+			if rcm.ErrorCode(err) != tc.code || !strings.Contains(err.Error(), "field="+tc.field) {
+				t.Errorf("%s: %v, want %s on %s", tc.name, err, tc.code, tc.field)
+			}
+		}
+		coder := rcm.NewContextWithActor(context.Background(), rcm.Actor{UserID: 1, OrgID: orgOf(f), Role: rcm.RoleCoder})
+		if _, err := db.PostPatientPayment(coder, rcm.PatientPayment{PatientID: patient, Amount: m("1"), Method: "cash", Key: "key-coder1"}); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
+			t.Errorf("a coder takes a payment: %v", err)
+		}
+		if got := owed(); got != m("40") {
+			t.Fatalf("refused payments changed the balance to %s", got)
+		}
+
+		// $30.00: the first claim's $20.00, then $10.00 of the second's.
+		txn, err := db.PostPatientPayment(f.ctx, rcm.PatientPayment{PatientID: patient, Amount: m("30"), Method: "card", Key: "key-00002"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(txn.Entries) != 4 || txn.Entries[0].Amount != m("20") || txn.Entries[2].Amount != m("10") || txn.Entries[0].Method != "card" {
+			t.Errorf("payment transaction: %+v", txn.Entries)
+		}
+		lines1, _ := db.FindServiceLineIDs(f.ctx, c1.EncounterID)
+		if txn.Entries[0].Account.Line != lines1[0] {
+			t.Errorf("the payment went first to line %d, want the older claim's line %d", txn.Entries[0].Account.Line, lines1[0])
+		}
+		if got := owed(); got != m("10") {
+			t.Errorf("after $30.00 the patient owes %s, want 10.00", got)
+		}
+		// The same key again: nothing.
+		if err := pay("10", "card", "key-00002"); rcm.ErrorCode(err) != rcm.ECONFLICT {
+			t.Errorf("same key twice: %v", err)
+		}
+		if err := pay("10.01", "cash", "key-00003"); rcm.ErrorCode(err) != rcm.EINVALID {
+			t.Errorf("more than the rest: %v", err)
+		}
+		if err := pay("10", "cash", "key-00003"); err != nil {
+			t.Fatal(err)
+		}
+		if got := owed(); got != 0 {
+			t.Errorf("after paying in full the patient owes %s", got)
+		}
+		tot, err := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{PatientID: patient})
+		if err != nil || tot.PatientPaid != m("40") || tot.PatientAR != 0 {
+			t.Errorf("totals: %+v, %v", tot, err)
+		}
+		events, err := db.FindAuditEvents(f.ctx, rcm.AuditFilter{PatientID: patient, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		payments := 0
+		for _, e := range events {
+			if e.Entity == "patient_payment" {
+				payments++
+			}
+		}
+		if payments != 2 {
+			t.Errorf("%d payment audit events, want 2", payments)
+		}
+		checkLedger(t, db)
+	})
+}
