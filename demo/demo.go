@@ -78,6 +78,7 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 		{"The same 835s posted again", r.repost},
 		{"A denied claim corrected and re-adjudicated", r.correct},
 		{"Secondary claims from the primary payer's 835", r.secondaries},
+		{"Patients pay at the front desk", r.patientPayments},
 		{"Money", r.money},
 		{"Audit log", r.checkAudit},
 	}

@@ -386,3 +386,37 @@ func (r *run) money(ctx context.Context) (context.Context, error) {
 	r.printf("  every 835's deposit balances (received + PLB = applied + unapplied) and matches its postings")
 	return ctx, nil
 }
+
+// patientPayments has the two patients who owe the most pay at the front
+// desk, the first in full by card, the second half by check; then the
+// first payment is submitted again (a double click) and posts nothing.
+func (r *run) patientPayments(ctx context.Context) (context.Context, error) {
+	owing, err := r.db.FindPatientBalances(ctx)
+	if err != nil {
+		return ctx, err
+	}
+	if len(owing) == 0 {
+		r.printf("no patient owes anything")
+		return ctx, nil
+	}
+	for i, b := range owing[:min(2, len(owing))] {
+		amount, method := b.Open, "card"
+		if i == 1 {
+			amount, method = b.Open/2, "check"
+		}
+		key := fmt.Sprintf("demo-front-desk-%d", i+1)
+		t, err := r.db.PostPatientPayment(ctx, rcm.PatientPayment{PatientID: b.PatientID, Amount: amount, Method: method, Key: key})
+		if err != nil {
+			return ctx, err
+		}
+		r.printf("account %s owed %s, paid %s by %s (ledger transaction %d, %d service line(s))", b.AccountNumber, b.Open.Dollars(), amount.Dollars(),
+			method, t.ID, len(t.Entries)/2)
+	}
+	first := owing[0]
+	_, err = r.db.PostPatientPayment(ctx, rcm.PatientPayment{PatientID: first.PatientID, Amount: first.Open, Method: "card", Key: "demo-front-desk-1"})
+	if rcm.ErrorCode(err) != rcm.ECONFLICT {
+		return ctx, fmt.Errorf("a repeated payment was not refused: %v", err)
+	}
+	r.printf("the first payment submitted again: %s", rcm.ErrorMessage(err))
+	return ctx, nil
+}
