@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,15 +15,20 @@ import (
 // writes the change to the audit log; a refused change changes nothing and
 // the error page says which field and why.
 
+// pathPatient reads the patient the path names, through the patient
+// service (which audits the read).
+func (h *Handler) pathPatient(r *http.Request) (*rcm.Patient, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return h.store.FindPatientByID(r.Context(), id)
+}
+
 // updatePatient replaces the patient's demographics. The account number,
 // from which claims take their control numbers, is not editable here.
 func (h *Handler) updatePatient(w http.ResponseWriter, r *http.Request, s *session) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	p, err := h.store.FindPatientByID(ctx, id)
+	p, err := h.pathPatient(r)
 	if err != nil {
 		return err
 	}
@@ -32,7 +38,7 @@ func (h *Handler) updatePatient(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	p.Sex, p.Phone = strings.ToUpper(formText(r, "sex")), formText(r, "phone")
 	p.Address = formAddress(r)
-	if err := h.store.UpdatePatient(ctx, p); err != nil {
+	if err := h.store.UpdatePatient(r.Context(), p); err != nil {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=saved", p.ID), http.StatusSeeOther)
@@ -41,29 +47,16 @@ func (h *Handler) updatePatient(w http.ResponseWriter, r *http.Request, s *sessi
 
 // addCoverage adds a coverage to the patient.
 func (h *Handler) addCoverage(w http.ResponseWriter, r *http.Request, s *session) error {
-	id, err := pathID(r, "id")
+	p, err := h.pathPatient(r)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	p, err := h.store.FindPatientByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	c := &rcm.Coverage{PatientID: p.ID}
-	if err := coverageForm(r, c, p); err != nil {
-		return err
-	}
-	if err := h.store.CreateCoverage(ctx, c); err != nil {
-		return err
-	}
-	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=coverage#coverages", p.ID), http.StatusSeeOther)
-	return nil
+	return h.saveCoverage(w, r, p, &rcm.Coverage{PatientID: p.ID}, h.store.CreateCoverage)
 }
 
 // updateCoverage changes one of the patient's coverages.
 func (h *Handler) updateCoverage(w http.ResponseWriter, r *http.Request, s *session) error {
-	id, err := pathID(r, "id")
+	p, err := h.pathPatient(r)
 	if err != nil {
 		return err
 	}
@@ -71,22 +64,22 @@ func (h *Handler) updateCoverage(w http.ResponseWriter, r *http.Request, s *sess
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	p, err := h.store.FindPatientByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	c, err := h.store.FindCoverageByID(ctx, covID)
+	c, err := h.store.FindCoverageByID(r.Context(), covID)
 	if err != nil {
 		return err
 	}
 	if c.PatientID != p.ID {
 		return rcm.Errorf(rcm.ENOTFOUND, "The patient has no such coverage.")
 	}
+	return h.saveCoverage(w, r, p, c, h.store.UpdateCoverage)
+}
+
+// saveCoverage fills c from the form and stores it with save.
+func (h *Handler) saveCoverage(w http.ResponseWriter, r *http.Request, p *rcm.Patient, c *rcm.Coverage, save func(context.Context, *rcm.Coverage) error) error {
 	if err := coverageForm(r, c, p); err != nil {
 		return err
 	}
-	if err := h.store.UpdateCoverage(ctx, c); err != nil {
+	if err := save(r.Context(), c); err != nil {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=coverage#coverages", p.ID), http.StatusSeeOther)
