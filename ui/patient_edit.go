@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/pdf"
+	"github.com/openrcm/openrcm/statement"
 )
 
 // Editing a patient's demographics and coverages: the forms post to the
@@ -164,4 +167,29 @@ func (h *Handler) recordPayment(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=payment&txn=%d#balance", id, t.ID), http.StatusSeeOther)
 	return nil
+}
+
+// downloadStatement prints the patient's statement of what they owe, as
+// of today, for a biller to mail or hand over.
+func (h *Handler) downloadStatement(w http.ResponseWriter, r *http.Request, s *session) error {
+	if !s.actor.Can(rcm.PermBill) {
+		return rcm.Errorf(rcm.EFORBIDDEN, "Only billers print statements.")
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	st, err := statement.Build(r.Context(), h.store, id, h.today(), r.URL.Query().Get("open") == "1")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := pdf.Statement(&buf, st); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="statement-%s-%s.pdf"`, st.Patient.AccountNumber, st.Date))
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(buf.Bytes())
+	return err
 }

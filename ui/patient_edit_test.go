@@ -224,4 +224,18 @@ func TestRecordPayment(t *testing.T) {
 	if bs, err := f.db.FindLineBalances(f.ctx, sqldb.LedgerFilter{LineID: lines[0]}); err != nil || len(bs) != 1 || bs[0].PatientPaid != rcm.MustParseMoney("25.00") {
 		t.Errorf("line balance: %+v, %v", bs, err)
 	}
+
+	// The statement of what is left: a PDF for the biller, refused to a
+	// coder.
+	if !strings.Contains(body, `href="`+patientPath+`/statement.pdf"`) {
+		t.Error("patient page lacks the statement link")
+	}
+	status, pdfBody, resp := biller.get(patientPath + "/statement.pdf?open=1")
+	if status != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdfBody, "%PDF-") ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "statement-ACC1001-") {
+		t.Errorf("statement download: %d %q %q\n%s", status, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"), pdfBody)
+	}
+	if status, _, _ := coder.get(patientPath + "/statement.pdf"); status != http.StatusForbidden {
+		t.Errorf("a coder prints a statement: %d, want 403", status)
+	}
 }

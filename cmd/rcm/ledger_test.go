@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -148,5 +150,32 @@ func TestLedgerPay(t *testing.T) {
 	code, out, _ = rcmRun(t, "", "ledger", "check", "--db", path)
 	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "Patient payments $10.00") || !strings.Contains(flat, "account A1001 $5.00") {
 		t.Errorf("ledger check after the payment: exit %d\n%s", code, out)
+	}
+}
+
+func TestStatementCommand(t *testing.T) {
+	path, line, _ := ledgerDB(t) // the patient owes a $15.00 copay
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patient int64
+	if err := db.QueryRowContext(context.Background(), `SELECT e.patient_id FROM service_line s JOIN encounter e ON e.id = s.encounter_id WHERE s.id = ?`, line).Scan(&patient); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out := filepath.Join(t.TempDir(), "statement.pdf")
+	code, stdout, errOut := rcmRun(t, "", "statement", "--db", path, "--date", "2026-03-01", itoa(patient), "--out", out)
+	if code != 0 || !strings.Contains(stdout, "Statement for account A1001: 1 service(s), $15.00 due by 2026-03-31") {
+		t.Fatalf("statement: exit %d\n%s%s", code, stdout, errOut)
+	}
+	if b, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("statement file: %d bytes, %v", len(b), err)
+	}
+	if code, _, _ := rcmRun(t, "", "statement", "--db", path, itoa(patient)); code != 2 {
+		t.Errorf("without --out: exit %d, want 2", code)
+	}
+	if code, _, errOut := rcmRun(t, "", "statement", "--db", path, "424242", "--out", out); code != 1 || !strings.Contains(errOut, "not found") {
+		t.Errorf("unknown patient: exit %d, %s", code, errOut)
 	}
 }

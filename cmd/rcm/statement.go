@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/pdf"
+	"github.com/openrcm/openrcm/statement"
+)
+
+func init() {
+	register("statement", "print a patient's statement (PDF)", runStatement)
+}
+
+const statementUsage = `[--db DB] [--org ID] [--date YYYY-MM-DD] [--open] PATIENT_ID --out FILE.pdf
+
+Prints the patient's statement: each service with what insurance paid and
+adjusted, what the patient paid and what they owe, and the amount due in
+30 days. --open lists only the services the patient still owes on.`
+
+func runStatement(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "statement", statementUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs)
+	date := fs.String("date", "", "the statement date (default today)")
+	open := fs.Bool("open", false, "list only the services the patient still owes on")
+	out := fs.String("out", "", "the PDF file to write")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *out == "" {
+		return usagef("name one patient and --out FILE.pdf")
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || id <= 0 {
+		return usagef("the patient id must be a number")
+	}
+	var on rcm.Date
+	if *date != "" {
+		if on, err = rcm.ParseDate(*date); err != nil {
+			return usagef("--date must be YYYY-MM-DD")
+		}
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if on.IsZero() {
+		on = rcm.DateOf(db.Clock.Now())
+	}
+	if ctx, err = orgContext(ctx, db, *org); err != nil {
+		return err
+	}
+	st, err := statement.Build(ctx, db, id, on, *open)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := pdf.Statement(f, st); err != nil {
+		f.Close()
+		os.Remove(*out)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Statement for account %s: %d service(s), %s due by %s, written to %s.\n",
+		st.Patient.AccountNumber, len(st.Lines), st.Due.Dollars(), st.DueBy, *out)
+	return nil
+}
