@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -17,8 +18,10 @@ import (
 	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/payer"
+	"github.com/openrcm/openrcm/pdf"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/statement"
 )
 
 // The payer side of the demo: the sandbox with the sample contracts of its
@@ -418,5 +421,24 @@ func (r *run) patientPayments(ctx context.Context) (context.Context, error) {
 		return ctx, fmt.Errorf("a repeated payment was not refused: %v", err)
 	}
 	r.printf("the first payment submitted again: %s", rcm.ErrorMessage(err))
+	if len(owing) > 1 {
+		// The second patient still owes half: their statement.
+		st, err := statement.Build(ctx, r.db, owing[1].PatientID, rcm.DateOf(r.db.Clock.Now()), true)
+		if err != nil {
+			return ctx, err
+		}
+		var pdfBytes bytes.Buffer
+		if err := pdf.Statement(&pdfBytes, st); err != nil {
+			return ctx, err
+		}
+		name := "statement-" + st.Patient.AccountNumber + ".pdf"
+		if r.opt.Out != "" {
+			if err := os.WriteFile(filepath.Join(r.opt.Out, name), pdfBytes.Bytes(), 0o644); err != nil {
+				return ctx, err
+			}
+		}
+		r.printf("statement for account %s: %d service(s), %s due by %s (%s, %d bytes)", st.Patient.AccountNumber, len(st.Lines), st.Due.Dollars(),
+			st.DueBy, name, pdfBytes.Len())
+	}
 	return ctx, nil
 }
