@@ -35,3 +35,29 @@ func (p *PatientPayment) Validate() error {
 	v.text(p.Key, "key", 64)
 	return v.result()
 }
+
+// PatientWriteOff gives up part of what a patient owes, for the practice's
+// reason: a balance too small to bill, a debt sent to collections and not
+// expected back, a hardship or courtesy discount. Like a payment it is
+// applied oldest service first, once per key.
+type PatientWriteOff struct {
+	PatientID int64  `json:"patient_id"`
+	Amount    Money  `json:"amount"`
+	Reason    string `json:"reason"` // one of WriteOffReasons
+	Key       string `json:"key"`
+}
+
+// WriteOffReasons are the practice's reasons to write off a patient
+// balance.
+var WriteOffReasons = []string{"small_balance", "bad_debt", "hardship", "courtesy", "other"}
+
+// Validate checks a write-off before anything is read.
+func (w *PatientWriteOff) Validate() error {
+	v := &validator{}
+	v.check(w.PatientID > 0, "patient_id", "patient_id is required.")
+	v.check(w.Amount > 0, "amount", "The amount must be above zero.")
+	v.check(slices.Contains(WriteOffReasons, w.Reason), "reason", "reason must be one of %s.", strings.Join(WriteOffReasons, ", "))
+	v.check(len(w.Key) >= 8 && len(w.Key) <= 64, "key", "key is 8 to 64 characters that identify this write-off.")
+	v.text(w.Key, "key", 64)
+	return v.result()
+}

@@ -18,20 +18,42 @@ import (
 // key twice is ECONFLICT and posts nothing. The payment is audited against
 // the patient.
 func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error) {
-	a, err := rcm.RequireActor(ctx, rcm.PermBill)
-	if err != nil {
-		return nil, err
-	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	t := &ledger.Transaction{Key: "patient-payment:" + p.Key, Memo: strings.TrimSpace("patient payment " + p.Method + " " + p.Reference)}
+	return db.applyToPatient(ctx, p.PatientID, p.Amount, "payment", p.Key, t, "patient_payment", func(line int64, amount rcm.Money) {
+		t.PatientPayment(line, amount, p.Method)
+	})
+}
+
+// PostPatientWriteOff writes off part of a patient's open balance, oldest
+// service first, under the same rules as a payment: within what is owed,
+// once per key, audited.
+func (db *DB) PostPatientWriteOff(ctx context.Context, w rcm.PatientWriteOff) (*ledger.Transaction, error) {
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	t := &ledger.Transaction{Key: "patient-write-off:" + w.Key, Memo: "patient write-off " + w.Reason}
+	return db.applyToPatient(ctx, w.PatientID, w.Amount, "write-off", w.Key, t, "patient_write_off", func(line int64, amount rcm.Money) {
+		t.WriteOff(line, 0, w.Reason, amount)
+	})
+}
+
+// applyToPatient spreads amount over the patient's open balance, oldest
+// service first, with entry adding each line's share to t, and posts t.
+func (db *DB) applyToPatient(ctx context.Context, patientID int64, amount rcm.Money, what, key string, t *ledger.Transaction, entity string,
+	entry func(line int64, amount rcm.Money)) (*ledger.Transaction, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return nil, err
+	}
 	err = db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.requirePatient(ctx, a.OrgID, p.PatientID); err != nil {
+		if err := tx.requirePatient(ctx, a.OrgID, patientID); err != nil {
 			return err
 		}
-		// A retry of a payment already taken is told so, before its
-		// amount is weighed against what is now owed.
+		// A retry of one already posted is told so, before its amount is
+		// weighed against what is now owed.
 		if err := tx.refusePostedKeys(ctx, a.OrgID, map[string]int{t.Key: 0}); err != nil {
 			return err
 		}
@@ -40,7 +62,7 @@ func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*le
 			var id int64
 			return id, s.Scan(&id)
 		}, `SELECT s.id FROM service_line s JOIN encounter e ON e.org_id = s.org_id AND e.id = s.encounter_id
-			WHERE s.org_id = ? AND e.patient_id = ? ORDER BY e.date_of_service, s.id`, a.OrgID, p.PatientID)
+			WHERE s.org_id = ? AND e.patient_id = ? ORDER BY e.date_of_service, s.id`, a.OrgID, patientID)
 		if err != nil {
 			return err
 		}
@@ -59,11 +81,10 @@ func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*le
 				owed += b.Patient
 			}
 		}
-		if p.Amount > owed {
-			return rcm.FieldErrorf(rcm.EINVALID, "amount", "The patient owes %s; a payment of %s is more than that. Post what is owed and refund or hold the rest.",
-				owed.Dollars(), p.Amount.Dollars())
+		if amount > owed {
+			return rcm.FieldErrorf(rcm.EINVALID, "amount", "The patient owes %s; a %s of %s is more than that.", owed.Dollars(), what, amount.Dollars())
 		}
-		left := p.Amount
+		left := amount
 		var touched []int64
 		for _, l := range lines {
 			b := balances[l]
@@ -73,10 +94,10 @@ func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*le
 			if b == nil || b.Patient <= 0 {
 				continue
 			}
-			pay := min(left, b.Patient)
-			t.PatientPayment(l, pay, p.Method)
+			share := min(left, b.Patient)
+			entry(l, share)
 			touched = append(touched, l)
-			left -= pay
+			left -= share
 		}
 		slices.Sort(touched)
 		ids, err := tx.postLedgerOn(ctx, a, []*ledger.Transaction{t}, touched, balances)
@@ -84,13 +105,13 @@ func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*le
 			return err
 		}
 		t.ID = ids[0]
-		return tx.audit(ctx, a, rcm.AuditCreate, "patient_payment", t.ID, p.PatientID)
+		return tx.audit(ctx, a, rcm.AuditCreate, entity, t.ID, patientID)
 	})
 	if err != nil {
 		if rcm.ErrorCode(err) == rcm.ECONFLICT {
-			return nil, rcm.FieldErrorf(rcm.ECONFLICT, "key", "This payment (key %s) was already posted; nothing was posted again.", p.Key)
+			return nil, rcm.FieldErrorf(rcm.ECONFLICT, "key", "This %s (key %s) was already posted; nothing was posted again.", what, key)
 		}
-		return nil, fmt.Errorf("patient payment: %w", err)
+		return nil, fmt.Errorf("patient %s: %w", what, err)
 	}
 	return t, nil
 }

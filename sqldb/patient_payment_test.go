@@ -111,3 +111,42 @@ func TestPatientPayment(t *testing.T) {
 		checkLedger(t, db)
 	})
 }
+
+// TestPatientWriteOff: the last 50 cents of a balance are written off as
+// too small to bill; the line's adjustments show it under WO, and the
+// ledger still balances.
+func TestPatientWriteOff(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newRemitFixture(t, db, "Org WO", false)
+		c := f.claim("W-1", dos(), threeLines()...)
+		f.post(primary835("EFT901", c.ControlNumber))
+		patient := f.s.patient.ID
+		if _, err := db.PostPatientPayment(f.ctx, rcm.PatientPayment{PatientID: patient, Amount: m("19.50"), Method: "cash", Key: "wo-pay-0001"}); err != nil {
+			t.Fatal(err)
+		}
+		wo := func(amount, reason, key string) error {
+			_, err := db.PostPatientWriteOff(f.ctx, rcm.PatientWriteOff{PatientID: patient, Amount: m(amount), Reason: reason, Key: key})
+			return err
+		}
+		for _, tc := range []struct{ amount, reason, key, code string }{
+			{"0.51", "small_balance", "wo-key-0001", rcm.EINVALID},
+			{"0.50", "because", "wo-key-0001", rcm.EINVALID},
+			{"0.50", "small_balance", "short", rcm.EINVALID},
+		} {
+			if err := wo(tc.amount, tc.reason, tc.key); rcm.ErrorCode(err) != tc.code {
+				t.Errorf("write-off %s %s %s: %v, want %s", tc.amount, tc.reason, tc.key, err, tc.code)
+			}
+		}
+		if err := wo("0.50", "small_balance", "wo-key-0001"); err != nil {
+			t.Fatal(err)
+		}
+		if err := wo("0.50", "small_balance", "wo-key-0001"); rcm.ErrorCode(err) != rcm.ECONFLICT {
+			t.Errorf("the same write-off twice: %v", err)
+		}
+		tot, err := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{PatientID: patient})
+		if err != nil || tot.PatientAR != 0 || tot.Adjusted["WO"] != m("0.50") || tot.PatientPaid != m("19.50") {
+			t.Errorf("totals after the write-off: %+v, %v", tot, err)
+		}
+		checkLedger(t, db)
+	})
+}

@@ -169,6 +169,25 @@ func (h *Handler) recordPayment(w http.ResponseWriter, r *http.Request, s *sessi
 	return nil
 }
 
+// recordWriteOff writes off part of the patient's balance for the
+// practice's reason, once per form.
+func (h *Handler) recordWriteOff(w http.ResponseWriter, r *http.Request, s *session) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	amount, err := rcm.ParseMoney(formText(r, "amount"))
+	if err != nil {
+		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 0.50.")
+	}
+	if _, err := h.store.PostPatientWriteOff(r.Context(), rcm.PatientWriteOff{PatientID: id, Amount: amount, Reason: formText(r, "reason"),
+		Key: formText(r, "key")}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=write-off#balance", id), http.StatusSeeOther)
+	return nil
+}
+
 // downloadStatement prints the patient's statement of what they owe, as
 // of today, for a biller to mail or hand over.
 func (h *Handler) downloadStatement(w http.ResponseWriter, r *http.Request, s *session) error {

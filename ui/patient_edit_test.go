@@ -225,6 +225,22 @@ func TestRecordPayment(t *testing.T) {
 		t.Errorf("line balance: %+v, %v", bs, err)
 	}
 
+	// A write-off of what is left but a dollar, from its own form.
+	_, body, _ = biller.get(patientPath)
+	wk := regexp.MustCompile(`action="` + patientPath + `/write-offs"[^>]*>\s*<input type="hidden" name="csrf" value="[^"]+">\s*<input type="hidden" name="key" value="(ui-[0-9a-f]{24})"`).FindStringSubmatch(body)
+	if wk == nil {
+		t.Fatal("write-off form missing from the patient page")
+	}
+	if status, _, _ := biller.action(patientPath+"/write-offs", url.Values{"amount": {"54.00"}, "reason": {"courtesy"}, "key": {wk[1]}}); status != http.StatusSeeOther {
+		t.Fatalf("write off: %d", status)
+	}
+	if status, _, _ := coder.action(patientPath+"/write-offs", url.Values{"amount": {"1.00"}, "reason": {"courtesy"}, "key": {"coder-wo-1"}}); status != http.StatusForbidden {
+		t.Errorf("a coder writes off: %d, want 403", status)
+	}
+	if bs, _ := f.db.FindLineBalances(f.ctx, sqldb.LedgerFilter{LineID: lines[0]}); len(bs) != 1 || bs[0].Patient != rcm.MustParseMoney("1.00") || bs[0].Adjusted["WO"] != rcm.MustParseMoney("54.00") {
+		t.Errorf("line after the write-off: %+v", bs)
+	}
+
 	// The statement of what is left: a PDF for the biller, refused to a
 	// coder.
 	if !strings.Contains(body, `href="`+patientPath+`/statement.pdf"`) {

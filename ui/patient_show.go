@@ -49,8 +49,11 @@ type patientData struct {
 	// PaymentMethods are its choices.
 	PaymentKey     string
 	PaymentMethods []string
-	Encounters     []*rcm.Encounter
-	Claims         []claimRow
+	// WriteOffKey and WriteOffReasons are the write-off form's.
+	WriteOffKey     string
+	WriteOffReasons []string
+	Encounters      []*rcm.Encounter
+	Claims          []claimRow
 	// Balance is what the ledger holds for the patient's lines.
 	Charges, InsurancePaid, PatientPaid, Adjusted, OpenInsurance, OpenPatient rcm.Money
 	HasLedger                                                                 bool
@@ -95,6 +98,7 @@ func (h *Handler) showPatient(w http.ResponseWriter, r *http.Request, s *session
 		d.Coverages = append(d.Coverages, row)
 	}
 	d.PaymentKey, d.PaymentMethods = newPaymentKey(), rcm.PaymentMethods
+	d.WriteOffKey, d.WriteOffReasons = newPaymentKey(), rcm.WriteOffReasons
 	d.NewCoverage = coverageFormView{ID: "new", Action: fmt.Sprintf("/patients/%d/coverages", p.ID), Payers: payers,
 		Coverage: &rcm.Coverage{Order: len(covs) + 1, Relationship: "18", EffectiveFrom: today}}
 	if d.NewCoverage.Coverage.Order > 3 {

@@ -111,6 +111,7 @@ var notices = map[string]string{
 	"built":          "Claim built from the encounter.",
 	"saved":          "Saved.",
 	"payment":        "Payment posted to the patient's balance, oldest service first.",
+	"write-off":      "Written off the patient's balance, oldest service first.",
 	"coverage":       "Coverage saved. Claims built from now on use it; a claim already built keeps the coverage it was built with.",
 	"resolved":       "The posting exception is resolved.",
 	"eligibility":    "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",

@@ -55,6 +55,7 @@ type Store interface {
 	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
 	LedgerTotals(ctx context.Context, f sqldb.LedgerFilter) (ledger.Totals, error)
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
+	PostPatientWriteOff(ctx context.Context, w rcm.PatientWriteOff) (*ledger.Transaction, error)
 	FindServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
 
 	// Remittances: posting through the inbox (the same routine as the
@@ -200,6 +201,7 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /patients/{id}/coverages", h.action(h.addCoverage))
 	h.mux.Handle("POST /patients/{id}/coverages/{cov}", h.action(h.updateCoverage))
 	h.mux.Handle("POST /patients/{id}/payments", h.action(h.recordPayment))
+	h.mux.Handle("POST /patients/{id}/write-offs", h.action(h.recordWriteOff))
 	h.mux.Handle("GET /patients/{id}/statement.pdf", h.page(h.downloadStatement))
 
 	h.mux.Handle("GET /remittances", h.page(h.showRemittances))

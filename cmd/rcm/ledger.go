@@ -32,16 +32,21 @@ const ledgerPayUsage = `pay [--db DB] [--org ID] --patient ID --amount 25.00 --m
 Posts a payment the patient made toward their balance, oldest service first.
 The key identifies the payment: the same key posts once.`
 
+const ledgerWriteOffUsage = `write-off [--db DB] [--org ID] --patient ID --amount 0.50 --reason small_balance|bad_debt|hardship|courtesy|other --key K
+
+Writes off part of what the patient owes, oldest service first. The key
+identifies the write-off: the same key posts once.`
+
 func runLedger(ctx context.Context, env *Env, args []string) error {
-	if len(args) > 0 && args[0] == "pay" {
-		return runLedgerPay(ctx, env, args[1:])
+	if len(args) > 0 && (args[0] == "pay" || args[0] == "write-off") {
+		return runLedgerPatient(ctx, env, args[0], args[1:])
 	}
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n", ledgerUsage)
 			return nil
 		}
-		return usagef("usage: rcm ledger %s\n       rcm ledger %s", ledgerUsage, ledgerPayUsage)
+		return usagef("usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s", ledgerUsage, ledgerPayUsage, ledgerWriteOffUsage)
 	}
 	fs := newFlagSet(env, "ledger check", ledgerUsage)
 	dsn := dbFlag(fs, env)
@@ -181,16 +186,21 @@ func sortedStrings(m map[string]rcm.Money) []string {
 	return keys
 }
 
-// runLedgerPay is rcm ledger pay.
-func runLedgerPay(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "ledger pay", ledgerPayUsage)
+// runLedgerPatient is rcm ledger pay and rcm ledger write-off.
+func runLedgerPatient(ctx context.Context, env *Env, sub string, args []string) error {
+	usage := ledgerPayUsage
+	if sub == "write-off" {
+		usage = ledgerWriteOffUsage
+	}
+	fs := newFlagSet(env, "ledger "+sub, usage)
 	dsn := dbFlag(fs, env)
 	org := orgFlag(fs)
 	patient := fs.Int64("patient", 0, "the patient's id")
-	amount := fs.String("amount", "", "the amount paid, such as 25.00")
-	method := fs.String("method", "", "cash, check, card, ach or other")
-	reference := fs.String("reference", "", "check number or card authorization")
-	key := fs.String("key", "", "8 to 64 characters that identify this payment (the same key posts once)")
+	amount := fs.String("amount", "", "the amount, such as 25.00")
+	method := fs.String("method", "", "pay: cash, check, card, ach or other")
+	reference := fs.String("reference", "", "pay: check number or card authorization")
+	reason := fs.String("reason", "", "write-off: small_balance, bad_debt, hardship, courtesy or other")
+	key := fs.String("key", "", "8 to 64 characters that identify this payment or write-off (the same key posts once)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -209,11 +219,18 @@ func runLedgerPay(ctx context.Context, env *Env, args []string) error {
 	if ctx, err = orgContext(ctx, db, *org); err != nil {
 		return err
 	}
-	t, err := db.PostPatientPayment(ctx, rcm.PatientPayment{PatientID: *patient, Amount: m, Method: *method, Reference: *reference, Key: *key})
+	var t *ledger.Transaction
+	what := "Payment"
+	if sub == "write-off" {
+		what = "Write-off"
+		t, err = db.PostPatientWriteOff(ctx, rcm.PatientWriteOff{PatientID: *patient, Amount: m, Reason: *reason, Key: *key})
+	} else {
+		t, err = db.PostPatientPayment(ctx, rcm.PatientPayment{PatientID: *patient, Amount: m, Method: *method, Reference: *reference, Key: *key})
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Payment of %s posted as ledger transaction %d:\n", m.Dollars(), t.ID)
+	fmt.Fprintf(env.Stdout, "%s of %s posted as ledger transaction %d:\n", what, m.Dollars(), t.ID)
 	for i := 0; i+1 < len(t.Entries); i += 2 {
 		fmt.Fprintf(env.Stdout, "  service line %d  %s\n", t.Entries[i].Account.Line, t.Entries[i].Amount.Dollars())
 	}

@@ -147,8 +147,13 @@ func TestLedgerPay(t *testing.T) {
 	if code, _, _ := rcmRun(t, "", "ledger", "pay", "--db", path, "--amount", "ten"); code != 2 {
 		t.Errorf("bad amount: exit %d, want 2", code)
 	}
+	wo := []string{"ledger", "write-off", "--db", path, "--patient", itoa(patient), "--amount", "1.00", "--reason", "small_balance", "--key", "small-bal-0001"}
+	if code, out, errOut := rcmRun(t, "", wo...); code != 0 || !strings.Contains(out, "Write-off of $1.00 posted") {
+		t.Errorf("write-off: exit %d\n%s%s", code, out, errOut)
+	}
 	code, out, _ = rcmRun(t, "", "ledger", "check", "--db", path)
-	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "Patient payments $10.00") || !strings.Contains(flat, "account A1001 $5.00") {
+	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "Patient payments $10.00") || !strings.Contains(flat, "account A1001 $4.00") ||
+		!strings.Contains(flat, "WO Write-offs $1.00") {
 		t.Errorf("ledger check after the payment: exit %d\n%s", code, out)
 	}
 }
