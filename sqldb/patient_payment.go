@@ -18,6 +18,9 @@ import (
 // key twice is ECONFLICT and posts nothing. The payment is audited against
 // the patient.
 func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error) {
+	if _, err := rcm.RequireActor(ctx, rcm.PermBill); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -31,6 +34,9 @@ func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*le
 // service first, under the same rules as a payment: within what is owed,
 // once per key, audited.
 func (db *DB) PostPatientWriteOff(ctx context.Context, w rcm.PatientWriteOff) (*ledger.Transaction, error) {
+	if _, err := rcm.RequireActor(ctx, rcm.PermBill); err != nil {
+		return nil, err
+	}
 	if err := w.Validate(); err != nil {
 		return nil, err
 	}
@@ -49,6 +55,9 @@ func (db *DB) applyToPatient(ctx context.Context, patientID int64, amount rcm.Mo
 		return nil, err
 	}
 	err = db.Transact(ctx, func(tx *Tx) error {
+		// Transact may run this again after a serialization failure: the
+		// entries are planned anew from the balances read then.
+		t.Entries = nil
 		if err := tx.requirePatient(ctx, a.OrgID, patientID); err != nil {
 			return err
 		}

@@ -2,7 +2,9 @@ package sqldb_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/openrcm/openrcm"
@@ -58,6 +60,11 @@ func TestPatientPayment(t *testing.T) {
 		coder := rcm.NewContextWithActor(context.Background(), rcm.Actor{UserID: 1, OrgID: orgOf(f), Role: rcm.RoleCoder})
 		if _, err := db.PostPatientPayment(coder, rcm.PatientPayment{PatientID: patient, Amount: m("1"), Method: "cash", Key: "key-coder1"}); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
 			t.Errorf("a coder takes a payment: %v", err)
+		}
+		// Authorization comes before validation: a coder learns nothing
+		// about which fields would be accepted.
+		if _, err := db.PostPatientWriteOff(coder, rcm.PatientWriteOff{PatientID: patient, Amount: m("1"), Reason: "nope", Key: "x"}); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
+			t.Errorf("a coder's invalid write-off: %v, want forbidden", err)
 		}
 		if got := owed(); got != m("40") {
 			t.Fatalf("refused payments changed the balance to %s", got)
@@ -146,6 +153,44 @@ func TestPatientWriteOff(t *testing.T) {
 		tot, err := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{PatientID: patient})
 		if err != nil || tot.PatientAR != 0 || tot.Adjusted["WO"] != m("0.50") || tot.PatientPaid != m("19.50") {
 			t.Errorf("totals after the write-off: %+v, %v", tot, err)
+		}
+		checkLedger(t, db)
+	})
+}
+
+// TestPatientPaymentsConcurrent: four $15.00 payments race for a $40.00
+// balance; the line locks let exactly two through and the rest are
+// refused, never taking the balance below zero.
+func TestPatientPaymentsConcurrent(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newRemitFixture(t, db, "Org Race", false)
+		c1 := f.claim("R-1", dos(), threeLines()...)
+		c2 := f.claim("R-2", dos(), threeLines()...)
+		f.post(primary835("EFT951", c1.ControlNumber))
+		f.post(primary835("EFT952", c2.ControlNumber))
+		const n = 4
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = db.PostPatientPayment(f.ctx, rcm.PatientPayment{PatientID: f.s.patient.ID, Amount: m("15"), Method: "card", Key: fmt.Sprintf("race-key-%d", i)})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case rcm.ErrorCode(err) != rcm.EINVALID:
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		tot, err := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{PatientID: f.s.patient.ID})
+		if ok != 2 || err != nil || tot.PatientPaid != m("30") || tot.PatientAR != m("10") {
+			t.Errorf("%d payments went through, patient paid %s, owes %s (%v); want 2, 30.00, 10.00", ok, tot.PatientPaid, tot.PatientAR, err)
 		}
 		checkLedger(t, db)
 	})
