@@ -70,24 +70,12 @@ func scanPractice(s scanner) (*rcm.Practice, error) {
 
 // FindPracticeByID returns one of the organization's practices.
 func (db *DB) FindPracticeByID(ctx context.Context, id int64) (*rcm.Practice, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	p, err := scanPractice(db.QueryRowContext(ctx, `SELECT `+practiceCols+` FROM practice WHERE org_id = ? AND id = ?`, a.OrgID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Practice", id)
-	}
-	return p, err
+	return findSetup(ctx, db, scanPractice, "Practice", "practice", practiceCols, id)
 }
 
 // FindPractices returns the organization's practices.
 func (db *DB) FindPractices(ctx context.Context) ([]*rcm.Practice, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(ctx, db, scanPractice, `SELECT `+practiceCols+` FROM practice WHERE org_id = ? ORDER BY id`, a.OrgID)
+	return listSetup(ctx, db, scanPractice, "practice", practiceCols)
 }
 
 // UpdatePractice replaces a practice's fields.
@@ -136,24 +124,12 @@ func scanProvider(s scanner) (*rcm.Provider, error) {
 
 // FindProviderByID returns one of the organization's providers.
 func (db *DB) FindProviderByID(ctx context.Context, id int64) (*rcm.Provider, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	p, err := scanProvider(db.QueryRowContext(ctx, `SELECT `+providerCols+` FROM provider WHERE org_id = ? AND id = ?`, a.OrgID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Provider", id)
-	}
-	return p, err
+	return findSetup(ctx, db, scanProvider, "Provider", "provider", providerCols, id)
 }
 
 // FindProviders returns the organization's providers.
 func (db *DB) FindProviders(ctx context.Context) ([]*rcm.Provider, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(ctx, db, scanProvider, `SELECT `+providerCols+` FROM provider WHERE org_id = ? ORDER BY id`, a.OrgID)
+	return listSetup(ctx, db, scanProvider, "provider", providerCols)
 }
 
 // UpdateProvider replaces a provider's fields.
@@ -192,16 +168,38 @@ func (db *DB) CreateFacility(ctx context.Context, f *rcm.Facility) error {
 
 // FindFacilities returns the organization's facilities.
 func (db *DB) FindFacilities(ctx context.Context) ([]*rcm.Facility, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(ctx, db, func(s scanner) (*rcm.Facility, error) {
+	return listSetup(ctx, db, func(s scanner) (*rcm.Facility, error) {
 		f := &rcm.Facility{}
 		ad := &f.Address
 		err := s.Scan(&f.ID, &f.OrgID, &f.Name, &f.NPI, &ad.Line1, &ad.Line2, &ad.City, &ad.State, &ad.ZIP)
 		return f, err
-	}, `SELECT id, org_id, name, npi, line1, line2, city, state, zip FROM facility WHERE org_id = ? ORDER BY id`, a.OrgID)
+	}, "facility", "id, org_id, name, npi, line1, line2, city, state, zip")
+}
+
+// findSetup reads one of the organization's practices, providers,
+// facilities or payers (any signed-in user may: they are not patient data),
+// or ENOTFOUND naming entity.
+func findSetup[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), entity, table, cols string, id int64) (T, error) {
+	var zero T
+	a, err := rcm.RequireActor(ctx, "")
+	if err != nil {
+		return zero, err
+	}
+	v, err := scan(db.QueryRowContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE org_id = ? AND id = ?`, a.OrgID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return zero, notFound(entity, id)
+	}
+	return v, err
+}
+
+// listSetup reads all the organization's rows of a setup table, in id
+// order.
+func listSetup[T any](ctx context.Context, db *DB, scan func(scanner) (T, error), table, cols string) ([]T, error) {
+	a, err := rcm.RequireActor(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, db, scan, `SELECT `+cols+` FROM `+table+` WHERE org_id = ? ORDER BY id`, a.OrgID)
 }
 
 // scanner is a *sql.Row or *sql.Rows.

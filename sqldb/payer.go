@@ -2,9 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/openrcm/openrcm"
@@ -56,24 +54,12 @@ func (db *DB) CreatePayer(ctx context.Context, p *rcm.Payer) error {
 
 // FindPayerByID returns one of the organization's payers.
 func (db *DB) FindPayerByID(ctx context.Context, id int64) (*rcm.Payer, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	p, err := scanPayer(db.QueryRowContext(ctx, `SELECT `+payerCols+` FROM payer WHERE org_id = ? AND id = ?`, a.OrgID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Payer", id)
-	}
-	return p, err
+	return findSetup(ctx, db, scanPayer, "Payer", "payer", payerCols, id)
 }
 
 // FindPayers returns the organization's payers.
 func (db *DB) FindPayers(ctx context.Context) ([]*rcm.Payer, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(ctx, db, scanPayer, `SELECT `+payerCols+` FROM payer WHERE org_id = ? ORDER BY id`, a.OrgID)
+	return listSetup(ctx, db, scanPayer, "payer", payerCols)
 }
 
 // UpdatePayer replaces a payer's fields.
