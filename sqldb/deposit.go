@@ -34,30 +34,23 @@ type remitKey struct{ org, id int64 }
 
 // depositSums returns each remittance's deposit totals.
 func depositSums(ctx context.Context, q queryer, where string, args ...any) (map[remitKey]*ledger.DepositTotals, error) {
-	rows, err := q.QueryContext(ctx, `SELECT org_id, remittance_id, account, reason, side, CAST(SUM(amount) AS BIGINT)
-		FROM deposit_entry `+where+` GROUP BY org_id, remittance_id, account, reason, side`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[remitKey]*ledger.DepositTotals{}
-	for rows.Next() {
+	err := eachRow(ctx, q, func(s scanner) error {
 		var k remitKey
 		var account, reason string
 		var side, amount int64
-		if err := rows.Scan(&k.org, &k.id, &account, &reason, &side, &amount); err != nil {
-			return nil, err
+		if err := s.Scan(&k.org, &k.id, &account, &reason, &side, &amount); err != nil {
+			return err
 		}
 		t := out[k]
 		if t == nil {
 			t = &ledger.DepositTotals{}
 			out[k] = t
 		}
-		if err := t.AddSum(ledger.DepositAccount(account), reason, ledger.Side(side), rcm.Money(amount)); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
+		return t.AddSum(ledger.DepositAccount(account), reason, ledger.Side(side), rcm.Money(amount))
+	}, `SELECT org_id, remittance_id, account, reason, side, CAST(SUM(amount) AS BIGINT)
+		FROM deposit_entry `+where+` GROUP BY org_id, remittance_id, account, reason, side`, args...)
+	return out, err
 }
 
 // checkDeposits verifies every remittance's deposit journal against what
@@ -83,26 +76,24 @@ func (db *DB) checkDeposits(ctx context.Context, reports map[int64]*LedgerReport
 	if err != nil {
 		return err
 	}
+	// sums reads (org, remittance, label, amount) rows by remittance and
+	// label.
 	sums := func(query string) (map[remitKey]map[string]int64, error) {
-		rows, err := db.QueryContext(ctx, query)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
 		out := map[remitKey]map[string]int64{}
-		for rows.Next() {
+		err := eachRow(ctx, db, func(s scanner) error {
 			var k remitKey
 			var label string
 			var v int64
-			if err := rows.Scan(&k.org, &k.id, &label, &v); err != nil {
-				return nil, err
+			if err := s.Scan(&k.org, &k.id, &label, &v); err != nil {
+				return err
 			}
 			if out[k] == nil {
 				out[k] = map[string]int64{}
 			}
 			out[k][label] = v
-		}
-		return out, rows.Err()
+			return nil
+		}, query)
+		return out, err
 	}
 	applied, err := sums(`SELECT r.org_id, r.id, '', CAST(SUM(
 			CASE WHEN p.debit_kind = 'payer_paid' AND p.debit_payer = r.payer_id THEN p.amount ELSE 0 END -

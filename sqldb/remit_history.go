@@ -107,7 +107,7 @@ func (tx *Tx) remitTotals(ctx context.Context, org int64, rs []*remit.Remittance
 	for start := 0; start < len(ids); start += inChunk {
 		chunk := ids[start:min(start+inChunk, len(ids))]
 		in := inList(len(chunk))
-		if err := tx.eachRow(ctx, func(s scanner) error {
+		if err := eachRow(ctx, tx, func(s scanner) error {
 			var id, paid, adjusted, patient int64
 			var n int
 			if err := s.Scan(&id, &n, &paid, &adjusted, &patient); err != nil {
@@ -122,7 +122,7 @@ func (tx *Tx) remitTotals(ctx context.Context, org int64, rs []*remit.Remittance
 			GROUP BY remittance_id`, idArgs(org, chunk)...); err != nil {
 			return err
 		}
-		if err := tx.eachRow(ctx, func(s scanner) error {
+		if err := eachRow(ctx, tx, func(s scanner) error {
 			var id int64
 			var n int
 			if err := s.Scan(&id, &n); err != nil {
@@ -134,7 +134,7 @@ func (tx *Tx) remitTotals(ctx context.Context, org int64, rs []*remit.Remittance
 			WHERE org_id = ? AND remittance_id IN (`+in+`) AND resolved_at = '' GROUP BY remittance_id`, idArgs(org, chunk)...); err != nil {
 			return err
 		}
-		if err := tx.eachRow(ctx, func(s scanner) error {
+		if err := eachRow(ctx, tx, func(s scanner) error {
 			var id, total int64
 			if err := s.Scan(&id, &total); err != nil {
 				return err
@@ -150,8 +150,8 @@ func (tx *Tx) remitTotals(ctx context.Context, org int64, rs []*remit.Remittance
 }
 
 // eachRow runs a query and calls fn on each row.
-func (tx *Tx) eachRow(ctx context.Context, fn func(scanner) error, query string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
+func eachRow(ctx context.Context, q queryer, fn func(scanner) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
