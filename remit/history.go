@@ -112,14 +112,11 @@ type ClaimPaymentRecord struct {
 	ClaimState            string    `json:"claim_state"` // the claim's state after this CLP
 }
 
-// ProviderAdjustmentRecord is a stored provider-level adjustment (PLB).
+// ProviderAdjustmentRecord is a stored provider-level adjustment (PLB),
+// with its 1-based place in the 835.
 type ProviderAdjustmentRecord struct {
-	Seq          int       `json:"seq"`
-	Provider     string    `json:"provider"`      // PLB01
-	FiscalPeriod rcm.Date  `json:"fiscal_period"` // PLB02
-	Reason       string    `json:"reason"`        // PLB03-1
-	Reference    string    `json:"reference"`     // PLB03-2
-	Amount       rcm.Money `json:"amount"`        // PLB04
+	Seq int `json:"seq"`
+	ProviderAdjustment
 }
 
 // Kinds of resolution of a posting exception.

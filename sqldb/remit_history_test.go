@@ -246,8 +246,7 @@ func TestGetRemittance(t *testing.T) {
 		}
 		var wantPLB []*remit.ProviderAdjustmentRecord
 		for i, p := range rem.ProviderAdjustments {
-			wantPLB = append(wantPLB, &remit.ProviderAdjustmentRecord{Seq: i + 1, Provider: p.Provider, FiscalPeriod: p.FiscalPeriod, Reason: p.Reason,
-				Reference: p.Reference, Amount: p.Amount})
+			wantPLB = append(wantPLB, &remit.ProviderAdjustmentRecord{Seq: i + 1, ProviderAdjustment: p})
 		}
 		if diff := cmp.Diff(wantPLB, got.ProviderAdjustments); diff != "" {
 			t.Errorf("provider adjustments mismatch (-want +got):\n%s", diff)
