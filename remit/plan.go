@@ -181,23 +181,15 @@ func Plan(rem *Remittance, st *State) (*Posting, error) {
 			states[c.ID] = pc.State
 		}
 	}
-	if err := planDeposit(p); err != nil {
+	// Plan has checked that the 835 balances and that each posted claim
+	// applies exactly its CLP04, so a deposit that does not balance is a
+	// fault of the plan: the whole 835 is refused rather than posted with
+	// a cent unaccounted for.
+	var err error
+	if p.Deposit, err = DepositOf(p); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-// planDeposit journals where the 835's money went. Plan has already
-// checked that the 835 balances, and each posted claim applies exactly its
-// CLP04, so a deposit that does not balance is a fault of the plan: the
-// whole 835 is refused rather than posted with a cent unaccounted for.
-func planDeposit(p *Posting) error {
-	d, err := DepositOf(p)
-	if err != nil {
-		return err
-	}
-	p.Deposit = d
-	return nil
 }
 
 // DepositOf journals a posting's deposit from the posting itself: BPR02,
