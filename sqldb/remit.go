@@ -804,23 +804,7 @@ func (db *DB) FindRemitExceptions(ctx context.Context) ([]*remit.Exception, erro
 	var out []*remit.Exception
 	err = db.Transact(ctx, func(tx *Tx) error {
 		var err error
-		out, err = queryAll(ctx, tx, func(s scanner) (*remit.Exception, error) {
-			e := &remit.Exception{}
-			var amount int64
-			var at string
-			if err := s.Scan(&e.ID, &e.RemittanceID, &e.Trace, &e.ClaimPaymentID, &e.ControlNumber, &e.Reason, &amount, &at); err != nil {
-				return nil, err
-			}
-			e.Amount = rcm.Money(amount)
-			var err error
-			e.CreatedAt, err = parseTime(at)
-			return e, err
-		}, `SELECT x.id, x.remittance_id, r.trace, x.remit_claim_id, c.control_number, x.reason, x.amount, x.created_at
-			FROM remit_exception x
-			JOIN remittance r ON r.org_id = x.org_id AND r.id = x.remittance_id
-			JOIN remit_claim c ON c.org_id = x.org_id AND c.id = x.remit_claim_id
-			WHERE x.org_id = ? AND x.resolved_at = '' ORDER BY x.id`, a.OrgID)
-		if err != nil {
+		if out, err = tx.findExceptions(ctx, a.OrgID, remit.ExceptionFilter{Status: remit.ExceptionsOpen, Limit: -1}, 0); err != nil {
 			return err
 		}
 		return tx.audit(ctx, a, rcm.AuditRead, "remit_exceptions", 0, 0)
