@@ -1,6 +1,9 @@
 package rcm
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Sex as the 837P DMG03 carries it.
 const (
@@ -8,6 +11,10 @@ const (
 	SexMale    = "M"
 	SexUnknown = "U"
 )
+
+// Sexes are the administrative sex codes (DMG03), in the order a form
+// offers them.
+var Sexes = []string{SexFemale, SexMale, SexUnknown}
 
 // Patient is a person who receives care. Patient data is PHI: every read and
 // change of it is written to the audit log by the store.
@@ -37,7 +44,7 @@ func (p *Patient) Validate() error {
 	v.text(p.LastName, "last_name", 60)
 	v.check(!p.BirthDate.IsZero(), "birth_date", "birth_date is required (YYYY-MM-DD).")
 	v.check(p.BirthDate.IsZero() || p.BirthDate.Year >= 1880, "birth_date", "birth_date is before 1880.")
-	v.check(p.Sex == SexFemale || p.Sex == SexMale || p.Sex == SexUnknown, "sex", "sex must be F, M or U.")
+	v.check(slices.Contains(Sexes, p.Sex), "sex", "sex must be F, M or U.")
 	p.Address.validate(v, "address")
 	v.check(p.Phone == "" || (len(p.Phone) == 10 && allDigits(p.Phone)), "phone", "phone must be 10 digits.")
 	return v.result()
@@ -130,7 +137,7 @@ func (c *Coverage) Validate() error {
 			v.required(s.LastName, "subscriber.last_name")
 			v.text(s.LastName, "subscriber.last_name", 60)
 			v.check(!s.BirthDate.IsZero(), "subscriber.birth_date", "subscriber.birth_date is required.")
-			v.check(s.Sex == SexFemale || s.Sex == SexMale || s.Sex == SexUnknown, "subscriber.sex", "subscriber.sex must be F, M or U.")
+			v.check(slices.Contains(Sexes, s.Sex), "subscriber.sex", "subscriber.sex must be F, M or U.")
 			s.Address.validate(v, "subscriber.address")
 		}
 	}

@@ -32,10 +32,11 @@ type coverageFormView struct {
 	Payers   []*rcm.Payer
 }
 
-// CoverageOrders, Relationships and MedicareSecondaryTypes are the choices
-// of the coverage form.
+// CoverageOrders, Relationships, Sexes and MedicareSecondaryTypes are the
+// choices of the coverage form.
 func (coverageFormView) CoverageOrders() []int            { return []int{1, 2, 3} }
 func (coverageFormView) Relationships() map[string]string { return rcm.Relationships }
+func (coverageFormView) Sexes() []string                  { return rcm.Sexes }
 func (coverageFormView) MedicareSecondaryTypes() map[string]string {
 	return rcm.MedicareSecondaryTypes
 }
@@ -49,6 +50,8 @@ type patientData struct {
 	// PaymentMethods are its choices.
 	PaymentKey     string
 	PaymentMethods []string
+	// Sexes are the demographics form's choices.
+	Sexes []string
 	// WriteOffKey and WriteOffReasons are the write-off form's.
 	WriteOffKey     string
 	WriteOffReasons []string
@@ -97,7 +100,7 @@ func (h *Handler) showPatient(w http.ResponseWriter, r *http.Request, s *session
 		}
 		d.Coverages = append(d.Coverages, row)
 	}
-	d.PaymentKey, d.PaymentMethods = newPaymentKey(), rcm.PaymentMethods
+	d.PaymentKey, d.PaymentMethods, d.Sexes = newPaymentKey(), rcm.PaymentMethods, rcm.Sexes
 	d.WriteOffKey, d.WriteOffReasons = newPaymentKey(), rcm.WriteOffReasons
 	d.NewCoverage = coverageFormView{ID: "new", Action: fmt.Sprintf("/patients/%d/coverages", p.ID), Payers: payers,
 		Coverage: &rcm.Coverage{Order: len(covs) + 1, Relationship: "18", EffectiveFrom: today}}

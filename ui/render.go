@@ -46,9 +46,7 @@ var funcs = template.FuncMap{
 	"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"join": strings.Join,
 	"inc":  func(i int) int { return i + 1 },
-	// list makes a slice of strings to range over; args passes several
-	// values to a template (read back with index).
-	"list":  func(s ...string) []string { return s },
+	// args passes several values to a template (read back with index).
 	"args":  func(v ...any) []any { return v },
 	"state": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"ints": func(v []int) string {
