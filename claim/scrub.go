@@ -9,6 +9,7 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/edit"
 	"github.com/openrcm/openrcm/nucc"
+	"github.com/openrcm/openrcm/x12"
 )
 
 // CompletenessRules are the scrubber's own rules: what the 837P guide
@@ -113,7 +114,7 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	if len(zip) != 9 {
 		add("CLM-ZIP9", nil, "Billing provider ZIP %s has five digits; the 837P requires ZIP+4 for the billing provider.", "Add the four-digit extension (look it up with USPS).", b.Practice.Address.ZIP)
 	}
-	if isPOBox(b.Practice.Address.Line1) || isPOBox(b.Practice.Address.Line2) {
+	if x12.IsBoxAddress(b.Practice.Address.Line1) || x12.IsBoxAddress(b.Practice.Address.Line2) {
 		add("CLM-POBOX", nil, "Billing provider address %q is a post office box.", "Use the practice's street address; send the PO Box as the pay-to address.", b.Practice.Address.Line1)
 	}
 	if !rcm.ValidMemberID(b.Coverage.MemberID) {
@@ -250,12 +251,6 @@ func checkPayerRule(r rcm.PayerRule, b *Bundle) []edit.Finding {
 		}
 	}
 	return fs
-}
-
-// isPOBox recognizes the common ways a post office box is written.
-func isPOBox(line string) bool {
-	s := strings.ToUpper(strings.NewReplacer(".", "", " ", "").Replace(line))
-	return strings.HasPrefix(s, "POBOX") || strings.HasPrefix(s, "POSTOFFICEBOX") || strings.HasPrefix(s, "PMB") || strings.HasPrefix(s, "BOX") && len(s) > 3 && s[3] >= '0' && s[3] <= '9'
 }
 
 // HasErrors reports whether any finding is an error.

@@ -7,6 +7,7 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/edit"
+	"github.com/openrcm/openrcm/x12"
 )
 
 func ruleIDs(fs []edit.Finding) []string {
@@ -86,8 +87,8 @@ func TestScrubRules(t *testing.T) {
 func TestIsPOBox(t *testing.T) {
 	for in, want := range map[string]bool{"PO Box 12": true, "P.O. BOX 9": true, "Post Office Box 1": true, "Box 44": true, "PMB 300": true,
 		"400 Harbor Way": false, "Boxwood Ln": false, "1 Pobox Rd": false} {
-		if got := isPOBox(in); got != want {
-			t.Errorf("isPOBox(%q) = %v, want %v", in, got, want)
+		if got := x12.IsBoxAddress(in); got != want {
+			t.Errorf("IsBoxAddress(%q) = %v, want %v", in, got, want)
 		}
 	}
 }

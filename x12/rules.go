@@ -380,9 +380,16 @@ func (s *txState) streetAddress(v *Validator, seg *Segment, loop string, pos int
 	}
 }
 
-// isBox reports whether an address line starts with a post office box or
-// lock box ("PO BOX 12", "P.O. Box 12", "Post Office Box", "Lockbox"),
-// ignoring case, spaces and punctuation.
+// IsBoxAddress reports whether an address line is a post office box, lock
+// box or private mailbox rather than a street address, as the 837P's
+// billing provider address (2010AA N301) may not be. The claim scrubber
+// asks the same question before the file is written.
+func IsBoxAddress(line string) bool { return isBox([]byte(line)) }
+
+// isBox reports whether an address line starts with a post office box,
+// lock box or private mailbox ("PO BOX 12", "P.O. Box 12", "Post Office
+// Box", "Lockbox", "PMB 300", "Box 44"), ignoring case, spaces and
+// punctuation.
 func isBox(b []byte) bool {
 	var buf [13]byte
 	n := 0
@@ -400,7 +407,8 @@ func isBox(b []byte) bool {
 		}
 	}
 	t := buf[:n]
-	return bytes.HasPrefix(t, []byte("POBOX")) || bytes.HasPrefix(t, []byte("POSTOFFICEBOX")) || bytes.HasPrefix(t, []byte("LOCKBOX"))
+	return bytes.HasPrefix(t, []byte("POBOX")) || bytes.HasPrefix(t, []byte("POSTOFFICEBOX")) || bytes.HasPrefix(t, []byte("LOCKBOX")) ||
+		bytes.HasPrefix(t, []byte("PMB")) || bytes.HasPrefix(t, []byte("BOX")) && len(t) > 3 && t[3] >= '0' && t[3] <= '9'
 }
 
 // cents reads an X12 amount (R type: optional minus, digits, at most two
