@@ -18,15 +18,17 @@ type PatientPaymentService interface {
 // RoutePatientPayments registers POST /api/v1/patients/{id}/payments and
 // POST /api/v1/patients/{id}/write-offs.
 func (s *Server) RoutePatientPayments(svc PatientPaymentService) {
-	s.mux.Handle("POST /api/v1/patients/{id}/payments", s.api(handlePatientPayment(svc)))
-	s.mux.Handle("POST /api/v1/patients/{id}/write-offs", s.api(handlePatientWriteOff(svc)))
+	s.mux.Handle("POST /api/v1/patients/{id}/payments", s.api(handlePatientMoney(svc.PostPatientPayment,
+		func(p *rcm.PatientPayment) *int64 { return &p.PatientID })))
+	s.mux.Handle("POST /api/v1/patients/{id}/write-offs", s.api(handlePatientMoney(svc.PostPatientWriteOff,
+		func(w *rcm.PatientWriteOff) *int64 { return &w.PatientID })))
 }
 
-// handlePatientPayment applies a payment ({"amount","method","reference",
-// "key"}) to the patient's open balance and answers 201 with the ledger
-// transaction: which lines it paid, how much each. The same key again is
-// 409 and posts nothing.
-func handlePatientPayment(svc PatientPaymentService) apiFunc {
+// handlePatientMoney posts a payment ({"amount","method","reference",
+// "key"}) or a write-off ({"amount","reason","key"}) against the patient
+// of the path and answers 201 with the ledger transaction: which lines it
+// touched, how much each. The same key again is 409 and posts nothing.
+func handlePatientMoney[T any](post func(context.Context, T) (*ledger.Transaction, error), patientID func(*T) *int64) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
@@ -35,43 +37,15 @@ func handlePatientPayment(svc PatientPaymentService) apiFunc {
 		if _, err := parseQuery(r); err != nil {
 			return err
 		}
-		var p rcm.PatientPayment
-		if err := decodeJSON(w, r, &p); err != nil {
+		var v T
+		if err := decodeJSON(w, r, &v); err != nil {
 			return err
 		}
-		if p.PatientID != 0 && p.PatientID != id {
-			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "The body's patient_id (%d) is not the patient in the path (%d).", p.PatientID, id)
+		if p := patientID(&v); *p != 0 && *p != id {
+			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "The body's patient_id (%d) is not the patient in the path (%d).", *p, id)
 		}
-		p.PatientID = id
-		t, err := svc.PostPatientPayment(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusCreated, t)
-		return nil
-	}
-}
-
-// handlePatientWriteOff writes off part of the patient's balance
-// ({"amount","reason","key"}) and answers 201 with the ledger transaction.
-func handlePatientWriteOff(svc PatientPaymentService) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return err
-		}
-		if _, err := parseQuery(r); err != nil {
-			return err
-		}
-		var wo rcm.PatientWriteOff
-		if err := decodeJSON(w, r, &wo); err != nil {
-			return err
-		}
-		if wo.PatientID != 0 && wo.PatientID != id {
-			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "The body's patient_id (%d) is not the patient in the path (%d).", wo.PatientID, id)
-		}
-		wo.PatientID = id
-		t, err := svc.PostPatientWriteOff(r.Context(), wo)
+		*patientID(&v) = id
+		t, err := post(r.Context(), v)
 		if err != nil {
 			return err
 		}

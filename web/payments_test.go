@@ -76,6 +76,8 @@ func TestPatientPaymentRoute(t *testing.T) {
 				{"same key, other amount", path, `{"amount":"5.00","method":"card","key":"pay-000001"}`, 409, "already posted"},
 				{"more than the rest", path, `{"amount":"20.01","method":"cash","key":"pay-000002"}`, 400, "owes $20.00"},
 				{"write-off with an unknown reason", strings.Replace(path, "payments", "write-offs", 1), `{"amount":"1.00","reason":"mood","key":"wo-000001"}`, 400, `"field":"reason"`},
+				{"write-off for another patient in the body", strings.Replace(path, "payments", "write-offs", 1),
+					fmt.Sprintf(`{"patient_id":%d,"amount":"1.00","reason":"courtesy","key":"wo-000002"}`, s.Patient.ID+1), 400, `"field":"patient_id"`},
 				{"write-off of a small balance", strings.Replace(path, "payments", "write-offs", 1), `{"amount":"0.75","reason":"small_balance","key":"wo-000001"}`, 201, `"op":"write_off"`},
 			} {
 				status, body := do(tc.path, tc.body)
