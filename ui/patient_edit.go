@@ -152,6 +152,26 @@ func formDate(r *http.Request, name string, required bool) (rcm.Date, error) {
 // The form carries a key made when the page was drawn, so a double
 // submission posts once.
 func (h *Handler) recordPayment(w http.ResponseWriter, r *http.Request, s *session) error {
+	return h.patientMoney(w, r, "payment", func(id int64, amount rcm.Money) error {
+		_, err := h.store.PostPatientPayment(r.Context(), rcm.PatientPayment{PatientID: id, Amount: amount, Method: formText(r, "method"),
+			Reference: formText(r, "reference"), Key: formText(r, "key")})
+		return err
+	})
+}
+
+// recordWriteOff writes off part of the patient's balance for the
+// practice's reason, once per form.
+func (h *Handler) recordWriteOff(w http.ResponseWriter, r *http.Request, s *session) error {
+	return h.patientMoney(w, r, "write-off", func(id int64, amount rcm.Money) error {
+		_, err := h.store.PostPatientWriteOff(r.Context(), rcm.PatientWriteOff{PatientID: id, Amount: amount, Reason: formText(r, "reason"),
+			Key: formText(r, "key")})
+		return err
+	})
+}
+
+// patientMoney reads the patient of the path and the form's amount, posts
+// them with post and returns to the patient's balance with the notice done.
+func (h *Handler) patientMoney(w http.ResponseWriter, r *http.Request, done string, post func(id int64, amount rcm.Money) error) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -160,31 +180,10 @@ func (h *Handler) recordPayment(w http.ResponseWriter, r *http.Request, s *sessi
 	if err != nil {
 		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 25.00.")
 	}
-	t, err := h.store.PostPatientPayment(r.Context(), rcm.PatientPayment{PatientID: id, Amount: amount, Method: formText(r, "method"),
-		Reference: formText(r, "reference"), Key: formText(r, "key")})
-	if err != nil {
+	if err := post(id, amount); err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=payment&txn=%d#balance", id, t.ID), http.StatusSeeOther)
-	return nil
-}
-
-// recordWriteOff writes off part of the patient's balance for the
-// practice's reason, once per form.
-func (h *Handler) recordWriteOff(w http.ResponseWriter, r *http.Request, s *session) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	amount, err := rcm.ParseMoney(formText(r, "amount"))
-	if err != nil {
-		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 0.50.")
-	}
-	if _, err := h.store.PostPatientWriteOff(r.Context(), rcm.PatientWriteOff{PatientID: id, Amount: amount, Reason: formText(r, "reason"),
-		Key: formText(r, "key")}); err != nil {
-		return err
-	}
-	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=write-off#balance", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/patients/%d?done=%s#balance", id, done), http.StatusSeeOther)
 	return nil
 }
 

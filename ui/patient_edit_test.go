@@ -231,6 +231,18 @@ func TestRecordPayment(t *testing.T) {
 	if wk == nil {
 		t.Fatal("write-off form missing from the patient page")
 	}
+	for _, bad := range []url.Values{
+		{"amount": {"54.00"}, "reason": {"mood"}, "key": {wk[1]}},
+		{"amount": {"lots"}, "reason": {"courtesy"}, "key": {wk[1]}},
+		{"amount": {"55.01"}, "reason": {"courtesy"}, "key": {wk[1]}},
+	} {
+		if status, _, _ := biller.action(patientPath+"/write-offs", bad); status != http.StatusBadRequest {
+			t.Errorf("write-off %v: %d, want 400", bad, status)
+		}
+	}
+	if bs, _ := f.db.FindLineBalances(f.ctx, sqldb.LedgerFilter{LineID: lines[0]}); len(bs) != 1 || bs[0].Patient != rcm.MustParseMoney("55.00") {
+		t.Errorf("refused write-offs changed the balance: %+v", bs)
+	}
 	if status, _, _ := biller.action(patientPath+"/write-offs", url.Values{"amount": {"54.00"}, "reason": {"courtesy"}, "key": {wk[1]}}); status != http.StatusSeeOther {
 		t.Fatalf("write off: %d", status)
 	}
