@@ -18,14 +18,15 @@ import (
 // key twice is ECONFLICT and posts nothing. The payment is audited against
 // the patient.
 func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error) {
-	if _, err := rcm.RequireActor(ctx, rcm.PermBill); err != nil {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
 		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	t := &ledger.Transaction{Key: "patient-payment:" + p.Key, Memo: strings.TrimSpace("patient payment " + p.Method + " " + p.Reference)}
-	return db.applyToPatient(ctx, p.PatientID, p.Amount, "payment", p.Key, t, "patient_payment", func(line int64, amount rcm.Money) {
+	return db.applyToPatient(ctx, a, p.PatientID, p.Amount, "payment", p.Key, t, "patient_payment", func(line int64, amount rcm.Money) {
 		t.PatientPayment(line, amount, p.Method)
 	})
 }
@@ -34,27 +35,25 @@ func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*le
 // service first, under the same rules as a payment: within what is owed,
 // once per key, audited.
 func (db *DB) PostPatientWriteOff(ctx context.Context, w rcm.PatientWriteOff) (*ledger.Transaction, error) {
-	if _, err := rcm.RequireActor(ctx, rcm.PermBill); err != nil {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
 		return nil, err
 	}
 	if err := w.Validate(); err != nil {
 		return nil, err
 	}
 	t := &ledger.Transaction{Key: "patient-write-off:" + w.Key, Memo: "patient write-off " + w.Reason}
-	return db.applyToPatient(ctx, w.PatientID, w.Amount, "write-off", w.Key, t, "patient_write_off", func(line int64, amount rcm.Money) {
+	return db.applyToPatient(ctx, a, w.PatientID, w.Amount, "write-off", w.Key, t, "patient_write_off", func(line int64, amount rcm.Money) {
 		t.WriteOff(line, 0, w.Reason, amount)
 	})
 }
 
 // applyToPatient spreads amount over the patient's open balance, oldest
-// service first, with entry adding each line's share to t, and posts t.
-func (db *DB) applyToPatient(ctx context.Context, patientID int64, amount rcm.Money, what, key string, t *ledger.Transaction, entity string,
+// service first, with entry adding each line's share to t, and posts t as
+// the actor a (already checked for billing).
+func (db *DB) applyToPatient(ctx context.Context, a rcm.Actor, patientID int64, amount rcm.Money, what, key string, t *ledger.Transaction, entity string,
 	entry func(line int64, amount rcm.Money)) (*ledger.Transaction, error) {
-	a, err := rcm.RequireActor(ctx, rcm.PermBill)
-	if err != nil {
-		return nil, err
-	}
-	err = db.Transact(ctx, func(tx *Tx) error {
+	err := db.Transact(ctx, func(tx *Tx) error {
 		// Transact may run this again after a serialization failure: the
 		// entries are planned anew from the balances read then.
 		t.Entries = nil

@@ -62,9 +62,16 @@ func Build(ctx context.Context, s Store, patientID int64, on rcm.Date, openOnly 
 	if err != nil {
 		return nil, err
 	}
-	encs, err := s.FindEncounters(ctx, rcm.EncounterFilter{PatientID: patientID, Limit: 1000})
-	if err != nil {
-		return nil, err
+	var encs []*rcm.Encounter
+	for off := 0; ; off += 1000 {
+		page, err := s.FindEncounters(ctx, rcm.EncounterFilter{PatientID: patientID, Limit: 1000, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		encs = append(encs, page...)
+		if len(page) < 1000 {
+			break
+		}
 	}
 	if len(encs) == 0 {
 		return nil, rcm.Errorf(rcm.ENOTFOUND, "The patient has no visits, so no statement.")
