@@ -100,16 +100,12 @@ func Apply(ctx context.Context, svc Services, name string, data []byte) File {
 			f.Details = append(f.Details, "unmatched: "+u)
 		}
 	case "835":
-		rems, err := remit.Read835(bytes.NewReader(data))
+		results, err := remit.PostFile(ctx, svc, bytes.NewReader(data))
 		if err != nil {
 			return fail(err)
 		}
 		var parts []string
-		for _, rem := range rems {
-			res, err := remit.Post(ctx, svc, rem)
-			if err != nil {
-				return fail(fmt.Errorf("post trace %s: %w", rem.Trace, err))
-			}
+		for _, res := range results {
 			f.Posts = append(f.Posts, res)
 			if res.AlreadyPosted {
 				parts = append(parts, fmt.Sprintf("trace %s already posted, nothing posted again", res.Trace))

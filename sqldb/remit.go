@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,11 +110,15 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 			res = done
 			return nil
 		}
+		fingerprint := rem.Fingerprint()
+		if err := tx.refuseSameContent(ctx, a.OrgID, payer.ID, rem.Trace, fingerprint); err != nil {
+			return err
+		}
 		now := tx.Now()
 		remID, err := tx.insert(ctx, `INSERT INTO remittance (org_id, payer_id, trace, trace_originator, control, handling, method, amount, paid_on,
-			payer_name, claims, exceptions, posted_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+			payer_name, claims, exceptions, posted_at, user_id, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
 			a.OrgID, payer.ID, rem.Trace, rem.TraceOriginator, rem.Control, rem.Handling, rem.Method, int64(rem.Amount), formatDate(rem.PaidOn),
-			rem.PayerName, len(rem.Claims), formatTime(now), a.UserID)
+			rem.PayerName, len(rem.Claims), formatTime(now), a.UserID, fingerprint)
 		if rcm.ErrorCode(err) == rcm.ECONFLICT {
 			return errAlreadyPosted
 		} else if err != nil {
@@ -148,6 +153,9 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 			var err error
 			res, err = tx.findRemittanceKey(ctx, a.OrgID, payer.ID, rem.Trace)
 			if err == nil && res == nil {
+				err = tx.refuseSameContent(ctx, a.OrgID, payer.ID, rem.Trace, rem.Fingerprint())
+			}
+			if err == nil && res == nil {
 				err = rcm.Errorf(rcm.ECONFLICT, "835 %s is being posted by someone else; try again.", rem.Trace)
 			}
 			return err
@@ -176,6 +184,35 @@ func (tx *Tx) findRemittanceKey(ctx context.Context, org, payer int64, trace str
 	res.Amount = rcm.Money(amount)
 	res.PostedAt, err = parseTime(at)
 	return res, err
+}
+
+// refuseSameContent refuses an 835 whose content (remit's Fingerprint)
+// was posted before under another trace: a copy whose TRN02 was damaged
+// or altered would otherwise count the same payments twice.
+func (tx *Tx) refuseSameContent(ctx context.Context, org, payer int64, trace, fingerprint string) error {
+	var earlier, at string
+	var amount int64
+	err := tx.QueryRowContext(ctx, `SELECT trace, posted_at, amount FROM remittance WHERE org_id = ? AND payer_id = ? AND fingerprint = ?`,
+		org, payer, fingerprint).Scan(&earlier, &at, &amount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return rcm.Errorf(rcm.ECONFLICT, "835 %s carries the same payments as 835 %s, posted %s (the same payer, amount %s, payment date and claims): "+
+		"it looks like a copy whose trace number was damaged or altered, so nothing was posted. Ask the payer before posting it by hand.",
+		printable(trace), printable(earlier), at, rcm.Money(amount).Dollars())
+}
+
+// printable shows a trace number in a message with anything but printable
+// ASCII escaped, so a damaged one is visible as such.
+func printable(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // remitState reads, in the posting's transaction, the claims an 835
