@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/x12"
@@ -59,6 +60,40 @@ func (e *InvalidFileError) message() string {
 // Unwrap makes the refusal an EINVALID domain error, so every door answers
 // it as bad input (400, exit 1, a file set aside) with the message above.
 func (e *InvalidFileError) Unwrap() error { return rcm.Errorf(rcm.EINVALID, "%s", e.message()) }
+
+// SameContentError refuses an 835 whose content (its Fingerprint) was
+// posted before under another trace: a copy whose TRN02 was damaged or
+// altered, which would count the same payments twice.
+type SameContentError struct {
+	// Trace is the refused 835's TRN02; Earlier, PostedAt and Amount
+	// describe the 835 posted before.
+	Trace, Earlier string
+	PostedAt       time.Time
+	Amount         rcm.Money
+}
+
+// Error says which 835 was posted before.
+func (e *SameContentError) Error() string { return e.message() }
+
+func (e *SameContentError) message() string {
+	return fmt.Sprintf("835 %s carries the same payments as 835 %s, posted %s (the same payer, amount %s, payment date and claims): "+
+		"it looks like a copy whose trace number was damaged or altered, so nothing was posted. Ask the payer before posting it by hand.",
+		printable(e.Trace), printable(e.Earlier), e.PostedAt.Format(time.RFC3339), e.Amount.Dollars())
+}
+
+// Unwrap makes the refusal an ECONFLICT domain error.
+func (e *SameContentError) Unwrap() error { return rcm.Errorf(rcm.ECONFLICT, "%s", e.message()) }
+
+// printable shows a trace number in a message with anything but printable
+// ASCII escaped, so a damaged one is visible as such.
+func printable(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
 
 // Validator is the validation an 835 passes before anything of it posts:
 // the same as rcm x12 validate's, so a file that command rejects is never

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -186,9 +185,8 @@ func (tx *Tx) findRemittanceKey(ctx context.Context, org, payer int64, trace str
 	return res, err
 }
 
-// refuseSameContent refuses an 835 whose content (remit's Fingerprint)
-// was posted before under another trace: a copy whose TRN02 was damaged
-// or altered would otherwise count the same payments twice.
+// refuseSameContent refuses, with a *remit.SameContentError, an 835 whose
+// content (remit's Fingerprint) was posted before under another trace.
 func (tx *Tx) refuseSameContent(ctx context.Context, org, payer int64, trace, fingerprint string) error {
 	var earlier, at string
 	var amount int64
@@ -199,20 +197,11 @@ func (tx *Tx) refuseSameContent(ctx context.Context, org, payer int64, trace, fi
 	} else if err != nil {
 		return err
 	}
-	return rcm.Errorf(rcm.ECONFLICT, "835 %s carries the same payments as 835 %s, posted %s (the same payer, amount %s, payment date and claims): "+
-		"it looks like a copy whose trace number was damaged or altered, so nothing was posted. Ask the payer before posting it by hand.",
-		printable(trace), printable(earlier), at, rcm.Money(amount).Dollars())
-}
-
-// printable shows a trace number in a message with anything but printable
-// ASCII escaped, so a damaged one is visible as such.
-func printable(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return strconv.Quote(s)
-		}
+	postedAt, err := parseTime(at)
+	if err != nil {
+		return err
 	}
-	return s
+	return &remit.SameContentError{Trace: trace, Earlier: earlier, PostedAt: postedAt, Amount: rcm.Money(amount)}
 }
 
 // remitState reads, in the posting's transaction, the claims an 835

@@ -52,6 +52,7 @@ type Store interface {
 	rcm.ScrubService
 	rcm.SubmissionService
 	rcm.ClearinghouseService
+	rcm.QuarantineService
 	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
 	LedgerTotals(ctx context.Context, f sqldb.LedgerFilter) (ledger.Totals, error)
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
