@@ -71,7 +71,15 @@ var passwordHash = sync.OnceValue(func() string {
 	return h
 })
 
-func newFixture(t testing.TB) *fixture {
+func newFixture(t testing.TB) *fixture { t.Helper(); return newFixtureWith(t, fixtureOptions{}) }
+
+// fixtureOptions change how the fixture's server is reached.
+type fixtureOptions struct {
+	tls       bool          // serve HTTPS (httptest.NewTLSServer)
+	transport web.Transport // proxy trust and Secure cookies
+}
+
+func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
 	t.Helper()
 	db := sqldbtest.Open(t, sqldb.SQLite)
 	ctx, org := sqldbtest.Org(t, db, "Test Clinic")
@@ -125,9 +133,13 @@ func newFixture(t testing.TB) *fixture {
 	})
 	must(err)
 	srv, err := web.NewServer(web.Config{Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
-		Ping: db.Ping, UI: h})
+		Ping: db.Ping, UI: h, Transport: opts.transport})
 	must(err)
-	f.srv = httptest.NewServer(srv)
+	if opts.tls {
+		f.srv = httptest.NewTLSServer(srv)
+	} else {
+		f.srv = httptest.NewServer(srv)
+	}
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -143,7 +155,8 @@ type browser struct {
 
 func (f *fixture) browser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, f: f, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{t: t, f: f, c: &http.Client{Jar: jar, Transport: f.srv.Client().Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
