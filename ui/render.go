@@ -196,16 +196,22 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, s *session
 	h.render(w, r, status, "error", v)
 }
 
-// static serves the embedded stylesheet and script.
+// static serves the embedded stylesheet and script, and nothing else: a
+// directory (/static/ itself included) is not found rather than listed,
+// since these paths answer without sign-in.
 func (h *Handler) static() http.Handler {
 	sub, err := fs.Sub(assets, "static")
 	if err != nil {
 		panic(err)
 	}
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if st, err := fs.Stat(sub, name); err != nil || st.IsDir() || strings.HasSuffix(name, "/") {
+			h.renderError(w, r, nil, rcm.Errorf(rcm.ENOTFOUND, "There is no such page."))
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
+		http.ServeFileFS(w, r, sub, name)
 	})
 }
 

@@ -120,3 +120,40 @@ func TestSignInOverTLS(t *testing.T) {
 		t.Errorf("dashboard over TLS: %d, HSTS %q", status, resp.Header.Get("Strict-Transport-Security"))
 	}
 }
+
+// TestStaticHasNoListing: the embedded files are served without sign-in,
+// but no directory is listed.
+func TestStaticHasNoListing(t *testing.T) {
+	f := newFixture(t)
+	for _, tt := range []struct {
+		path   string
+		status int
+	}{
+		{"/static/app.css", http.StatusOK},
+		{"/static/app.js", http.StatusOK},
+		{"/static/", http.StatusNotFound},
+		{"/static/.", http.StatusNotFound},
+		{"/static//", http.StatusNotFound},
+		{"/static/app.css/", http.StatusNotFound},
+		{"/static/nope.css", http.StatusNotFound},
+		{"/static/../templates/layout.html", http.StatusNotFound},
+		{"/static/%2e%2e/templates/layout.html", http.StatusNotFound},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, f.srv.URL+tt.path, nil)
+			req.URL.Opaque = tt.path // send the path as written, uncleaned
+			resp, err := f.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if strings.Contains(string(body), `href="app.css"`) || strings.Contains(string(body), "<pre>") {
+				t.Errorf("answer lists files:\n%s", body)
+			}
+		})
+	}
+}
