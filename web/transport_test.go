@@ -20,9 +20,9 @@ func TestTransport(t *testing.T) {
 	}
 	trusting := web.Transport{TrustedProxies: proxies}
 	type seen struct {
-		Client              string
+		Client               string
 		Secure, CookieSecure bool
-		HSTS                string
+		HSTS                 string
 	}
 	const hsts = "max-age=31536000; includeSubDomains"
 	for _, tt := range []struct {
