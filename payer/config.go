@@ -269,7 +269,7 @@ func ReadConfig(r io.Reader) (*Config, error) {
 	dec.DisallowUnknownFields()
 	var c Config
 	if err := dec.Decode(&c); err != nil {
-		return nil, rcm.Errorf(rcm.EINVALID, "The payer configuration is not valid JSON: %v.", err)
+		return nil, rcm.Errorf(rcm.EINVALID, "The payer configuration is not valid JSON: %s.", strings.TrimSuffix(err.Error(), "."))
 	}
 	if err := c.check(); err != nil {
 		return nil, err

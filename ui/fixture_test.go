@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -77,6 +78,10 @@ func newFixture(t testing.TB) *fixture { t.Helper(); return newFixtureWith(t, fi
 type fixtureOptions struct {
 	tls       bool          // serve HTTPS (httptest.NewTLSServer)
 	transport web.Transport // proxy trust and Secure cookies
+	// store, when set, wraps the database the workbench uses (to break a
+	// service); logger receives the workbench's log.
+	store  func(*sqldb.DB) ui.Store
+	logger *slog.Logger
 }
 
 func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
@@ -116,8 +121,13 @@ func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
 		must(db.CreateUserWithHash(ctx, &rcm.User{OrgID: org.ID, Username: u.name, Name: u.name, Role: u.role}, passwordHash()))
 	}
 
+	var store ui.Store = db
+	if opts.store != nil {
+		store = opts.store(db)
+	}
 	h, err := ui.New(ui.Config{
-		Store:   db,
+		Store:   store,
+		Logger:  opts.logger,
 		Catalog: func(context.Context) (*codeset.Catalog, error) { return codeset.NewCatalog(codeset.Starter()), nil },
 		Scrubber: func(_ context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
 			return &claim.Scrubber{Today: today, Codes: claim.CatalogChecker{Catalog: codeset.NewCatalog(codeset.Starter())}}, nil
