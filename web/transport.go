@@ -40,7 +40,8 @@ const hstsValue = "max-age=31536000; includeSubDomains"
 const RequestIDHeader = "X-Request-Id"
 
 // ParseTrustedProxies reads a comma-separated list of CIDR prefixes
-// ("10.0.0.0/8,192.168.1.10"); a bare address trusts that address only.
+// ("10.0.0.0/8,192.168.1.10"); a bare address trusts that address only,
+// and a prefix of every address (0.0.0.0/0, ::/0) is refused.
 func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, part := range strings.Split(s, ",") {
@@ -49,6 +50,11 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 			continue
 		}
 		if p, err := netip.ParsePrefix(part); err == nil {
+			if p.Bits() == 0 {
+				// Trusting every peer would let any client claim https
+				// and any address.
+				return nil, fmt.Errorf("trusted proxy %q trusts every address; name the proxy's own address or subnet", part)
+			}
 			out = append(out, p.Masked())
 			continue
 		}

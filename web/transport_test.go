@@ -124,6 +124,8 @@ func TestParseTrustedProxies(t *testing.T) {
 		{"10.0.0.0/33", nil, true},
 		{"proxy.example", nil, true},
 		{"fe80::1%eth0", nil, true},
+		{"0.0.0.0/0", nil, true},
+		{"10.0.0.0/8,::/0", nil, true},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := web.ParseTrustedProxies(tt.in)

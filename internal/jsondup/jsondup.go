@@ -9,10 +9,11 @@
 package jsondup
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -39,56 +40,208 @@ func (e *Error) Error() string {
 // struct fields: case-insensitively, by Unicode simple folding. Malformed
 // JSON is not Check's to report: it returns nil and leaves the error to the
 // decoder, which says where the syntax breaks.
+//
+// It scans the bytes itself rather than through json.Decoder.Token, which
+// allocates for every value and made the check cost four decodes.
 func Check(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	err := walk(dec, "")
-	if e, ok := err.(*Error); ok {
-		return e
+	s := scanner{data: data}
+	if err := s.value(); err != nil && err != errSyntax {
+		return err
 	}
 	return nil
 }
 
-// walk reads one value; path is where it sits.
-func walk(dec *json.Decoder, path string) error {
-	tok, err := dec.Token()
-	if err != nil {
+// errSyntax ends a scan of malformed JSON.
+var errSyntax = errors.New("jsondup: malformed JSON")
+
+type scanner struct {
+	data []byte
+	i    int
+	// path holds the keys and indexes down to the value being scanned;
+	// it becomes text only when a duplicate is found.
+	path []step
+}
+
+// step is a key, or an array index when index >= 0.
+type step struct {
+	key   string
+	index int
+}
+
+// maxDepth is encoding/json's own nesting limit; deeper input is the
+// decoder's to refuse, and the scan stops rather than recurse on.
+const maxDepth = 10000
+
+func (s *scanner) space() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// at is the path of the current value: "lines[1].code".
+func (s *scanner) at() string {
+	var b strings.Builder
+	for i, p := range s.path {
+		switch {
+		case p.index >= 0:
+			b.WriteString("[" + strconv.Itoa(p.index) + "]")
+		case i > 0:
+			b.WriteString("." + p.key)
+		default:
+			b.WriteString(p.key)
+		}
+	}
+	return b.String()
+}
+
+// value scans one value.
+func (s *scanner) value() error {
+	s.space()
+	if s.i >= len(s.data) {
+		return errSyntax
+	}
+	switch s.data[s.i] {
+	case '{', '[':
+		if len(s.path) >= maxDepth {
+			return errSyntax
+		}
+		if s.data[s.i] == '{' {
+			return s.object()
+		}
+		return s.array()
+	case '"':
+		_, err := s.str(false)
 		return err
 	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]string{}
-		for dec.More() {
-			t, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			key, _ := t.(string)
-			at := key
-			if path != "" {
-				at = path + "." + key
-			}
-			fold := foldKey(key)
-			if first, dup := seen[fold]; dup {
-				return &Error{Path: at, Key: key, First: first}
-			}
-			seen[fold] = key
-			if err := walk(dec, at); err != nil {
-				return err
-			}
-		}
-		_, err = dec.Token() // '}'
-		return err
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			if err := walk(dec, path+"["+strconv.Itoa(i)+"]"); err != nil {
-				return err
-			}
-		}
-		_, err = dec.Token() // ']'
-		return err
+	// A number, true, false or null: up to the next delimiter. Their
+	// validity is the decoder's to judge.
+	start := s.i
+	for s.i < len(s.data) && !strings.ContainsRune(",]}: \t\n\r", rune(s.data[s.i])) {
+		s.i++
+	}
+	if s.i == start {
+		return errSyntax
 	}
 	return nil
+}
+
+func (s *scanner) object() error {
+	s.i++ // '{'
+	seen := map[string]string{}
+	s.space()
+	if s.i < len(s.data) && s.data[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		s.space()
+		if s.i >= len(s.data) || s.data[s.i] != '"' {
+			return errSyntax
+		}
+		key, err := s.str(true)
+		if err != nil {
+			return err
+		}
+		s.path = append(s.path, step{key: key, index: -1})
+		fold := foldKey(key)
+		if first, dup := seen[fold]; dup {
+			return &Error{Path: s.at(), Key: key, First: first}
+		}
+		seen[fold] = key
+		s.space()
+		if s.i >= len(s.data) || s.data[s.i] != ':' {
+			return errSyntax
+		}
+		s.i++
+		if err := s.value(); err != nil {
+			return err
+		}
+		s.path = s.path[:len(s.path)-1]
+		s.space()
+		if s.i >= len(s.data) {
+			return errSyntax
+		}
+		switch s.data[s.i] {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+func (s *scanner) array() error {
+	s.i++ // '['
+	s.space()
+	if s.i < len(s.data) && s.data[s.i] == ']' {
+		s.i++
+		return nil
+	}
+	for n := 0; ; n++ {
+		s.path = append(s.path, step{index: n})
+		if err := s.value(); err != nil {
+			return err
+		}
+		s.path = s.path[:len(s.path)-1]
+		s.space()
+		if s.i >= len(s.data) {
+			return errSyntax
+		}
+		switch s.data[s.i] {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// str scans a string and, when text is set, returns its text as the
+// decoder would read it: escapes resolved and bad UTF-8 replaced, which
+// only the decoder itself does exactly, so it is asked whenever the raw
+// bytes are not plain.
+func (s *scanner) str(text bool) (string, error) {
+	start := s.i
+	s.i++ // '"'
+	plain := true
+	for s.i < len(s.data) {
+		c := s.data[s.i]
+		switch {
+		case c == '\\':
+			plain = false
+			s.i += 2
+			continue
+		case c == '"':
+			s.i++
+			raw := s.data[start:s.i]
+			if !text {
+				return "", nil
+			}
+			if plain && utf8.Valid(raw) {
+				return string(raw[1 : len(raw)-1]), nil
+			}
+			var out string
+			if err := json.Unmarshal(raw, &out); err != nil {
+				return "", errSyntax
+			}
+			return out, nil
+		case c < 0x20:
+			return "", errSyntax
+		}
+		s.i++
+	}
+	return "", errSyntax
 }
 
 // foldKey folds a key the way encoding/json does before matching it to a
