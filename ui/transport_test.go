@@ -157,3 +157,49 @@ func TestStaticHasNoListing(t *testing.T) {
 		})
 	}
 }
+
+// TestSignInNeedsHTTPS: on a server that marks cookies Secure, a browser
+// on plain HTTP (to a host other than localhost) keeps the sign-in cookie
+// back; the form then says HTTPS is needed instead of expiring for ever.
+// Without Secure cookies a missing cookie means the form expired.
+func TestSignInNeedsHTTPS(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts fixtureOptions
+		want string
+	}{
+		{"Secure cookies on plain HTTP", fixtureOptions{transport: web.Transport{SecureCookies: true}}, "This server signs in over HTTPS only."},
+		{"plain cookies", fixtureOptions{}, "The sign-in form expired."},
+		{"Secure cookies over TLS", fixtureOptions{tls: true, transport: web.Transport{SecureCookies: true}}, "The sign-in form expired."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixtureWith(t, tt.opts)
+			c := f.srv.Client() // no cookie jar: the cookie a browser keeps back
+			resp, err := c.Get(f.srv.URL + "/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			m := csrfRE.FindSubmatch(body)
+			if m == nil {
+				t.Fatal("no sign-in token")
+			}
+			form := url.Values{"csrf": {string(m[1])}, "username": {f.admin}, "password": {sqldbtest.TestPassword}}
+			resp, err = c.PostForm(f.srv.URL+"/login", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), tt.want) {
+				t.Errorf("sign-in without the cookie: %d, want 403 saying %q\n%s", resp.StatusCode, tt.want, body)
+			}
+			for _, c := range resp.Cookies() {
+				if c.Name == "rcm_session" {
+					t.Error("a session cookie was set")
+				}
+			}
+		})
+	}
+}
