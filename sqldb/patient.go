@@ -33,7 +33,7 @@ func (db *DB) CreatePatient(ctx context.Context, p *rcm.Patient) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(db.today()); err != nil {
 		return err
 	}
 	p.OrgID = a.OrgID
@@ -113,7 +113,7 @@ func (db *DB) UpdatePatient(ctx context.Context, p *rcm.Patient) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(db.today()); err != nil {
 		return err
 	}
 	p.OrgID = a.OrgID
@@ -165,7 +165,7 @@ func (db *DB) CreateCoverage(ctx context.Context, c *rcm.Coverage) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(db.today()); err != nil {
 		return err
 	}
 	sub, err := subscriberJSON(c.Subscriber)
@@ -257,7 +257,7 @@ func (db *DB) UpdateCoverage(ctx context.Context, c *rcm.Coverage) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(db.today()); err != nil {
 		return err
 	}
 	sub, err := subscriberJSON(c.Subscriber)
@@ -301,3 +301,9 @@ func (tx *Tx) requirePatient(ctx context.Context, org, patientID int64) error {
 	}
 	return nil
 }
+
+// today is the database clock's date in UTC: the "today" that domain
+// validation checks dates against (a birth date may not be after it).
+// Practices in the Americas are behind UTC, so their own today is never
+// after it.
+func (db *DB) today() rcm.Date { return rcm.DateOf(db.Clock.Now().UTC()) }

@@ -103,10 +103,6 @@ type Config struct {
 	// this long after sign-in. Zero means the defaults.
 	IdleTimeout time.Duration
 	MaxAge      time.Duration
-	// SecureCookies marks cookies Secure even on plain HTTP, for a server
-	// behind a TLS-terminating proxy. Requests that arrive over TLS always
-	// get Secure cookies.
-	SecureCookies bool
 }
 
 // Session lifetimes. A workstation left signed in is a risk to PHI, so an

@@ -110,7 +110,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.logger.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "pattern", r.Pattern, "panic", p)
+				s.logger.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "pattern", r.Pattern, "request_id", RequestID(r), "panic", p)
 				s.writeError(w, r, rcm.Errorf(rcm.EINTERNAL, "panic"))
 			}
 		}()
@@ -131,7 +131,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			pattern = "unmatched"
 		}
 		s.logger.InfoContext(r.Context(), "request", "method", r.Method, "pattern", pattern,
-			"status", sw.status(), "duration", s.clock.Now().Sub(start).Round(time.Microsecond))
+			"status", sw.status(), "duration", s.clock.Now().Sub(start).Round(time.Microsecond), "request_id", RequestID(r))
 	})
 }
 

@@ -40,6 +40,9 @@ type Config struct {
 	// workbench (package ui). It shares the request log, panic recovery
 	// and security headers, and sets its own Content-Security-Policy.
 	UI http.Handler
+	// Transport says which proxies are trusted and whether cookies are
+	// Secure on plain HTTP; the zero value trusts no proxy.
+	Transport Transport
 }
 
 // Server is the HTTP handler of OpenRCM.
@@ -79,7 +82,7 @@ func NewServer(cfg Config) (*Server, error) {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	s.routes()
-	s.handler = s.logRequests(s.secureHeaders(s.recoverPanics(http.HandlerFunc(s.dispatch))))
+	s.handler = cfg.Transport.Handler(s.logRequests(s.secureHeaders(s.recoverPanics(http.HandlerFunc(s.dispatch)))))
 	return s, nil
 }
 

@@ -48,7 +48,7 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, env, filepath.Join(t.TempDir(), "rcm.db"), ln, false) }()
+	go func() { done <- serve(ctx, env, serveOptions{dsn: filepath.Join(t.TempDir(), "rcm.db")}, ln) }()
 
 	base := "http://" + ln.Addr().String()
 	var body string
