@@ -133,7 +133,7 @@ func (db *DB) sealRow(t sealedTable, org, id int64, plain []string) (sealed, err
 }
 
 // openValue returns the plaintext of a stored value: the value itself when
-// the row is not sealed yet (key ”), else the opened value.
+// the row is not sealed yet (an empty key), else the opened value.
 func (db *DB) openValue(table, column string, org, id int64, key, stored string) (string, error) {
 	if key == "" {
 		return stored, nil
