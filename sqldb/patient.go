@@ -70,7 +70,8 @@ func (db *DB) FindPatientByID(ctx context.Context, id int64) (*rcm.Patient, erro
 	return p, err
 }
 
-// FindPatients lists patients by name and audits a read of each one listed.
+// FindPatients lists patients by name or member ID and audits a read of
+// each one listed.
 func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Patient, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -82,6 +83,11 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		q += ` AND (lower(last_name) LIKE ? ESCAPE '\' OR lower(first_name) LIKE ? ESCAPE '\')`
 		pat := likePrefix(name)
 		args = append(args, pat, pat)
+	}
+	if f.MemberID != "" {
+		cond, condArgs := db.memberIDMatch(a.OrgID, f.MemberID)
+		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
+		args = append(append(args, a.OrgID), condArgs...)
 	}
 	q += ` ORDER BY last_name, first_name, id LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
