@@ -60,19 +60,27 @@ func Open(t testing.TB, dialect string) *sqldb.DB {
 	return db
 }
 
-// Keyring is a keyring made once per test binary, for databases a test
-// opens with sqldb.WithKeyring (PostgreSQL needs one given).
-var Keyring = sync.OnceValue(func() *seal.Keyring {
+// testKey is the key of Keyring, made once per test binary.
+var testKey = sync.OnceValue(func() seal.Key {
 	key, err := seal.GenerateKey(nil)
 	if err != nil {
 		panic(err)
 	}
-	k, err := seal.NewKeyring(key)
+	return key
+})
+
+// Keyring is a keyring of one key made once per test binary, for databases
+// a test opens with sqldb.WithKeyring (PostgreSQL needs one given).
+var Keyring = sync.OnceValue(func() *seal.Keyring {
+	k, err := seal.NewKeyring(testKey())
 	if err != nil {
 		panic(err)
 	}
 	return k
 })
+
+// KeyringLine is Keyring's key in the key file format, for RCM_KEY.
+func KeyringLine() string { return testKey().Line() }
 
 // PostgresDSN creates a schema of its own for the test in the database
 // named by RCM_TEST_POSTGRES and returns a DSN that uses it; the schema is
