@@ -87,6 +87,10 @@ func (db *DB) rekey(ctx context.Context, batch int, cond string, condArgs []any,
 	var out []RekeyCount
 	for _, t := range sealedTables {
 		count := RekeyCount{Table: t.name}
+		batch := batch
+		if t.batch > 0 {
+			batch = min(batch, t.batch)
+		}
 		q := `SELECT id, org_id, sealed_key, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name +
 			` WHERE id > ? AND ` + cond + ` ORDER BY id LIMIT ?`
 		for after := int64(0); ; {

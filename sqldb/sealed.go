@@ -14,7 +14,10 @@ import (
 
 // The most sensitive fields are stored sealed (package seal): a coverage's
 // member ID and subscriber (the subscriber's name, date of birth and
-// address, kept apart from the patient), and the encounter's clinical note.
+// address, kept apart from the patient), the encounter's clinical note, and
+// the stored files that repeat them: each 837P batch sent (member IDs, dates
+// of birth, diagnoses) and each 271 answer kept (the member ID as the payer
+// returned it).
 // Each sealed value is bound to its table, column, organization and row, so
 // one copied elsewhere does not open. A row's sealed_key names the key its
 // values are under; '' marks a row an earlier release wrote in plaintext,
@@ -26,12 +29,17 @@ type sealedTable struct {
 	columns []string
 	// indexed is the column whose blind index is kept in member_index.
 	indexed string
+	// batch caps the rows of a rekeying transaction, for tables of whole
+	// files; 0 means no cap.
+	batch int
 }
 
 var (
-	coverageSealed  = sealedTable{name: "coverage", columns: []string{"member_id", "subscriber"}, indexed: "member_id"}
-	encounterSealed = sealedTable{name: "encounter", columns: []string{"note"}}
-	sealedTables    = []sealedTable{coverageSealed, encounterSealed}
+	coverageSealed    = sealedTable{name: "coverage", columns: []string{"member_id", "subscriber"}, indexed: "member_id"}
+	encounterSealed   = sealedTable{name: "encounter", columns: []string{"note"}}
+	submissionSealed  = sealedTable{name: "submission", columns: []string{"content"}, batch: 10}
+	eligibilitySealed = sealedTable{name: "eligibility_result", columns: []string{"detail"}}
+	sealedTables      = []sealedTable{coverageSealed, encounterSealed, submissionSealed, eligibilitySealed}
 )
 
 // Option configures Open.

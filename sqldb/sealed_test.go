@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/seal"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
@@ -345,19 +346,18 @@ func TestRotateKeys(t *testing.T) {
 				}
 				return m
 			}
-			want := map[string]int64{"coverage " + oldKey.ID: 1, "encounter " + oldKey.ID: 4, "encounter " + newKey.ID: 1}
-			if diff := cmp.Diff(want, status()); diff != "" {
+			if diff := cmp.Diff(map[string]int64{"coverage " + oldKey.ID: 1, "encounter " + oldKey.ID: 4, "encounter " + newKey.ID: 1}, status()); diff != "" {
 				t.Errorf("status before rotation mismatch (-want +got):\n%s", diff)
 			}
 			counts, err := db.RotateKeys(ctx, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff([]sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}}, counts); diff != "" {
+			want := []sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}, {Table: "submission"}, {Table: "eligibility_result"}}
+			if diff := cmp.Diff(want, counts); diff != "" {
 				t.Errorf("rotation counts mismatch (-want +got):\n%s", diff)
 			}
-			want = map[string]int64{"coverage " + newKey.ID: 1, "encounter " + newKey.ID: 5}
-			if diff := cmp.Diff(want, status()); diff != "" {
+			if diff := cmp.Diff(map[string]int64{"coverage " + newKey.ID: 1, "encounter " + newKey.ID: 5}, status()); diff != "" {
 				t.Errorf("status after rotation mismatch (-want +got):\n%s", diff)
 			}
 			if counts, err := db.RotateKeys(ctx, 2); err != nil || counts[0].Rewrapped+counts[1].Rewrapped != 0 {
@@ -476,4 +476,92 @@ func mustRing(t *testing.T, keys ...seal.Key) *seal.Keyring {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// The files that repeat the sealed fields are sealed too: the 837P batch a
+// submission keeps and the 271 answer an eligibility result keeps. Both
+// read back whole, and rotation moves them with the rest.
+func TestSealedFiles(t *testing.T) {
+	for _, dialect := range sqldbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			dsn, _ := reopenable(t, dialect)
+			oldKey, newKey := mustKey(t), mustKey(t)
+			db := openWith(t, dsn, sqldb.WithKeyring(mustRing(t, oldKey)))
+			ctx, cov := eligibilitySetup(t, db, "Org Files")
+			checks := []*eligibility.Check{{CoverageID: cov.ID, Reference: "REF1"}}
+			if err := db.CreateEligibilityChecks(ctx, checks); err != nil {
+				t.Fatal(err)
+			}
+			answer := eligibility.Result{Trace: checks[0].Trace, Originator: eligibility.Originator(checks[0].OrgID), Reference: "REF1",
+				MemberID: "ANSWERED-77123", Status: eligibility.Active}
+			recs, err := db.RecordEligibility(ctx, []eligibility.Result{answer})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			// The batch is another organization's, with a payer of its own.
+			bctx, _ := sqldbtest.Org(t, db, "Org Batches")
+			s := seed(t, bctx, db)
+			e, c := seedEncounter(t, bctx, db, s)
+			ids, err := db.FindServiceLineIDs(bctx, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			claim := &rcm.Claim{EncounterID: e.ID, PatientID: s.patient.ID, PayerID: s.payer.ID, CoverageID: c.ID, ControlNumber: "A1001-1-1",
+				Frequency: "1", DateOfService: e.DateOfService, PlaceOfService: "11", Diagnoses: e.Diagnoses,
+				Lines: []rcm.ClaimLine{{ServiceLineID: ids[0], ServiceLine: e.Lines[0]}}}
+			if err := db.CreateClaim(bctx, claim); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.RecordScrub(bctx, claim.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			file := []byte("ISA*00*...~NM1*IL*1*TESTPATIENT*ADA****MI*SUBMITTED-55881~DMG*D8*19800229*F~IEA*1*000000001~")
+			sub := &rcm.Submission{PayerID: s.payer.ID, Receiver: "SANDBOXCH", Key: "k1", Control: 1, ClaimIDs: []int64{claim.ID}, Content: file, FileName: "b.837"}
+			if err := db.CreateSubmission(bctx, sub); err != nil {
+				t.Fatal(err)
+			}
+
+			var detail, content string
+			if err := db.QueryRowContext(ctx, `SELECT detail FROM eligibility_result WHERE id = ?`, recs[0].ID).Scan(&detail); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRowContext(ctx, `SELECT content FROM submission WHERE id = ?`, sub.ID).Scan(&content); err != nil {
+				t.Fatal(err)
+			}
+			for _, raw := range []string{detail, content} {
+				if !seal.IsSealed(raw) || strings.Contains(raw, "77123") || strings.Contains(raw, "55881") || strings.Contains(raw, "19800229") {
+					t.Errorf("stored file %.40q is not sealed", raw)
+				}
+			}
+			check := func(db *sqldb.DB) {
+				t.Helper()
+				hist, err := db.FindEligibility(ctx, cov.ID)
+				if err != nil || len(hist) != 1 || hist[0].Result.MemberID != "ANSWERED-77123" {
+					t.Errorf("eligibility read back: %+v, %v", hist, err)
+				}
+				got, err := db.FindSubmissionByKey(bctx, "k1")
+				if err != nil || string(got.Content) != string(file) {
+					t.Errorf("submission read back: %v", err)
+				}
+			}
+			check(db)
+			db.Close()
+
+			db = openWith(t, dsn, sqldb.WithKeyring(mustRing(t, oldKey, newKey)))
+			counts, err := db.RotateKeys(context.Background(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved := map[string]int64{}
+			for _, c := range counts {
+				moved[c.Table] = c.Rewrapped
+			}
+			if diff := cmp.Diff(map[string]int64{"coverage": 2, "encounter": 1, "submission": 1, "eligibility_result": 1}, moved); diff != "" {
+				t.Errorf("rotated rows mismatch (-want +got):\n%s", diff)
+			}
+			db.Close()
+			check(openWith(t, dsn, sqldb.WithKeyring(mustRing(t, newKey))))
+		})
+	}
 }

@@ -73,7 +73,7 @@ func TestKeysRotate(t *testing.T) {
 		t.Error("keys new printed the secret")
 	}
 	code, out, _ = rcmRunEnv(t, nil, "keys", "status", "--db", path)
-	if code != 0 || !strings.Contains(out, "coverage   "+old.Current()+"  1     older key") || !strings.Contains(out, "run 'rcm keys rotate'") {
+	if code != 0 || !strings.Contains(squeeze(out), "coverage "+old.Current()+" 1 older key") || !strings.Contains(out, "run 'rcm keys rotate'") {
 		t.Errorf("status before rotation = %d:\n%s", code, out)
 	}
 	code, out, errOut = rcmRunEnv(t, nil, "keys", "rotate", "--db", path, "--batch", "1")
@@ -159,4 +159,13 @@ func lastLine(t *testing.T, path string) string {
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	return lines[len(lines)-1]
+}
+
+// squeeze collapses the runs of spaces a table is padded with.
+func squeeze(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	return strings.Join(lines, "\n")
 }
