@@ -160,18 +160,17 @@ func dataAAD(aad string) []byte      { return []byte("openrcm seal v1 data\x00" 
 func (k *Keyring) Seal(plaintext []byte, aad string) (string, error) {
 	cur := k.keys[len(k.keys)-1]
 	buf := make([]byte, headerSize, headerSize+len(plaintext)+tagSize)
-	var dek [KeySize]byte
-	if _, err := io.ReadFull(k.rand(), dek[:]); err != nil {
-		return "", fmt.Errorf("seal: data key: %w", err)
+	// One read for the data key and both nonces: the random source is a
+	// system call per read.
+	var rnd [KeySize + 2*nonceSize]byte
+	if _, err := io.ReadFull(k.rand(), rnd[:]); err != nil {
+		return "", fmt.Errorf("seal: random: %w", err)
 	}
-	if _, err := io.ReadFull(k.rand(), buf[:nonceSize]); err != nil {
-		return "", fmt.Errorf("seal: nonce: %w", err)
-	}
-	cur.aead.Seal(buf[nonceSize:nonceSize], buf[:nonceSize], dek[:], wrapAAD(cur.id, aad))
-	if _, err := io.ReadFull(k.rand(), buf[nonceSize+wrappedDEK:headerSize]); err != nil {
-		return "", fmt.Errorf("seal: nonce: %w", err)
-	}
-	data, err := dataCipher(dek[:])
+	dek := rnd[:KeySize]
+	copy(buf[:nonceSize], rnd[KeySize:KeySize+nonceSize])
+	copy(buf[nonceSize+wrappedDEK:headerSize], rnd[KeySize+nonceSize:])
+	cur.aead.Seal(buf[nonceSize:nonceSize], buf[:nonceSize], dek, wrapAAD(cur.id, aad))
+	data, err := dataCipher(dek)
 	if err != nil {
 		return "", err
 	}
