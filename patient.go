@@ -73,9 +73,13 @@ func (p *Patient) Validate(today Date) error {
 // PatientFilter narrows FindPatients.
 type PatientFilter struct {
 	// Name matches the start of the last or first name, case-insensitively.
-	Name   string
-	Limit  int
-	Offset int
+	Name string
+	// MemberID finds the patients with a coverage of this member ID,
+	// ignoring case, spaces and dashes. It matches the whole ID, never a
+	// part: member IDs are stored encrypted and found through a keyed hash.
+	MemberID string
+	Limit    int
+	Offset   int
 }
 
 // Relationship codes of the patient to the subscriber (837P SBR02 and

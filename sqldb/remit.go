@@ -288,7 +288,7 @@ func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, rem *
 	slices.Sort(pids)
 	for start := 0; start < len(pids); start += inChunk {
 		chunk := pids[start:min(start+inChunk, len(pids))]
-		covs, err := queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id IN (`+inList(len(chunk))+`) ORDER BY ord`, idArgs(org, chunk)...)
+		covs, err := queryAll(ctx, tx, tx.db.scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id IN (`+inList(len(chunk))+`) ORDER BY ord`, idArgs(org, chunk)...)
 		if err != nil {
 			return nil, err
 		}
