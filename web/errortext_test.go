@@ -24,7 +24,7 @@ func TestFieldTypeErrorsSpeakToUsers(t *testing.T) {
 	}
 	for _, tt := range []struct{ name, body, want string }{
 		{"money as a number", encounter(`125.5`), `An amount must be a decimal string such as "125.50", not 125.5.`},
-		{"money in words", encounter(`"ten"`), `An amount must be a decimal string such as "125.50": parse money "ten": not a decimal amount.`},
+		{"money in words", encounter(`"ten"`), `An amount must be a decimal string such as "125.50": amount "ten": not a decimal amount.`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := rowCounts(t, e)
