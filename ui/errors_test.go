@@ -54,7 +54,7 @@ func TestErrorPagesSpeakToUsers(t *testing.T) {
 
 	// A refused input: the message, and nothing of the error's Go form.
 	status, body, _ = b.action(fmt.Sprintf("/patients/%d/payments", f.patient.ID), url.Values{"amount": {"ten"}, "method": {"cash"}, "key": {"k-000001"}})
-	if status != http.StatusBadRequest || !strings.Contains(body, "The amount must be dollars and cents, such as 25.00.") ||
+	if status != http.StatusBadRequest || !strings.Contains(body, "The amount must be dollars and cents, such as 25.00: amount &#34;ten&#34;: not a decimal amount.") ||
 		strings.Contains(body, "rcm error") || strings.Contains(body, "code=") {
 		t.Errorf("refused payment: %d\n%s", status, body)
 	}
