@@ -57,7 +57,7 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 	if err != nil {
 		return rcm.Actor{}, err
 	}
-	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason}, nil
+	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason, Scope: u.TokenScope}, nil
 }
 
 // requestReason returns the request's reason for the audit log. It is
