@@ -83,8 +83,8 @@ func (db *DB) CreateScopedAPIToken(ctx context.Context, userID int64, name, scop
 	if ttl == 0 {
 		ttl = rcm.DefaultTokenTTL
 	}
-	if ttl < time.Minute || ttl > rcm.MaxTokenTTL {
-		return nil, "", rcm.FieldErrorf(rcm.EINVALID, "ttl", "A token's lifetime must be from 1 minute to %d days (%s); every token expires.",
+	if ttl < 0 || ttl > rcm.MaxTokenTTL {
+		return nil, "", rcm.FieldErrorf(rcm.EINVALID, "ttl", "A token's lifetime must be positive and at most %d days (%s); every token expires.",
 			rcm.MaxTokenTTL/(24*time.Hour), rcm.MaxTokenTTL)
 	}
 	if strings.TrimSpace(name) == "" || len(name) > 100 {

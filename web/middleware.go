@@ -30,6 +30,9 @@ func (s *Server) api(fn apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor, err := s.authenticate(r)
 		if err == nil {
+			err = scopeAllowsMethod(actor, r)
+		}
+		if err == nil {
 			err = fn(w, r.WithContext(rcm.NewContextWithActor(r.Context(), actor)))
 		}
 		if err != nil {

@@ -104,6 +104,7 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCoo
 	srv.RouteCodes(cat)
 	srv.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	srv.RoutePatientPayments(db)
+	srv.RouteCredentials(db)
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,
