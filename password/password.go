@@ -14,6 +14,7 @@
 package password
 
 import (
+	"crypto/rand"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -142,4 +143,22 @@ func why(pw string, seq []*match.Match) string {
 		return "it is made of common words or names"
 	}
 	return "an attacker would find it in fewer than a hundred million guesses"
+}
+
+// Temporary returns a one-time password for an admin's forced reset: 20
+// characters of Crockford's base32 (no i, l, o or u to misread), in
+// groups of five to read out over the telephone; 100 random bits, so it
+// passes Check for any account.
+func Temporary() string {
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	raw := make([]byte, 20)
+	rand.Read(raw) // crypto/rand.Read never fails
+	var b strings.Builder
+	for i, c := range raw {
+		if i > 0 && i%5 == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(alphabet[c%32]) // 256 is a multiple of 32: no bias
+	}
+	return b.String()
 }

@@ -65,3 +65,20 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestTemporary(t *testing.T) {
+	seen := map[string]bool{}
+	for range 20 {
+		pw := password.Temporary()
+		if err := password.Check(pw, "jane.doe", "Jane Doe"); err != nil {
+			t.Errorf("Check(%q) = %v", pw, err)
+		}
+		if len(pw) != 23 || strings.Count(pw, "-") != 3 || strings.ContainsAny(pw, "ilou") {
+			t.Errorf("Temporary() = %q, want 4 groups of 5 without i, l, o, u", pw)
+		}
+		seen[pw] = true
+	}
+	if len(seen) != 20 {
+		t.Errorf("20 temporary passwords, %d different", len(seen))
+	}
+}

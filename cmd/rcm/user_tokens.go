@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/password"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -148,38 +148,22 @@ func runUserRevoke(ctx context.Context, env *Env, args []string) error {
 }
 
 // runUserReset is the operator's forced reset. It makes the temporary
-// password itself and prints it once, rather than reading one: an
-// operator resetting an account should not have to invent a password
-// that passes the policy, and one made from 100 random bits always does.
+// password itself (password.Temporary) and prints it once, rather than
+// reading one: an operator resetting an account should not have to invent
+// a password that passes the policy, and 100 random bits always do.
 func runUserReset(ctx context.Context, env *Env, args []string) error {
 	db, u, err := userCommand(ctx, env, "reset", args, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	temp := temporaryPassword()
+	temp := password.Temporary()
 	if err := db.ResetPassword(operator(ctx, u.OrgID), u.ID, temp); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, temp)
 	fmt.Fprintf(env.Stderr, "temporary password for %s, shown only now: they must change it at the next sign-in. Their sessions and API tokens have ended.\n", u.Username)
 	return nil
-}
-
-// temporaryPassword returns 20 characters of Crockford's base32 (no i,
-// l, o or u to misread), in groups of five to read aloud: 100 random bits.
-func temporaryPassword() string {
-	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
-	raw := make([]byte, 20)
-	rand.Read(raw) // never fails (crypto/rand)
-	var b strings.Builder
-	for i, c := range raw {
-		if i > 0 && i%5 == 0 {
-			b.WriteByte('-')
-		}
-		b.WriteByte(alphabet[c%32])
-	}
-	return b.String()
 }
 
 func runUserSessions(ctx context.Context, env *Env, args []string) error {
