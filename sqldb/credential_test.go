@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -344,4 +345,51 @@ func TestCredentialsOrganizationIsolation(t *testing.T) {
 			t.Errorf("B's password after A's attempts: %v", err)
 		}
 	})
+}
+
+// A token made before lifetimes and scopes (stored with no expiry) keeps
+// all its role allows after the migration, and ends a year after it was
+// made instead of never.
+func TestCredentialsMigration(t *testing.T) {
+	for _, dialect := range sqldbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dsn := filepath.Join(t.TempDir(), "rcm.db")
+			if dialect == sqldb.Postgres {
+				dsn = sqldbtest.PostgresDSN(t)
+			}
+			old, err := sqldb.OpenWithout(ctx, dsn, "00810_credentials.sql")
+			if err != nil {
+				t.Fatal(err)
+			}
+			old.Clock = rcm.NewStepClock(sqldbtest.Start)
+			actx, _ := sqldbtest.Org(t, old, "Org Old")
+			a, _ := rcm.ActorFromContext(actx)
+			const secret = "rcm_legacylegacylegacylegacylegacylegacylegacy1"
+			if _, err := old.ExecContext(ctx, `INSERT INTO api_token (org_id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, 'old', ?, '2026-01-05T09:00:00.000000000Z', '')`,
+				a.OrgID, a.UserID, sqldb.TokenHash(secret)); err != nil {
+				t.Fatal(err)
+			}
+			old.Close()
+
+			db, err := sqldb.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			db.Clock = rcm.NewStepClock(sqldbtest.Start.Add(rcm.MaxTokenTTL - time.Hour))
+			u, err := db.FindUserByToken(ctx, secret)
+			if err != nil || u.TokenScope != rcm.ScopeAdmin {
+				t.Fatalf("legacy token after the migration = %+v, %v", u, err)
+			}
+			toks, err := db.FindAPITokens(actx, a.UserID)
+			if err != nil || len(toks) != 1 || !toks[0].ExpiresAt.Equal(sqldbtest.Start.Add(rcm.MaxTokenTTL)) {
+				t.Fatalf("legacy token listed as %+v, %v", toks, err)
+			}
+			db.Clock = rcm.NewStepClock(sqldbtest.Start.Add(rcm.MaxTokenTTL))
+			_, err = db.FindUserByToken(ctx, secret)
+			wantCode(t, err, rcm.EUNAUTHORIZED)
+		})
+	}
 }
