@@ -55,6 +55,9 @@ type User struct {
 	Role         string    `json:"role"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// TokenScope is the scope of the API token the user was found by
+	// (FindUserByToken), to be carried into the Actor; empty otherwise.
+	TokenScope string `json:"-"`
 }
 
 // Validate checks a user's fields.
@@ -84,8 +87,14 @@ type APIToken struct {
 	UserID    int64     `json:"user_id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
-	// ExpiresAt is zero for a token that does not expire.
+	// ExpiresAt is when the token stops working; every token has one.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// Scope narrows what the token may do: ScopeRead, ScopeBilling or
+	// ScopeAdmin (all the user's role allows).
+	Scope string `json:"scope"`
+	// LastUsedAt is zero for a token never used; it is kept to the
+	// minute, not written on every request.
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
 }
 
 // UserService manages users, passwords and API tokens.
@@ -99,8 +108,9 @@ type UserService interface {
 	// EUNAUTHORIZED with one message, so callers cannot tell which part was
 	// wrong.
 	Authenticate(ctx context.Context, username, password string) (*User, error)
-	// CreateAPIToken makes a token for the user and returns its secret, the
-	// only time the secret is seen.
+	// CreateAPIToken makes a token for the user with the broadest scope
+	// the actor may give and returns its secret, the only time the secret
+	// is seen. A ttl of 0 means DefaultTokenTTL.
 	CreateAPIToken(ctx context.Context, userID int64, name string, ttl time.Duration) (*APIToken, string, error)
 	// FindUserByToken returns the user a live token belongs to.
 	FindUserByToken(ctx context.Context, secret string) (*User, error)
@@ -116,10 +126,15 @@ type Actor struct {
 	// Reason is why patient data is being read or changed, for the audit
 	// log ("treatment", "payment", "operations", a ticket number...).
 	Reason string
+	// Scope is the scope of the API token the actor signed in with; empty
+	// for a workbench session or the command line.
+	Scope string
 }
 
-// Can reports whether the actor's role holds permission p.
-func (a Actor) Can(p string) bool { return RoleCan(a.Role, p) }
+// Can reports whether the actor's role holds permission p and the
+// actor's token scope allows it: the effective permission is the
+// intersection of the two.
+func (a Actor) Can(p string) bool { return RoleCan(a.Role, p) && ScopeAllows(a.Scope, p) }
 
 type actorKey struct{}
 
@@ -143,6 +158,9 @@ func RequireActor(ctx context.Context, perm string) (Actor, error) {
 		return Actor{}, Errorf(EUNAUTHORIZED, "Sign in first.")
 	}
 	if perm != "" && !a.Can(perm) {
+		if RoleCan(a.Role, perm) {
+			return Actor{}, Errorf(EFORBIDDEN, "This API token's scope (%s) does not allow this (%s).", a.Scope, perm)
+		}
 		return Actor{}, Errorf(EFORBIDDEN, "Your role (%s) may not do this (%s).", a.Role, perm)
 	}
 	return a, nil

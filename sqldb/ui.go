@@ -20,13 +20,19 @@ type UISession struct {
 	CSRF      string
 	CreatedAt time.Time
 	SeenAt    time.Time
+	// Client is where the session signed in from, for its user's list of
+	// sessions: the address and a summary of the browser.
+	Client string
+	// MustChangePassword is read from the user, not stored with the
+	// session: an admin's reset sends the next sign-in to the change form.
+	MustChangePassword bool
 }
 
 // CreateUISession stores a session under the hash of its id. Signing in
 // is what makes an actor, so it takes none.
 func (db *DB) CreateUISession(ctx context.Context, idHash string, s *UISession) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO ui_session (id_hash, org_id, user_id, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		idHash, s.OrgID, s.UserID, s.CSRF, formatTime(s.CreatedAt), formatTime(s.SeenAt))
+	_, err := db.ExecContext(ctx, `INSERT INTO ui_session (id_hash, org_id, user_id, csrf, created_at, seen_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		idHash, s.OrgID, s.UserID, s.CSRF, formatTime(s.CreatedAt), formatTime(s.SeenAt), s.Client)
 	return mapError(err)
 }
 
@@ -34,8 +40,11 @@ func (db *DB) CreateUISession(ctx context.Context, idHash string, s *UISession) 
 func (db *DB) FindUISession(ctx context.Context, idHash string) (*UISession, error) {
 	var s UISession
 	var created, seen string
-	err := db.QueryRowContext(ctx, `SELECT org_id, user_id, csrf, created_at, seen_at FROM ui_session WHERE id_hash = ?`, idHash).
-		Scan(&s.OrgID, &s.UserID, &s.CSRF, &created, &seen)
+	var mustChange int
+	err := db.QueryRowContext(ctx, `SELECT s.org_id, s.user_id, s.csrf, s.created_at, s.seen_at, s.client, u.must_change_password
+		FROM ui_session s JOIN app_user u ON u.id = s.user_id AND u.org_id = s.org_id WHERE s.id_hash = ?`, idHash).
+		Scan(&s.OrgID, &s.UserID, &s.CSRF, &created, &seen, &s.Client, &mustChange)
+	s.MustChangePassword = mustChange != 0
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rcm.Errorf(rcm.ENOTFOUND, "No such session.")
 	} else if err != nil {

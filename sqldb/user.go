@@ -82,8 +82,8 @@ func (db *DB) CreateUser(ctx context.Context, u *rcm.User, password string) erro
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if len(password) < MinPasswordLength || len(password) > 256 {
-		return rcm.FieldErrorf(rcm.EINVALID, "password", "password must be %d to 256 characters.", MinPasswordLength)
+	if err := checkPassword(password, u); err != nil {
+		return err
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -117,8 +117,8 @@ func (db *DB) CreateOrganizationWithAdmin(ctx context.Context, o *rcm.Organizati
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if len(password) < MinPasswordLength || len(password) > 256 {
-		return rcm.FieldErrorf(rcm.EINVALID, "password", "password must be %d to 256 characters.", MinPasswordLength)
+	if err := checkPassword(password, u); err != nil {
+		return err
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -217,47 +217,9 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (*rcm
 const tokenPrefix = "rcm_"
 
 // CreateAPIToken makes a bearer token for a user of the actor's
-// organization (a user may make their own; an admin, anyone's).
+// organization with the broadest scope the actor may give.
 func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, ttl time.Duration) (*rcm.APIToken, string, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return nil, "", err
-	}
-	if userID != a.UserID && !a.Can(rcm.PermManageUsers) {
-		return nil, "", rcm.Errorf(rcm.EFORBIDDEN, "You may make tokens only for yourself.")
-	}
-	if name == "" || len(name) > 100 {
-		return nil, "", rcm.FieldErrorf(rcm.EINVALID, "name", "token name is required (at most 100 characters).")
-	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return nil, "", err
-	}
-	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
-	t := &rcm.APIToken{OrgID: a.OrgID, UserID: userID, Name: name}
-	err = db.Transact(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM app_user WHERE org_id = ? AND id = ?`, a.OrgID, userID).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return notFound("User", userID)
-		}
-		t.CreatedAt = tx.Now()
-		expires := ""
-		if ttl > 0 {
-			t.ExpiresAt = t.CreatedAt.Add(ttl)
-			expires = formatTime(t.ExpiresAt)
-		}
-		id, err := tx.insert(ctx, `INSERT INTO api_token (org_id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			a.OrgID, userID, name, tokenHash(secret), formatTime(t.CreatedAt), expires)
-		t.ID = id
-		return err
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	return t, secret, nil
+	return db.CreateScopedAPIToken(ctx, userID, name, "", ttl)
 }
 
 // tokenHash is what is stored of a token: its SHA-256. The secret has 256
@@ -267,25 +229,8 @@ func tokenHash(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// FindUserByToken returns the user a live token belongs to.
+// FindUserByToken returns the user a live token belongs to, with the
+// token's scope in TokenScope; a revoked or expired token is EUNAUTHORIZED.
 func (db *DB) FindUserByToken(ctx context.Context, secret string) (*rcm.User, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 200 {
-		return nil, rcm.Errorf(rcm.EUNAUTHORIZED, "Invalid API token.")
-	}
-	var expires string
-	u := &rcm.User{}
-	var created string
-	err := db.QueryRowContext(ctx, `SELECT u.id, u.org_id, u.username, u.name, u.role, u.password_hash, u.created_at, t.expires_at
-		FROM api_token t JOIN app_user u ON u.id = t.user_id AND u.org_id = t.org_id WHERE t.token_hash = ?`, tokenHash(secret)).
-		Scan(&u.ID, &u.OrgID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &created, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, rcm.Errorf(rcm.EUNAUTHORIZED, "Invalid API token.")
-	} else if err != nil {
-		return nil, err
-	}
-	if expires != "" && expires <= formatTime(db.Clock.Now()) {
-		return nil, rcm.Errorf(rcm.EUNAUTHORIZED, "API token expired.")
-	}
-	u.CreatedAt, err = parseTime(created)
-	return u, err
+	return db.findUserByToken(ctx, secret)
 }

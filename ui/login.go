@@ -93,7 +93,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.clock.Now()
-	if err := h.store.CreateUISession(ctx, hashID(id), &sqldb.UISession{OrgID: u.OrgID, UserID: u.ID, CSRF: csrf, CreatedAt: now, SeenAt: now}); err != nil {
+	if err := h.store.CreateUISession(ctx, hashID(id), &sqldb.UISession{OrgID: u.OrgID, UserID: u.ID, CSRF: csrf, CreatedAt: now, SeenAt: now, Client: clientSummary(r)}); err != nil {
 		h.renderError(w, r, nil, err)
 		return
 	}

@@ -123,6 +123,10 @@ func tokenEqual(got, want string) bool {
 // instead, as a redirect would only confuse the script) and returns false.
 func (h *Handler) requireSession(w http.ResponseWriter, r *http.Request) (*session, bool) {
 	s, expired := h.findSession(r)
+	if s != nil && s.row.MustChangePassword && !passwordChangeRoute(r) {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return nil, false
+	}
 	if s != nil {
 		return s, true
 	}

@@ -47,6 +47,7 @@ type Store interface {
 	rcm.PatientService
 	rcm.EncounterService
 	rcm.UserService
+	rcm.CredentialService
 	rcm.AuditService
 	rcm.ClaimService
 	rcm.ScrubService
@@ -206,6 +207,16 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /remittances/poll", h.action(h.pollClearinghouse))
 	h.mux.Handle("GET /remittances/{id}", h.page(h.showRemittance))
 	h.mux.Handle("POST /remittances/exceptions/{id}/resolve", h.action(h.resolveException))
+
+	h.mux.Handle("GET /account", h.page(h.showAccount))
+	h.mux.Handle("POST /account/password", h.action(h.changePassword))
+	h.mux.Handle("POST /account/sessions/{sid}/end", h.action(h.endOwnSession))
+	h.mux.Handle("POST /account/tokens/{tid}/revoke", h.action(h.revokeOwnToken))
+	h.mux.Handle("GET /users", h.page(h.showUsers))
+	h.mux.Handle("GET /users/{id}", h.page(h.showUser))
+	h.mux.Handle("POST /users/{id}/reset", h.action(h.resetPassword))
+	h.mux.Handle("POST /users/{id}/sessions/{sid}/end", h.action(h.endUserSession))
+	h.mux.Handle("POST /users/{id}/tokens/{tid}/revoke", h.action(h.revokeUserToken))
 }
 
 // ServeHTTP implements http.Handler. Every workbench response carries its

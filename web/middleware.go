@@ -30,6 +30,9 @@ func (s *Server) api(fn apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor, err := s.authenticate(r)
 		if err == nil {
+			err = scopeAllowsMethod(actor, r)
+		}
+		if err == nil {
 			err = fn(w, r.WithContext(rcm.NewContextWithActor(r.Context(), actor)))
 		}
 		if err != nil {
@@ -57,7 +60,7 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 	if err != nil {
 		return rcm.Actor{}, err
 	}
-	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason}, nil
+	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason, Scope: u.TokenScope}, nil
 }
 
 // requestReason returns the request's reason for the audit log. It is
