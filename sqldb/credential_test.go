@@ -359,7 +359,7 @@ func TestCredentialsMigration(t *testing.T) {
 			if dialect == sqldb.Postgres {
 				dsn = sqldbtest.PostgresDSN(t)
 			}
-			old, err := sqldb.OpenWithout(ctx, dsn, "00810_credentials.sql")
+			old, err := sqldb.OpenWithout(ctx, dsn, testKeys(), "00810_credentials.sql")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -373,7 +373,7 @@ func TestCredentialsMigration(t *testing.T) {
 			}
 			old.Close()
 
-			db, err := sqldb.Open(ctx, dsn)
+			db, err := sqldb.Open(ctx, dsn, testKeys()...)
 			if err != nil {
 				t.Fatal(err)
 			}
