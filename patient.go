@@ -53,7 +53,10 @@ func (p *Patient) Validate() error {
 // PatientFilter narrows FindPatients.
 type PatientFilter struct {
 	// Name matches the start of the last or first name, case-insensitively.
-	Name   string
+	Name string
+	// IDs, when given, limits the list to these patients: a screen that
+	// shows many rows reads their patients in one audited list read.
+	IDs    []int64
 	Limit  int
 	Offset int
 }

@@ -189,14 +189,14 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 		if out, err = queryAll(ctx, tx, scanEncounter, q, args...); err != nil {
 			return err
 		}
-		refs := make([]auditRef, len(out))
+		patients := make([]int64, len(out))
 		for i, e := range out {
 			if err := tx.loadCodes(ctx, e); err != nil {
 				return err
 			}
-			refs[i] = auditRef{rcm.AuditRead, "encounter", e.ID, e.PatientID}
+			patients[i] = e.PatientID
 		}
-		return tx.auditMany(ctx, a, refs)
+		return tx.auditList(ctx, a, "encounters", 0, patients)
 	})
 	return out, err
 }

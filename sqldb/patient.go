@@ -83,6 +83,15 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		pat := likePrefix(name)
 		args = append(args, pat, pat)
 	}
+	if len(f.IDs) > 0 {
+		if len(f.IDs) > 1000 {
+			return nil, rcm.FieldErrorf(rcm.EINVALID, "ids", "At most 1000 patients may be read at once.")
+		}
+		q += ` AND id IN (?` + strings.Repeat(", ?", len(f.IDs)-1) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	q += ` ORDER BY last_name, first_name, id LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
 	var out []*rcm.Patient
@@ -92,11 +101,11 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		if err != nil {
 			return err
 		}
-		refs := make([]auditRef, len(out))
+		ids := make([]int64, len(out))
 		for i, p := range out {
-			refs[i] = auditRef{rcm.AuditRead, "patient", p.ID, p.ID}
+			ids[i] = p.ID
 		}
-		return tx.auditMany(ctx, a, refs)
+		return tx.auditList(ctx, a, "patients", 0, ids)
 	})
 	return out, err
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,6 +81,9 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 		return err
 	}
 	names := newNames(h, d.Payers, d.Providers)
+	if err := names.readPatients(ctx, claimPatientIDs(cs)); err != nil {
+		return err
+	}
 	for _, c := range cs {
 		if !f.From.IsZero() && c.DateOfService.Before(f.From) || !f.To.IsZero() && c.DateOfService.After(f.To) {
 			continue
@@ -120,6 +124,42 @@ func newNames(h *Handler, payers []*rcm.Payer, providers []*rcm.Provider) *names
 		n.providers[p.ID] = p
 	}
 	return n
+}
+
+// readPatients reads the patients of a whole list at once: one audit event
+// names them all, where a read per row wrote one event per patient.
+func (n *names) readPatients(ctx context.Context, ids []int64) error {
+	ps, err := readPatients(ctx, n.h.store, ids)
+	for id, p := range ps {
+		n.patients[id] = p
+	}
+	return err
+}
+
+// readPatients reads patients by id, a thousand at a time (the most one
+// list read takes).
+func readPatients(ctx context.Context, store rcm.PatientService, ids []int64) (map[int64]*rcm.Patient, error) {
+	out := map[int64]*rcm.Patient{}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		ps, err := store.FindPatients(ctx, rcm.PatientFilter{IDs: chunk, Limit: len(chunk)})
+		if err != nil {
+			return out, err
+		}
+		for _, p := range ps {
+			out[p.ID] = p
+		}
+	}
+	return out, nil
+}
+
+func claimPatientIDs(cs []*rcm.Claim) []int64 {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.PatientID
+	}
+	return ids
 }
 
 // patient returns a patient, read once however many claims name it.
