@@ -14,12 +14,16 @@ import (
 // list's entity and the patients, one audit_list_patient row each, so the
 // log grows by one event per list, not one per row, and an accounting of
 // disclosures still finds the list under every patient on it. The patients
-// are part of the event's hash. An empty list writes an event with none.
+// are part of the event's hash. A list that showed no patient and is not
+// one record (entityID 0) disclosed nothing and writes nothing.
 func (tx *Tx) auditList(ctx context.Context, a rcm.Actor, entity string, entityID int64, patients []int64) error {
 	ids := slices.Clone(patients)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	ids = slices.DeleteFunc(ids, func(id int64) bool { return id <= 0 })
+	if len(ids) == 0 && entityID == 0 {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, '') ON CONFLICT DO NOTHING`, a.OrgID); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}

@@ -255,4 +255,3 @@ func csvSafe(cells []string) []string {
 	}
 	return cells
 }
-
