@@ -78,6 +78,12 @@ func TestAuditListReadIsOneEvent(t *testing.T) {
 			t.Fatalf("VerifyAuditChain = %d, %v; want %d, nil", n, err, before+1)
 		}
 
+		// The list is append-only like the events.
+		for _, q := range []string{`UPDATE audit_list_patient SET patient_id = 0`, `DELETE FROM audit_list_patient`} {
+			if _, err := db.ExecContext(context.Background(), q); err == nil {
+				t.Errorf("%s succeeded; want the append-only trigger to refuse it", q)
+			}
+		}
 		// Taking one patient off the list breaks the event's hash.
 		dropAuditTriggers(t, db)
 		if _, err := db.ExecContext(context.Background(), `DELETE FROM audit_list_patient WHERE event_id = ? AND patient_id = ?`, events[0].ID, ids[7]); err != nil {
@@ -205,4 +211,45 @@ func TestCheckAuditChainsUnknownOrg(t *testing.T) {
 	db := sqldbtest.Open(t, sqldb.SQLite)
 	_, err := db.CheckAuditChains(context.Background(), 42)
 	wantCode(t, err, rcm.ENOTFOUND)
+}
+
+// TestCheckAuditChainsWhileWriting verifies chains while another
+// connection keeps appending list reads: a busy log is not a broken one.
+func TestCheckAuditChainsWhileWriting(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		ctx, _ := sqldbtest.Org(t, db, "Org Busy")
+		seed(t, ctx, db)
+		stop, stopped := make(chan struct{}), make(chan error, 1)
+		go func() {
+			for {
+				select {
+				case <-stop:
+					stopped <- nil
+					return
+				default:
+				}
+				if _, err := db.FindPatients(ctx, rcm.PatientFilter{}); err != nil {
+					stopped <- err
+					return
+				}
+			}
+		}()
+		for range 20 {
+			reports, err := db.CheckAuditChains(context.Background(), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := reports[0].Break; b != nil {
+				t.Fatalf("a chain being written reported broken at event %d: %s", b.Seq, b.Problem)
+			}
+		}
+		close(stop)
+		if err := <-stopped; err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.VerifyAuditChain(ctx)
+		if err != nil || n < 2 {
+			t.Errorf("VerifyAuditChain = %d, %v", n, err)
+		}
+	})
 }
