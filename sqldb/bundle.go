@@ -16,7 +16,8 @@ const bundleChunk = 500
 
 // LoadBundles loads claims with everything they refer to in a few
 // set-based queries per chunk of claims, for batches of thousands going out
-// at once, and audits each claim read in the same transaction. Bundles come
+// at once, and audits the read in the same transaction as one event naming
+// the claims' patients (a batch going out is one disclosure). Bundles come
 // back in the order of ids.
 func (db *DB) LoadBundles(ctx context.Context, ids []int64) ([]*claim.Bundle, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)

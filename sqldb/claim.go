@@ -206,7 +206,7 @@ func (tx *Tx) loadClaimDetail(ctx context.Context, c *rcm.Claim) error {
 }
 
 // FindClaims lists claims, newest first, with their codes (not their
-// history), and audits a read of each.
+// history), and audits the read as one event naming their patients.
 func (db *DB) FindClaims(ctx context.Context, f rcm.ClaimFilter) ([]*rcm.Claim, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {

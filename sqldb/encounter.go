@@ -165,7 +165,7 @@ func (tx *Tx) findEncounter(ctx context.Context, org, id int64) (*rcm.Encounter,
 }
 
 // FindEncounters lists encounters, newest date of service first, and audits
-// a read of each.
+// the read as one event naming their patients.
 func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm.Encounter, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -176,6 +176,15 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 	if f.PatientID > 0 {
 		q += ` AND patient_id = ?`
 		args = append(args, f.PatientID)
+	}
+	if len(f.IDs) > 0 {
+		if len(f.IDs) > 1000 {
+			return nil, rcm.FieldErrorf(rcm.EINVALID, "ids", "At most 1000 encounters may be read at once.")
+		}
+		q += ` AND id IN (?` + strings.Repeat(", ?", len(f.IDs)-1) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
 	}
 	if f.Status != "" {
 		q += ` AND status = ?`

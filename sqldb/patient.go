@@ -70,7 +70,8 @@ func (db *DB) FindPatientByID(ctx context.Context, id int64) (*rcm.Patient, erro
 	return p, err
 }
 
-// FindPatients lists patients by name and audits a read of each one listed.
+// FindPatients lists patients by name (or by id) and audits the read as one
+// event naming every patient listed.
 func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Patient, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {

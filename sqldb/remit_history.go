@@ -165,9 +165,9 @@ func eachRow(ctx context.Context, q queryer, fn func(scanner) error, query strin
 }
 
 // GetRemittance returns a posted 835 with its claim payments, provider
-// adjustments and exceptions (with their resolutions). The read is
-// audited once for the remittance and once for each patient whose claim
-// it pays, so the patient's trail shows it.
+// adjustments and exceptions (with their resolutions). The read is one
+// audit event for the remittance naming each patient whose claim it pays,
+// so the patient's trail shows it.
 func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
