@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -176,15 +177,17 @@ func loadAuditPatients(ctx context.Context, q queryer, org int64, events []*rcm.
 	if len(events) == 0 {
 		return nil
 	}
+	// Pages are at most a thousand events (auditPage, limit), so the ids
+	// fit one IN list, and the primary key finds each event's rows.
 	byID := make(map[int64]*rcm.AuditEvent, len(events))
-	lo, hi := events[0].ID, events[0].ID
+	args := []any{org}
 	for _, e := range events {
 		byID[e.ID] = e
 		e.PatientIDs = nil
-		lo, hi = min(lo, e.ID), max(hi, e.ID)
+		args = append(args, e.ID)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT event_id, patient_id FROM audit_list_patient
-		WHERE org_id = ? AND event_id BETWEEN ? AND ? ORDER BY event_id, patient_id`, org, lo, hi)
+		WHERE org_id = ? AND event_id IN (?`+strings.Repeat(", ?", len(events)-1)+`) ORDER BY event_id, patient_id`, args...)
 	if err != nil {
 		return err
 	}

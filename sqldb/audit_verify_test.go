@@ -253,3 +253,29 @@ func TestCheckAuditChainsWhileWriting(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditChainAcrossPages: the verifier reads a thousand events at a
+// time; a chain of 2,101 verifies whole, and an altered event on the
+// second page is named.
+func TestAuditChainAcrossPages(t *testing.T) {
+	db := sqldbtest.Open(t, sqldb.SQLite)
+	ctx, org := sqldbtest.Org(t, db, "Org Long")
+	s := seed(t, ctx, db)
+	for range 2100 {
+		if _, err := db.FindPatientByID(ctx, s.patient.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reports, err := db.CheckAuditChains(context.Background(), org.ID)
+	if err != nil || reports[0].Events != 2101 || reports[0].Break != nil {
+		t.Fatalf("CheckAuditChains = %+v, %v; want 2101 events, no break", reports[0], err)
+	}
+	dropAuditTriggers(t, db)
+	if _, err := db.ExecContext(context.Background(), `UPDATE audit_event SET entity_id = 999 WHERE org_id = ? AND seq = 1500`, org.ID); err != nil {
+		t.Fatal(err)
+	}
+	reports, err = db.CheckAuditChains(context.Background(), org.ID)
+	if err != nil || reports[0].Events != 1499 || reports[0].Break == nil || reports[0].Break.Seq != 1500 {
+		t.Fatalf("CheckAuditChains = %+v, %v; want a break at event 1500", reports[0], err)
+	}
+}
