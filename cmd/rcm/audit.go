@@ -63,7 +63,7 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	if *org < 0 {
 		return usagef("--org must be a positive organization id")
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func runAuditExport(ctx context.Context, env *Env, args []string) error {
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return usagef("--from must not be after --to")
 	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

@@ -118,6 +118,7 @@ func TestAuditCommandBadInput(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"audit"}, 2, "usage"},
+		{[]string{"audit", "verify", "--db", dsn + ".missing"}, 1, "no such file"},
 		{[]string{"audit", "verify", "--db", dsn, "--org", "-3"}, 2, "--org"},
 		{[]string{"audit", "verify", "--db", dsn, "--org", "99"}, 1, "Organization 99 does not exist"},
 		{[]string{"audit", "export", "--db", dsn}, 2, "--format"},

@@ -66,11 +66,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	if isPostgres(*dsn) {
 		return backupPostgres(ctx, env, *dsn, *out)
 	}
-	if _, err := os.Stat(*dsn); err != nil {
-		// Opening would create an empty database: a backup of nothing.
-		return fmt.Errorf("backup: %w", err)
-	}
-	db, err := openDB(ctx, *dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -152,6 +148,18 @@ func checkRestored(ctx context.Context, env *Env, dsn string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Ledger OK (%d lines) and audit chains OK (%d events) in %d organization(s).\n", lines, events, len(chains))
 	return nil
+}
+
+// openExistingDB opens a database that must already exist: opening a
+// missing SQLite file would create an empty one, and a backup or an audit
+// check of nothing would look like success.
+func openExistingDB(ctx context.Context, dsn string) (*sqldb.DB, error) {
+	if !isPostgres(dsn) {
+		if _, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:")); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+	}
+	return openDB(ctx, dsn)
 }
 
 func isPostgres(dsn string) bool {
