@@ -28,6 +28,10 @@ type AuditReport struct {
 	OrgName string
 	Events  int
 	Break   *AuditBreak
+	// Head is the hash of the last event of a sound chain. Recorded
+	// somewhere the database's users cannot write, it exposes what a chain
+	// alone cannot: a log cut short with its head rewritten to match.
+	Head string
 }
 
 // CheckAuditChains verifies the audit chain of one organization (org > 0)
@@ -54,6 +58,11 @@ func (db *DB) CheckAuditChains(ctx context.Context, org int64) ([]*AuditReport, 
 	for _, r := range reports {
 		if r.Events, r.Break, err = verifyAuditChain(ctx, db, r.OrgID); err != nil {
 			return nil, fmt.Errorf("verify audit chain of organization %d: %w", r.OrgID, err)
+		}
+		if r.Break == nil && r.Events > 0 {
+			if err := db.QueryRowContext(ctx, `SELECT hash FROM audit_event WHERE org_id = ? AND seq = ?`, r.OrgID, r.Events).Scan(&r.Head); err != nil {
+				return nil, fmt.Errorf("audit head of organization %d: %w", r.OrgID, err)
+			}
 		}
 	}
 	return reports, nil

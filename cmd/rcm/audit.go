@@ -22,7 +22,9 @@ func init() {
 const auditVerifyUsage = `verify [--db DB] [--org ID]
 
 Recomputes every organization's audit hash chain (or one organization's)
-and prints, per organization, the events checked and OK, or the first
+and prints, per organization, the events checked and OK with the last
+event's hash (keep it off the machine: a later run must show the same hash
+for that event, which exposes a log cut short and re-headed), or the first
 broken link: the event, its time and what is wrong (contents altered, an
 event missing, a link to a removed or rewritten event, a head that does
 not match). Exits 1 when a chain is broken.`
@@ -75,8 +77,12 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	broken, events := 0, 0
 	for _, r := range reports {
 		events += r.Events
+		if r.Break == nil && r.Events == 0 {
+			fmt.Fprintf(env.Stdout, "Organization %d (%s): no events yet.\n", r.OrgID, r.OrgName)
+			continue
+		}
 		if r.Break == nil {
-			fmt.Fprintf(env.Stdout, "Organization %d (%s): %d events, chain OK.\n", r.OrgID, r.OrgName, r.Events)
+			fmt.Fprintf(env.Stdout, "Organization %d (%s): %d events, chain OK; event %d's hash %s.\n", r.OrgID, r.OrgName, r.Events, r.Events, r.Head)
 			continue
 		}
 		broken++

@@ -84,7 +84,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			dsn, org := auditDSN(t, dialect)
 			code, out, errOut := rcmRun(t, "", "audit", "verify", "--db", dsn)
-			if code != 0 || !strings.Contains(out, "Organization 1 (Lakeside): 8 events, chain OK.") {
+			if code != 0 || !strings.Contains(out, "Organization 1 (Lakeside): 8 events, chain OK; event 8's hash ") {
 				t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 			}
 			db, err := sqldb.Open(context.Background(), dsn)
