@@ -31,13 +31,18 @@ type AuditEvent struct {
 	Entity    string    `json:"entity"`
 	EntityID  int64     `json:"entity_id"`
 	PatientID int64     `json:"patient_id"`
-	Reason    string    `json:"reason"`
-	PrevHash  string    `json:"prev_hash"`
-	Hash      string    `json:"hash"`
+	// PatientIDs are the patients a list read showed, in ascending order:
+	// one event records the whole list, and each id is part of the hash.
+	PatientIDs []int64 `json:"patient_ids,omitempty"`
+	Reason     string  `json:"reason"`
+	PrevHash   string  `json:"prev_hash"`
+	Hash       string  `json:"hash"`
 }
 
 // AuditFilter narrows FindAuditEvents.
 type AuditFilter struct {
+	// PatientID finds the events about one patient: those that name it as
+	// their patient and the list reads that showed it among others.
 	PatientID int64
 	Limit     int
 	Offset    int

@@ -168,8 +168,11 @@ func itoa(i int) string {
 type EncounterFilter struct {
 	PatientID int64
 	Status    string
-	Limit     int
-	Offset    int
+	// IDs, when given, limits the list to these encounters: a screen of
+	// claims reads their encounters in one audited list read.
+	IDs    []int64
+	Limit  int
+	Offset int
 }
 
 // EncounterService manages encounters. An encounter is patient data, so

@@ -78,8 +78,11 @@ type PatientFilter struct {
 	// ignoring case, spaces and dashes. It matches the whole ID, never a
 	// part: member IDs are stored encrypted and found through a keyed hash.
 	MemberID string
-	Limit    int
-	Offset   int
+	// IDs, when given, limits the list to these patients: a screen that
+	// shows many rows reads their patients in one audited list read.
+	IDs    []int64
+	Limit  int
+	Offset int
 }
 
 // Relationship codes of the patient to the subscriber (837P SBR02 and

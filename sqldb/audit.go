@@ -3,11 +3,10 @@ package sqldb
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/openrcm/openrcm"
 )
@@ -76,7 +75,8 @@ func (tx *Tx) forUpdate() string {
 }
 
 // auditHash is the SHA-256 over every field of the event and the previous
-// hash, so changing any field of any event breaks every later link.
+// hash, so changing any field of any event (or any patient of a list read)
+// breaks every later link.
 func auditHash(e *rcm.AuditEvent) string {
 	h := sha256.New()
 	for _, f := range []string{
@@ -84,6 +84,18 @@ func auditHash(e *rcm.AuditEvent) string {
 		strconv.FormatInt(e.UserID, 10), e.Action, e.Entity, strconv.FormatInt(e.EntityID, 10),
 		strconv.FormatInt(e.PatientID, 10), e.Reason, e.PrevHash,
 	} {
+		h.Write([]byte(strconv.Itoa(len(f))))
+		h.Write([]byte{':'})
+		h.Write([]byte(f))
+	}
+	// The patients of a list read are one more field; an event without
+	// them hashes as it did before lists existed, so older chains verify.
+	if len(e.PatientIDs) > 0 {
+		ids := make([]string, len(e.PatientIDs))
+		for i, id := range e.PatientIDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		f := strings.Join(ids, ",")
 		h.Write([]byte(strconv.Itoa(len(f))))
 		h.Write([]byte{':'})
 		h.Write([]byte(f))
@@ -97,12 +109,11 @@ func (db *DB) FindAuditEvents(ctx context.Context, f rcm.AuditFilter) ([]*rcm.Au
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash
-		FROM audit_event WHERE org_id = ?`
+	q := `SELECT ` + auditCols + ` FROM audit_event WHERE org_id = ?`
 	args := []any{a.OrgID}
 	if f.PatientID > 0 {
-		q += ` AND patient_id = ?`
-		args = append(args, f.PatientID)
+		q += ` AND (patient_id = ? OR id IN (SELECT event_id FROM audit_list_patient WHERE org_id = ? AND patient_id = ?))`
+		args = append(args, f.PatientID, a.OrgID, f.PatientID)
 	}
 	q += ` ORDER BY seq DESC LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
@@ -113,24 +124,17 @@ func (db *DB) FindAuditEvents(ctx context.Context, f rcm.AuditFilter) ([]*rcm.Au
 	defer rows.Close()
 	var out []*rcm.AuditEvent
 	for rows.Next() {
-		e, err := scanAudit(rows, a.OrgID)
+		e, err := scanAuditRow(rows, a.OrgID)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
-}
-
-func scanAudit(rows *sql.Rows, org int64) (*rcm.AuditEvent, error) {
-	e := &rcm.AuditEvent{OrgID: org}
-	var at string
-	if err := rows.Scan(&e.ID, &e.Seq, &at, &e.UserID, &e.Action, &e.Entity, &e.EntityID, &e.PatientID, &e.Reason, &e.PrevHash, &e.Hash); err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	var err error
-	e.At, err = parseTime(at)
-	return e, err
+	rows.Close()
+	return out, loadAuditPatients(ctx, db, a.OrgID, out)
 }
 
 // VerifyAuditChain walks the organization's chain from the first event and
@@ -140,42 +144,12 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash
-		FROM audit_event WHERE org_id = ? ORDER BY seq`, a.OrgID)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	n, prev := 0, ""
-	for rows.Next() {
-		e, err := scanAudit(rows, a.OrgID)
-		if err != nil {
-			return n, err
-		}
-		switch {
-		case e.Seq != int64(n+1):
-			return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken: event %d is missing (found %d).", n+1, e.Seq)
-		case e.PrevHash != prev:
-			return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken at event %d: it does not link to event %d.", e.Seq, n)
-		case auditHash(e) != e.Hash:
-			return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken at event %d: its contents were changed.", e.Seq)
-		}
-		n, prev = n+1, e.Hash
-	}
-	if err := rows.Err(); err != nil {
-		return n, err
-	}
-	var headSeq int64
-	var headHash string
-	err = db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`, a.OrgID).Scan(&headSeq, &headHash)
-	if errors.Is(err, sql.ErrNoRows) {
-		headSeq, headHash, err = 0, "", nil
-	}
+	n, brk, err := verifyAuditChain(ctx, db, a.OrgID)
 	if err != nil {
 		return n, err
 	}
-	if headSeq != int64(n) || headHash != prev {
-		return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken: the head names event %d but the log ends at %d.", headSeq, n)
+	if brk != nil {
+		return n, rcm.Errorf(rcm.ECONFLICT, "Audit chain broken at event %d (id %d): %s", brk.Seq, brk.EventID, brk.Problem)
 	}
 	return n, nil
 }

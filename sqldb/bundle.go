@@ -16,7 +16,8 @@ const bundleChunk = 500
 
 // LoadBundles loads claims with everything they refer to in a few
 // set-based queries per chunk of claims, for batches of thousands going out
-// at once, and audits each claim read in the same transaction. Bundles come
+// at once, and audits the read in the same transaction as one event naming
+// the claims' patients (a batch going out is one disclosure). Bundles come
 // back in the order of ids.
 func (db *DB) LoadBundles(ctx context.Context, ids []int64) ([]*claim.Bundle, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
@@ -45,7 +46,7 @@ func (db *DB) LoadBundles(ctx context.Context, ids []int64) ([]*claim.Bundle, er
 		for _, f := range fs {
 			facilities[f.ID] = f
 		}
-		var refs []auditRef
+		var patients []int64
 		for start := 0; start < len(ids); start += bundleChunk {
 			chunk := ids[start:min(start+bundleChunk, len(ids))]
 			bs, err := tx.loadBundleChunk(ctx, a.OrgID, chunk, practices, providers, payers, facilities)
@@ -53,11 +54,11 @@ func (db *DB) LoadBundles(ctx context.Context, ids []int64) ([]*claim.Bundle, er
 				return err
 			}
 			for _, b := range bs {
-				refs = append(refs, auditRef{rcm.AuditRead, "claim", b.Claim.ID, b.Claim.PatientID})
+				patients = append(patients, b.Claim.PatientID)
 			}
 			out = append(out, bs...)
 		}
-		return tx.auditMany(ctx, a, refs)
+		return tx.auditList(ctx, a, "claims", 0, patients)
 	})
 	return out, err
 }

@@ -206,7 +206,7 @@ func (tx *Tx) loadClaimDetail(ctx context.Context, c *rcm.Claim) error {
 }
 
 // FindClaims lists claims, newest first, with their codes (not their
-// history), and audits a read of each.
+// history), and audits the read as one event naming their patients.
 func (db *DB) FindClaims(ctx context.Context, f rcm.ClaimFilter) ([]*rcm.Claim, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -238,15 +238,15 @@ func (db *DB) FindClaims(ctx context.Context, f rcm.ClaimFilter) ([]*rcm.Claim, 
 		if out, err = queryAll(ctx, tx, scanClaim, q, args...); err != nil {
 			return err
 		}
-		refs := make([]auditRef, len(out))
+		patients := make([]int64, len(out))
 		for i, c := range out {
 			if err := tx.loadClaimDetail(ctx, c); err != nil {
 				return err
 			}
 			c.History = nil
-			refs[i] = auditRef{rcm.AuditRead, "claim", c.ID, c.PatientID}
+			patients[i] = c.PatientID
 		}
-		return tx.auditMany(ctx, a, refs)
+		return tx.auditList(ctx, a, "claims", 0, patients)
 	})
 	return out, err
 }

@@ -183,7 +183,7 @@ func (tx *Tx) findEncounter(ctx context.Context, org, id int64) (*rcm.Encounter,
 }
 
 // FindEncounters lists encounters, newest date of service first, and audits
-// a read of each.
+// the read as one event naming their patients.
 func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm.Encounter, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -194,6 +194,15 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 	if f.PatientID > 0 {
 		q += ` AND patient_id = ?`
 		args = append(args, f.PatientID)
+	}
+	if len(f.IDs) > 0 {
+		if len(f.IDs) > 1000 {
+			return nil, rcm.FieldErrorf(rcm.EINVALID, "ids", "At most 1000 encounters may be read at once.")
+		}
+		q += ` AND id IN (?` + strings.Repeat(", ?", len(f.IDs)-1) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
 	}
 	if f.Status != "" {
 		q += ` AND status = ?`
@@ -207,14 +216,14 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 		if out, err = queryAll(ctx, tx, tx.db.scanEncounter, q, args...); err != nil {
 			return err
 		}
-		refs := make([]auditRef, len(out))
+		patients := make([]int64, len(out))
 		for i, e := range out {
 			if err := tx.loadCodes(ctx, e); err != nil {
 				return err
 			}
-			refs[i] = auditRef{rcm.AuditRead, "encounter", e.ID, e.PatientID}
+			patients[i] = e.PatientID
 		}
-		return tx.auditMany(ctx, a, refs)
+		return tx.auditList(ctx, a, "encounters", 0, patients)
 	})
 	return out, err
 }

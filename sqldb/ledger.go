@@ -763,13 +763,24 @@ type PatientBalance struct {
 }
 
 // FindPatientBalances returns the organization's patients with an open
-// balance, largest first.
+// balance, largest first. The read is one audit event naming them all.
 func (db *DB) FindPatientBalances(ctx context.Context) ([]PatientBalance, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
 		return nil, err
 	}
-	return patientBalances(ctx, db, `WHERE e.org_id = ?`, a.OrgID)
+	var out []PatientBalance
+	err = db.Transact(ctx, func(tx *Tx) error {
+		if out, err = patientBalances(ctx, tx, `WHERE e.org_id = ?`, a.OrgID); err != nil {
+			return err
+		}
+		ids := make([]int64, len(out))
+		for i, p := range out {
+			ids[i] = p.PatientID
+		}
+		return tx.auditList(ctx, a, "patient_balances", 0, ids)
+	})
+	return out, err
 }
 
 // patientAR is what an entry pair e changes the patient's receivable by.

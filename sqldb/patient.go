@@ -70,8 +70,8 @@ func (db *DB) FindPatientByID(ctx context.Context, id int64) (*rcm.Patient, erro
 	return p, err
 }
 
-// FindPatients lists patients by name or member ID and audits a read of
-// each one listed.
+// FindPatients lists patients by name, member ID or id and audits the read
+// as one event naming every patient listed.
 func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Patient, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -89,6 +89,15 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
 		args = append(append(args, a.OrgID), condArgs...)
 	}
+	if len(f.IDs) > 0 {
+		if len(f.IDs) > 1000 {
+			return nil, rcm.FieldErrorf(rcm.EINVALID, "ids", "At most 1000 patients may be read at once.")
+		}
+		q += ` AND id IN (?` + strings.Repeat(", ?", len(f.IDs)-1) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	q += ` ORDER BY last_name, first_name, id LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
 	var out []*rcm.Patient
@@ -98,11 +107,11 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		if err != nil {
 			return err
 		}
-		refs := make([]auditRef, len(out))
+		ids := make([]int64, len(out))
 		for i, p := range out {
-			refs[i] = auditRef{rcm.AuditRead, "patient", p.ID, p.ID}
+			ids[i] = p.ID
 		}
-		return tx.auditMany(ctx, a, refs)
+		return tx.auditList(ctx, a, "patients", 0, ids)
 	})
 	return out, err
 }

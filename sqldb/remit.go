@@ -815,7 +815,17 @@ func (db *DB) FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.D
 		if err != nil {
 			return err
 		}
-		return tx.audit(ctx, a, rcm.AuditRead, "denials", 0, 0)
+		claims := make([]int64, 0, len(out))
+		for _, d := range out {
+			if d.ClaimID > 0 {
+				claims = append(claims, d.ClaimID)
+			}
+		}
+		patients, err := claimPatients(ctx, tx, a.OrgID, claims)
+		if err != nil {
+			return err
+		}
+		return tx.auditList(ctx, a, "denials", 0, patients)
 	})
 	return out, err
 }

@@ -165,9 +165,9 @@ func eachRow(ctx context.Context, q queryer, fn func(scanner) error, query strin
 }
 
 // GetRemittance returns a posted 835 with its claim payments, provider
-// adjustments and exceptions (with their resolutions). The read is
-// audited once for the remittance and once for each patient whose claim
-// it pays, so the patient's trail shows it.
+// adjustments and exceptions (with their resolutions). The read is one
+// audit event for the remittance naming each patient whose claim it pays,
+// so the patient's trail shows it.
 func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -235,15 +235,11 @@ func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDet
 		d.ClaimPayments = append(d.ClaimPayments, claims...)
 		d.ProviderAdjustments = append(d.ProviderAdjustments, plbs...)
 		d.Exceptions = append(d.Exceptions, xs...)
-		refs := []auditRef{{rcm.AuditRead, "remittance", id, 0}}
-		seen := map[int64]bool{}
+		var patients []int64
 		for _, c := range d.ClaimPayments {
-			if c.PatientID > 0 && !seen[c.PatientID] {
-				seen[c.PatientID] = true
-				refs = append(refs, auditRef{rcm.AuditRead, "remittance", id, c.PatientID})
-			}
+			patients = append(patients, c.PatientID)
 		}
-		return tx.auditMany(ctx, a, refs)
+		return tx.auditList(ctx, a, "remittance", id, patients)
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -265,9 +266,13 @@ func TestGetRemittance(t *testing.T) {
 		if e := events[0]; e.Action != rcm.AuditRead || e.Entity != "remittance" || e.EntityID != res.RemittanceID {
 			t.Errorf("patient's latest audit event: %+v", e)
 		}
+		// One event records the read, naming the patients it showed.
 		all, _ := db.FindAuditEvents(f.ctx, rcm.AuditFilter{Limit: 2})
-		if e := all[1]; e.Entity != "remittance" || e.EntityID != res.RemittanceID || e.PatientID != 0 {
+		if e := all[0]; e.Entity != "remittance" || e.EntityID != res.RemittanceID || !slices.Contains(e.PatientIDs, f.s.patient.ID) {
 			t.Errorf("remittance read event: %+v", e)
+		}
+		if e := all[1]; e.Action == rcm.AuditRead && e.Entity == "remittance" {
+			t.Errorf("the read wrote a second event: %+v", e)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,10 +81,20 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 		return err
 	}
 	names := newNames(h, d.Payers, d.Providers)
+	inDates := cs[:0:0]
 	for _, c := range cs {
 		if !f.From.IsZero() && c.DateOfService.Before(f.From) || !f.To.IsZero() && c.DateOfService.After(f.To) {
 			continue
 		}
+		inDates = append(inDates, c)
+	}
+	if err := names.readPatients(ctx, claimPatientIDs(inDates)); err != nil {
+		return err
+	}
+	if err := names.readEncounters(ctx, inDates); err != nil {
+		return err
+	}
+	for _, c := range inDates {
 		row, err := names.row(ctx, c)
 		if err != nil {
 			return err
@@ -109,10 +120,13 @@ type names struct {
 	payers    map[int64]*rcm.Payer
 	providers map[int64]*rcm.Provider
 	patients  map[int64]*rcm.Patient
+	// encounters are read for the rendering provider, one list at a time.
+	encounters map[int64]*rcm.Encounter
 }
 
 func newNames(h *Handler, payers []*rcm.Payer, providers []*rcm.Provider) *names {
-	n := &names{h: h, payers: map[int64]*rcm.Payer{}, providers: map[int64]*rcm.Provider{}, patients: map[int64]*rcm.Patient{}}
+	n := &names{h: h, payers: map[int64]*rcm.Payer{}, providers: map[int64]*rcm.Provider{}, patients: map[int64]*rcm.Patient{},
+		encounters: map[int64]*rcm.Encounter{}}
 	for _, p := range payers {
 		n.payers[p.ID] = p
 	}
@@ -120,6 +134,63 @@ func newNames(h *Handler, payers []*rcm.Payer, providers []*rcm.Provider) *names
 		n.providers[p.ID] = p
 	}
 	return n
+}
+
+// readPatients reads the patients of a whole list at once: one audit event
+// names them all, where a read per row wrote one event per patient.
+func (n *names) readPatients(ctx context.Context, ids []int64) error {
+	ps, err := readPatients(ctx, n.h.store, ids)
+	for id, p := range ps {
+		n.patients[id] = p
+	}
+	return err
+}
+
+// readEncounters reads the encounters of claims in lists of at most a
+// thousand: one audit event per list, not one per claim.
+func (n *names) readEncounters(ctx context.Context, cs []*rcm.Claim) error {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.EncounterID
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		es, err := n.h.store.FindEncounters(ctx, rcm.EncounterFilter{IDs: chunk, Limit: len(chunk)})
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			n.encounters[e.ID] = e
+		}
+	}
+	return nil
+}
+
+// readPatients reads patients by id, a thousand at a time (the most one
+// list read takes).
+func readPatients(ctx context.Context, store rcm.PatientService, ids []int64) (map[int64]*rcm.Patient, error) {
+	out := map[int64]*rcm.Patient{}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		ps, err := store.FindPatients(ctx, rcm.PatientFilter{IDs: chunk, Limit: len(chunk)})
+		if err != nil {
+			return out, err
+		}
+		for _, p := range ps {
+			out[p.ID] = p
+		}
+	}
+	return out, nil
+}
+
+func claimPatientIDs(cs []*rcm.Claim) []int64 {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.PatientID
+	}
+	return ids
 }
 
 // patient returns a patient, read once however many claims name it.
@@ -142,9 +213,12 @@ func (n *names) row(ctx context.Context, c *rcm.Claim) (claimRow, error) {
 		return row, err
 	}
 	row.Patient = p
-	e, err := n.h.store.FindEncounterByID(ctx, c.EncounterID)
-	if err != nil {
-		return row, err
+	e := n.encounters[c.EncounterID]
+	if e == nil {
+		var err error
+		if e, err = n.h.store.FindEncounterByID(ctx, c.EncounterID); err != nil {
+			return row, err
+		}
 	}
 	row.Provider = n.providers[e.RenderingProviderID]
 	return row, nil

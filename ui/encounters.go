@@ -38,7 +38,14 @@ func (h *Handler) showEncounters(w http.ResponseWriter, r *http.Request, s *sess
 		return err
 	}
 	d := encountersData{Status: status, Statuses: []string{rcm.EncounterOpen, rcm.EncounterCoded, rcm.EncounterBilled, "all"}}
-	patients := map[int64]*rcm.Patient{}
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		ids[i] = e.PatientID
+	}
+	patients, err := readPatients(ctx, h.store, ids)
+	if err != nil {
+		return err
+	}
 	for _, e := range es {
 		p := patients[e.PatientID]
 		if p == nil {

@@ -83,6 +83,9 @@ func (h *Handler) showQueues(w http.ResponseWriter, r *http.Request, s *session)
 	if err != nil {
 		return err
 	}
+	if err := n.readPatients(ctx, claimPatientIDs(rejected)); err != nil {
+		return err
+	}
 	for _, c := range rejected {
 		full, err := h.store.FindClaimByID(ctx, c.ID)
 		if err != nil {
@@ -143,8 +146,17 @@ func (h *Handler) denials(ctx context.Context, n *names, claimID int64) ([]denia
 		if err != nil {
 			return nil, err
 		}
+		var shown []*rcm.Claim
 		for _, c := range cs {
 			claims[c.ID] = c
+		}
+		for _, dn := range ds {
+			if c := claims[dn.ClaimID]; c != nil {
+				shown = append(shown, c)
+			}
+		}
+		if err := n.readPatients(ctx, claimPatientIDs(shown)); err != nil {
+			return nil, err
 		}
 	}
 	var out []denialItem

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,15 +94,16 @@ func TestPatientReadsAreAudited(t *testing.T) {
 		}
 		var entries []entry
 		for _, ev := range got.Events {
-			if ev.PatientID != s.patient.ID {
+			if ev.PatientID != s.patient.ID && !slices.Contains(ev.PatientIDs, s.patient.ID) {
 				t.Errorf("audit?patient_id=%d returned an event of patient %d", s.patient.ID, ev.PatientID)
 			}
 			entries = append(entries, entry{ev.UserID, ev.Action, ev.Entity, ev.EntityID, ev.Reason})
 		}
-		// Newest first: the list, the two reads, and the creation by the
-		// seeding (whose context gives the reason "test").
+		// Newest first: the list (one event naming every patient it
+		// showed), the two reads, and the creation by the seeding (whose
+		// context gives the reason "test").
 		want := []entry{
-			{billerUser.ID, rcm.AuditRead, "patient", s.patient.ID, "statement run"},
+			{billerUser.ID, rcm.AuditRead, "patients", 0, "statement run"},
 			{billerUser.ID, rcm.AuditRead, "patient", s.patient.ID, "treatment-payment-operations"},
 			{admin.UserID, rcm.AuditRead, "patient", s.patient.ID, "claim 2026-0042 follow-up"},
 			{admin.UserID, rcm.AuditCreate, "patient", s.patient.ID, "test"},
