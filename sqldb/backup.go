@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/seal"
 )
 
 // BackupInfo describes a verified SQLite backup.
@@ -23,6 +24,10 @@ type BackupInfo struct {
 	// copy: opening it applies them).
 	Migrations int
 	Missing    []int64
+	// SealedKeys are the ids of the keys the copy's sealed fields are
+	// under: without them its member IDs, notes and stored files cannot be
+	// read, so they must be kept (apart from the backup) as long as it is.
+	SealedKeys []string
 }
 
 // Backup writes a consistent copy of the SQLite database to path with
@@ -134,7 +139,61 @@ func VerifySQLiteFile(ctx context.Context, path string) (*BackupInfo, error) {
 			info.Missing = append(info.Missing, v)
 		}
 	}
+	if info.SealedKeys, err = sealedKeyIDs(ctx, conn); err != nil {
+		return nil, rcm.Errorf(rcm.EINVALID, "%s cannot be read as a database: %v", path, err)
+	}
 	return info, nil
+}
+
+// sealedKeyIDs lists the keys the sealed fields of a database are under. A
+// copy made before fields were sealed has no sealed_key columns, and none.
+func sealedKeyIDs(ctx context.Context, q *sql.DB) ([]string, error) {
+	var ids []string
+	for _, t := range sealedTables {
+		var has int
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = 'sealed_key'`, t.name).Scan(&has); err != nil {
+			return nil, err
+		}
+		if has == 0 {
+			continue
+		}
+		got, err := queryAll(ctx, q, func(s scanner) (string, error) {
+			var id string
+			return id, s.Scan(&id)
+		}, `SELECT DISTINCT sealed_key FROM `+t.name+` WHERE sealed_key <> ''`)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range got {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// checkKeys refuses a restore whose sealed fields are under a key the
+// restored database will not have: it would open, pass its ledger and
+// audit checks, and fail on the first member ID or note it read.
+func checkKeys(info *BackupInfo, ring *seal.Keyring, to string) error {
+	var missing []string
+	for _, id := range info.SealedKeys {
+		if ring == nil || !ring.Has(id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	where := "the key file beside it (" + KeyFileFor(to) + ") does not exist"
+	if ring != nil {
+		where = "the keyring given holds " + strings.Join(ring.IDs(), ", ")
+	}
+	return rcm.Errorf(rcm.EINVALID, "The backup's member IDs, notes and stored files are sealed under key %s, and %s. "+
+		"Give the key file of the database the backup came from (RCM_KEY_FILE; for SQLite it is the .key file beside that database) and restore again. Nothing was restored.",
+		strings.Join(missing, ", "), where)
 }
 
 // knownMigrations lists the embedded migration versions of a dialect.
@@ -160,8 +219,11 @@ func knownMigrations(dialect string) ([]int64, error) {
 // copy is written to a temporary file beside the target, synced, and
 // renamed over it, so the target is at every moment either the old file or
 // the whole new one; the old database's WAL and shared-memory files are
-// removed so they cannot be replayed onto the restored copy.
-func RestoreSQLite(ctx context.Context, from, to string, force bool) (*BackupInfo, error) {
+// removed so they cannot be replayed onto the restored copy. The keyring
+// the restored database will open with (given in opts, else the key file
+// beside to) must hold every key the backup's sealed fields are under, or
+// nothing is restored.
+func RestoreSQLite(ctx context.Context, from, to string, force bool, opts ...Option) (*BackupInfo, error) {
 	info, err := VerifySQLiteFile(ctx, from)
 	if err != nil {
 		return nil, err
@@ -174,6 +236,21 @@ func RestoreSQLite(ctx context.Context, from, to string, force bool) (*BackupInf
 			return nil, rcm.Errorf(rcm.ECONFLICT, "%s already holds a database: restore over it only with --force, with rcm stopped.", to)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	var keys DB
+	for _, o := range opts {
+		o(&keys)
+	}
+	ring := keys.keys
+	if path := KeyFileFor(to); ring == nil && path != "" {
+		if _, err := os.Stat(path); err == nil {
+			if ring, err = seal.LoadFile(path); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := checkKeys(info, ring, to); err != nil {
 		return nil, err
 	}
 	src, err := os.Open(from)

@@ -2,9 +2,12 @@ package sqldb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/openrcm/openrcm"
@@ -67,14 +70,29 @@ func TestBackupWhilePosting(t *testing.T) {
 	}
 
 	target := filepath.Join(t.TempDir(), "restored.db")
-	if _, err := sqldb.RestoreSQLite(context.Background(), path, target, false); err != nil {
+	// Without the keys its sealed fields are under, a backup would restore
+	// into a database whose member IDs and notes cannot be read: refused,
+	// and nothing is written.
+	if _, err := sqldb.RestoreSQLite(context.Background(), path, target, false); rcm.ErrorCode(err) != rcm.EINVALID || !strings.Contains(err.Error(), "Nothing was restored") {
+		t.Errorf("restore without the keys: %v, want EINVALID", err)
+	}
+	if _, err := os.Stat(target); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused restore left %s: %v", target, err)
+	}
+	keys := sqldb.WithKeyring(db.Keyring())
+	if _, err := sqldb.RestoreSQLite(context.Background(), path, target, false, keys); err != nil {
 		t.Fatal(err)
 	}
-	restored, err := sqldb.Open(context.Background(), target)
+	restored, err := sqldb.Open(context.Background(), target, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer restored.Close()
+	// The sealed fields read back under the keys given.
+	covs, err := restored.FindCoverages(f.ctx, f.s.patient.ID)
+	if err != nil || len(covs) != 1 || covs[0].MemberID != f.cov1.MemberID {
+		t.Errorf("coverages of the restored copy: %+v, %v", covs, err)
+	}
 	checkLedger(t, restored)
 	reports, err := restored.CheckAuditChains(context.Background(), 0)
 	if err != nil {

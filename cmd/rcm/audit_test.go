@@ -21,16 +21,30 @@ import (
 // PostgreSQL URL with its own schema) holding one organization with five
 // patients, a charged line, and a list read of the patients made with a
 // reason that is a spreadsheet formula. It returns the org id.
+// openKeyed opens dsn as the rcm commands of the test will: a PostgreSQL
+// database with the test keyring, which RCM_KEY hands to the commands, and
+// a SQLite file with the key file beside it.
+func openKeyed(t *testing.T, dsn string) *sqldb.DB {
+	t.Helper()
+	var opts []sqldb.Option
+	if strings.HasPrefix(dsn, "postgres") {
+		t.Setenv("RCM_KEY", sqldbtest.KeyringLine())
+		opts = append(opts, sqldb.WithKeyring(sqldbtest.Keyring()))
+	}
+	db, err := sqldb.Open(context.Background(), dsn, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 func auditDSN(t *testing.T, dialect string) (dsn string, org int64) {
 	t.Helper()
 	dsn = filepath.Join(t.TempDir(), "rcm.db")
 	if dialect == sqldb.Postgres {
 		dsn = sqldbtest.PostgresDSN(t)
 	}
-	db, err := sqldb.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openKeyed(t, dsn)
 	defer db.Close()
 	db.Clock = rcm.NewStepClock(sqldbtest.Start)
 	ctx, o := sqldbtest.Org(t, db, "Lakeside")
@@ -87,10 +101,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "Organization 1 (Lakeside): 8 events, chain OK; event 8's hash ") {
 				t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 			}
-			db, err := sqldb.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
+			db := openKeyed(t, dsn)
 			defer db.Close()
 			dropTriggers(t, db)
 			var id int64

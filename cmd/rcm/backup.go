@@ -76,6 +76,17 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Backed up %s to %s (mode 0600): integrity check ok, %d schema migrations.\n", *dsn, *out, info.Migrations)
+	if len(info.SealedKeys) > 0 {
+		keyFile := env.Getenv("RCM_KEY_FILE")
+		if keyFile == "" && env.Getenv("RCM_KEY") == "" {
+			keyFile = sqldb.KeyFileFor(*dsn)
+		}
+		if keyFile != "" {
+			keyFile = " (" + keyFile + ")"
+		}
+		fmt.Fprintf(env.Stdout, "Its member IDs, notes and stored files are sealed under key %s: keep the key file%s with your keys, apart from the backup; the backup cannot be read without it.\n",
+			strings.Join(info.SealedKeys, ", "), keyFile)
+	}
 	return nil
 }
 
@@ -98,7 +109,11 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	} else {
-		info, err := sqldb.RestoreSQLite(ctx, *from, *dsn, *force)
+		keys, err := keyOptions(env)
+		if err != nil {
+			return err
+		}
+		info, err := sqldb.RestoreSQLite(ctx, *from, *dsn, *force, keys...)
 		if err != nil {
 			return err
 		}
@@ -128,6 +143,18 @@ func checkRestored(ctx context.Context, env *Env, dsn string) error {
 		return err
 	}
 	bad, lines, events := 0, 0, 0
+	// A PostgreSQL dump carries no list of its keys to check beforehand:
+	// the restored rows are checked against the keyring instead.
+	counts, err := db.KeyStatus(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range counts {
+		if c.KeyID != "" && !db.Keyring().Has(c.KeyID) {
+			fmt.Fprintf(env.Stderr, "KEY MISSING: %d rows of %s are sealed under key %s, which the keyring does not hold; give its key file with RCM_KEY_FILE.\n", c.Rows, c.Table, c.KeyID)
+			bad++
+		}
+	}
 	for _, r := range ledgers {
 		lines += r.Totals.Lines
 		for _, v := range r.Violations {

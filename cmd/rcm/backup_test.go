@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
@@ -22,10 +21,17 @@ func TestBackupRestoreCommandSQLite(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "b.db")
 	code, stdout, stderr := rcmRun(t, "", "backup", "--db", dsn, "--out", out)
-	if code != 0 || !strings.Contains(stdout, "integrity check ok") {
+	if code != 0 || !strings.Contains(stdout, "integrity check ok") || !strings.Contains(stdout, "keep the key file ("+dsn+".key)") {
 		t.Fatalf("backup: exit %d %s%s", code, stdout, stderr)
 	}
 	target := filepath.Join(dir, "restored.db")
+	// A restore into another place without the source's key would give a
+	// database whose member IDs and notes cannot be read: refused whole.
+	code, stdout, stderr = rcmRun(t, "", "restore", "--from", out, "--db", target)
+	if _, err := os.Stat(target); code != 1 || !strings.Contains(stderr, "Nothing was restored") || err == nil {
+		t.Fatalf("restore without the key: exit %d %s%s (target: %v)", code, stdout, stderr, err)
+	}
+	t.Setenv("RCM_KEY_FILE", dsn+".key")
 	code, stdout, stderr = rcmRun(t, "", "restore", "--from", out, "--db", target)
 	if code != 0 || !strings.Contains(stdout, "Ledger OK (1 lines) and audit chains OK (8 events) in 1 organization(s).") {
 		t.Fatalf("restore: exit %d %s%s", code, stdout, stderr)
@@ -84,10 +90,7 @@ func TestBackupRestoreCommandPostgres(t *testing.T) {
 		t.Skip("pg_dump is not on the PATH: install the PostgreSQL client to run this test")
 	}
 	dsn, _ := auditDSN(t, sqldb.Postgres)
-	db, err := sqldb.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openKeyed(t, dsn)
 	defer db.Close()
 	ctx, _ := sqldbtest.Org(t, db, "Busy Clinic")
 	sqldbtest.Seed(t, ctx, db)

@@ -38,7 +38,7 @@ func TestErrorsSpeakToUsers(t *testing.T) {
 		{"key twice in a JSON file", "", []string{"payer", "adjudicate", claim, "--config", dupConfig, "--out", filepath.Join(dir, "out")},
 			"rcm payer: payers[0].ID: The payer configuration has a duplicate key \"ID\" (the same field as \"id\") at payers[0].ID.\n"},
 		{"short password", "short\n", []string{"user", "add", "--db", filepath.Join(dir, "u.db"), "--username", "ann.admin", "--role", "admin", "--new-org", "Lakeside"},
-			"rcm user: password: The password must be at least 12 characters.\n"},
+			"rcm user: password: The password must be at least 12 characters long (it has 5). A phrase of several unrelated words is long and easy to remember.\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
