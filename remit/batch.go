@@ -1,5 +1,7 @@
 package remit
 
+import "context"
+
 // BatchSize is the count of claim payments a store plans and writes at a
 // time: large enough that a batch's queries and multi-row inserts stay
 // few, small enough that what a posting holds at once is a batch's claims,
@@ -32,4 +34,21 @@ func (rem *Remittance) ClaimBatches(size int, fn func(first int, claims []*Claim
 		}
 	}
 	return nil
+}
+
+type batchKey struct{}
+
+// WithBatchSize returns a context whose postings plan and write n claims
+// at a time instead of BatchSize. Tests use it to post a small 835 in
+// several batches, or a large one in one batch, and compare the two.
+func WithBatchSize(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, batchKey{}, n)
+}
+
+// BatchSizeFrom returns the context's batch size, BatchSize by default.
+func BatchSizeFrom(ctx context.Context) int {
+	if n, ok := ctx.Value(batchKey{}).(int); ok && n > 0 {
+		return n
+	}
+	return BatchSize
 }

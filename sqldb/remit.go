@@ -144,7 +144,7 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, newPlan
 			// which carries the deposit journal.
 			err = last(0, nil)
 		} else {
-			err = rem.ClaimBatches(remit.BatchSize, last)
+			err = rem.ClaimBatches(remit.BatchSizeFrom(ctx), last)
 		}
 		if err != nil {
 			return err
