@@ -144,7 +144,7 @@ func Key(payer int64, trace string, n int) string {
 // the secondary claims. It refuses an 835 that does not balance. It
 // changes st.Balances as the posting would, CLP after CLP, so two CLPs
 // for one claim in one 835 see each other. It is the posting of all of
-// rem's claims as one batch (see NewPlanner).
+// rem's claims, read whole into rem.Claims, as one batch (see NewPlanner).
 func Plan(rem *Remittance, st *State) (*Posting, error) {
 	return NewPlanner(rem)(st, 0, rem.Claims)
 }

@@ -1,9 +1,12 @@
 package sqldb_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
 // bigCodes are the four service lines of every claim of a big 835.
@@ -78,4 +82,82 @@ func TestMakeBig835(t *testing.T) {
 	defer db.Close()
 	f := newRemitFixture(t, db, "Big", false)
 	benchClaims(t, f, bigCodes, n)
+}
+
+// BenchmarkPostFile measures the peak heap of posting an 835 file of b.N
+// claims (four lines each, as in BenchmarkPostRemittance) the two ways:
+// "whole" reads the file into a Remittance (remit.ReadFile) and plans and
+// writes all its claims in one batch, as every door did before posting
+// was streamed; "stream" is remit.PostFile, which reads the claims from
+// the file batch by batch. peak_heap_MB samples the live heap
+// (runtime/metrics) every millisecond during the posting; B/op and
+// allocs/op (-benchmem) count what was allocated in all. Run a fixed
+// count, e.g. -benchtime=20000x.
+func BenchmarkPostFile(b *testing.B) {
+	for _, dialect := range sqldbtest.Dialects() {
+		for _, mode := range []string{"whole", "stream"} {
+			b.Run(dialect+"/"+mode, func(b *testing.B) {
+				db := sqldbtest.Open(b, dialect)
+				f := newRemitFixture(b, db, "Bench", false)
+				var file bytes.Buffer
+				env := remit.Envelope{Sender: "PAYER", Receiver: "LAKESIDE", Time: time.Date(2026, 2, 3, 8, 0, 0, 0, time.UTC)}
+				if err := remit.Write835(&file, env, big835("BENCH", b.N)); err != nil {
+					b.Fatal(err)
+				}
+				benchClaims(b, f, bigCodes, b.N)
+				if dialect == sqldb.Postgres {
+					if _, err := db.ExecContext(f.ctx, `ANALYZE`); err != nil {
+						b.Fatal(err)
+					}
+				}
+				runtime.GC()
+				b.ReportAllocs()
+				b.ResetTimer()
+				stop := make(chan struct{})
+				peak := make(chan uint64)
+				go func() { peak <- peakHeap(stop) }()
+				var res []*remit.Result
+				var err error
+				if mode == "whole" {
+					var rems []*remit.Remittance
+					if rems, err = remit.ReadFile(bytes.NewReader(file.Bytes())); err == nil {
+						var r *remit.Result
+						r, err = remit.Post(remit.WithBatchSize(f.ctx, b.N+1), db, rems[0])
+						res = append(res, r)
+					}
+				} else {
+					res, err = remit.PostFile(f.ctx, db, bytes.NewReader(file.Bytes()))
+				}
+				close(stop)
+				b.StopTimer()
+				most := <-peak
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res[0].Posted != b.N {
+					b.Fatalf("posted %d of %d", res[0].Posted, b.N)
+				}
+				b.ReportMetric(float64(most)/(1<<20), "peak_heap_MB")
+				b.ReportMetric(float64(file.Len())/(1<<20), "file_MB")
+			})
+		}
+	}
+}
+
+// peakHeap samples the bytes of live and not yet swept heap objects
+// every millisecond until stop closes, and returns the largest.
+func peakHeap(stop <-chan struct{}) uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var most uint64
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
+	for {
+		metrics.Read(s)
+		most = max(most, s[0].Value.Uint64())
+		select {
+		case <-stop:
+			return most
+		case <-t.C:
+		}
+	}
 }
