@@ -40,9 +40,13 @@ func manyClaims(trace string, n int) *remit.Remittance {
 // claims themselves, batch by batch in file order.
 func TestReadFileStream(t *testing.T) {
 	files := map[string][]byte{
-		"sample":                  write(t, sampleRemittance()),
-		"1,203 claims in 2 sets":  write(t, manyClaims("T1", 1200), manyClaims("T2", 3)),
-		"no claims, only the PLB": write(t, func() *remit.Remittance { r := sampleRemittance(); r.Claims, r.Amount = nil, -r.ProviderAdjustments[0].Amount; return r }()),
+		"sample":                 write(t, sampleRemittance()),
+		"1,203 claims in 2 sets": write(t, manyClaims("T1", 1200), manyClaims("T2", 3)),
+		"no claims, only the PLB": write(t, func() *remit.Remittance {
+			r := sampleRemittance()
+			r.Claims, r.Amount = nil, -r.ProviderAdjustments[0].Amount
+			return r
+		}()),
 	}
 	unbalanced := manyClaims("T3", 40)
 	unbalanced.Claims[17].Lines[1].Paid += 1
