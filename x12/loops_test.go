@@ -3,6 +3,7 @@ package x12
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,49 +32,72 @@ func TestReadLoops(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				type set struct {
-					Loops []json.RawMessage
-					Rest  json.RawMessage
-				}
-				js := func(v any) json.RawMessage {
-					out, err := json.Marshal(v)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return out
-				}
-				var want []set
-				wantErr := ReadTransactions(bytes.NewReader(b), func(tx *Transaction) error {
-					var s set
-					for _, n := range tx.Loops(c.loop) {
-						s.Loops = append(s.Loops, js(n))
-					}
-					drop(tx.Root, c.loop)
-					s.Rest = js(tx)
-					want = append(want, s)
-					return nil
-				})
-				var got []set
-				var cur set
-				gotErr := ReadLoops(bytes.NewReader(b), c.loop, func(tx *Transaction, n *Node) error {
-					if n != nil {
-						cur.Loops = append(cur.Loops, js(n))
-						return nil
-					}
-					cur.Rest = js(tx)
-					got = append(got, cur)
-					cur = set{}
-					return nil
-				})
-				if (wantErr == nil) != (gotErr == nil) {
-					t.Fatalf("errors differ: %v whole, %v by loops", wantErr, gotErr)
-				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("mismatch (-ReadTransactions +ReadLoops):\n%s", diff)
+				if diff := loopsDiff(b, c.loop); diff != "" {
+					t.Error(diff)
 				}
 			})
 		}
 	}
+}
+
+// FuzzReadLoops checks ReadLoops against ReadTransactions on any input.
+func FuzzReadLoops(f *testing.F) {
+	f.Add([]byte(sample835))
+	f.Add(synth837(2, 2, true))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, loop := range []string{"2100", "2300", "2110"} {
+			if diff := loopsDiff(in, loop); diff != "" {
+				t.Fatalf("loop %s: %s", loop, diff)
+			}
+		}
+	})
+}
+
+// loopsDiff reads b both ways and says how ReadLoops differs from
+// ReadTransactions: the loops handed over must be the tree's loops of
+// that id, in order, and what is left of the tree the tree without them.
+func loopsDiff(b []byte, loop string) string {
+	type set struct {
+		Loops []string
+		Rest  string
+	}
+	js := func(v any) string {
+		out, err := json.Marshal(v)
+		if err != nil {
+			return "json: " + err.Error()
+		}
+		return string(out)
+	}
+	var want []set
+	wantErr := ReadTransactions(bytes.NewReader(b), func(tx *Transaction) error {
+		var s set
+		for _, n := range tx.Loops(loop) {
+			s.Loops = append(s.Loops, js(n))
+		}
+		drop(tx.Root, loop)
+		s.Rest = js(tx)
+		want = append(want, s)
+		return nil
+	})
+	var got []set
+	var cur set
+	gotErr := ReadLoops(bytes.NewReader(b), loop, func(tx *Transaction, n *Node) error {
+		if n != nil {
+			cur.Loops = append(cur.Loops, js(n))
+			return nil
+		}
+		cur.Rest = js(tx)
+		got = append(got, cur)
+		cur = set{}
+		return nil
+	})
+	if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+		return fmt.Sprintf("errors differ: %v whole, %v by loops", wantErr, gotErr)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		return "mismatch (-ReadTransactions +ReadLoops):\n" + diff
+	}
+	return ""
 }
 
 // drop removes the loops with the id from the tree.
