@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
@@ -120,12 +121,13 @@ func ReadFile(r io.ReadSeeker) ([]*Remittance, error) {
 
 // PostFile is the one way an 835 file's money enters OpenRCM, shared by
 // every door (rcm era post, the API's upload, the workbench's upload and
-// the clearinghouse inbox): it validates the file whole (ReadFile), reads
-// it, and posts each transaction set through the store, exactly once. A
+// the clearinghouse inbox): it validates the file whole, reads it as a
+// stream (ReadFileStream: a large 835 is never held in memory whole), and
+// posts each transaction set through the store, exactly once. A
 // file that does not validate or read posts nothing; the results of the
 // sets posted are returned with the error of the first that failed.
 func PostFile(ctx context.Context, s Store, r io.ReadSeeker) ([]*Result, error) {
-	rems, err := ReadFile(r)
+	rems, err := ReadFileStream(r)
 	if err != nil {
 		if rcm.ErrorCode(err) == rcm.EINTERNAL {
 			return nil, rcm.Errorf(rcm.EINVALID, "%s; nothing was posted.", err)
@@ -151,56 +153,79 @@ func PostFile(ctx context.Context, s Store, r io.ReadSeeker) ([]*Result, error) 
 // count the money twice. The trace is left out on purpose, since it is
 // what such a copy changes.
 func (rem *Remittance) Fingerprint() string {
-	h := sha256.New()
-	field := func(s string) {
-		h.Write([]byte(strconv.Itoa(len(s))))
-		h.Write([]byte{':'})
-		h.Write([]byte(s))
+	if rem.Stream != nil {
+		return rem.Stream.fingerprint
 	}
-	money := func(m rcm.Money) { field(strconv.FormatInt(int64(m), 10)) }
-	adjustments := func(as []rcm.Adjustment) {
-		field(strconv.Itoa(len(as)))
-		for _, a := range as {
-			field(a.Group)
-			field(a.Reason)
-			money(a.Amount)
-			field(strconv.Itoa(a.Quantity))
-		}
-	}
-	field("835-fingerprint-v1")
-	field(rem.Handling)
-	money(rem.Amount)
-	field(rem.CreditDebit)
-	field(rem.Method)
-	field(rem.PaidOn.String())
-	field(strconv.Itoa(len(rem.Claims)))
+	f := newFingerprint(rem, len(rem.Claims))
 	for _, c := range rem.Claims {
-		field(c.ControlNumber)
-		field(c.Status)
-		money(c.Charge)
-		money(c.Paid)
-		money(c.PatientResponsibility)
-		field(c.PayerClaimNumber)
-		adjustments(c.Adjustments)
-		field(strconv.Itoa(len(c.Lines)))
-		for _, l := range c.Lines {
-			field(l.Code)
-			field(strings.Join(l.Modifiers, ":"))
-			money(l.Charge)
-			money(l.Paid)
-			field(strconv.Itoa(l.Units))
-			field(l.DateOfService.String())
-			field(l.ControlNumber)
-			adjustments(l.Adjustments)
-		}
+		f.claim(c)
 	}
-	field(strconv.Itoa(len(rem.ProviderAdjustments)))
+	return f.sum(rem)
+}
+
+// fingerprint computes Fingerprint claim by claim, so a remittance read
+// from a file as a stream has the same fingerprint as one read whole.
+type fingerprint struct{ h hash.Hash }
+
+func newFingerprint(rem *Remittance, claims int) *fingerprint {
+	f := &fingerprint{h: sha256.New()}
+	f.field("835-fingerprint-v1")
+	f.field(rem.Handling)
+	f.money(rem.Amount)
+	f.field(rem.CreditDebit)
+	f.field(rem.Method)
+	f.field(rem.PaidOn.String())
+	f.field(strconv.Itoa(claims))
+	return f
+}
+
+func (f *fingerprint) field(s string) {
+	f.h.Write([]byte(strconv.Itoa(len(s))))
+	f.h.Write([]byte{':'})
+	f.h.Write([]byte(s))
+}
+
+func (f *fingerprint) money(m rcm.Money) { f.field(strconv.FormatInt(int64(m), 10)) }
+
+func (f *fingerprint) adjustments(as []rcm.Adjustment) {
+	f.field(strconv.Itoa(len(as)))
+	for _, a := range as {
+		f.field(a.Group)
+		f.field(a.Reason)
+		f.money(a.Amount)
+		f.field(strconv.Itoa(a.Quantity))
+	}
+}
+
+func (f *fingerprint) claim(c *ClaimPayment) {
+	f.field(c.ControlNumber)
+	f.field(c.Status)
+	f.money(c.Charge)
+	f.money(c.Paid)
+	f.money(c.PatientResponsibility)
+	f.field(c.PayerClaimNumber)
+	f.adjustments(c.Adjustments)
+	f.field(strconv.Itoa(len(c.Lines)))
+	for _, l := range c.Lines {
+		f.field(l.Code)
+		f.field(strings.Join(l.Modifiers, ":"))
+		f.money(l.Charge)
+		f.money(l.Paid)
+		f.field(strconv.Itoa(l.Units))
+		f.field(l.DateOfService.String())
+		f.field(l.ControlNumber)
+		f.adjustments(l.Adjustments)
+	}
+}
+
+func (f *fingerprint) sum(rem *Remittance) string {
+	f.field(strconv.Itoa(len(rem.ProviderAdjustments)))
 	for _, p := range rem.ProviderAdjustments {
-		field(p.Provider)
-		field(p.FiscalPeriod.String())
-		field(p.Reason)
-		field(p.Reference)
-		money(p.Amount)
+		f.field(p.Provider)
+		f.field(p.FiscalPeriod.String())
+		f.field(p.Reason)
+		f.field(p.Reference)
+		f.money(p.Amount)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(f.h.Sum(nil))
 }

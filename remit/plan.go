@@ -47,7 +47,10 @@ type PriorPosting struct {
 type Posting struct {
 	Remittance *Remittance
 	PayerID    int64
-	// Claims holds one entry per CLP, in file order.
+	// First is the 0-based index in the 835 of the first CLP of Claims:
+	// a store posts a large 835 in batches of claims.
+	First int
+	// Claims holds one entry per CLP of the batch, in file order.
 	Claims []*PostedClaim
 	// Ledger holds the ledger transactions; PostedClaim.Txn indexes it.
 	Ledger []*ledger.Transaction
@@ -55,7 +58,8 @@ type Posting struct {
 	Moves []Move
 	// Deposit is the remittance's deposit journal: BPR02 and the PLB
 	// adjustments against what was applied to lines and what is left
-	// unapplied in the exceptions queue.
+	// unapplied in the exceptions queue, over every batch. Only the
+	// posting of the last batch has it.
 	Deposit []ledger.DepositEntry
 }
 
@@ -139,18 +143,54 @@ func Key(payer int64, trace string, n int) string {
 // is for, the ledger transactions, the claim states, the exceptions and
 // the secondary claims. It refuses an 835 that does not balance. It
 // changes st.Balances as the posting would, CLP after CLP, so two CLPs
-// for one claim in one 835 see each other.
+// for one claim in one 835 see each other. It is the posting of all of
+// rem's claims, read whole into rem.Claims, as one batch (see NewPlanner).
 func Plan(rem *Remittance, st *State) (*Posting, error) {
-	if err := rem.Balance(); err != nil {
-		return nil, rcm.Errorf(rcm.EINVALID, "%s; nothing was posted.", err)
+	return NewPlanner(rem)(st, 0, rem.Claims)
+}
+
+// Planner plans one batch of an 835's claim payments: claims are the CLPs
+// first, first+1, ... (0-based) of the 835, and st is what the store read
+// for them after writing the batches before. The posting of the last batch
+// carries the deposit journal of the whole 835.
+type Planner func(st *State, first int, claims []*ClaimPayment) (*Posting, error)
+
+// NewPlanner returns the Planner of rem. A store posts a large 835 in
+// batches, so that what it holds at once is bounded by a batch rather than
+// the file; the planner keeps what spans batches: the payments this 835
+// reverses (so two reversals cannot undo one payment), the prior postings
+// a reversal undoes as they were before the 835 (the store's later reads
+// see this 835's own writes), and the running sums of the deposit journal.
+// All of it is small: a few words per reversal and two sums.
+func NewPlanner(rem *Remittance) Planner {
+	pl := &planner{rem: rem, total: rem.ClaimCount(), reversed: map[int64]int64{}, prior: map[int64]*PriorPosting{}}
+	return pl.plan
+}
+
+type planner struct {
+	rem                *Remittance
+	total              int
+	checked            bool
+	reversed           map[int64]int64
+	prior              map[int64]*PriorPosting
+	applied, unapplied rcm.Money
+}
+
+func (pl *planner) plan(st *State, first int, claims []*ClaimPayment) (*Posting, error) {
+	rem := pl.rem
+	if !pl.checked {
+		if err := rem.Balance(); err != nil {
+			return nil, rcm.Errorf(rcm.EINVALID, "%s; nothing was posted.", err)
+		}
+		pl.checked = true
 	}
 	if st.Payer == nil {
 		return nil, rcm.Errorf(rcm.ENOTFOUND, "The 835's payer is unknown.")
 	}
-	p := &Posting{Remittance: rem, PayerID: st.Payer.ID}
+	p := &Posting{Remittance: rem, PayerID: st.Payer.ID, First: first}
 	states := map[int64]string{} // claim states as the plan moves them
-	posted := map[int64]int64{}  // claims reversed in this plan
-	for i, cp := range rem.Claims {
+	for j, cp := range claims {
+		i := first + j
 		pc := &PostedClaim{Payment: cp, Txn: -1}
 		p.Claims = append(p.Claims, pc)
 		c := st.Claims[cp.ControlNumber]
@@ -169,7 +209,7 @@ func Plan(rem *Remittance, st *State) (*Posting, error) {
 		if !ok {
 			state = c.State
 		}
-		if err := planClaim(p, st, pc, c, state, Key(st.Payer.ID, rem.Trace, i), posted); err != nil {
+		if err := pl.planClaim(p, st, pc, c, state, Key(st.Payer.ID, rem.Trace, i)); err != nil {
 			return nil, err
 		}
 		if pc.Outcome == OutcomeException {
@@ -181,15 +221,32 @@ func Plan(rem *Remittance, st *State) (*Posting, error) {
 			states[c.ID] = pc.State
 		}
 	}
-	// Plan has checked that the 835 balances and that each posted claim
-	// applies exactly its CLP04, so a deposit that does not balance is a
-	// fault of the plan: the whole 835 is refused rather than posted with
-	// a cent unaccounted for.
-	var err error
-	if p.Deposit, err = DepositOf(p); err != nil {
-		return nil, err
+	applied, unapplied := p.sums()
+	pl.applied += applied
+	pl.unapplied += unapplied
+	if first+len(claims) >= pl.total {
+		// Plan has checked that the 835 balances and that each posted
+		// claim applies exactly its CLP04, so a deposit that does not
+		// balance is a fault of the plan: the whole 835 is refused rather
+		// than posted with a cent unaccounted for.
+		var err error
+		if p.Deposit, err = DepositFor(rem, p.PayerID, pl.applied, pl.unapplied); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// sums returns what a posting applies to the payer's payer-paid accounts
+// and what it leaves unapplied (the CLP04 of its exceptions).
+func (p *Posting) sums() (applied, unapplied rcm.Money) {
+	applied = ledger.PayerPaidChange(p.PayerID, p.Ledger)
+	for _, pc := range p.Claims {
+		if pc.Outcome == OutcomeException {
+			unapplied += pc.Payment.Paid
+		}
+	}
+	return applied, unapplied
 }
 
 // DepositOf journals a posting's deposit from the posting itself: BPR02,
@@ -197,20 +254,26 @@ func Plan(rem *Remittance, st *State) (*Posting, error) {
 // by its ledger transactions, and the CLP04 of its exceptions. The store
 // compares it with Posting.Deposit before writing.
 func DepositOf(p *Posting) ([]ledger.DepositEntry, error) {
-	applied := ledger.PayerPaidChange(p.PayerID, p.Ledger)
-	var unapplied rcm.Money
-	for _, pc := range p.Claims {
-		if pc.Outcome == OutcomeException {
-			unapplied += pc.Payment.Paid
-		}
-	}
+	applied, unapplied := p.sums()
+	return DepositFor(p.Remittance, p.PayerID, applied, unapplied)
+}
+
+// Sums returns what a posting (one batch) applies to the payer's
+// payer-paid accounts and what it leaves unapplied: a store posting in
+// batches adds them up and checks the last batch's deposit journal with
+// DepositFor.
+func (p *Posting) Sums() (applied, unapplied rcm.Money) { return p.sums() }
+
+// DepositFor journals the deposit of rem from what its posting applied to
+// lines and left unapplied in all, with BPR02 and the PLB adjustments.
+func DepositFor(rem *Remittance, payer int64, applied, unapplied rcm.Money) ([]ledger.DepositEntry, error) {
 	var plb []ledger.ProviderAdjustment
-	for _, pa := range p.Remittance.ProviderAdjustments {
+	for _, pa := range rem.ProviderAdjustments {
 		plb = append(plb, ledger.ProviderAdjustment{Reason: pa.Reason, Reference: pa.Reference, Amount: pa.Amount})
 	}
-	d, err := ledger.Deposit(p.Remittance.Amount, applied, unapplied, plb)
+	d, err := ledger.Deposit(rem.Amount, applied, unapplied, plb)
 	if err != nil {
-		return nil, rcm.Errorf(rcm.EINTERNAL, "835 %s: %s Nothing was posted.", p.Remittance.Trace, rcm.ErrorMessage(err))
+		return nil, rcm.Errorf(rcm.EINTERNAL, "835 %s: %s Nothing was posted.", rem.Trace, rcm.ErrorMessage(err))
 	}
 	return d, nil
 }
@@ -224,7 +287,7 @@ func except(pc *PostedClaim, format string, args ...any) error {
 	return nil
 }
 
-func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key string, reversed map[int64]int64) error {
+func (pl *planner) planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key string) error {
 	cp := pc.Payment
 	switch {
 	case c.PayerID != st.Payer.ID:
@@ -233,7 +296,7 @@ func planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state, key 
 		return except(pc, "Claim %s is %s; a payment can be posted only to a claim that was submitted.", c.ControlNumber, state)
 	}
 	if cp.Status == StatusReversal {
-		return planReversal(p, st, pc, c, state, reversed)
+		return pl.planReversal(p, st, pc, c, state)
 	}
 	if cp.Paid < 0 {
 		return except(pc, "Claim payment of %s is negative without being a reversal (CLP02 22).", cp.Paid)
@@ -356,12 +419,19 @@ func patientShare(lines []*PostedLine) rcm.Money {
 	return s
 }
 
-func planReversal(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state string, reversed map[int64]int64) error {
+func (pl *planner) planReversal(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state string) error {
 	if !rcm.CanMoveClaim(state, rcm.ClaimReversed) {
 		return except(pc, "Claim %s is %s; a reversal cannot apply to it.", c.ControlNumber, state)
 	}
-	prev := st.Posted[c.ID]
-	if prev == nil || reversed[prev.ClaimPaymentID] != 0 {
+	// The payment to reverse is the claim's latest as it stood before this
+	// 835: the first batch that reverses the claim reads it, and later
+	// batches reuse it, whatever this 835 has posted or reversed since.
+	prev, seen := pl.prior[c.ID]
+	if !seen {
+		prev = st.Posted[c.ID]
+		pl.prior[c.ID] = prev
+	}
+	if prev == nil || pl.reversed[prev.ClaimPaymentID] != 0 {
 		return except(pc, "Reversal of claim %s, but no posted payment of it is left to reverse.", c.ControlNumber)
 	}
 	if -pc.Payment.Paid != prev.Paid {
@@ -375,7 +445,7 @@ func planReversal(p *Posting, st *State, pc *PostedClaim, c *rcm.Claim, state st
 	for l, b := range after {
 		st.Balances[l] = b
 	}
-	reversed[prev.ClaimPaymentID] = 1
+	pl.reversed[prev.ClaimPaymentID] = 1
 	pc.Txn = len(p.Ledger)
 	p.Ledger = append(p.Ledger, t)
 	pc.Outcome = OutcomeReversal

@@ -11,18 +11,18 @@ import (
 	"github.com/openrcm/openrcm/ledger"
 )
 
-// Planner turns the state a store read into the posting it writes.
-type Planner func(*State) (*Posting, error)
-
 // Store keeps remittances. PostRemittance, in one database transaction,
 // claims the 835's key (payer and TRN02) — a second posting of the same
 // key, even from another process at the same moment, finds it taken and
-// posts nothing — then reads the State of the claims rem names, calls plan
-// and writes what it returns: ledger transactions, claim payments,
-// exceptions, claim states and secondary claims. Any failure rolls all of
-// it back.
+// posts nothing — then makes a Planner with newPlanner (afresh for each
+// attempt of the database transaction, since a planner keeps what spans
+// batches) and, batch after batch of rem's claims (ClaimBatches),
+// reads the State of the claims the batch names, calls plan and writes
+// what it returns: ledger transactions, claim payments, exceptions, claim
+// states and secondary claims; the last batch's posting carries the
+// deposit journal. Any failure rolls all of it back.
 type Store interface {
-	PostRemittance(ctx context.Context, rem *Remittance, plan Planner) (*Result, error)
+	PostRemittance(ctx context.Context, rem *Remittance, newPlanner func(*Remittance) Planner) (*Result, error)
 }
 
 // Result says what a posting did.
@@ -58,11 +58,12 @@ func (r *Result) String() string {
 		len(r.Exceptions), len(r.SecondaryClaims))
 }
 
-// Summarize fills the counts of r from a posting.
+// Summarize adds the counts of a posting (one batch) to r.
 func (r *Result) Summarize(p *Posting) {
 	rem := p.Remittance
-	r.Trace, r.Amount, r.Claims = rem.Trace, rem.Amount, len(rem.Claims)
-	for i, pc := range p.Claims {
+	r.Trace, r.Amount, r.Claims = rem.Trace, rem.Amount, rem.ClaimCount()
+	for j, pc := range p.Claims {
+		i := p.First + j
 		switch pc.Outcome {
 		case OutcomePosted:
 			r.Posted++
@@ -92,7 +93,7 @@ func Post(ctx context.Context, s Store, rem *Remittance) (*Result, error) {
 	if err := rem.Balance(); err != nil {
 		return nil, rcm.Errorf(rcm.EINVALID, "%s; nothing was posted.", err)
 	}
-	res, err := s.PostRemittance(ctx, rem, func(st *State) (*Posting, error) { return Plan(rem, st) })
+	res, err := s.PostRemittance(ctx, rem, NewPlanner)
 	if err != nil {
 		return nil, fmt.Errorf("post 835 %s: %w", rem.Trace, err)
 	}

@@ -133,22 +133,15 @@ func (r *reader) quantity(s *x12.Segment, element string) int {
 // still be read and shown.
 func Read835(r io.Reader) ([]*Remittance, error) {
 	var out []*Remittance
-	err := x12.ReadTransactions(r, func(t *x12.Transaction) error {
-		if t.ID != "835" {
-			return &ParseError{Control: t.Control, Reason: fmt.Sprintf("transaction set %s is not an 835", t.ID)}
+	err := read835(r, func(rem *Remittance, c *ClaimPayment) error {
+		if c != nil {
+			rem.Claims = append(rem.Claims, c)
+		} else {
+			out = append(out, rem)
 		}
-		rem, err := readTransaction(t)
-		if err != nil {
-			return err
-		}
-		out = append(out, rem)
 		return nil
 	})
 	if err != nil {
-		var xe *x12.ParseError
-		if errors.As(err, &xe) {
-			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
-		}
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -157,8 +150,60 @@ func Read835(r io.Reader) ([]*Remittance, error) {
 	return out, nil
 }
 
-func readTransaction(t *x12.Transaction) (*Remittance, error) {
-	r := &reader{control: t.Control}
+// read835 reads the 835 transaction sets of r claim by claim: fn gets
+// each claim payment (loop 2100) as it is read, with its remittance's
+// header, then the remittance with a nil claim once its transaction set
+// ends (with its PLB adjustments). Only one claim's segments are held at
+// a time; the claims are not kept unless fn keeps them.
+func read835(r io.Reader, fn func(rem *Remittance, c *ClaimPayment) error) error {
+	var t0 *x12.Transaction
+	var rd *reader
+	var rem *Remittance
+	err := x12.ReadLoops(r, "2100", func(t *x12.Transaction, n *x12.Node) error {
+		if t != t0 {
+			if t.ID != "835" {
+				return &ParseError{Control: t.Control, Reason: fmt.Sprintf("transaction set %s is not an 835", t.ID)}
+			}
+			t0, rd, rem = t, &reader{control: t.Control}, nil
+		}
+		if rem == nil {
+			// The header (BPR, TRN, loops 1000A and 1000B) comes before
+			// the first claim.
+			var err error
+			if rem, err = rd.header(t); err != nil {
+				return err
+			}
+		}
+		if n == nil {
+			for _, s := range t.Root.Segments {
+				if s.ID() == "PLB" {
+					rem.ProviderAdjustments = append(rem.ProviderAdjustments, rd.plb(s)...)
+				}
+			}
+			if rd.err != nil {
+				return rd.err
+			}
+			return fn(rem, nil)
+		}
+		c := rd.claim(n)
+		if rd.err != nil {
+			return rd.err
+		}
+		return fn(rem, c)
+	})
+	if err != nil {
+		var xe *x12.ParseError
+		if errors.As(err, &xe) {
+			return fmt.Errorf("%w: %w", ErrFormat, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// header reads the remittance's header: the segments and loops of the
+// transaction set before its first claim.
+func (r *reader) header(t *x12.Transaction) (*Remittance, error) {
 	rem := &Remittance{Control: t.Control, Interchange: t.Interchange}
 	root := t.Root
 	bpr := root.Segment("BPR")
@@ -201,17 +246,6 @@ func readTransaction(t *x12.Transaction) (*Remittance, error) {
 		if n1 := l[0].Segment("N1", "PE"); n1 != nil {
 			rem.PayeeName, rem.PayeeID = string(n1.Field("N102")), string(n1.Field("N104"))
 		}
-	}
-	for _, cl := range root.Loops("2100") {
-		rem.Claims = append(rem.Claims, r.claim(cl))
-	}
-	for _, s := range root.Segments {
-		if s.ID() == "PLB" {
-			rem.ProviderAdjustments = append(rem.ProviderAdjustments, r.plb(s)...)
-		}
-	}
-	if r.err != nil {
-		return nil, r.err
 	}
 	return rem, nil
 }
@@ -400,27 +434,46 @@ func (r *reader) plb(s *x12.Segment) []ProviderAdjustment {
 // is not posted: some amount in it is wrong, and posting it would put a
 // wrong amount in the ledger. The error lists every rule broken.
 func (rem *Remittance) Balance() error {
-	var bad []string
-	var total rcm.Money
+	if rem.Stream != nil {
+		return rem.Stream.balance
+	}
+	var b balance
 	for i, c := range rem.Claims {
-		total += c.Paid
-		adj := sumAdj(c.Adjustments)
-		for j, l := range c.Lines {
-			la := sumAdj(l.Adjustments)
-			adj += la
-			if l.Charge-la != l.Paid {
-				bad = append(bad, fmt.Sprintf("claim %d (%s) line %d: charge %s - adjustments %s = %s, but SVC03 pays %s",
-					i+1, c.ControlNumber, j+1, l.Charge, la, l.Charge-la, l.Paid))
-			}
-		}
-		if c.Charge-adj != c.Paid {
-			bad = append(bad, fmt.Sprintf("claim %d (%s): charge %s - adjustments %s = %s, but CLP04 pays %s",
-				i+1, c.ControlNumber, c.Charge, adj, c.Charge-adj, c.Paid))
+		b.claim(i, c)
+	}
+	return b.err(rem)
+}
+
+// balance checks Balance claim by claim, so a remittance read from a file
+// as a stream is checked the same as one read whole.
+type balance struct {
+	bad   []string
+	total rcm.Money
+}
+
+func (b *balance) claim(i int, c *ClaimPayment) {
+	b.total += c.Paid
+	adj := sumAdj(c.Adjustments)
+	for j, l := range c.Lines {
+		la := sumAdj(l.Adjustments)
+		adj += la
+		if l.Charge-la != l.Paid {
+			b.bad = append(b.bad, fmt.Sprintf("claim %d (%s) line %d: charge %s - adjustments %s = %s, but SVC03 pays %s",
+				i+1, c.ControlNumber, j+1, l.Charge, la, l.Charge-la, l.Paid))
 		}
 	}
+	if c.Charge-adj != c.Paid {
+		b.bad = append(b.bad, fmt.Sprintf("claim %d (%s): charge %s - adjustments %s = %s, but CLP04 pays %s",
+			i+1, c.ControlNumber, c.Charge, adj, c.Charge-adj, c.Paid))
+	}
+}
+
+func (b *balance) err(rem *Remittance) error {
+	total := b.total
 	for _, p := range rem.ProviderAdjustments {
 		total -= p.Amount
 	}
+	bad := b.bad
 	if total != rem.Amount {
 		bad = append(bad, fmt.Sprintf("BPR02 total %s differs from claim payments minus provider adjustments %s", rem.Amount, total))
 	}

@@ -73,6 +73,9 @@ type Remittance struct {
 	PayeeID             string               `json:"payee_id"`   // 1000B N104 (NPI or TIN)
 	Claims              []*ClaimPayment      `json:"claims"`
 	ProviderAdjustments []ProviderAdjustment `json:"provider_adjustments,omitempty"`
+	// Stream, set by ReadFileStream, reads the claims from the file batch
+	// by batch instead of holding them in Claims (see ClaimBatches).
+	Stream *ClaimStream `json:"-"`
 }
 
 // PayerKeys returns the identifiers by which the 835's payer may be known

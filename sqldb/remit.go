@@ -85,7 +85,7 @@ func (p *poster) exec(ctx context.Context, query string, args ...any) error {
 // remittance row goes in first: its unique (organization, payer, trace)
 // key is the lock that makes a concurrent second posting of the same 835
 // wait for the first and then find it posted.
-func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan remit.Planner) (*remit.Result, error) {
+func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, newPlanner func(*remit.Remittance) remit.Planner) (*remit.Result, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermBill)
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 		remID, err := tx.insert(ctx, `INSERT INTO remittance (org_id, payer_id, trace, trace_originator, control, handling, method, amount, paid_on,
 			payer_name, claims, exceptions, posted_at, user_id, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
 			a.OrgID, payer.ID, rem.Trace, rem.TraceOriginator, rem.Control, rem.Handling, rem.Method, int64(rem.Amount), formatDate(rem.PaidOn),
-			rem.PayerName, len(rem.Claims), formatTime(now), a.UserID, fingerprint)
+			rem.PayerName, rem.ClaimCount(), formatTime(now), a.UserID, fingerprint)
 		if rcm.ErrorCode(err) == rcm.ECONFLICT {
 			return errAlreadyPosted
 		} else if err != nil {
@@ -126,24 +126,31 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 		if err := p.wrote(); err != nil {
 			return err
 		}
-		st, err := tx.remitState(ctx, a.OrgID, payer, rem)
-		if err != nil {
-			return err
-		}
-		st.Today = rcm.DateOf(now)
-		// The plan replaces balances in st.Balances but never changes one
-		// (ledger.Check returns new ones), so a copy of the map keeps the
-		// balances before.
-		before := maps.Clone(st.Balances)
-		posting, err := plan(st)
-		if err != nil {
-			return err
-		}
 		res.RemittanceID, res.PostedAt = remID, now
-		res.Summarize(posting)
 		res.Payer = payer.Name
-		res.SecondaryClaims, err = p.write(ctx, a, remID, posting, before, now)
-		return err
+		b := &batchPoster{poster: p, actor: a, remID: remID, now: now, created: map[int64]bool{}}
+		plan := newPlanner(rem)
+		last := func(first int, claims []*remit.ClaimPayment) error {
+			posting, err := b.batch(ctx, payer, rem, first, claims, plan)
+			if err != nil {
+				return err
+			}
+			res.Summarize(posting)
+			return nil
+		}
+		if rem.ClaimCount() == 0 {
+			// An 835 without claims (only PLBs) is one empty batch,
+			// which carries the deposit journal.
+			err = last(0, nil)
+		} else {
+			err = rem.ClaimBatches(remit.BatchSizeFrom(ctx), last)
+		}
+		if err != nil {
+			return err
+		}
+		res.Payer = payer.Name
+		res.SecondaryClaims = b.secondaries
+		return b.finish(ctx, rem, payer.ID)
 	})
 	if errors.Is(err, errAlreadyPosted) {
 		// Another posting took the key between our check and our insert;
@@ -207,22 +214,27 @@ func (tx *Tx) refuseSameContent(ctx context.Context, org, payer int64, trace, fi
 // remitState reads, in the posting's transaction, the claims an 835
 // names (locked on PostgreSQL), their lines' balances, the postings its
 // reversals undo and the coverages of the patients.
-func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, rem *remit.Remittance) (*remit.State, error) {
+func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, remID int64, claims []*remit.ClaimPayment, created map[int64]bool) (*remit.State, error) {
 	st := &remit.State{Payer: payer, Claims: map[string]*rcm.Claim{}, ByPayerNumber: map[string]*rcm.Claim{},
 		Posted: map[int64]*remit.PriorPosting{}, Coverages: map[int64][]*rcm.Coverage{}}
 	var cns []string
-	for _, c := range rem.Claims {
+	for _, c := range claims {
 		cns = append(cns, c.ControlNumber)
 	}
+	// Claims this posting created (secondary claims of earlier batches)
+	// are left out: posted whole, the 835 was matched against the claims
+	// as they were before it.
 	byID := map[int64]*rcm.Claim{}
 	if err := tx.claimsWhere(ctx, org, "control_number", uniqueStrings(cns), func(c *rcm.Claim) {
-		st.Claims[c.ControlNumber] = c
-		byID[c.ID] = c
+		if !created[c.ID] {
+			st.Claims[c.ControlNumber] = c
+			byID[c.ID] = c
+		}
 	}); err != nil {
 		return nil, err
 	}
 	var pcns []string
-	for _, c := range rem.Claims {
+	for _, c := range claims {
 		if st.Claims[c.ControlNumber] == nil && c.PayerClaimNumber != "" {
 			pcns = append(pcns, c.PayerClaimNumber)
 		}
@@ -231,7 +243,7 @@ func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, rem *
 	// replaces (REF*F8); the newest claim with the number is the one in
 	// force.
 	if err := tx.claimsWhere(ctx, org, "payer_claim_number", uniqueStrings(pcns), func(c *rcm.Claim) {
-		if c.State != rcm.ClaimVoided {
+		if c.State != rcm.ClaimVoided && !created[c.ID] {
 			st.ByPayerNumber[c.PayerClaimNumber] = c
 			byID[c.ID] = c
 		}
@@ -256,7 +268,7 @@ func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, rem *
 			lines = append(lines, l.ServiceLineID)
 		}
 	}
-	for _, cp := range rem.Claims {
+	for _, cp := range claims {
 		if cp.Status != remit.StatusReversal {
 			continue
 		}
@@ -278,7 +290,7 @@ func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, rem *
 	if st.Balances, err = tx.lineBalances(ctx, org, lines); err != nil {
 		return nil, err
 	}
-	if err := tx.priorPostings(ctx, org, uniqueInts(reversed), st.Posted); err != nil {
+	if err := tx.priorPostings(ctx, org, remID, uniqueInts(reversed), st.Posted); err != nil {
 		return nil, err
 	}
 	pids := make([]int64, 0, len(patients))
@@ -385,8 +397,9 @@ func (tx *Tx) claimLines(ctx context.Context, org int64, ids []int64, byID map[i
 }
 
 // priorPostings finds, for claims being reversed, the latest posted
-// payment whose ledger transaction has not been reversed.
-func (tx *Tx) priorPostings(ctx context.Context, org int64, claims []int64, out map[int64]*remit.PriorPosting) error {
+// payment of an 835 other than remittance remID (the one being posted)
+// whose ledger transaction has not been reversed.
+func (tx *Tx) priorPostings(ctx context.Context, org, remID int64, claims []int64, out map[int64]*remit.PriorPosting) error {
 	for start := 0; start < len(claims); start += inChunk {
 		chunk := claims[start:min(start+inChunk, len(claims))]
 		type row struct{ id, claim, paid, txn int64 }
@@ -395,8 +408,9 @@ func (tx *Tx) priorPostings(ctx context.Context, org int64, claims []int64, out 
 			return r, s.Scan(&r.id, &r.claim, &r.paid, &r.txn)
 		}, `SELECT rc.id, rc.claim_id, rc.paid, rc.ledger_txn_id FROM remit_claim rc
 			WHERE rc.org_id = ? AND rc.claim_id IN (`+inList(len(chunk))+`) AND rc.outcome = 'posted' AND rc.ledger_txn_id IS NOT NULL
+			AND rc.remittance_id <> ?
 			AND NOT EXISTS (SELECT 1 FROM ledger_txn r WHERE r.org_id = rc.org_id AND r.reverses = rc.ledger_txn_id)
-			ORDER BY rc.id`, idArgs(org, chunk)...)
+			ORDER BY rc.id`, append(idArgs(org, chunk), remID)...)
 		if err != nil {
 			return err
 		}
@@ -465,26 +479,67 @@ func adjJSON(as []rcm.Adjustment) string {
 
 func nullMoney(m rcm.Money, ok bool) sql.NullInt64 { return sql.NullInt64{Int64: int64(m), Valid: ok} }
 
-// write stores a planned posting: ledger, secondary claims, claim
-// payments and lines, exceptions, provider adjustments, claim states and
-// the audit trail. It returns the ids of the secondary claims.
-func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *remit.Posting, before map[int64]*ledger.LineBalance, now time.Time) ([]int64, error) {
-	tx, org := p.tx, p.org
+// batchPoster writes a posting batch by batch, and what spans the batches:
+// the secondary claims made so far, and the sums the deposit journal is
+// checked against at the end.
+type batchPoster struct {
+	*poster
+	actor              rcm.Actor
+	remID              int64
+	now                time.Time
+	created            map[int64]bool // secondary claims this posting made
+	secondaries        []int64
+	exceptions         int
+	applied, unapplied rcm.Money
+	deposit            []ledger.DepositEntry
+	last               bool // the last batch is written, with deposit
+}
+
+// batch reads the State of one batch of claims, plans it and writes it.
+func (b *batchPoster) batch(ctx context.Context, payer *rcm.Payer, rem *remit.Remittance, first int, claims []*remit.ClaimPayment, plan remit.Planner) (*remit.Posting, error) {
+	st, err := b.tx.remitState(ctx, b.org, payer, b.remID, claims, b.created)
+	if err != nil {
+		return nil, err
+	}
+	st.Today = rcm.DateOf(b.now)
+	// The plan replaces balances in st.Balances but never changes one
+	// (ledger.Check returns new ones), so a copy of the map keeps the
+	// balances before.
+	before := maps.Clone(st.Balances)
+	posting, err := plan(st, first, claims)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.write(ctx, posting, before); err != nil {
+		return nil, err
+	}
+	applied, unapplied := posting.Sums()
+	b.applied += applied
+	b.unapplied += unapplied
+	if first+len(claims) >= rem.ClaimCount() {
+		b.deposit, b.last = posting.Deposit, true
+	}
+	return posting, nil
+}
+
+// write stores one planned batch: ledger, secondary claims, claim
+// payments and lines, exceptions, claim states and their audit trail.
+func (b *batchPoster) write(ctx context.Context, posting *remit.Posting, before map[int64]*ledger.LineBalance) error {
+	p, tx, org, a, now, remID := b.poster, b.tx, b.org, b.actor, b.now, b.remID
 	var txnIDs []int64
 	if len(posting.Ledger) > 0 {
 		lines, err := batchLines(posting.Ledger)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if txnIDs, err = tx.postLedgerOn(ctx, a, posting.Ledger, lines, before); err != nil {
-			return nil, err
+			return err
 		}
 		if err := p.wrote(); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	var audits []auditItem
-	var secondaries []int64
 	secondaryID := map[int]int64{}
 	for i, pc := range posting.Claims {
 		if pc.Secondary == nil {
@@ -492,33 +547,33 @@ func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *r
 		}
 		id, created, err := p.insertSecondary(ctx, a, pc.ClaimID, pc.Secondary, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		secondaryID[i] = id
 		if created {
-			secondaries = append(secondaries, id)
+			b.created[id] = true
+			b.secondaries = append(b.secondaries, id)
 			audits = append(audits, auditItem{rcm.AuditCreate, "claim", id, pc.Secondary.PatientID})
 		}
 	}
 	claimIDs, err := tx.nextIDs(ctx, "remit_claim", len(posting.Claims))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var claimRows, lineRows, excRows [][]any
-	exceptions := 0
 	for i, pc := range posting.Claims {
 		cp := pc.Payment
 		var txn sql.NullInt64
 		if pc.Txn >= 0 {
 			txn = sql.NullInt64{Int64: txnIDs[pc.Txn], Valid: true}
 		}
-		claimRows = append(claimRows, []any{claimIDs[i], org, remID, i + 1, nullID(pc.ClaimID), pc.MatchedBy, cp.ControlNumber, cp.Status,
+		claimRows = append(claimRows, []any{claimIDs[i], org, remID, posting.First + i + 1, nullID(pc.ClaimID), pc.MatchedBy, cp.ControlNumber, cp.Status,
 			int64(cp.Charge), int64(cp.Paid), int64(cp.PatientResponsibility), cp.FilingIndicator, cp.PayerClaimNumber,
 			adjJSON(cp.Adjustments), strings.Join(cp.Remarks, ","), pc.Outcome, pc.State, txn, nullID(pc.Reverses),
 			nullID(secondaryID[i]), int64(pc.Transferred)})
 		lines := pc.Lines
 		if pc.Outcome == remit.OutcomeException {
-			exceptions++
+			b.exceptions++
 			excRows = append(excRows, []any{org, remID, claimIDs[i], pc.Exception, int64(cp.Paid), formatTime(now), ""})
 			for _, l := range cp.Lines {
 				lines = append(lines, &remit.PostedLine{Payment: l})
@@ -535,58 +590,60 @@ func (p *poster) write(ctx context.Context, a rcm.Actor, remID int64, posting *r
 	if err := p.insertRows(ctx, "remit_claim", `id, org_id, remittance_id, seq, claim_id, matched_by, control_number, status, charge, paid,
 		patient_resp, filing_indicator, payer_claim_number, adjustments, remarks, outcome, claim_state, ledger_txn_id, reverses_id,
 		secondary_claim_id, transferred`, claimRows); err != nil {
-		return nil, err
+		return err
 	}
 	if err := p.insertRows(ctx, "remit_line", `org_id, remit_claim_id, seq, service_line_id, claim_line, match, code, modifiers,
 		original_code, original_modifiers, charge, paid, units, allowed, date_of_service, line_control, adjustments, remarks, denied`, lineRows); err != nil {
-		return nil, err
+		return err
 	}
 	if err := p.insertRows(ctx, "remit_exception", `org_id, remittance_id, remit_claim_id, reason, amount, created_at, resolved_at`, excRows); err != nil {
-		return nil, err
-	}
-	var plbRows [][]any
-	for i, pa := range posting.Remittance.ProviderAdjustments {
-		plbRows = append(plbRows, []any{org, remID, i + 1, pa.Provider, formatDate(pa.FiscalPeriod), pa.Reason, pa.Reference, int64(pa.Amount)})
-	}
-	if err := p.insertRows(ctx, "remit_plb", `org_id, remittance_id, seq, provider, fiscal_period, reason, reference, amount`, plbRows); err != nil {
-		return nil, err
-	}
-	// The plan's deposit journal must be the one its own posting implies.
-	want, err := remit.DepositOf(posting)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Equal(want, posting.Deposit) {
-		return nil, rcm.Errorf(rcm.EINTERNAL, "835 %s: the planned deposit journal does not match the posting; nothing was posted.", posting.Remittance.Trace)
-	}
-	var depositRows [][]any
-	for i, e := range posting.Deposit {
-		depositRows = append(depositRows, []any{org, remID, posting.PayerID, i + 1, string(e.Account), e.Reason, e.Reference, int(e.Side), int64(e.Amount)})
-	}
-	if err := p.insertRows(ctx, "deposit_entry", `org_id, remittance_id, payer_id, seq, account, reason, reference, side, amount`, depositRows); err != nil {
-		return nil, err
-	}
-	patientOf := map[int64]int64{}
-	for _, pc := range posting.Claims {
-		if pc.Secondary != nil {
-			patientOf[pc.ClaimID] = pc.Secondary.PatientID
-		}
+		return err
 	}
 	moved, err := p.moveClaims(ctx, a, posting.Moves, now)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, m := range moved {
 		audits = append(audits, auditItem{rcm.AuditUpdate, "claim", m[0], m[1]})
 	}
-	audits = append(audits, auditItem{rcm.AuditCreate, "remittance", remID, 0})
-	if err := p.auditMany(ctx, a, audits, now); err != nil {
-		return nil, err
+	if len(audits) == 0 {
+		return nil
 	}
-	if err := p.exec(ctx, `UPDATE remittance SET exceptions = ? WHERE org_id = ? AND id = ?`, exceptions, org, remID); err != nil {
-		return nil, err
+	return p.auditMany(ctx, a, audits, now)
+}
+
+// finish writes what belongs to the whole 835 once every batch is
+// written: its provider adjustments, its deposit journal (checked against
+// what the batches applied and left unapplied), its audit event and its
+// count of exceptions.
+func (b *batchPoster) finish(ctx context.Context, rem *remit.Remittance, payer int64) error {
+	p, org, remID := b.poster, b.org, b.remID
+	var plbRows [][]any
+	for i, pa := range rem.ProviderAdjustments {
+		plbRows = append(plbRows, []any{org, remID, i + 1, pa.Provider, formatDate(pa.FiscalPeriod), pa.Reason, pa.Reference, int64(pa.Amount)})
 	}
-	return secondaries, nil
+	if err := p.insertRows(ctx, "remit_plb", `org_id, remittance_id, seq, provider, fiscal_period, reason, reference, amount`, plbRows); err != nil {
+		return err
+	}
+	// The plan's deposit journal must be the one its own posting implies.
+	want, err := remit.DepositFor(rem, payer, b.applied, b.unapplied)
+	if err != nil {
+		return err
+	}
+	if !b.last || !slices.Equal(want, b.deposit) {
+		return rcm.Errorf(rcm.EINTERNAL, "835 %s: the planned deposit journal does not match the posting; nothing was posted.", rem.Trace)
+	}
+	var depositRows [][]any
+	for i, e := range b.deposit {
+		depositRows = append(depositRows, []any{org, remID, payer, i + 1, string(e.Account), e.Reason, e.Reference, int(e.Side), int64(e.Amount)})
+	}
+	if err := p.insertRows(ctx, "deposit_entry", `org_id, remittance_id, payer_id, seq, account, reason, reference, side, amount`, depositRows); err != nil {
+		return err
+	}
+	if err := p.auditMany(ctx, b.actor, []auditItem{{rcm.AuditCreate, "remittance", remID, 0}}, b.now); err != nil {
+		return err
+	}
+	return p.exec(ctx, `UPDATE remittance SET exceptions = ? WHERE org_id = ? AND id = ?`, b.exceptions, org, remID)
 }
 
 // moveClaims applies the posting's claim state changes with one UPDATE per

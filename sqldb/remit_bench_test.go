@@ -84,7 +84,7 @@ func BenchmarkPostRemittance(b *testing.B) {
 // CreateEncounter and CreateClaim would store them but with multi-row
 // inserts: made one at a time, 100,000 claims take longer to set up than
 // to post. The charges go through PostLedger, checked like any posting.
-func benchClaims(b *testing.B, f *remitFixture, codes []string, n int) {
+func benchClaims(b testing.TB, f *remitFixture, codes []string, n int) {
 	b.Helper()
 	ctx, db := f.ctx, f.db
 	a, _ := rcm.ActorFromContext(ctx)

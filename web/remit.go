@@ -57,7 +57,7 @@ func (s *Server) RouteRemittances(svc RemitService, balances func(context.Contex
 // handlePostRemittance posts the 835 in the body (Content-Type
 // application/edi-x12, or text/plain as many tools send it). It answers
 // 200 with one result per transaction set: posted, or already posted and
-// left alone. A file that does not validate whole (remit.ReadFile), cannot
+// left alone. A file that does not validate whole (remit.PostFile), cannot
 // be read, or does not balance, is 400 and posts nothing.
 func (s *Server) handlePostRemittance(svc RemitService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
