@@ -222,11 +222,35 @@ func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode})
 }
 
-// localPath returns next when it is a path on this site, and "/" for
-// anything else, so the sign-in form cannot be made to redirect away.
+// maxNextLen bounds the next parameter; no workbench path comes near it.
+const maxNextLen = 2048
+
+// localPath returns next when it is an absolute path on this site, and "/"
+// for anything else, so the sign-in form cannot be made to redirect away.
+// Prefix checks alone are not enough: browsers drop tabs and newlines from
+// URLs and read a backslash as a slash, so "/\t/evil.example" reaches
+// another origin. A control character or backslash anywhere, raw or
+// percent-encoded, is refused, and what url.Parse makes of the rest must be
+// a path with no scheme or host that starts with one slash only.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || len(next) > maxNextLen || next[0] != '/' || strings.HasPrefix(next, "//") || hasUnsafeByte(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || hasUnsafeByte(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// hasUnsafeByte reports whether s holds an ASCII control character or a
+// backslash.
+func hasUnsafeByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return true
+		}
+	}
+	return false
 }
