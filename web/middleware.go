@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -49,7 +50,9 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return rcm.Actor{}, rcm.FieldErrorf(rcm.EUNAUTHORIZED, "Authorization", "The Authorization header must be: Bearer rcm_...")
 	}
-	u, err := s.users.FindUserByToken(r.Context(), strings.TrimSpace(token))
+	// Bad tokens count against the client address, and while the address
+	// must wait even a good token is refused (429 with Retry-After).
+	u, err := s.signin.SignInWithToken(r.Context(), strings.TrimSpace(token), ClientAddr(r))
 	if err != nil {
 		return rcm.Actor{}, err
 	}
@@ -58,6 +61,19 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 		return rcm.Actor{}, err
 	}
 	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason}, nil
+}
+
+// ClientAddr is the address a request came from, for throttling and the
+// security log: the host part of the connection's remote address. The
+// X-Forwarded-For header is not read, since any client can send one; a
+// server behind a proxy sees the proxy's address, and is throttled as
+// one client.
+func ClientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // requestReason returns the request's reason for the audit log. It is

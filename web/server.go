@@ -49,6 +49,7 @@ type Server struct {
 	patients   rcm.PatientService
 	encounters rcm.EncounterService
 	users      rcm.UserService
+	signin     rcm.SignInService
 	audit      rcm.AuditService
 	ping       func(context.Context) error
 	clock      rcm.Clock
@@ -67,9 +68,15 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.Users == nil || cfg.Audit == nil || cfg.Ping == nil {
 		return nil, errors.New("web: every service and Ping must be set")
 	}
+	// Tokens are checked through the throttled sign-in service, which the
+	// user store provides.
+	signin, ok := cfg.Users.(rcm.SignInService)
+	if !ok {
+		return nil, errors.New("web: Users must implement rcm.SignInService (throttled token checks)")
+	}
 	s := &Server{
 		orgs: cfg.Organizations, payers: cfg.Payers, patients: cfg.Patients, encounters: cfg.Encounters,
-		users: cfg.Users, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
+		users: cfg.Users, signin: signin, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
 		mux: http.NewServeMux(),
 	}
 	if s.clock == nil {
