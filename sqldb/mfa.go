@@ -231,6 +231,9 @@ func (db *DB) DisableTOTP(ctx context.Context, code string, at time.Time) error 
 	if err != nil {
 		return err
 	}
+	if a.Role == rcm.RoleAdmin {
+		return rcm.Errorf(rcm.EFORBIDDEN, "Admins must keep two-step sign-in. Another admin can reset it if the authenticator is lost.")
+	}
 	code = normalizeCode(code)
 	return db.Transact(ctx, func(tx *Tx) error {
 		r, err := tx.findTOTP(ctx, a.UserID)

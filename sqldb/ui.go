@@ -20,13 +20,17 @@ type UISession struct {
 	CSRF      string
 	CreatedAt time.Time
 	SeenAt    time.Time
+	// Stage is "" for a signed-in session, or the step of signing in it
+	// waits for: "mfa" (a second-factor code) or "enrol" (an admin who
+	// must set up TOTP first).
+	Stage string
 }
 
 // CreateUISession stores a session under the hash of its id. Signing in
 // is what makes an actor, so it takes none.
 func (db *DB) CreateUISession(ctx context.Context, idHash string, s *UISession) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO ui_session (id_hash, org_id, user_id, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		idHash, s.OrgID, s.UserID, s.CSRF, formatTime(s.CreatedAt), formatTime(s.SeenAt))
+	_, err := db.ExecContext(ctx, `INSERT INTO ui_session (id_hash, org_id, user_id, csrf, created_at, seen_at, stage) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		idHash, s.OrgID, s.UserID, s.CSRF, formatTime(s.CreatedAt), formatTime(s.SeenAt), s.Stage)
 	return mapError(err)
 }
 
@@ -34,8 +38,8 @@ func (db *DB) CreateUISession(ctx context.Context, idHash string, s *UISession) 
 func (db *DB) FindUISession(ctx context.Context, idHash string) (*UISession, error) {
 	var s UISession
 	var created, seen string
-	err := db.QueryRowContext(ctx, `SELECT org_id, user_id, csrf, created_at, seen_at FROM ui_session WHERE id_hash = ?`, idHash).
-		Scan(&s.OrgID, &s.UserID, &s.CSRF, &created, &seen)
+	err := db.QueryRowContext(ctx, `SELECT org_id, user_id, csrf, created_at, seen_at, stage FROM ui_session WHERE id_hash = ?`, idHash).
+		Scan(&s.OrgID, &s.UserID, &s.CSRF, &created, &seen, &s.Stage)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rcm.Errorf(rcm.ENOTFOUND, "No such session.")
 	} else if err != nil {

@@ -112,6 +112,7 @@ var notices = map[string]string{
 	"write-off":      "Written off the patient's balance, oldest service first.",
 	"coverage":       "Coverage saved. Claims built from now on use it; a claim already built keeps the coverage it was built with.",
 	"resolved":       "The posting exception is resolved.",
+	"mfa-off":        "Two-step sign-in is off.",
 	"eligibility":    "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",
 }
 
@@ -165,6 +166,7 @@ var statusOf = map[string]int{
 	rcm.EUNAUTHORIZED:   http.StatusUnauthorized,
 	rcm.EFORBIDDEN:      http.StatusForbidden,
 	rcm.ENOTIMPLEMENTED: http.StatusNotImplemented,
+	rcm.ETOOMANY:        http.StatusTooManyRequests,
 }
 
 type errorData struct {
@@ -188,6 +190,7 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, s *session
 	if status == http.StatusInternalServerError {
 		msg = "Internal error. It has been logged; please try again."
 	}
+	setRetryAfter(w, err)
 	v := &view{Title: http.StatusText(status), Data: errorData{Status: status, Message: msg}}
 	if s != nil {
 		v.User, v.Org, v.CSRF = s.user, s.org, s.row.CSRF

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,9 +54,12 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, s *session) error
 // page wraps a handler that only reads: it needs a live session and runs
 // with the session's actor in the context, so every service call is
 // authorized (and patient reads audited) as the signed-in user.
-func (h *Handler) page(fn handlerFunc) http.Handler {
+func (h *Handler) page(fn handlerFunc) http.Handler { return h.pageIn(fn, stageSignedIn) }
+
+// pageIn is page for sessions in one of the given stages of signing in.
+func (h *Handler) pageIn(fn handlerFunc, stages ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, ok := h.requireSession(w, r)
+		s, ok := h.requireSession(w, r, stages...)
 		if !ok {
 			return
 		}
@@ -74,9 +78,14 @@ func (h *Handler) action(fn handlerFunc) http.Handler { return h.actionUpTo(fn, 
 // upload is action for a form that carries a file, such as an 835.
 func (h *Handler) upload(fn handlerFunc) http.Handler { return h.actionUpTo(fn, maxUploadBytes) }
 
-func (h *Handler) actionUpTo(fn handlerFunc, maxBytes int64) http.Handler {
+// actionIn is action for sessions in one of the given stages of signing in.
+func (h *Handler) actionIn(fn handlerFunc, stages ...string) http.Handler {
+	return h.actionUpTo(fn, maxFormBytes, stages...)
+}
+
+func (h *Handler) actionUpTo(fn handlerFunc, maxBytes int64, stages ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, ok := h.requireSession(w, r)
+		s, ok := h.requireSession(w, r, stages...)
 		if !ok {
 			return
 		}
@@ -117,13 +126,22 @@ func tokenEqual(got, want string) bool {
 	return got != "" && want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// requireSession finds the request's live session. Without one it sends
-// the browser to sign in (a page fetched by the type-ahead gets a 401
-// instead, as a redirect would only confuse the script) and returns false.
-func (h *Handler) requireSession(w http.ResponseWriter, r *http.Request) (*session, bool) {
+// requireSession finds the request's live session in one of stages (a
+// signed-in one when none are given). Without one it sends the browser to
+// sign in (a page fetched by the type-ahead gets a 401 instead, as a
+// redirect would only confuse the script) and returns false; a session
+// still signing in is sent to its next step, and no other page.
+func (h *Handler) requireSession(w http.ResponseWriter, r *http.Request, stages ...string) (*session, bool) {
+	if len(stages) == 0 {
+		stages = []string{stageSignedIn}
+	}
 	s, expired := h.findSession(r)
-	if s != nil {
+	if s != nil && slices.Contains(stages, s.row.Stage) {
 		return s, true
+	}
+	if s != nil {
+		http.Redirect(w, r, stagePath(s.row.Stage, ""), http.StatusSeeOther)
+		return nil, false
 	}
 	clearCookie(w, r, sessionCookie)
 	if r.Header.Get("X-RCM-Partial") != "" {
@@ -162,7 +180,8 @@ func (h *Handler) findSession(r *http.Request) (s *session, expired bool) {
 		return nil, false
 	}
 	now := h.clock.Now()
-	if now.Sub(row.CreatedAt) > h.cfg.MaxAge || now.Sub(row.SeenAt) > h.cfg.IdleTimeout {
+	if now.Sub(row.CreatedAt) > h.cfg.MaxAge || now.Sub(row.SeenAt) > h.cfg.IdleTimeout ||
+		row.Stage != stageSignedIn && now.Sub(row.CreatedAt) > pendingMaxAge {
 		if err := h.store.DeleteUISession(ctx, idHash); err != nil {
 			h.logger.ErrorContext(ctx, "delete expired session", "error", err)
 		}
