@@ -19,6 +19,8 @@ func init() {
 const userUsage = `add --username NAME --role ROLE (--org ID | --new-org NAME) [--name FULLNAME] [--db DB]
        rcm user token --username NAME [--token-name LABEL] [--ttl DURATION] [--db DB]
        rcm user list --org ID [--db DB]
+       rcm user unlock --username NAME [--db DB]
+       rcm user mfa-reset --username NAME [--db DB]
 
 The password of 'user add' is read from standard input (one line), never from
 the command line, where other users of the machine could see it.
@@ -37,6 +39,10 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		return runUserToken(ctx, env, args[1:])
 	case "list":
 		return runUserList(ctx, env, args[1:])
+	case "unlock":
+		return runUserUnlock(ctx, env, args[1:])
+	case "mfa-reset":
+		return runUserMFAReset(ctx, env, args[1:])
 	}
 	return usagef("unknown subcommand %q; usage: rcm user %s", args[0], userUsage)
 }
