@@ -134,6 +134,8 @@ func (s *Server) routes() {
 	s.mux.Handle("PUT /api/v1/encounters/{id}", s.api(updateHandler(s.encounters.UpdateEncounter, encounterID)))
 
 	s.mux.Handle("GET /api/v1/audit", s.api(s.handleFindAuditEvents))
+
+	s.routeUsers()
 }
 
 // dispatch routes a request. Requests no route matches get the JSON error

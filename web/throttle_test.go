@@ -48,3 +48,36 @@ func TestBadTokensThrottled(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminUnlocksUser locks a coder out and has the API unlock them: a
+// coder may not, an admin may, an unknown name is 404; the same for
+// resetting the second factor.
+func TestAdminUnlocksUser(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *testEnv) {
+		clk := rcm.NewStepClock(sqldbtest.Start)
+		clk.Step = time.Millisecond
+		e.db.Clock = clk
+		coderToken, coder := e.user(t, rcm.RoleCoder)
+		for range 10 {
+			e.db.SignIn(e.ctx, coder.Username, "wrong password here", "192.0.2.1")
+		}
+		if _, err := e.db.SignIn(e.ctx, coder.Username, "wrong password here", "192.0.2.2"); rcm.ErrorCode(err) != rcm.ETOOMANY {
+			t.Fatalf("locked coder: %v, want too many", err)
+		}
+		e.request(t, "POST", "/api/v1/users/"+coder.Username+"/unlock", coderToken, "").wantError(t, http.StatusForbidden, rcm.EFORBIDDEN, "")
+		e.request(t, "POST", "/api/v1/users/nobody.here/unlock", e.admin, "").wantError(t, http.StatusNotFound, rcm.ENOTFOUND, "username")
+		if _, err := e.db.SignIn(e.ctx, coder.Username, "wrong password here", "192.0.2.2"); rcm.ErrorCode(err) != rcm.ETOOMANY {
+			t.Fatalf("refused unlocks unlocked: %v", err)
+		}
+		if r := e.request(t, "POST", "/api/v1/users/"+coder.Username+"/unlock", e.admin, ""); r.status != http.StatusOK {
+			t.Fatalf("unlock by the admin: %d %s", r.status, r.body)
+		}
+		if _, err := e.db.SignIn(e.ctx, coder.Username, "wrong password here", "192.0.2.2"); rcm.ErrorCode(err) != rcm.EUNAUTHORIZED {
+			t.Errorf("after unlock: %v, want a plain wrong password", err)
+		}
+		e.request(t, "POST", "/api/v1/users/"+coder.Username+"/mfa-reset", coderToken, "").wantError(t, http.StatusForbidden, rcm.EFORBIDDEN, "")
+		if r := e.request(t, "POST", "/api/v1/users/"+coder.Username+"/mfa-reset", e.admin, ""); r.status != http.StatusOK {
+			t.Fatalf("mfa-reset by the admin: %d %s", r.status, r.body)
+		}
+	})
+}
