@@ -169,7 +169,11 @@ func (tx *Tx) securityEvent(ctx context.Context, action string, by int64, t sign
 // throttled is the error of a refused attempt.
 func throttled(wait time.Duration, locked bool) error {
 	secs := int64((wait + time.Second - 1) / time.Second)
-	msg := fmt.Sprintf("Too many failed attempts. Wait %d seconds and try again.", secs)
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
+	msg := fmt.Sprintf("Too many failed attempts. Wait %d %s and try again.", secs, unit)
 	if locked {
 		msg = fmt.Sprintf("Too many failed attempts: this account is locked for %d minutes, or until an administrator unlocks it.", (secs+59)/60)
 	}
