@@ -39,9 +39,13 @@ func stagePath(stage, next string) string {
 }
 
 // clientAddr is the address a request came from, for throttling and the
-// security log: the host of the connection's remote address. Forwarded
-// headers are not trusted, since any client can send them.
+// security log: as the HTTP edge put it in the context (which reads
+// X-Forwarded-For only from trusted proxies), or else the host of the
+// connection's remote address.
 func clientAddr(r *http.Request) string {
+	if a, ok := rcm.ClientAddrFromContext(r.Context()); ok {
+		return a
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -52,7 +51,7 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 	}
 	// Bad tokens count against the client address, and while the address
 	// must wait even a good token is refused (429 with Retry-After).
-	u, err := s.signin.SignInWithToken(r.Context(), strings.TrimSpace(token), ClientAddr(r))
+	u, err := s.signin.SignInWithToken(r.Context(), strings.TrimSpace(token), clientAddr(r, s.trusted))
 	if err != nil {
 		return rcm.Actor{}, err
 	}
@@ -61,19 +60,6 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 		return rcm.Actor{}, err
 	}
 	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason}, nil
-}
-
-// ClientAddr is the address a request came from, for throttling and the
-// security log: the host part of the connection's remote address. The
-// X-Forwarded-For header is not read, since any client can send one; a
-// server behind a proxy sees the proxy's address, and is throttled as
-// one client.
-func ClientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // requestReason returns the request's reason for the audit log. It is

@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
+	"github.com/openrcm/openrcm/web"
 )
 
 // TestBadTokensThrottled sends bad bearer tokens from one address: after
@@ -80,4 +84,55 @@ func TestAdminUnlocksUser(t *testing.T) {
 			t.Fatalf("mfa-reset by the admin: %d %s", r.status, r.body)
 		}
 	})
+}
+
+// TestTrustedProxyThrottlesClients puts the server behind a trusted proxy
+// (the test's own address): bad tokens from one forwarded client do not
+// throttle another client of the same proxy.
+func TestTrustedProxyThrottlesClients(t *testing.T) {
+	db := sqldbtest.Open(t, sqldb.SQLite)
+	clk := rcm.NewStepClock(sqldbtest.Start)
+	clk.Step = time.Millisecond
+	db.Clock = clk
+	ctx, _ := sqldbtest.Org(t, db, "Lakeside")
+	a, _ := rcm.ActorFromContext(ctx)
+	_, good, err := db.CreateAPIToken(ctx, a.UserID, "test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trusted, err := web.ParseTrustedProxies("127.0.0.0/8, ::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.NewServer(web.Config{Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
+		Ping: db.Ping, TrustedProxies: trusted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	get := func(token, client string) int {
+		req, _ := http.NewRequest("GET", hs.URL+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for range 11 {
+		get("rcm_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "198.51.100.1")
+	}
+	if s := get(good, "198.51.100.1"); s != http.StatusTooManyRequests {
+		t.Errorf("good token from the guessing client: %d, want 429", s)
+	}
+	if s := get(good, "198.51.100.2"); s != http.StatusOK {
+		t.Errorf("good token from another client of the proxy: %d, want 200", s)
+	}
+	events, err := db.FindSecurityEvents(context.Background(), 1)
+	if err != nil || len(events) != 1 || events[0].Client != "198.51.100.1" {
+		t.Errorf("security log names %v (%v), want the forwarded client", events, err)
+	}
 }

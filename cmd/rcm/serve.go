@@ -62,6 +62,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 // listen on a free port and know which one it got.
 func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCookies bool) error {
 	defer ln.Close()
+	// Behind a reverse proxy, RCM_TRUSTED_PROXIES names it, so sign-in
+	// throttling counts the client's address from X-Forwarded-For rather
+	// than the proxy's.
+	trusted, err := web.ParseTrustedProxies(env.Getenv("RCM_TRUSTED_PROXIES"))
+	if err != nil {
+		return usagef("RCM_TRUSTED_PROXIES: %v", err)
+	}
 	db, err := openDB(ctx, dsn)
 	if err != nil {
 		return err
@@ -93,10 +100,11 @@ func serve(ctx context.Context, env *Env, dsn string, ln net.Listener, secureCoo
 	}
 	srv, err := web.NewServer(web.Config{
 		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
-		Ping:   db.Ping,
-		Clock:  rcm.SystemClock{},
-		Logger: logger,
-		UI:     workbench,
+		Ping:           db.Ping,
+		Clock:          rcm.SystemClock{},
+		Logger:         logger,
+		UI:             workbench,
+		TrustedProxies: trusted,
 	})
 	if err != nil {
 		return err
