@@ -258,7 +258,7 @@ func (db *DB) DisableTOTP(ctx context.Context, code string, at time.Time) error 
 }
 
 // ResetMFA removes a user's second factor, for one who lost the
-// authenticator and the recovery codes.
+// authenticator and the recovery codes, and ends their workbench sessions.
 func (db *DB) ResetMFA(ctx context.Context, username string) error {
 	a, err := rcm.RequireActor(ctx, rcm.PermManageUsers)
 	if err != nil {
@@ -273,6 +273,11 @@ func (db *DB) ResetMFA(ctx context.Context, username string) error {
 			return rcm.FieldErrorf(rcm.ENOTFOUND, "username", "No user named %q in your organization.", username)
 		}
 		if err := tx.removeMFA(ctx, t.user.ID); err != nil {
+			return err
+		}
+		// Whoever holds the lost authenticator may also hold a signed-in
+		// browser: the user's workbench sessions end too.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ui_session WHERE user_id = ?`, t.user.ID); err != nil {
 			return err
 		}
 		return tx.securityEvent(ctx, rcm.AuditMFAReset, a.UserID, t, "admin")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 	"github.com/pquerna/otp/totp"
 )
@@ -95,8 +96,14 @@ func TestTOTP(t *testing.T) {
 			if err := db2.ResetMFA(rcm.NewContextWithActor(bg, rcm.Actor{OrgID: a.OrgID, UserID: 99, Role: rcm.RoleBiller}), "harbor.admin"); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
 				t.Errorf("reset by a biller: %v, want forbidden", err)
 			}
+			if err := db1.CreateUISession(bg, "session-hash", &sqldb.UISession{OrgID: a.OrgID, UserID: a.UserID, CSRF: "x", CreatedAt: clk.Now(), SeenAt: clk.Now()}); err != nil {
+				t.Fatal(err)
+			}
 			if err := db2.ResetMFA(ctx, "harbor.admin"); err != nil {
 				t.Fatal(err)
+			}
+			if _, err := db1.FindUISession(bg, "session-hash"); rcm.ErrorCode(err) != rcm.ENOTFOUND {
+				t.Errorf("the user's session after the reset: %v, want ended", err)
 			}
 			if st, err := db1.FindMFAStatus(ctx); err != nil || st.TOTP || st.RecoveryCodesLeft != 0 {
 				t.Errorf("after reset: %+v, %v", st, err)
