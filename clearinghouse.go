@@ -3,6 +3,7 @@ package rcm
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Clearinghouse is an organization's connection to its clearinghouse: the
@@ -49,4 +50,31 @@ func (c *Clearinghouse) Validate() error {
 type ClearinghouseService interface {
 	SetClearinghouse(ctx context.Context, c *Clearinghouse) error
 	FindClearinghouse(ctx context.Context) (*Clearinghouse, error)
+}
+
+// QuarantinedFile is a response file the clearinghouse inbox set aside
+// because it cannot be read or applied as it is: larger than the limit,
+// not valid X12, a copy of a remittance already posted under another
+// trace. It is moved out of the inbound folder, so that the files after it
+// are still read on every poll, and kept with its reason for a person to
+// look at.
+type QuarantinedFile struct {
+	ID int64 `json:"id"`
+	// Name is the file's name in the inbound folder; StoredAs its name in
+	// the quarantine folder (the same, unless a file of that name was
+	// already there).
+	Name     string `json:"name"`
+	StoredAs string `json:"stored_as"`
+	// Kind is the transaction the file seemed to carry (835, 999, ...), ""
+	// when it could not be read at all.
+	Kind          string    `json:"kind,omitempty"`
+	Reason        string    `json:"reason"`
+	QuarantinedAt time.Time `json:"quarantined_at"`
+}
+
+// QuarantineService keeps the list of quarantined response files of the
+// actor's organization, newest first.
+type QuarantineService interface {
+	RecordQuarantine(ctx context.Context, f *QuarantinedFile) error
+	FindQuarantinedFiles(ctx context.Context, limit int) ([]*QuarantinedFile, error)
 }

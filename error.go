@@ -26,13 +26,12 @@ type Error struct {
 	Message string
 }
 
-// Error implements the error interface.
-func (e *Error) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("rcm error: code=%s field=%s message=%s", e.Code, e.Field, e.Message)
-	}
-	return fmt.Sprintf("rcm error: code=%s message=%s", e.Code, e.Message)
-}
+// Error implements the error interface with the message alone. An error's
+// text reaches users in more places than anyone can list (the command
+// line, an error wrapped with %v, a page that prints err), so it must be
+// the text fit to show them; programs read the code and field with
+// ErrorCode and ErrorField.
+func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code string, format string, args ...any) *Error {

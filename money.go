@@ -10,14 +10,18 @@ import (
 // 125.50 dollars is Money(12550).
 type Money int64
 
-// ParseMoney reads a decimal dollar amount such as "125.50", "-3", "0.5" or
-// "1,234.00" (X12 amounts have no thousands separators, forms sometimes do).
-// More than two decimal places is an error, never a silent rounding.
+// ParseMoney reads a decimal dollar amount such as "125.50", "-3", "0.5",
+// "$1,234.00" or "1,234,567.89". It is the one parser of amounts for every
+// door money comes in by (API, forms, command line, files), so it is strict:
+// a comma is read only as a thousands separator, between groups of exactly
+// three digits after a first group of one to three ("1,00" and "0,1" are
+// refused, never read as 100 or 1), and more than two decimal places is an
+// error, never a silent rounding.
 func ParseMoney(s string) (Money, error) {
 	orig := s
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, fmt.Errorf("parse money %q: empty", orig)
+		return 0, fmt.Errorf("amount %q: empty", orig)
 	}
 	neg := false
 	switch s[0] {
@@ -27,25 +31,30 @@ func ParseMoney(s string) (Money, error) {
 		s = s[1:]
 	}
 	s = strings.TrimPrefix(s, "$")
-	s = strings.ReplaceAll(s, ",", "")
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" && (!hasDot || frac == "") {
-		return 0, fmt.Errorf("parse money %q: no digits", orig)
+		return 0, fmt.Errorf("amount %q: no digits", orig)
 	}
 	if len(frac) > 2 {
-		return 0, fmt.Errorf("parse money %q: more than two decimal places", orig)
+		return 0, fmt.Errorf("amount %q: more than two decimal places", orig)
+	}
+	if strings.Contains(whole, ",") {
+		var ok bool
+		if whole, ok = ungroup(whole); !ok {
+			return 0, fmt.Errorf("amount %q: a comma may only separate thousands, as in 1,234.56", orig)
+		}
 	}
 	if !allDigits(whole) || !allDigits(frac) {
-		return 0, fmt.Errorf("parse money %q: not a decimal amount", orig)
+		return 0, fmt.Errorf("amount %q: not a decimal amount", orig)
 	}
 	if len(whole) > 15 {
-		return 0, fmt.Errorf("parse money %q: too large", orig)
+		return 0, fmt.Errorf("amount %q: too large", orig)
 	}
 	var cents int64
 	if whole != "" {
 		w, err := strconv.ParseInt(whole, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("parse money %q: %w", orig, err)
+			return 0, fmt.Errorf("amount %q: %w", orig, err)
 		}
 		cents = w * 100
 	}
@@ -59,6 +68,22 @@ func ParseMoney(s string) (Money, error) {
 		cents = -cents
 	}
 	return Money(cents), nil
+}
+
+// ungroup removes the thousands separators of whole digits written as
+// "1,234,567": a first group of one to three digits, then groups of exactly
+// three. It reports false for any other placement of a comma.
+func ungroup(s string) (string, bool) {
+	groups := strings.Split(s, ",")
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return "", false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
 }
 
 // MustParseMoney is ParseMoney for constants in tests and seed data.

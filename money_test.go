@@ -2,6 +2,7 @@ package rcm
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,23 @@ func TestParseMoney(t *testing.T) {
 		{"12a", 0, true},
 		{"1.2.3", 0, true},
 		{"9999999999999999", 0, true},
+		// Commas only as thousands separators (issue 11: "1,00" was read
+		// as $100.00 and "0,1" as $1.00).
+		{"1,234,567.89", 123456789, false},
+		{"12,345", 1234500, false},
+		{"-$999,999.99", -99999999, false},
+		{"1,00", 0, true},
+		{"0,1", 0, true},
+		{"1,0,0", 0, true},
+		{"1,0000", 0, true},
+		{"1234,567", 0, true},
+		{",123", 0, true},
+		{"123,", 0, true},
+		{"1,,234", 0, true},
+		{"1,234,56", 0, true},
+		{"1.234,56", 0, true},
+		{"12,34.00", 0, true},
+		{"0.1,0", 0, true},
 	}
 	for _, tt := range tests {
 		got, err := ParseMoney(tt.in)
@@ -80,13 +98,21 @@ func TestMoneyJSON(t *testing.T) {
 }
 
 func FuzzParseMoney(f *testing.F) {
-	for _, s := range []string{"125.50", "-3", "$1,234.00", ".5", "1.234", ""} {
+	for _, s := range []string{"125.50", "-3", "$1,234.00", ".5", "1.234", "", "1,00", "0,1", "12,345,678.90"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParseMoney(s)
 		if err != nil {
 			return
+		}
+		// What parsed may hold a comma only between groups of three digits.
+		if whole, _, _ := strings.Cut(strings.TrimLeft(strings.TrimSpace(s), "+-$"), "."); strings.Contains(whole, ",") {
+			for i, g := range strings.Split(whole, ",") {
+				if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
+					t.Fatalf("ParseMoney(%q) = %d: a comma that does not separate thousands was accepted", s, m)
+				}
+			}
 		}
 		back, err := ParseMoney(m.String())
 		if err != nil || back != m {

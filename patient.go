@@ -3,6 +3,7 @@ package rcm
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Sex as the 837P DMG03 carries it.
@@ -33,8 +34,28 @@ type Patient struct {
 	Phone         string  `json:"phone,omitempty"`
 }
 
-// Validate checks a patient's demographics.
-func (p *Patient) Validate() error {
+// EarliestBirthDate is the earliest birth date accepted for a patient or
+// a subscriber: no one living was born before it, so an earlier date is a
+// typing mistake (1900 for 1990) or a placeholder, and payers reject it.
+var EarliestBirthDate = Date{Year: 1900, Month: time.January, Day: 1}
+
+// birthDate checks a required birth date against the calendar: not before
+// EarliestBirthDate and not after today, the caller's clock's date (9999-
+// 12-31 is a placeholder, not a birth date).
+func (v *validator) birthDate(d Date, field string, today Date) {
+	switch {
+	case d.IsZero():
+		v.check(false, field, "%s is required (YYYY-MM-DD).", field)
+	case d.Before(EarliestBirthDate):
+		v.check(false, field, "%s %s is before %s; check the year.", field, d, EarliestBirthDate)
+	case d.After(today):
+		v.check(false, field, "%s %s is in the future (today is %s).", field, d, today)
+	}
+}
+
+// Validate checks a patient's demographics as of today, the date of the
+// clock the caller runs on (a birth date may not be after it).
+func (p *Patient) Validate(today Date) error {
 	v := &validator{}
 	v.check(len(p.AccountNumber) >= 1 && len(p.AccountNumber) <= 20 && printableNoDelims(p.AccountNumber), "account_number", "account_number must be 1 to 20 printable characters (CLM01 allows 38; OpenRCM keeps room for a claim suffix).")
 	v.required(p.FirstName, "first_name")
@@ -42,8 +63,7 @@ func (p *Patient) Validate() error {
 	v.text(p.MiddleName, "middle_name", 25)
 	v.required(p.LastName, "last_name")
 	v.text(p.LastName, "last_name", 60)
-	v.check(!p.BirthDate.IsZero(), "birth_date", "birth_date is required (YYYY-MM-DD).")
-	v.check(p.BirthDate.IsZero() || p.BirthDate.Year >= 1880, "birth_date", "birth_date is before 1880.")
+	v.birthDate(p.BirthDate, "birth_date", today)
 	v.check(slices.Contains(Sexes, p.Sex), "sex", "sex must be F, M or U.")
 	p.Address.validate(v, "address")
 	v.check(p.Phone == "" || (len(p.Phone) == 10 && allDigits(p.Phone)), "phone", "phone must be 10 digits.")
@@ -53,9 +73,13 @@ func (p *Patient) Validate() error {
 // PatientFilter narrows FindPatients.
 type PatientFilter struct {
 	// Name matches the start of the last or first name, case-insensitively.
-	Name   string
-	Limit  int
-	Offset int
+	Name string
+	// MemberID finds the patients with a coverage of this member ID,
+	// ignoring case, spaces and dashes. It matches the whole ID, never a
+	// part: member IDs are stored encrypted and found through a keyed hash.
+	MemberID string
+	Limit    int
+	Offset   int
 }
 
 // Relationship codes of the patient to the subscriber (837P SBR02 and
@@ -112,8 +136,9 @@ type Subscriber struct {
 	Address   Address `json:"address"`
 }
 
-// Validate checks a coverage.
-func (c *Coverage) Validate() error {
+// Validate checks a coverage as of today (the subscriber's birth date may
+// not be after it).
+func (c *Coverage) Validate(today Date) error {
 	v := &validator{}
 	v.check(c.PatientID > 0, "patient_id", "patient_id is required.")
 	v.check(c.PayerID > 0, "payer_id", "payer_id is required.")
@@ -136,7 +161,7 @@ func (c *Coverage) Validate() error {
 			v.text(s.FirstName, "subscriber.first_name", 35)
 			v.required(s.LastName, "subscriber.last_name")
 			v.text(s.LastName, "subscriber.last_name", 60)
-			v.check(!s.BirthDate.IsZero(), "subscriber.birth_date", "subscriber.birth_date is required.")
+			v.birthDate(s.BirthDate, "subscriber.birth_date", today)
 			v.check(slices.Contains(Sexes, s.Sex), "subscriber.sex", "subscriber.sex must be F, M or U.")
 			s.Address.validate(v, "subscriber.address")
 		}

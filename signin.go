@@ -164,18 +164,3 @@ type SignInService interface {
 	// organization (PermManageUsers); it is audited.
 	UnlockUser(ctx context.Context, username string) error
 }
-
-type clientAddrKey struct{}
-
-// NewContextWithClientAddr returns ctx carrying the address a request came
-// from, as the HTTP edge determined it (behind trusted proxies, from
-// X-Forwarded-For).
-func NewContextWithClientAddr(ctx context.Context, addr string) context.Context {
-	return context.WithValue(ctx, clientAddrKey{}, addr)
-}
-
-// ClientAddrFromContext returns the client address in ctx, if any.
-func ClientAddrFromContext(ctx context.Context) (string, bool) {
-	a, ok := ctx.Value(clientAddrKey{}).(string)
-	return a, ok && a != ""
-}

@@ -28,6 +28,9 @@ func OpenDir(l Layout) (*Dir, error) {
 	if err := l.validate(); err != nil {
 		return nil, err
 	}
+	if l.Quarantine == "" {
+		l.Quarantine = filepath.Join(filepath.Dir(filepath.Clean(l.Archive)), "quarantine")
+	}
 	for _, p := range []string{l.Outbound, l.Inbound, l.Archive} {
 		if err := os.MkdirAll(p, 0o750); err != nil {
 			return nil, fmt.Errorf("open clearinghouse folder: %w", err)
@@ -164,6 +167,42 @@ func (d *Dir) Ack(ctx context.Context, name string) error {
 		return fmt.Errorf("ack %s: %w", name, err)
 	}
 	return syncDir(d.layout.Inbound)
+}
+
+// Quarantine implements Transport. Like Ack it links, then removes, so a
+// file already in the quarantine is never overwritten.
+func (d *Dir) Quarantine(ctx context.Context, name string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
+	src := filepath.Join(d.layout.Inbound, name)
+	if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
+		return "", notFound("inbound", name)
+	}
+	// Made on first use: most mailboxes never need one.
+	if err := os.MkdirAll(d.layout.Quarantine, 0o750); err != nil {
+		return "", fmt.Errorf("quarantine %s: %w", name, err)
+	}
+	for i := 0; i < maxQuarantineCopies; i++ {
+		as := quarantineName(name, i)
+		err := os.Link(src, filepath.Join(d.layout.Quarantine, as))
+		switch {
+		case errors.Is(err, fs.ErrExist):
+			continue
+		case errors.Is(err, fs.ErrNotExist):
+			return "", notFound("inbound", name)
+		case err != nil:
+			return "", fmt.Errorf("quarantine %s: %w", name, err)
+		}
+		if err := os.Remove(src); err != nil {
+			return "", fmt.Errorf("quarantine %s: %w", name, err)
+		}
+		return as, syncDir(d.layout.Inbound)
+	}
+	return "", rcm.Errorf(rcm.ECONFLICT, "The quarantine folder already holds %d files named %q; clear it.", maxQuarantineCopies, name)
 }
 
 // Close implements Transport; a Dir holds nothing open.

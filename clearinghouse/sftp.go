@@ -401,6 +401,45 @@ func (s *SFTP) Ack(ctx context.Context, name string) error {
 	})
 }
 
+// Quarantine implements Transport with SFTP renames, which never
+// overwrite: a rename onto a taken name fails and the next number is
+// tried.
+func (s *SFTP) Quarantine(ctx context.Context, name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
+	dir := s.cfg.Layout.Quarantine
+	if dir == "" {
+		dir = path.Join(path.Dir(path.Clean(s.cfg.Layout.Archive)), "quarantine")
+	}
+	var as string
+	err := s.do(ctx, func(c *sftp.Client) error {
+		src := path.Join(s.cfg.Layout.Inbound, name)
+		if _, err := c.Stat(src); errors.Is(err, fs.ErrNotExist) {
+			return notFound("inbound", name)
+		}
+		if err := c.MkdirAll(dir); err != nil {
+			return fmt.Errorf("quarantine %s: %w", name, err)
+		}
+		for i := 0; i < maxQuarantineCopies; i++ {
+			try := quarantineName(name, i)
+			if _, err := c.Stat(path.Join(dir, try)); err == nil {
+				continue
+			}
+			if err := c.Rename(src, path.Join(dir, try)); err != nil {
+				if _, serr := c.Stat(path.Join(dir, try)); serr == nil {
+					continue // taken between the look and the rename
+				}
+				return fmt.Errorf("quarantine %s: %w", name, err)
+			}
+			as = try
+			return nil
+		}
+		return rcm.Errorf(rcm.ECONFLICT, "The quarantine folder already holds %d files named %q; clear it.", maxQuarantineCopies, name)
+	})
+	return as, err
+}
+
 func readRemote(c *sftp.Client, p, name string, limit int64) ([]byte, error) {
 	f, err := c.Open(p)
 	if err != nil {

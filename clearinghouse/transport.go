@@ -60,6 +60,12 @@ type Transport interface {
 	// folder, so that List no longer returns it. Acknowledging a file that
 	// is already archived (a retry after a crash) succeeds.
 	Ack(ctx context.Context, name string) error
+	// Quarantine moves a response file that cannot be read or applied from
+	// the inbound to the quarantine folder, so that List no longer returns
+	// it and the files after it are read. It never overwrites: when the
+	// quarantine already holds that name, the file gets a numbered one
+	// ("name.1", "name.2", ...), which it returns.
+	Quarantine(ctx context.Context, name string) (string, error)
 	// Close releases the transport's connections.
 	Close() error
 }
@@ -74,6 +80,22 @@ type Layout struct {
 	Inbound string
 	// Archive is where processed responses are moved by Ack.
 	Archive string
+	// Quarantine is where Quarantine moves the responses that cannot be
+	// read or applied; empty means a folder named quarantine beside the
+	// archive folder.
+	Quarantine string
+}
+
+// maxQuarantineCopies bounds the numbered names Quarantine tries for one
+// file name.
+const maxQuarantineCopies = 1000
+
+// quarantineName is the i-th name Quarantine tries for name.
+func quarantineName(name string, i int) string {
+	if i == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s.%d", name, i)
 }
 
 func (l Layout) validate() error {
@@ -82,6 +104,9 @@ func (l Layout) validate() error {
 	}
 	if l.Inbound == l.Archive {
 		return rcm.Errorf(rcm.EINVALID, "The clearinghouse archive folder must differ from the inbound folder, or processed responses would be read again.")
+	}
+	if l.Quarantine != "" && (l.Quarantine == l.Inbound || l.Quarantine == l.Archive) {
+		return rcm.Errorf(rcm.EINVALID, "The clearinghouse quarantine folder must differ from the inbound and archive folders.")
 	}
 	return nil
 }

@@ -254,6 +254,36 @@ func runSuite(t *testing.T, open opener) {
 		}
 	})
 
+	t.Run("quarantine sets a file aside under a name never taken", func(t *testing.T) {
+		f := open(t, 0)
+		put(t, f.local.Inbound, "bad.835", "first")
+		put(t, f.local.Inbound, "ok.999", "fine")
+		if as, err := f.tr.Quarantine(ctx, "bad.835"); err != nil || as != "bad.835" {
+			t.Fatalf("Quarantine = %q, %v", as, err)
+		}
+		put(t, f.local.Inbound, "bad.835", "second")
+		if as, err := f.tr.Quarantine(ctx, "bad.835"); err != nil || as != "bad.835.1" {
+			t.Fatalf("second Quarantine of one name = %q, %v; want bad.835.1", as, err)
+		}
+		got, err := f.tr.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"ok.999"}, got); diff != "" {
+			t.Errorf("List after Quarantine mismatch (-want +got):\n%s", diff)
+		}
+		quarantine := filepath.Join(filepath.Dir(f.local.Archive), "quarantine")
+		if diff := cmp.Diff(map[string]string{"bad.835": "first", "bad.835.1": "second"}, files(t, quarantine)); diff != "" {
+			t.Errorf("quarantine mismatch (-want +got):\n%s", diff)
+		}
+		if _, err := f.tr.Quarantine(ctx, "never.835"); errCode(err) != rcm.ENOTFOUND {
+			t.Errorf("Quarantine(never.835) = %v, want %s", err, rcm.ENOTFOUND)
+		}
+		if _, err := f.tr.Quarantine(ctx, "../ok.999"); errCode(err) != rcm.EINVALID {
+			t.Errorf("Quarantine(../ok.999) = %v, want %s", err, rcm.EINVALID)
+		}
+	})
+
 	t.Run("a cancelled context stops every call before it acts", func(t *testing.T) {
 		f := open(t, 0)
 		put(t, f.local.Inbound, "r.999", "x")

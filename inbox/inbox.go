@@ -8,6 +8,7 @@ package inbox
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,7 @@ type Services interface {
 	claim.AckServices
 	remit.Store
 	RecordEligibility(ctx context.Context, results []eligibility.Result) ([]*eligibility.Record, error)
+	RecordQuarantine(ctx context.Context, f *rcm.QuarantinedFile) error
 }
 
 // File is what one response file did.
@@ -43,11 +45,32 @@ type File struct {
 	Posts   []*remit.Result
 	// Eligibility holds the 271 answers stored.
 	Eligibility []*eligibility.Record
+	// Quarantined is set when Poll moved the file to the quarantine
+	// folder: it could not be read or applied as it is, and reading it
+	// again would fail the same way.
+	Quarantined *rcm.QuarantinedFile
+	// err is why the file was not applied.
+	err error
+}
+
+// setAside reports whether a file that was not applied fails for what it
+// holds, so that every later poll would fail on it the same way: too
+// large, not valid X12, not balanced, a copy of a posted 835 under another
+// trace. Failures of the moment (the database, the network) leave the file
+// where it is for the next poll.
+func setAside(err error) bool {
+	var same *remit.SameContentError
+	return rcm.ErrorCode(err) == rcm.EINVALID || errors.As(err, &same)
 }
 
 // Poll applies every file waiting in the transport's inbound folder, in
-// name order, and archives each one applied. A file that cannot be read
-// or applied stays where it is and is reported; the others go on.
+// name order, and archives each one applied. A file that cannot be read or
+// applied as it is (too large, not valid X12, a copy of a posted 835) is
+// moved to the quarantine folder and recorded with its reason; one that
+// failed for a passing reason (the database, the network) stays for the
+// next poll. Either way the files after it are read: one bad file never
+// stops the inbox. Poll returns an error only when the folder cannot be
+// listed or the context ends.
 func Poll(ctx context.Context, svc Services, t clearinghouse.Transport) ([]File, error) {
 	names, err := t.List(ctx)
 	if err != nil {
@@ -55,32 +78,63 @@ func Poll(ctx context.Context, svc Services, t clearinghouse.Transport) ([]File,
 	}
 	var out []File
 	for _, name := range names {
-		data, err := t.Fetch(ctx, name)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		f := Apply(ctx, svc, name, data)
-		if f.Applied {
+		var f File
+		if data, err := t.Fetch(ctx, name); err != nil {
+			f = failed(File{Name: name}, fmt.Errorf("the file could not be read: %w", err))
+		} else {
+			f = Apply(ctx, svc, name, data)
+		}
+		switch {
+		case f.Applied:
 			if err := t.Ack(ctx, name); err != nil {
-				return out, err
+				f.Details = append(f.Details, "not archived, it will be read again: "+message(err))
 			}
+		case setAside(f.err):
+			quarantine(ctx, svc, t, &f)
 		}
 		out = append(out, f)
 	}
 	return out, nil
 }
 
+// quarantine moves f out of the inbound folder and records why.
+func quarantine(ctx context.Context, svc Services, t clearinghouse.Transport, f *File) {
+	as, err := t.Quarantine(ctx, f.Name)
+	if err != nil {
+		f.Details = append(f.Details, "could not be moved to the quarantine folder: "+message(err))
+		return
+	}
+	q := &rcm.QuarantinedFile{Name: f.Name, StoredAs: as, Kind: f.Kind, Reason: message(f.err)}
+	if err := svc.RecordQuarantine(ctx, q); err != nil {
+		f.Details = append(f.Details, "moved to the quarantine folder as "+as+", but not recorded: "+message(err))
+		return
+	}
+	f.Quarantined = q
+	f.Summary = strings.Replace(f.Summary, "(left in the inbound folder)", "(moved to the quarantine folder as "+as+")", 1)
+}
+
+// message is what a biller reads of err.
+func message(err error) string {
+	if rcm.ErrorCode(err) == rcm.EINTERNAL {
+		return err.Error()
+	}
+	return rcm.ErrorMessage(err)
+}
+
+// failed marks f as not applied because of err.
+func failed(f File, err error) File {
+	f.err = err
+	f.Summary = "not applied: " + message(err) + " (left in the inbound folder)"
+	return f
+}
+
 // Apply reads one response file and applies it.
 func Apply(ctx context.Context, svc Services, name string, data []byte) File {
 	f := File{Name: name, Kind: kindOf(data)}
-	fail := func(err error) File {
-		f.Summary = "not applied: " + rcm.ErrorMessage(err)
-		if rcm.ErrorCode(err) == rcm.EINTERNAL {
-			f.Summary = "not applied: " + err.Error()
-		}
-		f.Summary += " (left in the inbound folder)"
-		return f
-	}
+	fail := func(err error) File { return failed(f, err) }
 	switch f.Kind {
 	case "999", "277CA":
 		res, err := claim.ReadAcknowledgement(ctx, svc, data)
@@ -100,16 +154,12 @@ func Apply(ctx context.Context, svc Services, name string, data []byte) File {
 			f.Details = append(f.Details, "unmatched: "+u)
 		}
 	case "835":
-		rems, err := remit.Read835(bytes.NewReader(data))
+		results, err := remit.PostFile(ctx, svc, bytes.NewReader(data))
 		if err != nil {
 			return fail(err)
 		}
 		var parts []string
-		for _, rem := range rems {
-			res, err := remit.Post(ctx, svc, rem)
-			if err != nil {
-				return fail(fmt.Errorf("post trace %s: %w", rem.Trace, err))
-			}
+		for _, res := range results {
 			f.Posts = append(f.Posts, res)
 			if res.AlreadyPosted {
 				parts = append(parts, fmt.Sprintf("trace %s already posted, nothing posted again", res.Trace))

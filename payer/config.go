@@ -1,7 +1,9 @@
 package payer
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/internal/jsondup"
 )
 
 // Config is the sandbox's whole world: the payers it plays, their
@@ -250,14 +253,23 @@ func LoadConfig(path string) (*Config, error) {
 	return c, nil
 }
 
-// ReadConfig decodes and checks a configuration; unknown fields are
-// errors so a misspelt rule is not silently ignored.
+// ReadConfig decodes and checks a configuration; unknown fields and keys
+// given twice are errors so a misspelt or repeated rule is not silently
+// ignored.
 func ReadConfig(r io.Reader) (*Config, error) {
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read payer config: %w", err)
+	}
+	var dup *jsondup.Error
+	if err := jsondup.Check(data); errors.As(err, &dup) {
+		return nil, rcm.FieldErrorf(rcm.EINVALID, dup.Path, "The payer configuration has a %s at %s.", dup, dup.Path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
 	if err := dec.Decode(&c); err != nil {
-		return nil, rcm.Errorf(rcm.EINVALID, "The payer configuration is not valid JSON: %v.", err)
+		return nil, rcm.Errorf(rcm.EINVALID, "The payer configuration is not valid JSON: %s.", strings.TrimSuffix(err.Error(), "."))
 	}
 	if err := c.check(); err != nil {
 		return nil, err

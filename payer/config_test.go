@@ -26,6 +26,8 @@ func TestReadConfigErrors(t *testing.T) {
 		{"PLB code", `{"payers":[` + strings.Replace(payer, "%s", `,"plb":[{"code":"ZZ","reference":"X","amount":"1.00"}]`, 1) + `]}`, "PLB code"},
 		{"percent decimals", `{"payers":[` + strings.Replace(payer, "%s", `,"contract":{"charge_percent":12.345}`, 1) + `]}`, "two decimals"},
 		{"money as a float", `{"payers":[` + strings.Replace(payer, "%s", `,"contract":{"fees":{"99213":80.5}}`, 1) + `]}`, "not valid JSON"},
+		{"key twice", `{"payers":[` + strings.Replace(payer, "%s", `,"name":"Q"`, 1) + `]}`, `duplicate key "name" at payers[0].name`},
+		{"key twice in another case", `{"payers":[` + strings.Replace(payer, "%s", `,"contract":{"charge_percent":50,"Charge_Percent":90}`, 1) + `]}`, `duplicate key "Charge_Percent"`},
 		{"member of unknown payer", `{"payers":[` + strings.Replace(payer, "%s", "", 1) + `],"members":[{"payer":"P2","id":"M","last":"L","birth_date":"2000-01-01","plan_begin":"2020-01-01"}]}`, "not configured"},
 	}
 	for _, tt := range tests {

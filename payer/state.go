@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/openrcm/openrcm"
 )
@@ -105,7 +106,7 @@ func LoadState(path string, seed uint64) (*State, error) {
 	}
 	s := NewState(seed)
 	if err := json.Unmarshal(b, s); err != nil {
-		return nil, rcm.Errorf(rcm.EINVALID, "The payer state file %s is not valid: %v.", path, err)
+		return nil, rcm.Errorf(rcm.EINVALID, "The payer state file %s is not valid: %s.", path, strings.TrimSuffix(err.Error(), "."))
 	}
 	if s.Accumulators == nil {
 		s.Accumulators = map[string]*Accumulator{}

@@ -127,7 +127,7 @@ func (tx *Tx) loadBundleChunk(ctx context.Context, org int64, ids []int64, pract
 		return nil, err
 	}
 	in, args = placeholders(org, encIDs)
-	encs, err := byID(ctx, tx, scanEncounter, `SELECT `+encounterCols+` FROM encounter WHERE org_id = ? AND id IN `+in, args, func(e *rcm.Encounter) int64 { return e.ID })
+	encs, err := byID(ctx, tx, tx.db.scanEncounter, `SELECT `+encounterCols+` FROM encounter WHERE org_id = ? AND id IN `+in, args, func(e *rcm.Encounter) int64 { return e.ID })
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (tx *Tx) loadBundleChunk(ctx context.Context, org int64, ids []int64, pract
 	if err != nil {
 		return nil, err
 	}
-	covs, err := queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id IN `+in+` ORDER BY ord, effective_from, id`, args...)
+	covs, err := queryAll(ctx, tx, tx.db.scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id IN `+in+` ORDER BY ord, effective_from, id`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/seal"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
 	"github.com/pressly/goose/v3/lock"
@@ -47,16 +48,32 @@ type DB struct {
 	Clock rcm.Clock
 
 	rebound sync.Map // query text -> PostgreSQL text
+
+	keys *seal.Keyring // seals and opens the sensitive fields (sealed.go)
 }
 
 // Open opens the database named by dsn, a SQLite file path (or ":memory:")
-// or a postgres:// URL, and brings its schema up to date.
-func Open(ctx context.Context, dsn string) (*DB, error) {
+// or a postgres:// URL, and brings its schema up to date: it migrates, then
+// seals the sensitive fields of rows an earlier release wrote in plaintext.
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	db, err := open(dsn)
 	if err != nil {
 		return nil, err
 	}
+	for _, o := range opts {
+		o(db)
+	}
+	if db.keys == nil {
+		if db.keys, err = db.defaultKeyring(dsn); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := db.SealPlaintext(ctx, 0); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -179,7 +179,7 @@ func (db *DB) RecordEligibility(ctx context.Context, results []eligibility.Resul
 			err = tx.QueryRowContext(ctx, `SELECT id FROM eligibility_result WHERE org_id = ? AND check_id = ? AND fingerprint = ?`, a.OrgID, m.check.ID, fp).Scan(&existing)
 			switch {
 			case err == nil:
-				prev, err := scanEligibilityRecord(tx.QueryRowContext(ctx, `SELECT `+eligibilityRecordCols+` FROM eligibility_result r JOIN eligibility_check c ON c.org_id = r.org_id AND c.id = r.check_id WHERE r.org_id = ? AND r.id = ?`, a.OrgID, existing))
+				prev, err := db.scanEligibilityRecord(tx.QueryRowContext(ctx, `SELECT `+eligibilityRecordCols+` FROM eligibility_result r JOIN eligibility_check c ON c.org_id = r.org_id AND c.id = r.check_id WHERE r.org_id = ? AND r.id = ?`, a.OrgID, existing))
 				if err != nil {
 					return err
 				}
@@ -192,10 +192,19 @@ func (db *DB) RecordEligibility(ctx context.Context, results []eligibility.Resul
 			case !errors.Is(err, sql.ErrNoRows):
 				return err
 			}
+			// The detail holds the member ID the payer returned: it is
+			// sealed bound to the row's id, after the insert.
 			rec.ID, err = tx.insert(ctx, `INSERT INTO eligibility_result (org_id, check_id, coverage_id, patient_id, checked_on, received_at, status, summary, detail, fingerprint)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				a.OrgID, rec.CheckID, rec.CoverageID, rec.PatientID, formatDate(rec.CheckedOn), formatTime(now), string(rec.Status), rec.Summary, string(detail), fp)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?)`,
+				a.OrgID, rec.CheckID, rec.CoverageID, rec.PatientID, formatDate(rec.CheckedOn), formatTime(now), string(rec.Status), rec.Summary, fp)
 			if err != nil {
+				return err
+			}
+			sealed, err := db.sealRow(eligibilitySealed, a.OrgID, rec.ID, []string{string(detail)})
+			if err != nil {
+				return err
+			}
+			if err := tx.writeSealed(ctx, eligibilitySealed, a.OrgID, rec.ID, sealed); err != nil {
 				return err
 			}
 			if err := tx.audit(ctx, a, rcm.AuditCreate, "eligibility_result", rec.ID, rec.PatientID); err != nil {
@@ -227,16 +236,20 @@ func (tx *Tx) matchChecks(ctx context.Context, org int64, r *eligibility.Result)
 	return queryAll(ctx, tx, scanEligibilityCheck, `SELECT `+eligibilityCheckCols+` FROM eligibility_check WHERE org_id = ? AND reference = ? ORDER BY id`, org, r.Reference)
 }
 
-const eligibilityRecordCols = `r.id, r.org_id, r.check_id, r.coverage_id, r.patient_id, c.trace, r.checked_on, r.received_at, r.status, r.summary, r.detail`
+const eligibilityRecordCols = `r.id, r.org_id, r.check_id, r.coverage_id, r.patient_id, c.trace, r.checked_on, r.received_at, r.status, r.summary, r.detail, r.sealed_key`
 
-func scanEligibilityRecord(s scanner) (*eligibility.Record, error) {
+// scanEligibilityRecord reads a 271 answer and opens its sealed detail.
+func (db *DB) scanEligibilityRecord(s scanner) (*eligibility.Record, error) {
 	rec := &eligibility.Record{}
-	var checked, received, status, detail string
-	if err := s.Scan(&rec.ID, &rec.OrgID, &rec.CheckID, &rec.CoverageID, &rec.PatientID, &rec.Trace, &checked, &received, &status, &rec.Summary, &detail); err != nil {
+	var checked, received, status, detail, key string
+	if err := s.Scan(&rec.ID, &rec.OrgID, &rec.CheckID, &rec.CoverageID, &rec.PatientID, &rec.Trace, &checked, &received, &status, &rec.Summary, &detail, &key); err != nil {
 		return nil, err
 	}
 	rec.Status = eligibility.Status(status)
-	var err error
+	detail, err := db.openValue("eligibility_result", "detail", rec.OrgID, rec.ID, key, detail)
+	if err != nil {
+		return nil, err
+	}
 	if rec.CheckedOn, err = parseDate(checked); err != nil {
 		return nil, err
 	}
@@ -266,7 +279,7 @@ func (db *DB) FindEligibility(ctx context.Context, coverageID int64) ([]*eligibi
 		} else if err != nil {
 			return err
 		}
-		out, err = queryAll(ctx, tx, scanEligibilityRecord, `SELECT `+eligibilityRecordCols+` FROM eligibility_result r JOIN eligibility_check c ON c.org_id = r.org_id AND c.id = r.check_id
+		out, err = queryAll(ctx, tx, tx.db.scanEligibilityRecord, `SELECT `+eligibilityRecordCols+` FROM eligibility_result r JOIN eligibility_check c ON c.org_id = r.org_id AND c.id = r.check_id
 			WHERE r.org_id = ? AND r.coverage_id = ? ORDER BY r.id DESC`, a.OrgID, coverageID)
 		if err != nil {
 			return err

@@ -12,19 +12,32 @@ import (
 
 var _ rcm.EncounterService = (*DB)(nil)
 
-const encounterCols = `id, org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status`
+const encounterCols = `id, org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status, sealed_key`
 
-func scanEncounter(s scanner) (*rcm.Encounter, error) {
+// scanEncounter reads an encounter row and opens its sealed note.
+func (db *DB) scanEncounter(s scanner) (*rcm.Encounter, error) {
 	e := &rcm.Encounter{}
 	var facility sql.NullInt64
-	var dos string
-	if err := s.Scan(&e.ID, &e.OrgID, &e.PatientID, &e.PracticeID, &e.RenderingProviderID, &facility, &dos, &e.PlaceOfService, &e.Note, &e.Status); err != nil {
+	var dos, note, key string
+	if err := s.Scan(&e.ID, &e.OrgID, &e.PatientID, &e.PracticeID, &e.RenderingProviderID, &facility, &dos, &e.PlaceOfService, &note, &e.Status, &key); err != nil {
 		return nil, err
 	}
 	e.FacilityID = facility.Int64
 	var err error
+	if e.Note, err = db.openValue("encounter", "note", e.OrgID, e.ID, key, note); err != nil {
+		return nil, err
+	}
 	e.DateOfService, err = parseDate(dos)
 	return e, err
+}
+
+// sealNote stores an encounter's note sealed.
+func (tx *Tx) sealNote(ctx context.Context, org, id int64, note string) error {
+	s, err := tx.db.sealRow(encounterSealed, org, id, []string{note})
+	if err != nil {
+		return err
+	}
+	return tx.writeSealed(ctx, encounterSealed, org, id, s)
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id > 0} }
@@ -41,13 +54,18 @@ func (db *DB) CreateEncounter(ctx context.Context, e *rcm.Encounter) error {
 	}
 	e.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
+		// The note is sealed bound to the row's id, so it follows the
+		// insert in the same transaction.
 		id, err := tx.insert(ctx, `INSERT INTO encounter (org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Note, e.Status)
+			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)`,
+			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status)
 		if err != nil {
 			return err
 		}
 		e.ID = id
+		if err := tx.sealNote(ctx, a.OrgID, id, e.Note); err != nil {
+			return err
+		}
 		if err := tx.insertCodes(ctx, a.OrgID, e); err != nil {
 			return err
 		}
@@ -155,7 +173,7 @@ func (db *DB) FindEncounterByID(ctx context.Context, id int64) (*rcm.Encounter, 
 }
 
 func (tx *Tx) findEncounter(ctx context.Context, org, id int64) (*rcm.Encounter, error) {
-	e, err := scanEncounter(tx.QueryRowContext(ctx, `SELECT `+encounterCols+` FROM encounter WHERE org_id = ? AND id = ?`+tx.forUpdate(), org, id))
+	e, err := tx.db.scanEncounter(tx.QueryRowContext(ctx, `SELECT `+encounterCols+` FROM encounter WHERE org_id = ? AND id = ?`+tx.forUpdate(), org, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Encounter", id)
 	} else if err != nil {
@@ -186,7 +204,7 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 	var out []*rcm.Encounter
 	err = db.Transact(ctx, func(tx *Tx) error {
 		var err error
-		if out, err = queryAll(ctx, tx, scanEncounter, q, args...); err != nil {
+		if out, err = queryAll(ctx, tx, tx.db.scanEncounter, q, args...); err != nil {
 			return err
 		}
 		refs := make([]auditRef, len(out))
@@ -225,9 +243,12 @@ func (db *DB) UpdateEncounter(ctx context.Context, e *rcm.Encounter) error {
 			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "An encounter cannot move to another patient.")
 		}
 		err = tx.updateOne(ctx, "Encounter", e.ID, `UPDATE encounter SET practice_id = ?, rendering_provider_id = ?, facility_id = ?, date_of_service = ?,
-			place_of_service = ?, note = ?, status = ? WHERE org_id = ? AND id = ?`,
-			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Note, e.Status, a.OrgID, e.ID)
+			place_of_service = ?, status = ? WHERE org_id = ? AND id = ?`,
+			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status, a.OrgID, e.ID)
 		if err != nil {
+			return err
+		}
+		if err := tx.sealNote(ctx, a.OrgID, e.ID, e.Note); err != nil {
 			return err
 		}
 		if err := tx.replaceCodes(ctx, a.OrgID, e); err != nil {

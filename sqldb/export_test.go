@@ -8,11 +8,20 @@ import (
 
 // OpenWithout opens dsn with the dialect's embedded migrations applied
 // except the files named in skip, so a test can make a database as an
-// earlier release left it and then migrate it with Open.
-func OpenWithout(ctx context.Context, dsn string, skip ...string) (*DB, error) {
+// earlier release left it and then migrate it with Open. It seals with the
+// keyring of opts, or as Open does without one.
+func OpenWithout(ctx context.Context, dsn string, opts []Option, skip ...string) (*DB, error) {
 	db, err := open(dsn)
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range opts {
+		o(db)
+	}
+	if db.keys == nil {
+		if db.keys, err = db.defaultKeyring(dsn); err != nil {
+			return nil, err
+		}
 	}
 	sub, err := fs.Sub(migrations, "migrations/"+db.dialect)
 	if err != nil {

@@ -14,6 +14,10 @@ import (
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
+// testKeys are the options that give a database opened by DSN the test
+// keyring, which PostgreSQL needs.
+func testKeys() []sqldb.Option { return []sqldb.Option{sqldb.WithKeyring(sqldbtest.Keyring())} }
+
 // pairsMigration made the ledger one row per entry pair; depositMigration,
 // which came later, reads the pairs.
 const (
@@ -31,7 +35,7 @@ func oldLedgerDB(t *testing.T, dialect string, entries func(org, line, payer int
 	if dialect == sqldb.Postgres {
 		dsn = sqldbtest.PostgresDSN(t)
 	}
-	old, err := sqldb.OpenWithout(ctx, dsn, pairsMigration, depositMigration)
+	old, err := sqldb.OpenWithout(ctx, dsn, testKeys(), pairsMigration, depositMigration)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +82,7 @@ func TestLedgerPairsMigration(t *testing.T) {
 					{org, 2, 5, l, "patient_share", "insurance_ar", p, "", -1, 2000, "2", ""},
 				}
 			})
-			db, err := sqldb.Open(context.Background(), dsn)
+			db, err := sqldb.Open(context.Background(), dsn, testKeys()...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,13 +134,13 @@ func TestLedgerPairsMigrationRefusesLoneEntries(t *testing.T) {
 				}
 			})
 			ctx := context.Background()
-			if db, err := sqldb.Open(ctx, dsn); err == nil {
+			if db, err := sqldb.Open(ctx, dsn, testKeys()...); err == nil {
 				db.Close()
 				t.Fatal("migrated a ledger with a lone entry")
 			} else if !strings.Contains(err.Error(), "migrate") {
 				t.Errorf("error %v", err)
 			}
-			old, err := sqldb.OpenWithout(ctx, dsn, pairsMigration, depositMigration)
+			old, err := sqldb.OpenWithout(ctx, dsn, testKeys(), pairsMigration, depositMigration)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +172,7 @@ func TestDepositBackfill(t *testing.T) {
 			if dialect == sqldb.Postgres {
 				dsn = sqldbtest.PostgresDSN(t)
 			}
-			db, err := sqldb.Open(ctx, dsn)
+			db, err := sqldb.Open(ctx, dsn, testKeys()...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,7 +220,7 @@ func TestDepositBackfill(t *testing.T) {
 				}
 			}
 			db.Close()
-			db, err = sqldb.Open(ctx, dsn)
+			db, err = sqldb.Open(ctx, dsn, testKeys()...)
 			if err != nil {
 				t.Fatal(err)
 			}

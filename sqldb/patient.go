@@ -33,7 +33,7 @@ func (db *DB) CreatePatient(ctx context.Context, p *rcm.Patient) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(db.today()); err != nil {
 		return err
 	}
 	p.OrgID = a.OrgID
@@ -70,7 +70,8 @@ func (db *DB) FindPatientByID(ctx context.Context, id int64) (*rcm.Patient, erro
 	return p, err
 }
 
-// FindPatients lists patients by name and audits a read of each one listed.
+// FindPatients lists patients by name or member ID and audits a read of
+// each one listed.
 func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Patient, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -82,6 +83,11 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		q += ` AND (lower(last_name) LIKE ? ESCAPE '\' OR lower(first_name) LIKE ? ESCAPE '\')`
 		pat := likePrefix(name)
 		args = append(args, pat, pat)
+	}
+	if f.MemberID != "" {
+		cond, condArgs := db.memberIDMatch(a.OrgID, f.MemberID)
+		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
+		args = append(append(args, a.OrgID), condArgs...)
 	}
 	q += ` ORDER BY last_name, first_name, id LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
@@ -113,7 +119,7 @@ func (db *DB) UpdatePatient(ctx context.Context, p *rcm.Patient) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(db.today()); err != nil {
 		return err
 	}
 	p.OrgID = a.OrgID
@@ -129,12 +135,21 @@ func (db *DB) UpdatePatient(ctx context.Context, p *rcm.Patient) error {
 	})
 }
 
-const coverageCols = `id, org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to, insurance_type`
+const coverageCols = `id, org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to, insurance_type, sealed_key`
 
-func scanCoverage(s scanner) (*rcm.Coverage, error) {
+// scanCoverage reads a coverage row and opens its sealed member ID and
+// subscriber.
+func (db *DB) scanCoverage(s scanner) (*rcm.Coverage, error) {
 	c := &rcm.Coverage{}
-	var sub, from, to string
-	if err := s.Scan(&c.ID, &c.OrgID, &c.PatientID, &c.PayerID, &c.Order, &c.MemberID, &c.GroupNumber, &c.Relationship, &sub, &from, &to, &c.InsuranceType); err != nil {
+	var member, sub, from, to, key string
+	if err := s.Scan(&c.ID, &c.OrgID, &c.PatientID, &c.PayerID, &c.Order, &member, &c.GroupNumber, &c.Relationship, &sub, &from, &to, &c.InsuranceType, &key); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.MemberID, err = db.openValue("coverage", "member_id", c.OrgID, c.ID, key, member); err != nil {
+		return nil, err
+	}
+	if sub, err = db.openValue("coverage", "subscriber", c.OrgID, c.ID, key, sub); err != nil {
 		return nil, err
 	}
 	if sub != "" {
@@ -143,7 +158,6 @@ func scanCoverage(s scanner) (*rcm.Coverage, error) {
 			return nil, err
 		}
 	}
-	var err error
 	if c.EffectiveFrom, err = parseDate(from); err != nil {
 		return nil, err
 	}
@@ -165,7 +179,7 @@ func (db *DB) CreateCoverage(ctx context.Context, c *rcm.Coverage) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(db.today()); err != nil {
 		return err
 	}
 	sub, err := subscriberJSON(c.Subscriber)
@@ -180,14 +194,24 @@ func (db *DB) CreateCoverage(ctx context.Context, c *rcm.Coverage) error {
 		if err := tx.checkCoverageOrder(ctx, a.OrgID, c); err != nil {
 			return err
 		}
+		// The sealed fields are bound to the row's id, known only once the
+		// row is in: it goes in with them empty, and they follow in the
+		// same transaction.
 		id, err := tx.insert(ctx, `INSERT INTO coverage (org_id, patient_id, payer_id, ord, member_id, group_number, relationship, subscriber, effective_from, effective_to,
-			insurance_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.OrgID, c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo),
+			insurance_type) VALUES (?, ?, ?, ?, '', ?, ?, '', ?, ?, ?)`,
+			a.OrgID, c.PatientID, c.PayerID, c.Order, c.GroupNumber, c.Relationship, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo),
 			c.InsuranceType)
 		if err != nil {
 			return err
 		}
 		c.ID = id
+		sealed, err := db.sealRow(coverageSealed, a.OrgID, id, []string{c.MemberID, sub})
+		if err != nil {
+			return err
+		}
+		if err := tx.writeSealed(ctx, coverageSealed, a.OrgID, id, sealed); err != nil {
+			return err
+		}
 		return tx.audit(ctx, a, rcm.AuditCreate, "coverage", id, c.PatientID)
 	})
 }
@@ -195,7 +219,7 @@ func (db *DB) CreateCoverage(ctx context.Context, c *rcm.Coverage) error {
 // checkCoverageOrder refuses a second coverage of the same order whose
 // dates overlap: a patient has one primary at a time.
 func (tx *Tx) checkCoverageOrder(ctx context.Context, org int64, c *rcm.Coverage) error {
-	others, err := queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id = ? AND ord = ? AND id <> ?`,
+	others, err := queryAll(ctx, tx, tx.db.scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id = ? AND ord = ? AND id <> ?`,
 		org, c.PatientID, c.Order, c.ID)
 	if err != nil {
 		return err
@@ -219,7 +243,7 @@ func (db *DB) FindCoverageByID(ctx context.Context, id int64) (*rcm.Coverage, er
 	var c *rcm.Coverage
 	err = db.Transact(ctx, func(tx *Tx) error {
 		var err error
-		c, err = scanCoverage(tx.QueryRowContext(ctx, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND id = ?`, a.OrgID, id))
+		c, err = db.scanCoverage(tx.QueryRowContext(ctx, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND id = ?`, a.OrgID, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Coverage", id)
 		} else if err != nil {
@@ -242,7 +266,7 @@ func (db *DB) FindCoverages(ctx context.Context, patientID int64) ([]*rcm.Covera
 			return err
 		}
 		var err error
-		out, err = queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id = ? ORDER BY ord, effective_from, id`, a.OrgID, patientID)
+		out, err = queryAll(ctx, tx, tx.db.scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id = ? ORDER BY ord, effective_from, id`, a.OrgID, patientID)
 		if err != nil {
 			return err
 		}
@@ -257,7 +281,7 @@ func (db *DB) UpdateCoverage(ctx context.Context, c *rcm.Coverage) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(db.today()); err != nil {
 		return err
 	}
 	sub, err := subscriberJSON(c.Subscriber)
@@ -279,11 +303,18 @@ func (db *DB) UpdateCoverage(ctx context.Context, c *rcm.Coverage) error {
 		if err := tx.checkCoverageOrder(ctx, a.OrgID, c); err != nil {
 			return err
 		}
-		err = tx.updateOne(ctx, "Coverage", c.ID, `UPDATE coverage SET patient_id = ?, payer_id = ?, ord = ?, member_id = ?, group_number = ?, relationship = ?, subscriber = ?,
+		err = tx.updateOne(ctx, "Coverage", c.ID, `UPDATE coverage SET patient_id = ?, payer_id = ?, ord = ?, group_number = ?, relationship = ?,
 			effective_from = ?, effective_to = ?, insurance_type = ? WHERE org_id = ? AND id = ?`,
-			c.PatientID, c.PayerID, c.Order, c.MemberID, c.GroupNumber, c.Relationship, sub, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo),
+			c.PatientID, c.PayerID, c.Order, c.GroupNumber, c.Relationship, formatDate(c.EffectiveFrom), formatDate(c.EffectiveTo),
 			c.InsuranceType, a.OrgID, c.ID)
 		if err != nil {
+			return err
+		}
+		sealed, err := db.sealRow(coverageSealed, a.OrgID, c.ID, []string{c.MemberID, sub})
+		if err != nil {
+			return err
+		}
+		if err := tx.writeSealed(ctx, coverageSealed, a.OrgID, c.ID, sealed); err != nil {
 			return err
 		}
 		return tx.audit(ctx, a, rcm.AuditUpdate, "coverage", c.ID, c.PatientID)
@@ -301,3 +332,9 @@ func (tx *Tx) requirePatient(ctx context.Context, org, patientID int64) error {
 	}
 	return nil
 }
+
+// today is the database clock's date in UTC: the "today" that domain
+// validation checks dates against (a birth date may not be after it).
+// Practices in the Americas are behind UTC, so their own today is never
+// after it.
+func (db *DB) today() rcm.Date { return rcm.DateOf(db.Clock.Now().UTC()) }

@@ -109,11 +109,15 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 			res = done
 			return nil
 		}
+		fingerprint := rem.Fingerprint()
+		if err := tx.refuseSameContent(ctx, a.OrgID, payer.ID, rem.Trace, fingerprint); err != nil {
+			return err
+		}
 		now := tx.Now()
 		remID, err := tx.insert(ctx, `INSERT INTO remittance (org_id, payer_id, trace, trace_originator, control, handling, method, amount, paid_on,
-			payer_name, claims, exceptions, posted_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+			payer_name, claims, exceptions, posted_at, user_id, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
 			a.OrgID, payer.ID, rem.Trace, rem.TraceOriginator, rem.Control, rem.Handling, rem.Method, int64(rem.Amount), formatDate(rem.PaidOn),
-			rem.PayerName, len(rem.Claims), formatTime(now), a.UserID)
+			rem.PayerName, len(rem.Claims), formatTime(now), a.UserID, fingerprint)
 		if rcm.ErrorCode(err) == rcm.ECONFLICT {
 			return errAlreadyPosted
 		} else if err != nil {
@@ -148,6 +152,9 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, plan re
 			var err error
 			res, err = tx.findRemittanceKey(ctx, a.OrgID, payer.ID, rem.Trace)
 			if err == nil && res == nil {
+				err = tx.refuseSameContent(ctx, a.OrgID, payer.ID, rem.Trace, rem.Fingerprint())
+			}
+			if err == nil && res == nil {
 				err = rcm.Errorf(rcm.ECONFLICT, "835 %s is being posted by someone else; try again.", rem.Trace)
 			}
 			return err
@@ -176,6 +183,25 @@ func (tx *Tx) findRemittanceKey(ctx context.Context, org, payer int64, trace str
 	res.Amount = rcm.Money(amount)
 	res.PostedAt, err = parseTime(at)
 	return res, err
+}
+
+// refuseSameContent refuses, with a *remit.SameContentError, an 835 whose
+// content (remit's Fingerprint) was posted before under another trace.
+func (tx *Tx) refuseSameContent(ctx context.Context, org, payer int64, trace, fingerprint string) error {
+	var earlier, at string
+	var amount int64
+	err := tx.QueryRowContext(ctx, `SELECT trace, posted_at, amount FROM remittance WHERE org_id = ? AND payer_id = ? AND fingerprint = ?`,
+		org, payer, fingerprint).Scan(&earlier, &at, &amount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	postedAt, err := parseTime(at)
+	if err != nil {
+		return err
+	}
+	return &remit.SameContentError{Trace: trace, Earlier: earlier, PostedAt: postedAt, Amount: rcm.Money(amount)}
 }
 
 // remitState reads, in the posting's transaction, the claims an 835
@@ -262,7 +288,7 @@ func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, rem *
 	slices.Sort(pids)
 	for start := 0; start < len(pids); start += inChunk {
 		chunk := pids[start:min(start+inChunk, len(pids))]
-		covs, err := queryAll(ctx, tx, scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id IN (`+inList(len(chunk))+`) ORDER BY ord`, idArgs(org, chunk)...)
+		covs, err := queryAll(ctx, tx, tx.db.scanCoverage, `SELECT `+coverageCols+` FROM coverage WHERE org_id = ? AND patient_id IN (`+inList(len(chunk))+`) ORDER BY ord`, idArgs(org, chunk)...)
 		if err != nil {
 			return nil, err
 		}

@@ -609,3 +609,44 @@ func TestPostClaimLevelDenial(t *testing.T) {
 		checkLedger(t, db)
 	})
 }
+
+// TestPostSameContentOtherTrace is issue 11's garbled copy: the demo's 835
+// with one byte of TRN02 changed was posted as a new remittance. A copy
+// whose content matches an 835 posted before, under another trace, is
+// refused whole, also when two copies race.
+func TestPostSameContentOtherTrace(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newRemitFixture(t, db, "Org Copy", false)
+		c := f.claim("A1001-1-1", dos(), threeLines()...)
+		f.post(primary835("EFT700", c.ControlNumber))
+		before, err := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, trace := range []string{"EFT7O0", "EFT701", "EFT7\x170"} {
+			_, err := remit.Post(f.ctx, db, roundTrip(t, primary835(trace, c.ControlNumber)))
+			if rcm.ErrorCode(err) != rcm.ECONFLICT || !strings.Contains(rcm.ErrorMessage(err), "carries the same payments as 835 EFT700") {
+				t.Errorf("copy with trace %q: %v; want a conflict naming EFT700", trace, err)
+			}
+		}
+		after, err := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(before, after); diff != "" {
+			t.Errorf("refused copies changed the ledger (-before +after):\n%s", diff)
+		}
+		// Another payment on another day is another 835, even with the same
+		// claims and amount (a reissued check): the fingerprint lets it in.
+		reissued := primary835("EFT702", c.ControlNumber)
+		reissued.PaidOn = rcm.MustParseDate("2026-02-10")
+		if res, err := remit.Post(f.ctx, db, roundTrip(t, reissued)); err != nil || res.AlreadyPosted {
+			t.Errorf("a payment of another date: %+v, %v", res, err)
+		}
+		var n int
+		if err := db.QueryRowContext(f.ctx, `SELECT count(*) FROM remittance WHERE trace IN ('EFT7O0', 'EFT701')`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("copies stored: %d, %v", n, err)
+		}
+		checkLedger(t, db)
+	})
+}

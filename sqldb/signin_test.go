@@ -31,15 +31,18 @@ func (c *manualClock) Advance(d time.Duration) {
 func openTwice(t *testing.T, dialect string) (*sqldb.DB, *sqldb.DB, *manualClock) {
 	t.Helper()
 	var dsn string
+	var opts []sqldb.Option
 	if dialect == sqldb.SQLite {
 		dsn = filepath.Join(t.TempDir(), "rcm.db")
 	} else {
+		// PostgreSQL needs the key; SQLite keeps it beside the file.
 		dsn = sqldbtest.PostgresDSN(t)
+		opts = append(opts, sqldb.WithKeyring(sqldbtest.Keyring()))
 	}
 	clk := &manualClock{t: sqldbtest.Start}
 	var dbs [2]*sqldb.DB
 	for i := range dbs {
-		db, err := sqldb.Open(context.Background(), dsn)
+		db, err := sqldb.Open(context.Background(), dsn, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,16 +43,20 @@ func (db *DB) ReserveControlNumbers(ctx context.Context, receiver string, n int)
 	return first, err
 }
 
-const submissionCols = `id, org_id, payer_id, receiver, key, file_name, control, content, state, created_at, sent_at`
+const submissionCols = `id, org_id, payer_id, receiver, key, file_name, control, content, state, created_at, sent_at, sealed_key`
 
-func scanSubmission(s scanner) (*rcm.Submission, error) {
+// scanSubmission reads a submission and opens its sealed 837P file.
+func (db *DB) scanSubmission(s scanner) (*rcm.Submission, error) {
 	sub := &rcm.Submission{}
-	var content, created, sent string
-	if err := s.Scan(&sub.ID, &sub.OrgID, &sub.PayerID, &sub.Receiver, &sub.Key, &sub.FileName, &sub.Control, &content, &sub.State, &created, &sent); err != nil {
+	var content, created, sent, key string
+	if err := s.Scan(&sub.ID, &sub.OrgID, &sub.PayerID, &sub.Receiver, &sub.Key, &sub.FileName, &sub.Control, &content, &sub.State, &created, &sent, &key); err != nil {
+		return nil, err
+	}
+	content, err := db.openValue("submission", "content", sub.OrgID, sub.ID, key, content)
+	if err != nil {
 		return nil, err
 	}
 	sub.Content = []byte(content)
-	var err error
 	if sub.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
@@ -77,7 +81,7 @@ func (db *DB) FindSubmissionByKey(ctx context.Context, key string) (*rcm.Submiss
 	}
 	var sub *rcm.Submission
 	err = db.Transact(ctx, func(tx *Tx) error {
-		sub, err = scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionCols+` FROM submission WHERE org_id = ? AND key = ?`, a.OrgID, key))
+		sub, err = tx.db.scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionCols+` FROM submission WHERE org_id = ? AND key = ?`, a.OrgID, key))
 		if errors.Is(err, sql.ErrNoRows) {
 			return rcm.Errorf(rcm.ENOTFOUND, "No submission with key %q.", key)
 		} else if err != nil {
@@ -105,13 +109,22 @@ func (db *DB) CreateSubmission(ctx context.Context, sub *rcm.Submission) error {
 	sub.OrgID, sub.State = a.OrgID, rcm.SubmissionPending
 	return db.Transact(ctx, func(tx *Tx) error {
 		sub.CreatedAt = tx.Now()
+		// The file is sealed bound to the row's id, so it follows the
+		// insert in the same transaction.
 		id, err := tx.insert(ctx, `INSERT INTO submission (org_id, payer_id, receiver, key, file_name, control, content, state, created_at, sent_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')`,
-			a.OrgID, sub.PayerID, sub.Receiver, sub.Key, sub.FileName, sub.Control, string(sub.Content), sub.State, formatTime(sub.CreatedAt))
+			VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, '')`,
+			a.OrgID, sub.PayerID, sub.Receiver, sub.Key, sub.FileName, sub.Control, sub.State, formatTime(sub.CreatedAt))
 		if err != nil {
 			return err
 		}
 		sub.ID = id
+		sealed, err := db.sealRow(submissionSealed, a.OrgID, id, []string{string(sub.Content)})
+		if err != nil {
+			return err
+		}
+		if err := tx.writeSealed(ctx, submissionSealed, a.OrgID, id, sealed); err != nil {
+			return err
+		}
 		for _, cid := range sub.ClaimIDs {
 			var state string
 			var payer int64
@@ -165,7 +178,7 @@ func (db *DB) FindSubmissions(ctx context.Context, state string) ([]*rcm.Submiss
 			args = append(args, state)
 		}
 		var err error
-		if out, err = queryAll(ctx, tx, scanSubmission, q+` ORDER BY id DESC`, args...); err != nil {
+		if out, err = queryAll(ctx, tx, tx.db.scanSubmission, q+` ORDER BY id DESC`, args...); err != nil {
 			return err
 		}
 		for _, s := range out {
@@ -187,7 +200,7 @@ func (db *DB) FindSubmissionByControl(ctx context.Context, receiver string, cont
 	}
 	var sub *rcm.Submission
 	err = db.Transact(ctx, func(tx *Tx) error {
-		sub, err = scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionCols+` FROM submission WHERE org_id = ? AND receiver = ? AND control = ?`, a.OrgID, receiver, control))
+		sub, err = tx.db.scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionCols+` FROM submission WHERE org_id = ? AND receiver = ? AND control = ?`, a.OrgID, receiver, control))
 		if errors.Is(err, sql.ErrNoRows) {
 			return rcm.Errorf(rcm.ENOTFOUND, "No submission to %s with interchange control number %09d.", receiver, control)
 		} else if err != nil {

@@ -156,7 +156,7 @@ func lineForm(r *http.Request, l *rcm.ServiceLine) error {
 	if c := strings.TrimSpace(strings.TrimPrefix(r.PostFormValue("charge"), "$")); c != "" {
 		m, err := rcm.ParseMoney(c)
 		if err != nil {
-			return rcm.FieldErrorf(rcm.EINVALID, "charge", "Charge must be an amount such as 125.00, or empty for the fee schedule.")
+			return rcm.FieldErrorf(rcm.EINVALID, "charge", "Charge must be an amount such as 125.00, or empty for the fee schedule: %v.", err)
 		}
 		l.Charge = m
 	}

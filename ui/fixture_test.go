@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -75,7 +76,19 @@ var passwordHash = sync.OnceValue(func() string {
 	return h
 })
 
-func newFixture(t testing.TB) *fixture {
+func newFixture(t testing.TB) *fixture { t.Helper(); return newFixtureWith(t, fixtureOptions{}) }
+
+// fixtureOptions change how the fixture's server is reached.
+type fixtureOptions struct {
+	tls       bool          // serve HTTPS (httptest.NewTLSServer)
+	transport web.Transport // proxy trust and Secure cookies
+	// store, when set, wraps the database the workbench uses (to break a
+	// service); logger receives the workbench's log.
+	store  func(*sqldb.DB) ui.Store
+	logger *slog.Logger
+}
+
+func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
 	t.Helper()
 	db := sqldbtest.Open(t, sqldb.SQLite)
 	ctx, org := sqldbtest.Org(t, db, "Test Clinic")
@@ -112,8 +125,13 @@ func newFixture(t testing.TB) *fixture {
 		must(db.CreateUserWithHash(ctx, &rcm.User{OrgID: org.ID, Username: u.name, Name: u.name, Role: u.role}, passwordHash()))
 	}
 
+	var store ui.Store = db
+	if opts.store != nil {
+		store = opts.store(db)
+	}
 	h, err := ui.New(ui.Config{
-		Store:   db,
+		Store:   store,
+		Logger:  opts.logger,
 		Catalog: func(context.Context) (*codeset.Catalog, error) { return codeset.NewCatalog(codeset.Starter()), nil },
 		Scrubber: func(_ context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
 			return &claim.Scrubber{Today: today, Codes: claim.CatalogChecker{Catalog: codeset.NewCatalog(codeset.Starter())}}, nil
@@ -129,9 +147,13 @@ func newFixture(t testing.TB) *fixture {
 	})
 	must(err)
 	srv, err := web.NewServer(web.Config{Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
-		Ping: db.Ping, UI: h})
+		Ping: db.Ping, UI: h, Transport: opts.transport})
 	must(err)
-	f.srv = httptest.NewServer(srv)
+	if opts.tls {
+		f.srv = httptest.NewTLSServer(srv)
+	} else {
+		f.srv = httptest.NewServer(srv)
+	}
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -147,7 +169,8 @@ type browser struct {
 
 func (f *fixture) browser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, f: f, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{t: t, f: f, c: &http.Client{Jar: jar, Transport: f.srv.Client().Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

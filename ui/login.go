@@ -6,6 +6,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/web"
 )
 
 // loginCookieAge is how long a sign-in form stays usable.
@@ -54,6 +55,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	d := loginData{Next: localPath(r.PostFormValue("next")), Username: r.PostFormValue("username")}
 	c, err := r.Cookie(loginCookie)
+	if err != nil && web.CookieSecure(r) && !web.IsSecure(r) {
+		// The browser kept back the Secure cookie of a page it fetched
+		// over plain HTTP: only HTTPS can sign in here, and saying so
+		// beats a form that expires for ever.
+		d.Error = "This server signs in over HTTPS only. Open it with https://, or ask the administrator to serve it over HTTPS."
+		h.renderLogin(w, r, http.StatusForbidden, d)
+		return
+	}
 	if err != nil || !sameOrigin(r) || !tokenEqual(r.PostFormValue(csrfField), c.Value) {
 		d.Error = "The sign-in form expired. Please try again."
 		h.renderLogin(w, r, http.StatusForbidden, d)

@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/web"
 )
 
 // Stages of signing in a session can be at.
@@ -39,18 +39,13 @@ func stagePath(stage, next string) string {
 }
 
 // clientAddr is the address a request came from, for throttling and the
-// security log: as the HTTP edge put it in the context (which reads
-// X-Forwarded-For only from trusted proxies), or else the host of the
-// connection's remote address.
+// security log, as the HTTP edge decides it (web.ClientAddr: the peer, or
+// behind a trusted proxy the client it names).
 func clientAddr(r *http.Request) string {
-	if a, ok := rcm.ClientAddrFromContext(r.Context()); ok {
-		return a
+	if a := web.ClientAddr(r); a.IsValid() {
+		return a.String()
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return "unknown"
 }
 
 // setRetryAfter tells a throttled browser how many seconds to wait.

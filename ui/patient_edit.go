@@ -178,7 +178,7 @@ func (h *Handler) patientMoney(w http.ResponseWriter, r *http.Request, done stri
 	}
 	amount, err := rcm.ParseMoney(formText(r, "amount"))
 	if err != nil {
-		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 25.00.")
+		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 25.00: %v.", err)
 	}
 	if err := post(id, amount); err != nil {
 		return err

@@ -214,8 +214,10 @@ func TestRecordPayment(t *testing.T) {
 	if status, _, _ := biller.action(patientPath+"/payments", form); status != http.StatusConflict {
 		t.Errorf("the same form again: %d, want 409", status)
 	}
-	if status, _, _ := biller.action(patientPath+"/payments", url.Values{"amount": {"twenty"}, "method": {"cash"}, "key": {"ui-other-key-1"}}); status != http.StatusBadRequest {
-		t.Errorf("an amount in words: %d, want 400", status)
+	for _, amount := range []string{"twenty", "0,1", "1,00", "1,0,0"} {
+		if status, _, _ := biller.action(patientPath+"/payments", url.Values{"amount": {amount}, "method": {"cash"}, "key": {"ui-other-key-1"}}); status != http.StatusBadRequest {
+			t.Errorf("amount %q: %d, want 400", amount, status)
+		}
 	}
 	_, body, _ = biller.get(patientPath + "?done=payment")
 	if !strings.Contains(body, "Payment posted") || !strings.Contains(body, "the patient owes $55.00") {

@@ -9,19 +9,31 @@ import (
 
 type patientsData struct {
 	Query    string
-	Patients []*rcm.Patient
+	MemberID string
+	// MemberError says why the member ID searched for cannot be one.
+	MemberError string
+	Patients    []*rcm.Patient
 }
 
-// showPatients lists patients, narrowed by the start of a name.
+// showPatients lists patients, narrowed by the start of a name or by a
+// whole member ID (member IDs are stored encrypted, so a part of one finds
+// nothing).
 func (h *Handler) showPatients(w http.ResponseWriter, r *http.Request, s *session) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if len(q) > 60 {
 		q = q[:60]
 	}
-	ps, err := h.store.FindPatients(r.Context(), rcm.PatientFilter{Name: q, Limit: listLimit})
+	d := patientsData{Query: q, MemberID: strings.TrimSpace(r.URL.Query().Get("member"))}
+	if d.MemberID != "" && !rcm.ValidMemberID(d.MemberID) {
+		d.MemberError = "A member ID is 2 to 80 letters, digits and punctuation (no * ~ : ^); give the whole ID."
+		h.renderPage(w, r, s, "patients", &view{Title: "Patients", Nav: "patients", Data: d})
+		return nil
+	}
+	ps, err := h.store.FindPatients(r.Context(), rcm.PatientFilter{Name: q, MemberID: d.MemberID, Limit: listLimit})
 	if err != nil {
 		return err
 	}
-	h.renderPage(w, r, s, "patients", &view{Title: "Patients", Nav: "patients", Data: patientsData{Query: q, Patients: ps}})
+	d.Patients = ps
+	h.renderPage(w, r, s, "patients", &view{Title: "Patients", Nav: "patients", Data: d})
 	return nil
 }

@@ -29,6 +29,8 @@ type queuesData struct {
 	Exceptions exceptionsPanel
 	Unclean    []queueItem
 	Pending    []*rcm.Submission
+	// Quarantined are the clearinghouse files the inbox set aside.
+	Quarantined []*rcm.QuarantinedFile
 }
 
 // What to do next, per queue. The reason itself comes from the claim's
@@ -61,7 +63,8 @@ var nextForReason = map[string]string{
 // showQueues shows the billers' work queues: claims rejected by the
 // clearinghouse or payer (999, 277CA), denied lines of posted
 // remittances with their codes in words, posting exceptions, drafts whose
-// last scrub found errors, and batches stored but not yet delivered.
+// last scrub found errors, batches stored but not yet delivered, and the
+// clearinghouse files the inbox set aside.
 func (h *Handler) showQueues(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx := r.Context()
 	if _, err := rcm.RequireActor(ctx, rcm.PermBill); err != nil {
@@ -111,6 +114,9 @@ func (h *Handler) showQueues(w http.ResponseWriter, r *http.Request, s *session)
 		return err
 	}
 	if d.Pending, err = h.store.FindSubmissions(ctx, rcm.SubmissionPending); err != nil {
+		return err
+	}
+	if d.Quarantined, err = h.store.FindQuarantinedFiles(ctx, listLimit); err != nil {
 		return err
 	}
 	h.renderPage(w, r, s, "queues", &view{Title: "Work queues", Nav: "queues", Data: d})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/web"
 )
 
 // pageTemplate is one screen: its own template file parsed together with
@@ -128,14 +129,16 @@ func (h *Handler) renderPage(w http.ResponseWriter, r *http.Request, s *session,
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
 	p, ok := h.pages[name]
 	if !ok {
-		h.logger.ErrorContext(r.Context(), "no such template", "template", name)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		id := web.RequestID(r)
+		h.logger.ErrorContext(r.Context(), "no such template", "template", name, "request_id", id)
+		http.Error(w, web.InternalErrorMessage(id), http.StatusInternalServerError)
 		return
 	}
 	var buf bytes.Buffer
 	if err := p.t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		h.logger.ErrorContext(r.Context(), "render", "template", name, "error", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		id := web.RequestID(r)
+		h.logger.ErrorContext(r.Context(), "render", "template", name, "request_id", id, "error", err)
+		http.Error(w, web.InternalErrorMessage(id), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -176,19 +179,17 @@ type errorData struct {
 
 // renderError answers a failed request with a page that says what went
 // wrong in the domain's words. Internal errors are logged by route and
-// shown as a generic message, so no SQL or stack text reaches the browser
+// request id and shown as a generic message with that id, so no SQL or stack text reaches the browser
 // and no request data (PHI) reaches the log.
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	code := rcm.ErrorCode(err)
 	status, ok := statusOf[code]
 	var e *rcm.Error
-	if !ok || !errors.As(err, &e) {
-		h.logger.ErrorContext(r.Context(), "workbench request failed", "method", r.Method, "pattern", r.Pattern, "error", err)
-		status = http.StatusInternalServerError
-	}
 	msg := rcm.ErrorMessage(err)
-	if status == http.StatusInternalServerError {
-		msg = "Internal error. It has been logged; please try again."
+	if !ok || !errors.As(err, &e) || code == rcm.EINTERNAL {
+		id := web.RequestID(r)
+		h.logger.ErrorContext(r.Context(), "workbench request failed", "method", r.Method, "pattern", r.Pattern, "request_id", id, "error", err)
+		status, msg = http.StatusInternalServerError, web.InternalErrorMessage(id)
 	}
 	setRetryAfter(w, err)
 	v := &view{Title: http.StatusText(status), Data: errorData{Status: status, Message: msg}}
@@ -198,16 +199,22 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, s *session
 	h.render(w, r, status, "error", v)
 }
 
-// static serves the embedded stylesheet and script.
+// static serves the embedded stylesheet and script, and nothing else: a
+// directory (/static/ itself included) is not found rather than listed,
+// since these paths answer without sign-in.
 func (h *Handler) static() http.Handler {
 	sub, err := fs.Sub(assets, "static")
 	if err != nil {
 		panic(err)
 	}
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if st, err := fs.Stat(sub, name); err != nil || st.IsDir() || strings.HasSuffix(name, "/") {
+			h.renderError(w, r, nil, rcm.Errorf(rcm.ENOTFOUND, "There is no such page."))
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
+		http.ServeFileFS(w, r, sub, name)
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/web"
 )
 
 // Cookie names. The session cookie carries a random 256-bit id; the login
@@ -224,13 +225,14 @@ func hashID(id string) string {
 }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site,
-// Secure when the request came over TLS or the server is told it sits
-// behind TLS. Lax (not Strict) lets a link from an e-mail open a claim
-// without signing in again; every change still needs the CSRF token.
+// Secure as web.CookieSecure decides: over TLS, behind a trusted proxy
+// that says https, and on any server not listening on loopback only. Lax
+// (not Strict) lets a link from an e-mail open a claim without signing in
+// again; every change still needs the CSRF token.
 func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{
 		Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: r.TLS != nil || h.cfg.SecureCookies, MaxAge: int(maxAge / time.Second),
+		Secure: web.CookieSecure(r), MaxAge: int(maxAge / time.Second),
 	})
 }
 
@@ -238,7 +240,8 @@ func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	if _, err := r.Cookie(name); err != nil {
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode,
+		Secure: web.CookieSecure(r)})
 }
 
 // maxNextLen bounds the next parameter; no workbench path comes near it.

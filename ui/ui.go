@@ -54,6 +54,7 @@ type Store interface {
 	rcm.ScrubService
 	rcm.SubmissionService
 	rcm.ClearinghouseService
+	rcm.QuarantineService
 	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
 	LedgerTotals(ctx context.Context, f sqldb.LedgerFilter) (ledger.Totals, error)
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
@@ -104,10 +105,6 @@ type Config struct {
 	// this long after sign-in. Zero means the defaults.
 	IdleTimeout time.Duration
 	MaxAge      time.Duration
-	// SecureCookies marks cookies Secure even on plain HTTP, for a server
-	// behind a TLS-terminating proxy. Requests that arrive over TLS always
-	// get Secure cookies.
-	SecureCookies bool
 }
 
 // Session lifetimes. A workstation left signed in is a risk to PHI, so an

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -434,5 +435,32 @@ func TestRemittanceScreensByRole(t *testing.T) {
 	status, body, _ = biller.action("/remittances/poll", nil)
 	if status != http.StatusOK || !strings.Contains(body, "Nothing was waiting.") {
 		t.Errorf("poll of an empty inbox: %d", status)
+	}
+}
+
+// TestPollQuarantineQueue: a file the clearinghouse poll cannot read is
+// moved aside, and the work queues show it with its reason, escaped.
+func TestPollQuarantineQueue(t *testing.T) {
+	f := newFixture(t)
+	inbound := filepath.Join(f.clearinghouse, "inbound")
+	if err := os.MkdirAll(inbound, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	name := `<img src=x onerror=alert(1)>.835`
+	if err := os.WriteFile(filepath.Join(inbound, name), []byte("ISA*00*<script>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	biller := f.browser(t)
+	biller.login("bill.biller")
+	status, body, _ := biller.action("/remittances/poll", nil)
+	if status != http.StatusOK || !strings.Contains(body, "quarantine folder") {
+		t.Fatalf("poll: %d\n%s", status, body)
+	}
+	status, body, _ = biller.get("/queues")
+	if status != http.StatusOK || !strings.Contains(body, "Clearinghouse files in quarantine") || !strings.Contains(body, "&lt;img src=x onerror=alert(1)&gt;.835") || strings.Contains(body, "<img src=x") {
+		t.Errorf("queues: %d, the quarantined file is missing or not escaped", status)
+	}
+	if _, err := os.Stat(filepath.Join(f.clearinghouse, "quarantine", name)); err != nil {
+		t.Errorf("the file is not in the quarantine folder: %v", err)
 	}
 }

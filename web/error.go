@@ -50,8 +50,9 @@ type errorDetail struct {
 }
 
 // writeError answers with err as JSON. Internal errors are logged with
-// their text and answered with a generic message, so neither SQL nor stack
-// details reach a client; the log carries the route, never request data.
+// their text and answered with a generic message and the request id, so
+// neither SQL nor stack details reach a client, yet the id finds the log
+// line; the log carries the route, never request data.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := rcm.ErrorCode(err)
 	status, ok := statusOf[code]
@@ -62,8 +63,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= http.StatusInternalServerError {
 		var e *rcm.Error
 		if code == rcm.EINTERNAL || !errors.As(err, &e) {
-			s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "pattern", r.Pattern, "error", err)
-			detail = errorDetail{Code: rcm.EINTERNAL, Message: "Internal error."}
+			id := RequestID(r)
+			s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "pattern", r.Pattern, "request_id", id, "error", err)
+			detail = errorDetail{Code: rcm.EINTERNAL, Message: InternalErrorMessage(id)}
 		}
 	}
 	if wait := rcm.RetryAfter(err); wait > 0 {
@@ -73,4 +75,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="openrcm"`)
 	}
 	writeJSON(w, status, errorBody{detail})
+}
+
+// InternalErrorMessage is what a user is told of an internal error: that
+// it happened, and the request id under which its details were logged.
+func InternalErrorMessage(requestID string) string {
+	return "Internal error (request id " + requestID + "). The details are in the server log."
 }

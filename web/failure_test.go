@@ -55,11 +55,18 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 		t.Run(tt.path, func(t *testing.T) {
 			r := e.request(t, "GET", tt.path, token, "")
 			msg := r.wantError(t, http.StatusInternalServerError, rcm.EINTERNAL, "").Message
-			if msg != "Internal error." {
-				t.Errorf("message = %q, want the generic one", msg)
+			id := r.header.Get(web.RequestIDHeader)
+			if len(id) != 16 {
+				t.Fatalf("%s = %q, want a 16-character request id", web.RequestIDHeader, id)
 			}
-			if !strings.Contains(logs.String(), tt.logged) {
-				t.Errorf("log lacks the cause %q:\n%s", tt.logged, logs.String())
+			if want := web.InternalErrorMessage(id); msg != want {
+				t.Errorf("message = %q, want the generic %q", msg, want)
+			}
+			if strings.Contains(msg, tt.logged) || strings.Contains(msg, "rcm error") {
+				t.Errorf("message %q leaks internals", msg)
+			}
+			if !strings.Contains(logs.String(), tt.logged) || !strings.Contains(logs.String(), `"request_id":"`+id+`"`) {
+				t.Errorf("log lacks the cause %q under request id %s:\n%s", tt.logged, id, logs.String())
 			}
 		})
 	}

@@ -137,15 +137,19 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 const maxNameQuery = 60
 
 // handleFindPatients lists patients: ?name= matches the start of a first
-// or last name; limit and offset page.
+// or last name; ?member_id= a whole member ID of one of their coverages;
+// limit and offset page.
 func (s *Server) handleFindPatients(w http.ResponseWriter, r *http.Request) error {
-	q, err := parseQuery(r, "name", "limit", "offset")
+	q, err := parseQuery(r, "name", "member_id", "limit", "offset")
 	if err != nil {
 		return err
 	}
 	var f rcm.PatientFilter
 	if f.Name, err = q.str("name", maxNameQuery); err != nil {
 		return err
+	}
+	if f.MemberID = q.v.Get("member_id"); q.v.Has("member_id") && !rcm.ValidMemberID(f.MemberID) {
+		return rcm.FieldErrorf(rcm.EINVALID, "member_id", "member_id must be a whole member ID: 2 to 80 printable characters without * ~ : ^.")
 	}
 	if f.Limit, f.Offset, err = q.page(); err != nil {
 		return err

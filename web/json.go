@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/internal/jsondup"
 )
 
 // MaxBodyBytes bounds a request body. The largest legitimate body is an
@@ -38,25 +39,37 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decodeJSON reads the request body into v strictly: the body must be
-// declared JSON, fit in MaxBodyBytes, name only fields v has, and hold
-// exactly one value. Being strict here means a misspelt field is an error
-// the client sees, not a value silently dropped.
+// declared JSON, fit in MaxBodyBytes, name only fields v has, give no key
+// twice in any object, and hold exactly one value. Being strict here means
+// a misspelt or repeated field is an error the client sees, not a value
+// silently dropped or silently chosen.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return rcm.FieldErrorf(eUnsupportedMedia, "Content-Type", "Send the body as JSON with Content-Type: application/json.")
 	}
-	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	dec := json.NewDecoder(body)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		return jsonError(err)
+	}
+	return decodeStrict(body, v)
+}
+
+// decodeStrict decodes one JSON value from body into v: only fields v
+// has, no key twice in any object (in any letter case, as the decoder
+// would match them), and nothing after the value. Every door that takes
+// JSON from outside decodes through it.
+func decodeStrict(body []byte, v any) error {
+	var dup *jsondup.Error
+	if err := jsondup.Check(body); errors.As(err, &dup) {
+		return rcm.FieldErrorf(rcm.EINVALID, dup.Path, "%s", dup.Error())
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return jsonError(err)
-		}
 		return rcm.Errorf(rcm.EINVALID, "The body holds more than one JSON value; send exactly one object.")
 	}
 	return nil
@@ -92,8 +105,13 @@ func jsonError(err error) error {
 		}
 		return rcm.FieldErrorf(rcm.EINVALID, field, "Unknown field %q.", field)
 	}
-	// What remains are the field types' own parse errors (dates, money),
-	// whose messages say what was wrong and hold no internals.
+	// What remains are the field types' own parse errors (dates, money):
+	// a domain error is passed on as it is, so the user reads its message
+	// and not its Go text ("rcm error: code=invalid message=...").
+	var domain *rcm.Error
+	if errors.As(err, &domain) {
+		return domain
+	}
 	return rcm.Errorf(rcm.EINVALID, "%s", err.Error())
 }
 

@@ -51,7 +51,7 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 	}
 	// Bad tokens count against the client address, and while the address
 	// must wait even a good token is refused (429 with Retry-After).
-	u, err := s.signin.SignInWithToken(r.Context(), strings.TrimSpace(token), clientAddr(r, s.trusted))
+	u, err := s.signin.SignInWithToken(r.Context(), strings.TrimSpace(token), clientString(r))
 	if err != nil {
 		return rcm.Actor{}, err
 	}
@@ -60,6 +60,16 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 		return rcm.Actor{}, err
 	}
 	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason}, nil
+}
+
+// clientString is ClientAddr as the throttle and the security log key
+// it: the client's address, or "unknown" for a peer that is not an IP
+// address (a Unix socket, a test's fake request).
+func clientString(r *http.Request) string {
+	if a := ClientAddr(r); a.IsValid() {
+		return a.String()
+	}
+	return "unknown"
 }
 
 // requestReason returns the request's reason for the audit log. It is
@@ -112,7 +122,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.logger.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "pattern", r.Pattern, "panic", p)
+				s.logger.ErrorContext(r.Context(), "handler panicked", "method", r.Method, "pattern", r.Pattern, "request_id", RequestID(r), "panic", p)
 				s.writeError(w, r, rcm.Errorf(rcm.EINTERNAL, "panic"))
 			}
 		}()
@@ -133,7 +143,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			pattern = "unmatched"
 		}
 		s.logger.InfoContext(r.Context(), "request", "method", r.Method, "pattern", pattern,
-			"status", sw.status(), "duration", s.clock.Now().Sub(start).Round(time.Microsecond))
+			"status", sw.status(), "duration", s.clock.Now().Sub(start).Round(time.Microsecond), "request_id", RequestID(r))
 	})
 }
 

@@ -68,6 +68,8 @@ func TestPatientPaymentRoute(t *testing.T) {
 			}{
 				{"bad method", path, `{"amount":"10.00","method":"coins","key":"pay-000001"}`, 400, `"field":"method"`},
 				{"no key", path, `{"amount":"10.00","method":"cash"}`, 400, `"field":"key"`},
+				{"a comma that is no thousands separator", path, `{"amount":"1,00","method":"cash","key":"pay-000001"}`, 400, "thousands"},
+				{"a comma in cents", path, `{"amount":"0,1","method":"cash","key":"pay-000001"}`, 400, "thousands"},
 				{"another patient in the body", path, fmt.Sprintf(`{"patient_id":%d,"amount":"10.00","method":"cash","key":"pay-000001"}`, s.Patient.ID+1), 400, `"field":"patient_id"`},
 				{"unknown field", path, `{"amount":"10.00","method":"cash","key":"pay-000001","tip":"5"}`, 400, "tip"},
 				{"no such patient", "/api/v1/patients/999999/payments", `{"amount":"10.00","method":"cash","key":"pay-000001"}`, 404, "not_found"},

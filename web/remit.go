@@ -57,8 +57,8 @@ func (s *Server) RouteRemittances(svc RemitService, balances func(context.Contex
 // handlePostRemittance posts the 835 in the body (Content-Type
 // application/edi-x12, or text/plain as many tools send it). It answers
 // 200 with one result per transaction set: posted, or already posted and
-// left alone. A file that cannot be read, or does not balance, is 400 and
-// posts nothing.
+// left alone. A file that does not validate whole (remit.ReadFile), cannot
+// be read, or does not balance, is 400 and posts nothing.
 func (s *Server) handlePostRemittance(svc RemitService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseQuery(r); err != nil {
@@ -75,17 +75,9 @@ func (s *Server) handlePostRemittance(svc RemitService) apiFunc {
 		} else if err != nil {
 			return rcm.Errorf(rcm.EINVALID, "The body could not be read.")
 		}
-		rems, err := remit.Read835(bytes.NewReader(body))
+		results, err := remit.PostFile(r.Context(), svc, bytes.NewReader(body))
 		if err != nil {
-			return rcm.Errorf(rcm.EINVALID, "%s; nothing was posted.", err)
-		}
-		var results []*remit.Result
-		for _, rem := range rems {
-			res, err := remit.Post(r.Context(), svc, rem)
-			if err != nil {
-				return err
-			}
-			results = append(results, res)
+			return err
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"results": results})
 		return nil

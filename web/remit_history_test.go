@@ -44,9 +44,9 @@ func newRemitEnv(t *testing.T, db *sqldb.DB) (*testEnv, []*remit.Result) {
 	m := rcm.MustParseMoney
 	var results []*remit.Result
 	for i, paid := range []string{"2026-02-03", "2026-02-10"} {
-		rem := &remit.Remittance{Amount: m("40"), Method: "CHK", PaidOn: rcm.MustParseDate(paid), Trace: fmt.Sprintf("CHK%d", i+1),
+		rem := &remit.Remittance{Handling: "I", CreditDebit: "C", TraceOriginator: "1999999999", PayeeName: "LAKESIDE", PayeeID: "1234567893", Amount: m("40"), Method: "CHK", PaidOn: rcm.MustParseDate(paid), Trace: fmt.Sprintf("CHK%d", i+1),
 			PayerName: "ACME HEALTH", PayerIdentifier: "ACME1",
-			Claims: []*remit.ClaimPayment{{ControlNumber: fmt.Sprintf("NOT-OURS-%d", i+1), Status: "1", Charge: m("50"), Paid: m("40"),
+			Claims: []*remit.ClaimPayment{{ControlNumber: fmt.Sprintf("NOT-OURS-%d", i+1), Status: "1", Charge: m("50"), Paid: m("40"), FilingIndicator: "12", PayerClaimNumber: "PCN-NOT-OURS",
 				Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "45", Amount: m("10")}}}}}
 		var file bytes.Buffer
 		if err := remit.Write835(&file, remit.Envelope{Sender: "ACME1", Receiver: "LAKESIDE", Time: time.Date(2026, 2, 3, 8, 0, 0, 0, time.UTC)}, rem); err != nil {

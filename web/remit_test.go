@@ -41,8 +41,8 @@ func TestRemittanceRoutes(t *testing.T) {
 			}
 			m := rcm.MustParseMoney
 			var file bytes.Buffer
-			rem := &remit.Remittance{Amount: m("40"), Method: "CHK", PaidOn: rcm.MustParseDate("2026-02-03"), Trace: "CHK1", PayerName: "ACME HEALTH", PayerIdentifier: "ACME1",
-				Claims: []*remit.ClaimPayment{{ControlNumber: "NOT-OURS", Status: "1", Charge: m("50"), Paid: m("40"),
+			rem := &remit.Remittance{Handling: "I", CreditDebit: "C", TraceOriginator: "1999999999", PayeeName: "LAKESIDE", PayeeID: "1234567893", Amount: m("40"), Method: "CHK", PaidOn: rcm.MustParseDate("2026-02-03"), Trace: "CHK1", PayerName: "ACME HEALTH", PayerIdentifier: "ACME1",
+				Claims: []*remit.ClaimPayment{{ControlNumber: "NOT-OURS", Status: "1", Charge: m("50"), Paid: m("40"), FilingIndicator: "12", PayerClaimNumber: "PCN-NOT-OURS",
 					Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "45", Amount: m("10")}}}}}
 			if err := remit.Write835(&file, remit.Envelope{Sender: "ACME1", Receiver: "LAKESIDE", Time: time.Date(2026, 2, 3, 8, 0, 0, 0, time.UTC)}, rem); err != nil {
 				t.Fatal(err)

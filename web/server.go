@@ -11,7 +11,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -37,14 +36,13 @@ type Config struct {
 	// Logger receives one line per request and every internal error; nil
 	// discards them.
 	Logger *slog.Logger
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
-	// names the client, for throttling and the security log; without any
-	// the connection's address is the client.
-	TrustedProxies []netip.Prefix
 	// UI, when set, serves every path outside /api/ and /healthz: the web
 	// workbench (package ui). It shares the request log, panic recovery
 	// and security headers, and sets its own Content-Security-Policy.
 	UI http.Handler
+	// Transport says which proxies are trusted and whether cookies are
+	// Secure on plain HTTP; the zero value trusts no proxy.
+	Transport Transport
 }
 
 // Server is the HTTP handler of OpenRCM.
@@ -55,7 +53,6 @@ type Server struct {
 	encounters rcm.EncounterService
 	users      rcm.UserService
 	signin     rcm.SignInService
-	trusted    []netip.Prefix
 	audit      rcm.AuditService
 	ping       func(context.Context) error
 	clock      rcm.Clock
@@ -82,7 +79,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		orgs: cfg.Organizations, payers: cfg.Payers, patients: cfg.Patients, encounters: cfg.Encounters,
-		users: cfg.Users, signin: signin, trusted: cfg.TrustedProxies, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
+		users: cfg.Users, signin: signin, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
 		mux: http.NewServeMux(),
 	}
 	if s.clock == nil {
@@ -92,7 +89,7 @@ func NewServer(cfg Config) (*Server, error) {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	s.routes()
-	s.handler = s.withClientAddr(s.logRequests(s.secureHeaders(s.recoverPanics(http.HandlerFunc(s.dispatch)))))
+	s.handler = cfg.Transport.Handler(s.logRequests(s.secureHeaders(s.recoverPanics(http.HandlerFunc(s.dispatch)))))
 	return s, nil
 }
 

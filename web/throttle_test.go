@@ -105,7 +105,7 @@ func TestTrustedProxyThrottlesClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, err := web.NewServer(web.Config{Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
-		Ping: db.Ping, TrustedProxies: trusted})
+		Ping: db.Ping, Transport: web.Transport{TrustedProxies: trusted}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -529,6 +529,13 @@ func (v *Validator) finish() {
 	if v.res.Err != nil {
 		return
 	}
+	if len(v.res.Interchanges) == 0 {
+		// An empty file, or one of blank lines, holds no interchange: it is
+		// not X12, and nothing in it can be acknowledged or applied.
+		v.add(Finding{Level: LevelInterchange, Code: TA1Structure,
+			Message: "the file holds no ISA interchange: it is empty or only white space"})
+		return
+	}
 	if v.isa != nil && !v.isa.closed {
 		v.closeISA(&Segment{data: []byte("IEA"), seps: []int32{-1, 3}, delims: &DefaultDelimiters}, false)
 	}

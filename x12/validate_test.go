@@ -305,3 +305,14 @@ func TestSchemas(t *testing.T) {
 		t.Errorf("%d schemas registered, want %d", len(Schemas()), len(want))
 	}
 }
+
+// Issue 11: rcm x12 validate called an empty file, or one of blank lines,
+// valid.
+func TestValidateNoInterchange(t *testing.T) {
+	for _, in := range []string{"", "\n\n\r\n", "   \t \n", "\xEF\xBB\xBF"} {
+		res := Validate(strings.NewReader(in))
+		if res.Valid() || len(res.Findings) != 1 || res.Findings[0].Code != TA1Structure || !strings.Contains(res.Findings[0].Message, "no ISA interchange") {
+			t.Errorf("Validate(%q): valid %v, findings %v; want one finding of no interchange", in, res.Valid(), res.Findings)
+		}
+	}
+}

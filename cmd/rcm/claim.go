@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -261,7 +262,11 @@ func idArgs(args []string) ([]int64, error) {
 
 const clearinghouseUsage = `set [--org N] --submitter-id ID --submitter-name NAME --contact NAME --phone 10DIGITS --receiver-id ID --receiver-name NAME --transport dir:PATH|sftp://... [--production]
        rcm clearinghouse poll [--org N]
-All take --db DB.`
+       rcm clearinghouse quarantine [--org N]
+All take --db DB. poll moves a response file that cannot be read or applied
+(too large, not valid X12, a copy of a posted 835) to the quarantine folder
+beside the archive, and goes on with the others; quarantine lists those
+files with their reasons.`
 
 func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -308,6 +313,17 @@ func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintln(env.Stdout, line)
 		}
 		return err
+	case "quarantine":
+		files, err := db.FindQuarantinedFiles(ctx, 0)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			fmt.Fprintln(env.Stdout, "No file is in quarantine.")
+		}
+		for _, f := range files {
+			fmt.Fprintf(env.Stdout, "%s  %s (kind %s, stored as %s)\n    %s\n", f.QuarantinedAt.Format(time.RFC3339), f.Name, cmp.Or(f.Kind, "unreadable"), f.StoredAs, f.Reason)
+		}
 	default:
 		return usagef("unknown subcommand %q; usage: rcm clearinghouse %s", sub, clearinghouseUsage)
 	}

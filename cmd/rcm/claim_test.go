@@ -75,8 +75,13 @@ func TestClaimCommands(t *testing.T) {
 			t.Errorf("poll output lacks %q:\n%s", want, polled)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(inbound, "garbage.txt")); err != nil {
-		t.Error("an unreadable response was archived; it must stay for a person to look at")
+	// An unreadable response is set aside in the quarantine folder, with
+	// its reason, for a person to look at; it no longer blocks the inbox.
+	if _, err := os.Stat(filepath.Join(out, "clearinghouse", "quarantine", "garbage.txt")); err != nil {
+		t.Errorf("the unreadable response is not in the quarantine folder: %v", err)
+	}
+	if code, q, _ := rcmRun(t, "", "clearinghouse", "quarantine", "--db", dsn); code != 0 || !strings.Contains(q, "garbage.txt (kind unreadable") || !strings.Contains(q, "not a 999, 277CA, 835 or 271") {
+		t.Errorf("clearinghouse quarantine: exit %d\n%s", code, q)
 	}
 	if _, err := os.Stat(filepath.Join(inbound, "999-rejected.x12")); err == nil {
 		t.Error("the applied 999 is still in the inbound folder")

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm/demo"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 func init() {
@@ -46,7 +45,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		}
 		clearinghouseDir = filepath.Join(*out, "clearinghouse")
 	}
-	db, err := sqldb.Open(ctx, *dsn)
+	db, err := openDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

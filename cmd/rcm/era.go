@@ -136,24 +136,17 @@ func eraPost(ctx context.Context, env *Env, db *sqldb.DB, files []string) error 
 			failed++
 			continue
 		}
-		rems, err := remit.Read835(f)
+		results, err := remit.PostFile(ctx, db, f)
 		f.Close()
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "%s: %v; nothing was posted.\n", name, err)
-			failed++
-			continue
-		}
-		for _, rem := range rems {
-			res, err := remit.Post(ctx, db, rem)
-			if err != nil {
-				fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
-				failed++
-				continue
-			}
+		for _, res := range results {
 			fmt.Fprintf(env.Stdout, "%s: %s\n", name, res)
 			for _, x := range res.Exceptions {
 				fmt.Fprintf(env.Stdout, "    exception: %s\n", x)
 			}
+		}
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "%s: %s\n", name, errorText(err))
+			failed++
 		}
 	}
 	if failed > 0 {

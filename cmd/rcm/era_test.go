@@ -61,13 +61,14 @@ func eraDB(t *testing.T) (dbPath, file string) {
 	must(err)
 	must(db.MoveClaim(ctx, c.ID, rcm.ClaimSubmitted, "sent"))
 	must(remit.ChargeClaim(ctx, db, c))
-	rem := &remit.Remittance{Amount: m("60"), Method: "CHK", PaidOn: rcm.MustParseDate("2026-02-03"), Trace: "CHK1001", PayerName: "ACME HEALTH", PayerIdentifier: "ACME1",
-		Claims: []*remit.ClaimPayment{{ControlNumber: c.ControlNumber, Status: "1", Charge: m("120"), Paid: m("60"), PatientResponsibility: m("15"), Lines: []*remit.LinePayment{
+	rem := &remit.Remittance{Handling: "I", CreditDebit: "C", Amount: m("60"), Method: "CHK", PaidOn: rcm.MustParseDate("2026-02-03"), Trace: "CHK1001", TraceOriginator: "1999999999",
+		PayerName: "ACME HEALTH", PayerIdentifier: "ACME1", PayeeName: "LAKESIDE", PayeeID: "1234567893",
+		Claims: []*remit.ClaimPayment{{ControlNumber: c.ControlNumber, Status: "1", Charge: m("120"), Paid: m("60"), PatientResponsibility: m("15"), FilingIndicator: "12", PayerClaimNumber: "PCN1001", Lines: []*remit.LinePayment{
 			{Code: "99213", Charge: m("100"), Paid: m("60"), Units: 1, DateOfService: dos,
 				Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "45", Amount: m("25")}, {Group: "PR", Reason: "2", Amount: m("15")}}},
 			{Code: "36415", Charge: m("20"), Units: 1, DateOfService: dos, Remarks: []string{"N130"},
 				Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "97", Amount: m("20")}}},
-		}}, {ControlNumber: "UNKNOWN-9", Status: "4", Charge: m("10"), Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "29", Amount: m("10")}}}},
+		}}, {ControlNumber: "UNKNOWN-9", Status: "4", Charge: m("10"), FilingIndicator: "12", PayerClaimNumber: "PCN1002", Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "29", Amount: m("10")}}}},
 		// Prompt-pay interest added to the check.
 		ProviderAdjustments: []remit.ProviderAdjustment{{Provider: "1234567893", FiscalPeriod: rcm.MustParseDate("2026-12-31"), Reason: "L6", Reference: "INT", Amount: m("-1.10")}}}
 	rem.Amount += m("1.10")
@@ -113,5 +114,53 @@ func TestEra(t *testing.T) {
 	os.WriteFile(bad, []byte("not an 835"), 0o600)
 	if code, _, errOut := rcmRun(t, "", "era", "post", "--db", dbPath, bad); code != 1 || !strings.Contains(errOut, "nothing was posted") {
 		t.Errorf("garbage: exit %d, %s", code, errOut)
+	}
+}
+
+// TestEraPostRefusesBrokenFiles is issue 11's money items 2 and 3 at the
+// command line: copies of a posted 835 that rcm x12 validate rejects, or
+// whose trace alone was changed, post nothing and leave the ledger as it
+// was.
+func TestEraPostRefusesBrokenFiles(t *testing.T) {
+	dbPath, file := eraDB(t)
+	if code, out, errOut := rcmRun(t, "", "era", "post", "--db", dbPath, file); code != 0 {
+		t.Fatalf("post: exit %d %s %s", code, out, errOut)
+	}
+	_, before, _ := rcmRun(t, "", "ledger", "check", "--db", dbPath)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(src)
+	trn := strings.Index(s, "TRN*1*CHK1001") + len("TRN*1*CHK1")
+	for _, tc := range []struct{ name, data, want string }{
+		{"control character in TRN02", s[:trn] + "\x17" + s[trn+1:], "0x17"},
+		{"another trace, same payments", s[:trn] + "9" + s[trn+1:], "carries the same payments as 835 CHK1001"},
+		{"no IEA", s[:strings.LastIndex(s, "IEA*")], "IEA"},
+		{"SE count", strings.Replace(s, "SE*", "SE*9", 1), "SE01"},
+		{"GE count", strings.Replace(s, "GE*1*", "GE*2*", 1), "GE01"},
+		{"ISA12 00401", strings.Replace(s, "*00501*", "*00401*", 1), "ISA12"},
+		{"NUL byte", strings.Replace(s, "ACME HEALTH", "ACME\x00HEALTH", 1), "0x00"},
+		{"invalid UTF-8", strings.Replace(s, "ACME HEALTH", "ACME \xff\xfe", 1), "0xFF"},
+		{"a segment deleted", strings.Replace(s, "BPR*", "XXX*", 1), "BPR"},
+		{"empty", "", "no ISA interchange"},
+		{"blank lines", "\n\n\n", "no ISA interchange"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "copy.835")
+			if err := os.WriteFile(bad, []byte(tc.data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := rcmRun(t, "", "era", "post", "--db", dbPath, bad)
+			if code != 1 || !strings.Contains(errOut, "nothing was posted") || !strings.Contains(strings.ToUpper(errOut), strings.ToUpper(tc.want)) {
+				t.Errorf("exit %d, want 1 with %q and 'nothing was posted':\n%s%s", code, tc.want, out, errOut)
+			}
+			if vcode, _, _ := rcmRun(t, "", "x12", "validate", bad); tc.name != "another trace, same payments" && vcode != 1 {
+				t.Errorf("rcm x12 validate: exit %d, want 1", vcode)
+			}
+			if _, after, _ := rcmRun(t, "", "ledger", "check", "--db", dbPath); after != before {
+				t.Errorf("the ledger changed:\n%s", after)
+			}
+		})
 	}
 }

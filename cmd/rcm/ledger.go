@@ -209,7 +209,7 @@ func runLedgerPatient(ctx context.Context, env *Env, sub string, args []string) 
 	}
 	m, err := rcm.ParseMoney(*amount)
 	if err != nil {
-		return usagef("--amount must be dollars and cents, such as 25.00")
+		return usagef("--amount must be dollars and cents, such as 25.00: %v", err)
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {

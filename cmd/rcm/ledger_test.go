@@ -147,6 +147,15 @@ func TestLedgerPay(t *testing.T) {
 	if code, _, _ := rcmRun(t, "", "ledger", "pay", "--db", path, "--amount", "ten"); code != 2 {
 		t.Errorf("bad amount: exit %d, want 2", code)
 	}
+	// Issue 11: "0,1" was read as $1.00 and "1,00" as $100.00. A comma
+	// that does not separate thousands is refused before anything posts.
+	for i, amount := range []string{"0,1", "1,00", "1,0,0"} {
+		comma := append([]string(nil), pay...)
+		comma[7], comma[11] = amount, "front-desk-comma-"+itoa(int64(i))
+		if code, _, errOut := rcmRun(t, "", comma...); code != 2 || !strings.Contains(errOut, "thousands") {
+			t.Errorf("amount %q: exit %d, %s; want 2 and a word on thousands", amount, code, errOut)
+		}
+	}
 	wo := []string{"ledger", "write-off", "--db", path, "--patient", itoa(patient), "--amount", "1.00", "--reason", "small_balance", "--key", "small-bal-0001"}
 	if code, out, errOut := rcmRun(t, "", wo...); code != 0 || !strings.Contains(out, "Write-off of $1.00 posted") {
 		t.Errorf("write-off: exit %d\n%s%s", code, out, errOut)

@@ -82,7 +82,7 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		printUsage(env.Stderr)
 		return exitUsage
 	}
-	err := cmd.run(ctx, env, args[1:])
+	err := cmd.run(withEnv(ctx, env), env, args[1:])
 	var ue usageError
 	var ec exitCode
 	switch {

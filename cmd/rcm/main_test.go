@@ -83,6 +83,8 @@ func TestDemoKeepsDatabase(t *testing.T) {
 			dsn := filepath.Join(t.TempDir(), "demo.db")
 			if dialect == "postgres" {
 				dsn = sqldbtest.PostgresDSN(t)
+				// PostgreSQL needs its key given.
+				t.Setenv("RCM_KEY", sqldbtest.KeyringLine())
 			}
 			if code, _, errOut := rcmRun(t, "", "demo", "--db", dsn, "--seed", "1"); code != 0 {
 				t.Fatalf("demo exit %d: %s", code, errOut)

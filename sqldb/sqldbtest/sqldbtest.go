@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/seal"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -44,7 +45,13 @@ func Open(t testing.TB, dialect string) *sqldb.DB {
 	default:
 		t.Fatalf("unknown dialect %q", dialect)
 	}
-	db, err := sqldb.Open(ctx, dsn)
+	// SQLite makes the key file beside the database, as a new install
+	// does; PostgreSQL needs a key given.
+	var opts []sqldb.Option
+	if dialect == sqldb.Postgres {
+		opts = append(opts, sqldb.WithKeyring(Keyring()))
+	}
+	db, err := sqldb.Open(ctx, dsn, opts...)
 	if err != nil {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
@@ -52,6 +59,28 @@ func Open(t testing.TB, dialect string) *sqldb.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// testKey is the key of Keyring, made once per test binary.
+var testKey = sync.OnceValue(func() seal.Key {
+	key, err := seal.GenerateKey(nil)
+	if err != nil {
+		panic(err)
+	}
+	return key
+})
+
+// Keyring is a keyring of one key made once per test binary, for databases
+// a test opens with sqldb.WithKeyring (PostgreSQL needs one given).
+var Keyring = sync.OnceValue(func() *seal.Keyring {
+	k, err := seal.NewKeyring(testKey())
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// KeyringLine is Keyring's key in the key file format, for RCM_KEY.
+func KeyringLine() string { return testKey().Line() }
 
 // PostgresDSN creates a schema of its own for the test in the database
 // named by RCM_TEST_POSTGRES and returns a DSN that uses it; the schema is
