@@ -131,6 +131,7 @@ func (r *run) setup(ctx context.Context) (context.Context, error) {
 	}
 	r.res.Practice = p
 	r.printf("Organization %q, admin user %s (password %q)", org.Name, admin.Username, AdminPassword)
+	r.printf("  Admins sign in to the workbench with a second factor: the first sign-in sets up an authenticator app (TOTP).")
 	r.printf("Billing provider: %s, NPI %s, TIN %s-%s, taxonomy %s", p.Name, p.NPI, p.TIN[:2], p.TIN[2:], p.Taxonomy)
 	r.printf("  %s, %s, %s %s", p.Address.Line1, p.Address.City, p.Address.State, p.Address.ZIP)
 

@@ -26,13 +26,17 @@ type UISession struct {
 	// MustChangePassword is read from the user, not stored with the
 	// session: an admin's reset sends the next sign-in to the change form.
 	MustChangePassword bool
+	// Stage is "" for a signed-in session, or the step of signing in it
+	// waits for: "mfa" (a second-factor code) or "enrol" (an admin who
+	// must set up TOTP first).
+	Stage string
 }
 
 // CreateUISession stores a session under the hash of its id. Signing in
 // is what makes an actor, so it takes none.
 func (db *DB) CreateUISession(ctx context.Context, idHash string, s *UISession) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO ui_session (id_hash, org_id, user_id, csrf, created_at, seen_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		idHash, s.OrgID, s.UserID, s.CSRF, formatTime(s.CreatedAt), formatTime(s.SeenAt), s.Client)
+	_, err := db.ExecContext(ctx, `INSERT INTO ui_session (id_hash, org_id, user_id, csrf, created_at, seen_at, client, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		idHash, s.OrgID, s.UserID, s.CSRF, formatTime(s.CreatedAt), formatTime(s.SeenAt), s.Client, s.Stage)
 	return mapError(err)
 }
 
@@ -41,9 +45,9 @@ func (db *DB) FindUISession(ctx context.Context, idHash string) (*UISession, err
 	var s UISession
 	var created, seen string
 	var mustChange int
-	err := db.QueryRowContext(ctx, `SELECT s.org_id, s.user_id, s.csrf, s.created_at, s.seen_at, s.client, u.must_change_password
+	err := db.QueryRowContext(ctx, `SELECT s.org_id, s.user_id, s.csrf, s.created_at, s.seen_at, s.client, s.stage, u.must_change_password
 		FROM ui_session s JOIN app_user u ON u.id = s.user_id AND u.org_id = s.org_id WHERE s.id_hash = ?`, idHash).
-		Scan(&s.OrgID, &s.UserID, &s.CSRF, &created, &seen, &s.Client, &mustChange)
+		Scan(&s.OrgID, &s.UserID, &s.CSRF, &created, &seen, &s.Client, &s.Stage, &mustChange)
 	s.MustChangePassword = mustChange != 0
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rcm.Errorf(rcm.ENOTFOUND, "No such session.")

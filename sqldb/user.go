@@ -198,7 +198,8 @@ func (db *DB) FindUsers(ctx context.Context) ([]*rcm.User, error) {
 
 var errBadLogin = rcm.Errorf(rcm.EUNAUTHORIZED, "Wrong username or password.")
 
-// Authenticate checks a username and password.
+// Authenticate checks a username and password, unthrottled: sign-in
+// paths use SignIn, which throttles and audits.
 func (db *DB) Authenticate(ctx context.Context, username, password string) (*rcm.User, error) {
 	u, err := scanUser(db.QueryRowContext(ctx, `SELECT `+userCols+` FROM app_user WHERE username = ?`, username))
 	if errors.Is(err, sql.ErrNoRows) {

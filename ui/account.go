@@ -60,6 +60,10 @@ type accountData struct {
 	Error      string
 	// Temporary is the one-time password of a reset just made, shown once.
 	Temporary string
+	// MFA is the user's own second factor, with MFAError the reason a
+	// change of it was refused.
+	MFA      *rcm.MFAStatus
+	MFAError string
 	Sessions  []sessionRow
 	Tokens    []tokenRow
 }
@@ -91,13 +95,19 @@ func (h *Handler) credentials(r *http.Request, s *session, d *accountData) error
 	return nil
 }
 
+// showAccount shows the signed-in user's account: password, second
+// factor, sessions and API tokens.
 func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, s *session) error {
-	return h.renderAccount(w, r, s, http.StatusOK, "")
+	return h.renderAccount(w, r, s, http.StatusOK, &accountData{})
 }
 
-func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, s *session, status int, msg string) error {
-	d := &accountData{Self: true, Subject: s.user, Action: "/account", MustChange: s.row.MustChangePassword, Error: msg}
+func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, s *session, status int, d *accountData) error {
+	d.Self, d.Subject, d.Action, d.MustChange = true, s.user, "/account", s.row.MustChangePassword
 	if err := h.credentials(r, s, d); err != nil {
+		return err
+	}
+	var err error
+	if d.MFA, err = h.store.FindMFAStatus(r.Context()); err != nil {
 		return err
 	}
 	v := &view{Title: "Your account", Nav: "account", Data: d}
@@ -116,38 +126,18 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, s *sessi
 func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, s *session) error {
 	current, next := r.PostFormValue("current_password"), r.PostFormValue("new_password")
 	if next != r.PostFormValue("new_password_again") {
-		return h.renderAccount(w, r, s, http.StatusBadRequest, "The two new passwords differ. Type the same new password twice.")
+		return h.renderAccount(w, r, s, http.StatusBadRequest, &accountData{Error: "The two new passwords differ. Type the same new password twice."})
 	}
 	if err := h.store.ChangePassword(r.Context(), current, next); err != nil {
 		if rcm.ErrorCode(err) == rcm.EINVALID {
-			return h.renderAccount(w, r, s, http.StatusBadRequest, rcm.ErrorMessage(err))
+			return h.renderAccount(w, r, s, http.StatusBadRequest, &accountData{Error: rcm.ErrorMessage(err)})
 		}
 		return err
 	}
-	if err := h.startSession(w, r, s.user); err != nil {
+	if err := h.startSession(w, r, s.user, stageSignedIn); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)
-	return nil
-}
-
-// startSession signs the browser in as u with a new session id and CSRF
-// token.
-func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *rcm.User) error {
-	id, err := newToken()
-	if err != nil {
-		return err
-	}
-	csrf, err := newToken()
-	if err != nil {
-		return err
-	}
-	now := h.clock.Now()
-	row := &sqldb.UISession{OrgID: u.OrgID, UserID: u.ID, CSRF: csrf, CreatedAt: now, SeenAt: now, Client: clientSummary(r)}
-	if err := h.store.CreateUISession(r.Context(), hashID(id), row); err != nil {
-		return err
-	}
-	h.setCookie(w, r, sessionCookie, id, h.cfg.MaxAge)
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/payer"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
+	"github.com/pquerna/otp/totp"
 )
 
 // Browser tests drive Debian's Chromium through chromedp. They skip with a
@@ -164,7 +165,7 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 	}
 	base := f.srv.URL
 	enc := fmt.Sprintf("%s/encounters/%d", base, f.encounter.ID)
-	var who, findings, hits, state, history, charges, text string
+	var who, secret, findings, hits, state, history, charges, text string
 
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -180,6 +181,41 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#username`), f.admin),
 		chromedp.SendKeys(chromedp.CSS(`#password`), sqldbtest.TestPassword),
 		chromedp.Submit(chromedp.CSS(`#password`)),
+		// An admin without a second factor is sent to set one up: the
+		// test is the authenticator app, reading the key off the page.
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=totp-secret]`)),
+		shot(dir, "mfa-enrol"),
+		into(&secret, chromedp.Text(chromedp.CSS(`[data-testid=totp-secret]`))),
+	)
+	code, err := totp.GenerateCode(strings.TrimSpace(secret), f.clock.Now())
+	if err != nil {
+		t.Fatalf("TOTP code from the enrolment page's key %q: %v", secret, err)
+	}
+	run("enrol TOTP",
+		chromedp.SendKeys(chromedp.CSS(`#code`), code),
+		chromedp.Submit(chromedp.CSS(`#code`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=recovery-codes]`)),
+		chromedp.Click(chromedp.CSS(`#continue`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=who]`)),
+		into(&who, chromedp.Text(chromedp.CSS(`[data-testid=who]`))),
+	)
+	// Signing in again takes the password and a code: a new one, since a
+	// code is never accepted twice.
+	f.clock.Advance(30 * time.Second)
+	code, err = totp.GenerateCode(strings.TrimSpace(secret), f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("sign out and in with password and TOTP",
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), f.admin),
+		chromedp.SendKeys(chromedp.CSS(`#password`), sqldbtest.TestPassword),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`#code`)),
+		shot(dir, "mfa"),
+		chromedp.SendKeys(chromedp.CSS(`#code`), code),
+		chromedp.Submit(chromedp.CSS(`#code`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=who]`)),
 		into(&who, chromedp.Text(chromedp.CSS(`[data-testid=who]`))),
 	)

@@ -23,6 +23,7 @@ import (
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 	"github.com/openrcm/openrcm/ui"
 	"github.com/openrcm/openrcm/web"
+	"github.com/pquerna/otp/totp"
 )
 
 // testClock is a clock the test moves by hand, for session expiry.
@@ -54,6 +55,9 @@ type fixture struct {
 	// inbound, archive), which the payer sandbox also works in.
 	clearinghouse string
 	admin         string
+	// totp holds the TOTP secret of each user who enrolled, as an
+	// authenticator app would.
+	totp map[string]string
 }
 
 // Hostile text for the escaping tests: it must come out as text.
@@ -88,7 +92,7 @@ func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
 	t.Helper()
 	db := sqldbtest.Open(t, sqldb.SQLite)
 	ctx, org := sqldbtest.Org(t, db, "Test Clinic")
-	f := &fixture{db: db, ctx: ctx, org: org, clock: &testClock{t: sqldbtest.Start}, admin: "testclinic.admin"}
+	f := &fixture{db: db, ctx: ctx, org: org, clock: &testClock{t: sqldbtest.Start}, admin: "testclinic.admin", totp: map[string]string{}}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -231,7 +235,13 @@ func (b *browser) login(username string) {
 	if status != http.StatusSeeOther {
 		b.t.Fatalf("POST /login as %s: %d %s", username, status, body)
 	}
-	if loc := resp.Header.Get("Location"); loc != "/" {
+	switch loc := resp.Header.Get("Location"); loc {
+	case "/":
+	case "/mfa/enrol":
+		b.enrol(username)
+	case "/login/mfa":
+		b.secondFactor(username)
+	default:
 		b.t.Fatalf("after sign-in, redirected to %q", loc)
 	}
 	if status, _, _ := b.get("/"); status != http.StatusOK {
@@ -239,5 +249,47 @@ func (b *browser) login(username string) {
 	}
 	if b.csrf == "" {
 		b.t.Fatal("no CSRF token on the dashboard")
+	}
+}
+
+var totpSecretRE = regexp.MustCompile(`data-testid="totp-secret">([A-Z2-7]+)<`)
+
+// enrol sets up TOTP on the enrolment page, as an admin must on first
+// sign-in, and keeps the secret for the next sign-in.
+func (b *browser) enrol(username string) {
+	b.t.Helper()
+	status, body, _ := b.get("/mfa/enrol")
+	m, s := csrfRE.FindStringSubmatch(body), totpSecretRE.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil || s == nil {
+		b.t.Fatalf("GET /mfa/enrol: %d without a form or secret: %s", status, body)
+	}
+	code, err := totp.GenerateCode(s[1], b.f.clock.Now())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	status, body, _ = b.post("/mfa/enrol", url.Values{"csrf": {m[1]}, "code": {code}, "next": {"/"}})
+	if status != http.StatusOK || !strings.Contains(body, "recovery-codes") {
+		b.t.Fatalf("POST /mfa/enrol: %d %s", status, body)
+	}
+	b.f.totp[username] = s[1]
+}
+
+// secondFactor gives the TOTP code after the password. The clock moves
+// on a step first, since a code is never accepted twice.
+func (b *browser) secondFactor(username string) {
+	b.t.Helper()
+	b.f.clock.Advance(30 * time.Second)
+	status, body, _ := b.get("/login/mfa")
+	m := csrfRE.FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		b.t.Fatalf("GET /login/mfa: %d %s", status, body)
+	}
+	code, err := totp.GenerateCode(b.f.totp[username], b.f.clock.Now())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	status, body, resp := b.post("/login/mfa", url.Values{"csrf": {m[1]}, "code": {code}, "next": {"/"}})
+	if status != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		b.t.Fatalf("POST /login/mfa: %d %s", status, body)
 	}
 }

@@ -24,7 +24,7 @@ type loginData struct {
 // signed-in user on.
 func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.URL.Query().Get("next"))
-	if s, _ := h.findSession(r); s != nil {
+	if s, _ := h.findSession(r); s != nil && s.row.Stage == stageSignedIn {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
@@ -42,9 +42,11 @@ func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 	h.render(w, r, status, "login", &view{Title: "Sign in", Data: d})
 }
 
-// login checks the username and password (argon2id, through the user
-// service) and starts a new session. A new id on every sign-in means an
-// id planted in the browser before sign-in (session fixation) is useless.
+// login checks the username and password through the throttled sign-in
+// service (per account and client address; a throttled attempt is refused
+// before the password is tested) and starts a session: signed in, or
+// waiting for the second factor, or, for an admin without one, for
+// enrolment.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
@@ -67,16 +69,43 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, err := h.store.Authenticate(ctx, r.PostFormValue("username"), r.PostFormValue("password"))
+	res, err := h.store.SignIn(ctx, r.PostFormValue("username"), r.PostFormValue("password"), clientAddr(r))
 	if err != nil {
-		if rcm.ErrorCode(err) != rcm.EUNAUTHORIZED {
+		status, ok := loginStatus[rcm.ErrorCode(err)]
+		if !ok {
 			h.renderError(w, r, nil, err)
 			return
 		}
+		setRetryAfter(w, err)
 		d.Error = rcm.ErrorMessage(err)
-		h.renderLogin(w, r, http.StatusUnauthorized, d)
+		h.renderLogin(w, r, status, d)
 		return
 	}
+	stage := stageSignedIn
+	switch {
+	case res.SecondFactor:
+		stage = stageMFA
+	case res.MustEnrol:
+		stage = stageEnrol
+	}
+	if err := h.startSession(w, r, res.User, stage); err != nil {
+		h.renderError(w, r, nil, err)
+		return
+	}
+	clearCookie(w, r, loginCookie)
+	http.Redirect(w, r, stagePath(stage, d.Next), http.StatusSeeOther)
+}
+
+// loginStatus is the status of a sign-in form that failed: a wrong
+// password is 401, a throttled attempt 429 (with Retry-After).
+var loginStatus = map[string]int{rcm.EUNAUTHORIZED: http.StatusUnauthorized, rcm.ETOOMANY: http.StatusTooManyRequests}
+
+// startSession starts a new session at a stage of signing in and sets its
+// cookie, ending the one the browser had. A new id at every step means an
+// id planted in the browser before sign-in (session fixation), or taken
+// from a half-finished sign-in, is useless.
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *rcm.User, stage string) error {
+	ctx := r.Context()
 	if old, err := r.Cookie(sessionCookie); err == nil {
 		if err := h.store.DeleteUISession(ctx, hashID(old.Value)); err != nil {
 			h.logger.ErrorContext(ctx, "delete old session", "error", err)
@@ -84,24 +113,21 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := newToken()
 	if err != nil {
-		h.renderError(w, r, nil, err)
-		return
+		return err
 	}
 	csrf, err := newToken()
 	if err != nil {
-		h.renderError(w, r, nil, err)
-		return
+		return err
 	}
 	now := h.clock.Now()
-	if err := h.store.CreateUISession(ctx, hashID(id), &sqldb.UISession{OrgID: u.OrgID, UserID: u.ID, CSRF: csrf, CreatedAt: now, SeenAt: now, Client: clientSummary(r)}); err != nil {
-		h.renderError(w, r, nil, err)
-		return
+	if err := h.store.CreateUISession(ctx, hashID(id), &sqldb.UISession{OrgID: u.OrgID, UserID: u.ID, CSRF: csrf, CreatedAt: now, SeenAt: now,
+		Client: clientSummary(r), Stage: stage}); err != nil {
+		return err
 	}
 	// Signing in is a good moment to sweep sessions nobody ended.
 	if _, err := h.store.DeleteExpiredUISessions(ctx, now.Add(-h.cfg.MaxAge), now.Add(-h.cfg.IdleTimeout)); err != nil {
 		h.logger.ErrorContext(ctx, "delete expired sessions", "error", err)
 	}
-	clearCookie(w, r, loginCookie)
 	h.setCookie(w, r, sessionCookie, id, h.cfg.MaxAge)
-	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+	return nil
 }

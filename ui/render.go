@@ -113,6 +113,7 @@ var notices = map[string]string{
 	"write-off":      "Written off the patient's balance, oldest service first.",
 	"coverage":       "Coverage saved. Claims built from now on use it; a claim already built keeps the coverage it was built with.",
 	"resolved":       "The posting exception is resolved.",
+	"mfa-off":        "Two-step sign-in is off.",
 	"eligibility":    "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",
 }
 
@@ -168,6 +169,7 @@ var statusOf = map[string]int{
 	rcm.EUNAUTHORIZED:   http.StatusUnauthorized,
 	rcm.EFORBIDDEN:      http.StatusForbidden,
 	rcm.ENOTIMPLEMENTED: http.StatusNotImplemented,
+	rcm.ETOOMANY:        http.StatusTooManyRequests,
 }
 
 type errorData struct {
@@ -189,6 +191,7 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, s *session
 		h.logger.ErrorContext(r.Context(), "workbench request failed", "method", r.Method, "pattern", r.Pattern, "request_id", id, "error", err)
 		status, msg = http.StatusInternalServerError, web.InternalErrorMessage(id)
 	}
+	setRetryAfter(w, err)
 	v := &view{Title: http.StatusText(status), Data: errorData{Status: status, Message: msg}}
 	if s != nil {
 		v.User, v.Org, v.CSRF = s.user, s.org, s.row.CSRF

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,9 +55,12 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, s *session) error
 // page wraps a handler that only reads: it needs a live session and runs
 // with the session's actor in the context, so every service call is
 // authorized (and patient reads audited) as the signed-in user.
-func (h *Handler) page(fn handlerFunc) http.Handler {
+func (h *Handler) page(fn handlerFunc) http.Handler { return h.pageIn(fn, stageSignedIn) }
+
+// pageIn is page for sessions in one of the given stages of signing in.
+func (h *Handler) pageIn(fn handlerFunc, stages ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, ok := h.requireSession(w, r)
+		s, ok := h.requireSession(w, r, stages...)
 		if !ok {
 			return
 		}
@@ -75,9 +79,14 @@ func (h *Handler) action(fn handlerFunc) http.Handler { return h.actionUpTo(fn, 
 // upload is action for a form that carries a file, such as an 835.
 func (h *Handler) upload(fn handlerFunc) http.Handler { return h.actionUpTo(fn, maxUploadBytes) }
 
-func (h *Handler) actionUpTo(fn handlerFunc, maxBytes int64) http.Handler {
+// actionIn is action for sessions in one of the given stages of signing in.
+func (h *Handler) actionIn(fn handlerFunc, stages ...string) http.Handler {
+	return h.actionUpTo(fn, maxFormBytes, stages...)
+}
+
+func (h *Handler) actionUpTo(fn handlerFunc, maxBytes int64, stages ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, ok := h.requireSession(w, r)
+		s, ok := h.requireSession(w, r, stages...)
 		if !ok {
 			return
 		}
@@ -118,17 +127,28 @@ func tokenEqual(got, want string) bool {
 	return got != "" && want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// requireSession finds the request's live session. Without one it sends
-// the browser to sign in (a page fetched by the type-ahead gets a 401
-// instead, as a redirect would only confuse the script) and returns false.
-func (h *Handler) requireSession(w http.ResponseWriter, r *http.Request) (*session, bool) {
+// requireSession finds the request's live session in one of stages (a
+// signed-in one when none are given). Without one it sends the browser to
+// sign in (a page fetched by the type-ahead gets a 401 instead, as a
+// redirect would only confuse the script) and returns false; a session
+// still signing in is sent to its next step, and no other page.
+func (h *Handler) requireSession(w http.ResponseWriter, r *http.Request, stages ...string) (*session, bool) {
+	if len(stages) == 0 {
+		stages = []string{stageSignedIn}
+	}
 	s, expired := h.findSession(r)
-	if s != nil && s.row.MustChangePassword && !passwordChangeRoute(r) {
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
-		return nil, false
+	if s != nil && slices.Contains(stages, s.row.Stage) {
+		// An admin's forced reset sends a signed-in user to the change
+		// form before any other page.
+		if s.row.Stage == stageSignedIn && s.row.MustChangePassword && !passwordChangeRoute(r) {
+			http.Redirect(w, r, "/account", http.StatusSeeOther)
+			return nil, false
+		}
+		return s, true
 	}
 	if s != nil {
-		return s, true
+		http.Redirect(w, r, stagePath(s.row.Stage, ""), http.StatusSeeOther)
+		return nil, false
 	}
 	clearCookie(w, r, sessionCookie)
 	if r.Header.Get("X-RCM-Partial") != "" {
@@ -167,7 +187,8 @@ func (h *Handler) findSession(r *http.Request) (s *session, expired bool) {
 		return nil, false
 	}
 	now := h.clock.Now()
-	if now.Sub(row.CreatedAt) > h.cfg.MaxAge || now.Sub(row.SeenAt) > h.cfg.IdleTimeout {
+	if now.Sub(row.CreatedAt) > h.cfg.MaxAge || now.Sub(row.SeenAt) > h.cfg.IdleTimeout ||
+		row.Stage != stageSignedIn && now.Sub(row.CreatedAt) > pendingMaxAge {
 		if err := h.store.DeleteUISession(ctx, idHash); err != nil {
 			h.logger.ErrorContext(ctx, "delete expired session", "error", err)
 		}
@@ -229,11 +250,35 @@ func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 		Secure: web.CookieSecure(r)})
 }
 
-// localPath returns next when it is a path on this site, and "/" for
-// anything else, so the sign-in form cannot be made to redirect away.
+// maxNextLen bounds the next parameter; no workbench path comes near it.
+const maxNextLen = 2048
+
+// localPath returns next when it is an absolute path on this site, and "/"
+// for anything else, so the sign-in form cannot be made to redirect away.
+// Prefix checks alone are not enough: browsers drop tabs and newlines from
+// URLs and read a backslash as a slash, so "/\t/evil.example" reaches
+// another origin. A control character or backslash anywhere, raw or
+// percent-encoded, is refused, and what url.Parse makes of the rest must be
+// a path with no scheme or host that starts with one slash only.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || len(next) > maxNextLen || next[0] != '/' || strings.HasPrefix(next, "//") || hasUnsafeByte(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || hasUnsafeByte(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// hasUnsafeByte reports whether s holds an ASCII control character or a
+// backslash.
+func hasUnsafeByte(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return true
+		}
+	}
+	return false
 }

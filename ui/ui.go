@@ -48,6 +48,8 @@ type Store interface {
 	rcm.EncounterService
 	rcm.UserService
 	rcm.CredentialService
+	rcm.SignInService
+	rcm.MFAService
 	rcm.AuditService
 	rcm.ClaimService
 	rcm.ScrubService
@@ -166,7 +168,12 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /static/", h.static())
 	h.mux.HandleFunc("GET /login", h.showLogin)
 	h.mux.HandleFunc("POST /login", h.login)
-	h.mux.Handle("POST /logout", h.action(h.logout))
+	h.mux.Handle("POST /logout", h.actionIn(h.logout, stageSignedIn, stageMFA, stageEnrol))
+	h.mux.Handle("GET /login/mfa", h.pageIn(h.showSecondFactor, stageMFA))
+	h.mux.Handle("POST /login/mfa", h.actionIn(h.verifySecondFactor, stageMFA))
+	h.mux.Handle("GET /mfa/enrol", h.pageIn(h.showEnrol, stageEnrol, stageSignedIn))
+	h.mux.Handle("POST /mfa/enrol", h.actionIn(h.confirmEnrol, stageEnrol, stageSignedIn))
+	h.mux.Handle("POST /account/mfa/disable", h.action(h.disableMFA))
 
 	h.mux.Handle("GET /{$}", h.page(h.showDashboard))
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
 func TestSignInAndOut(t *testing.T) {
@@ -89,14 +90,22 @@ func TestLoginFormNeedsItsToken(t *testing.T) {
 	}
 }
 
+// TestLoginRedirectStaysOnSite signs in with hostile next values; each
+// must land on "/". The tab case is the security issue's regression: it
+// passed the old prefix checks and Chromium followed it off the site.
 func TestLoginRedirectStaysOnSite(t *testing.T) {
 	f := newFixture(t)
-	b := f.browser(t)
-	_, body, _ := b.get("/login")
-	token := csrfRE.FindStringSubmatch(body)[1]
-	_, _, resp := b.post("/login", url.Values{"csrf": {token}, "username": {f.admin}, "password": {"correct horse battery staple"}, "next": {"//evil.example/x"}})
-	if loc := resp.Header.Get("Location"); loc != "/" {
-		t.Fatalf("next=//evil.example redirected to %q, want /", loc)
+	for _, next := range []string{"//evil.example/x", "/\t/evil.example", "/\\evil.example", "/%09/evil.example", "https://evil.example/", "/%2F/evil.example"} {
+		t.Run(next, func(t *testing.T) {
+			b := f.browser(t)
+			_, body, _ := b.get("/login")
+			token := csrfRE.FindStringSubmatch(body)[1]
+			// A coder: no second factor, so the password alone signs in.
+			status, _, resp := b.post("/login", url.Values{"csrf": {token}, "username": {"cora.coder"}, "password": {sqldbtest.TestPassword}, "next": {next}})
+			if loc := resp.Header.Get("Location"); status != http.StatusSeeOther || loc != "/" {
+				t.Fatalf("next=%q: %d to %q, want 303 to /", next, status, loc)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/openrcm/openrcm"
 )
@@ -28,6 +30,7 @@ var statusOf = map[string]int{
 	rcm.EFORBIDDEN:      http.StatusForbidden,
 	rcm.EINTERNAL:       http.StatusInternalServerError,
 	rcm.ENOTIMPLEMENTED: http.StatusNotImplemented,
+	rcm.ETOOMANY:        http.StatusTooManyRequests,
 	eTooLarge:           http.StatusRequestEntityTooLarge,
 	eUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	eMethodNotAllowed:   http.StatusMethodNotAllowed,
@@ -64,6 +67,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "pattern", r.Pattern, "request_id", id, "error", err)
 			detail = errorDetail{Code: rcm.EINTERNAL, Message: InternalErrorMessage(id)}
 		}
+	}
+	if wait := rcm.RetryAfter(err); wait > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="openrcm"`)

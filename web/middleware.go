@@ -52,7 +52,9 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return rcm.Actor{}, rcm.FieldErrorf(rcm.EUNAUTHORIZED, "Authorization", "The Authorization header must be: Bearer rcm_...")
 	}
-	u, err := s.users.FindUserByToken(r.Context(), strings.TrimSpace(token))
+	// Bad tokens count against the client address, and while the address
+	// must wait even a good token is refused (429 with Retry-After).
+	u, err := s.signin.SignInWithToken(r.Context(), strings.TrimSpace(token), clientString(r))
 	if err != nil {
 		return rcm.Actor{}, err
 	}
@@ -61,6 +63,16 @@ func (s *Server) authenticate(r *http.Request) (rcm.Actor, error) {
 		return rcm.Actor{}, err
 	}
 	return rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: reason, Scope: u.TokenScope}, nil
+}
+
+// clientString is ClientAddr as the throttle and the security log key
+// it: the client's address, or "unknown" for a peer that is not an IP
+// address (a Unix socket, a test's fake request).
+func clientString(r *http.Request) string {
+	if a := ClientAddr(r); a.IsValid() {
+		return a.String()
+	}
+	return "unknown"
 }
 
 // requestReason returns the request's reason for the audit log. It is

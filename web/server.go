@@ -52,6 +52,7 @@ type Server struct {
 	patients   rcm.PatientService
 	encounters rcm.EncounterService
 	users      rcm.UserService
+	signin     rcm.SignInService
 	audit      rcm.AuditService
 	ping       func(context.Context) error
 	clock      rcm.Clock
@@ -70,9 +71,15 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.Users == nil || cfg.Audit == nil || cfg.Ping == nil {
 		return nil, errors.New("web: every service and Ping must be set")
 	}
+	// Tokens are checked through the throttled sign-in service, which the
+	// user store provides.
+	signin, ok := cfg.Users.(rcm.SignInService)
+	if !ok {
+		return nil, errors.New("web: Users must implement rcm.SignInService (throttled token checks)")
+	}
 	s := &Server{
 		orgs: cfg.Organizations, payers: cfg.Payers, patients: cfg.Patients, encounters: cfg.Encounters,
-		users: cfg.Users, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
+		users: cfg.Users, signin: signin, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
 		mux: http.NewServeMux(),
 	}
 	if s.clock == nil {
@@ -130,6 +137,8 @@ func (s *Server) routes() {
 	s.mux.Handle("PUT /api/v1/encounters/{id}", s.api(updateHandler(s.encounters.UpdateEncounter, encounterID)))
 
 	s.mux.Handle("GET /api/v1/audit", s.api(s.handleFindAuditEvents))
+
+	s.routeUsers()
 }
 
 // dispatch routes a request. Requests no route matches get the JSON error

@@ -23,6 +23,8 @@ const userUsage = `add --username NAME --role ROLE (--org ID | --new-org NAME) [
        rcm user sessions --username NAME [--db DB]
        rcm user end-session --username NAME --session ID [--db DB]
        rcm user list --org ID [--db DB]
+       rcm user unlock --username NAME [--db DB]
+       rcm user mfa-reset --username NAME [--db DB]
 
 The password of 'user add' is read from standard input (one line), never from
 the command line, where other users of the machine could see it. Passwords
@@ -56,6 +58,10 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		return runUserSessions(ctx, env, args[1:])
 	case "end-session":
 		return runUserEndSession(ctx, env, args[1:])
+	case "unlock":
+		return runUserUnlock(ctx, env, args[1:])
+	case "mfa-reset":
+		return runUserMFAReset(ctx, env, args[1:])
 	}
 	return usagef("unknown subcommand %q; usage: rcm user %s", args[0], userUsage)
 }
