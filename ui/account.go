@@ -64,8 +64,8 @@ type accountData struct {
 	// change of it was refused.
 	MFA      *rcm.MFAStatus
 	MFAError string
-	Sessions  []sessionRow
-	Tokens    []tokenRow
+	Sessions []sessionRow
+	Tokens   []tokenRow
 }
 
 // credentials fills the page's lists of the user's live sessions and

@@ -14,9 +14,9 @@ import (
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
-// signIn posts the sign-in form with a password and returns where the
+// signInLocation posts the sign-in form with a password and returns where the
 // server sent the browser.
-func (b *browser) signIn(username, pw string) string {
+func (b *browser) signInLocation(username, pw string) string {
 	b.t.Helper()
 	_, body, _ := b.get("/login")
 	m := csrfRE.FindStringSubmatch(body)
@@ -156,7 +156,7 @@ func TestForcedReset(t *testing.T) {
 
 	// The next sign-in goes to the change form before anything else.
 	coder = f.browser(t)
-	coder.signIn("cora.coder", m[1])
+	coder.signInLocation("cora.coder", m[1])
 	for _, path := range []string{"/", "/patients", "/claims"} {
 		if status, _, resp := coder.get(path); status != http.StatusSeeOther || resp.Header.Get("Location") != "/account" {
 			t.Errorf("GET %s before the change: %d to %q, want /account", path, status, resp.Header.Get("Location"))
