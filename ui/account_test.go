@@ -178,7 +178,7 @@ func TestForcedReset(t *testing.T) {
 	events, _ := f.db.FindAuditEvents(f.ctx, rcm.AuditFilter{Limit: 100})
 	var actions []string
 	for _, e := range events {
-		if e.Entity == "user" {
+		if e.Entity == "user" && strings.HasPrefix(e.Action, "password_") {
 			actions = append([]string{e.Action}, actions...)
 		}
 	}

@@ -53,7 +53,8 @@ func TestFindPatientsByMemberID(t *testing.T) {
 		}
 		reads := 0
 		for _, ev := range events {
-			if ev.Action == rcm.AuditRead && ev.Entity == "patient" {
+			// A search is one list read naming the patients it found.
+			if ev.Action == rcm.AuditRead && ev.Entity == "patients" {
 				reads++
 			}
 		}
