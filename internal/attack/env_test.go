@@ -443,3 +443,10 @@ func fresh835(t *testing.T, trace string) []byte {
 	}
 	return b.Bytes()
 }
+
+func openSQLite(t *testing.T) *sqldb.DB { return sqldbtest.Open(t, sqldb.SQLite) }
+
+func newJar() http.CookieJar {
+	jar, _ := cookiejar.New(nil)
+	return jar
+}
