@@ -46,7 +46,8 @@ type env struct {
 	wb      *ui.Handler
 	clock   *clock
 	a, b    *org
-	inbound string // organization A's clearinghouse folder
+	inbound string   // organization A's clearinghouse folder
+	biller  *browser // organization A's biller, signed in once
 }
 
 // org is one organization with a user of every role and one of each
