@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/internal/attack"
 )
 
 // apiBody is a well-formed body for a route that takes one, keyed by the
@@ -291,6 +292,37 @@ func TestRolesRefused(t *testing.T) {
 		t.Logf("%d route and role pairs refused", n)
 		if after := e.state(t, e.a); after != before {
 			t.Errorf("refused requests changed organization A:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
+
+// TestHostileJSONBodies sends every hostile body to every API route that
+// reads one (POST and PUT), on organization A's own objects as its admin:
+// each answer is a 4xx JSON error, and nothing changes.
+func TestHostileJSONBodies(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		before := e.state(t, e.a)
+		n := 0
+		for _, r := range routes(e.api.Routes()) {
+			if r.method != http.MethodPost && r.method != http.MethodPut {
+				continue
+			}
+			path, ok := fill(r, e.a)
+			if !ok {
+				t.Errorf("%s: no object kind known for its id", r)
+				continue
+			}
+			for _, body := range attack.Bodies {
+				res := e.apiCall(t, r.method, path, e.a.token[rcm.RoleAdmin], body)
+				n++
+				if res.status < 400 || res.status >= 500 || !strings.Contains(res.body, `"error"`) {
+					t.Errorf("%s with %.60q: %d %.200s", r, body, res.status, res.body)
+				}
+			}
+		}
+		t.Logf("%d hostile bodies", n)
+		if after := e.state(t, e.a); after != before {
+			t.Errorf("hostile bodies changed organization A:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }

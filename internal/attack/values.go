@@ -53,3 +53,29 @@ var Paths = []string{
 	"a\x00.835",
 	"....//....//etc/passwd",
 }
+
+// Bodies are hostile JSON bodies: malformed, of the wrong shape, nested
+// deep, oversize, with unknown or duplicated fields, NULs, invalid UTF-8,
+// numbers beyond float64, and operator objects where text belongs. Every
+// route that reads JSON answers each with a 4xx and changes nothing.
+var Bodies = []string{
+	`{`,
+	`[]`,
+	`null`,
+	`"text"`,
+	`0`,
+	`{} {}`,
+	`{"id":"1"}`,
+	`{"unknown_field":1}`,
+	`{"name":{"$gt":""},"first_name":{"$ne":null}}`,
+	`{"__proto__":{"admin":true},"constructor":{"prototype":{}}}`,
+	`{"amount":1e309,"charge":-1e309}`,
+	`{"amount":"NaN","units":1.5e300}`,
+	`{"name":"a\u0000b","first_name":"\u0000","note":"\ud800"}`,
+	"{\"name\":\"\xff\xfe\"}",
+	"\xef\xbb\xbf{}",
+	`{"name":"x","name":"y","id":1,"id":2}`,
+	strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000),
+	`{"note":"` + strings.Repeat("A", 2<<20) + `"}`,
+	`{"org_id":1,"organization_id":1,"role":"admin"}`,
+}
