@@ -92,59 +92,57 @@ func uiForm(r route, o *org) url.Values {
 	return url.Values{}
 }
 
-// TestCrossTenantByID: a user of organization B asks, through every API
+// crossTenantByID: a user of organization B asks, through every API
 // route and workbench page or form that takes an id, for organization A's
 // object of that kind. Every answer is 404, as if the object did not
 // exist, and A's data is unchanged. Routes come from the servers'
 // registered patterns, so a route added later is attacked too.
-func TestCrossTenantByID(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
-		before := e.state(t, e.a)
-		attacker := e.login(t, e.b.user[rcm.RoleAdmin])
-		n := 0
-		for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
-			if !r.hasParams() {
-				continue
+func crossTenantByID(t *testing.T, e *env) {
+	before := e.state(t, e.a)
+	attacker := e.login(t, e.b.user[rcm.RoleAdmin])
+	n := 0
+	for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
+		if !r.hasParams() {
+			continue
+		}
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id: add the noun before it to kindOf", r)
+			continue
+		}
+		var res *response
+		if strings.HasPrefix(r.path, "/api/") {
+			body := ""
+			if r.method != http.MethodGet {
+				body = e.apiBody(t, r, e.b, path)
 			}
-			path, ok := fill(r, e.a)
-			if !ok {
-				t.Errorf("%s: no object kind known for its id: add the noun before it to kindOf", r)
-				continue
-			}
-			var res *response
-			if strings.HasPrefix(r.path, "/api/") {
-				body := ""
-				if r.method != http.MethodGet {
-					body = e.apiBody(t, r, e.b, path)
-				}
-				res = e.apiCall(t, r.method, path, e.b.token[rcm.RoleAdmin], body)
-			} else if r.method == http.MethodGet {
-				res = attacker.get(t, path)
-			} else {
-				res = attacker.action(t, path, uiForm(r, e.a))
-			}
-			n++
-			if res.status != http.StatusNotFound {
-				t.Errorf("%s %s as organization B: %d, want 404\n%.300s", r.method, path, res.status, res.body)
-			}
-			for _, leak := range []string{"Alast", "Alpha-ACC", "Alpha Practice"} {
-				if strings.Contains(res.body, leak) {
-					t.Errorf("%s %s as organization B shows %q of organization A", r.method, path, leak)
-				}
+			res = e.apiCall(t, r.method, path, e.b.token[rcm.RoleAdmin], body)
+		} else if r.method == http.MethodGet {
+			res = attacker.get(t, path)
+		} else {
+			res = attacker.action(t, path, uiForm(r, e.a))
+		}
+		n++
+		if res.status != http.StatusNotFound {
+			t.Errorf("%s %s as organization B: %d, want 404\n%.300s", r.method, path, res.status, res.body)
+		}
+		for _, leak := range []string{"Alast", "Alpha-ACC", "Alpha Practice"} {
+			if strings.Contains(res.body, leak) {
+				t.Errorf("%s %s as organization B shows %q of organization A", r.method, path, leak)
 			}
 		}
-		if n < 30 {
-			t.Errorf("only %d routes with an id were attacked; the route listing lost some", n)
-		}
-		if after := e.state(t, e.a); after != before {
-			t.Errorf("organization A changed under B's requests:\nbefore %s\nafter  %s", before, after)
-		}
-	})
+	}
+	if n < 30 {
+		t.Errorf("only %d routes with an id were attacked; the route listing lost some", n)
+	}
+	if after := e.state(t, e.a); after != before {
+		t.Errorf("organization A changed under B's requests:\nbefore %s\nafter  %s", before, after)
+	}
 }
 
 // permission is what each route needs beyond a signed-in user of the
 // organization, as the domain's roles grant it ("" for any role). A route
-// missing here fails TestRolesRefused: whoever adds a route says who may
+// missing here fails TestAttack/*/RolesRefused: whoever adds a route says who may
 // use it.
 var permission = map[string]string{
 	"GET /healthz":   "",
@@ -230,99 +228,95 @@ var permission = map[string]string{
 	"POST /remittances/exceptions/{id}/resolve":  rcm.PermBill,
 }
 
-// TestRolesRefused: every route, asked by every role that lacks the
+// rolesRefused: every route, asked by every role that lacks the
 // permission the route needs, answers 403 (a JSON error from the API, the
 // error page from the workbench) and changes nothing, on the caller's own
 // organization's objects.
-func TestRolesRefused(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
-		before := e.state(t, e.a)
-		sessions := map[string]*browser{}
-		n := 0
-		for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
-			key := r.String()
-			if r.path == "/" {
-				key = "GET /{$}"
-			}
-			perm, known := permission[key]
-			if !known {
-				t.Errorf("%s: no permission in the attack suite's table: add who may use it", key)
+func rolesRefused(t *testing.T, e *env) {
+	before := e.state(t, e.a)
+	sessions := map[string]*browser{}
+	n := 0
+	for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
+		key := r.String()
+		if r.path == "/" {
+			key = "GET /{$}"
+		}
+		perm, known := permission[key]
+		if !known {
+			t.Errorf("%s: no permission in the attack suite's table: add who may use it", key)
+			continue
+		}
+		if perm == "" {
+			continue
+		}
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id", r)
+			continue
+		}
+		for _, role := range roles {
+			if rcm.RoleCan(role, perm) {
 				continue
 			}
-			if perm == "" {
-				continue
-			}
-			path, ok := fill(r, e.a)
-			if !ok {
-				t.Errorf("%s: no object kind known for its id", r)
-				continue
-			}
-			for _, role := range roles {
-				if rcm.RoleCan(role, perm) {
-					continue
+			var res *response
+			if strings.HasPrefix(r.path, "/api/") {
+				body := ""
+				if r.method != http.MethodGet {
+					body = e.apiBody(t, r, e.a, path)
 				}
-				var res *response
-				if strings.HasPrefix(r.path, "/api/") {
-					body := ""
-					if r.method != http.MethodGet {
-						body = e.apiBody(t, r, e.a, path)
-					}
-					res = e.apiCall(t, r.method, path, e.a.token[role], body)
-					if res.status == http.StatusForbidden && !strings.Contains(res.body, `"forbidden"`) {
-						t.Errorf("%s as %s: 403 without the JSON error: %.200s", r, role, res.body)
-					}
+				res = e.apiCall(t, r.method, path, e.a.token[role], body)
+				if res.status == http.StatusForbidden && !strings.Contains(res.body, `"forbidden"`) {
+					t.Errorf("%s as %s: 403 without the JSON error: %.200s", r, role, res.body)
+				}
+			} else {
+				b := sessions[role]
+				if b == nil {
+					b = e.login(t, e.a.user[role])
+					sessions[role] = b
+				}
+				if r.method == http.MethodGet {
+					res = b.get(t, path)
 				} else {
-					b := sessions[role]
-					if b == nil {
-						b = e.login(t, e.a.user[role])
-						sessions[role] = b
-					}
-					if r.method == http.MethodGet {
-						res = b.get(t, path)
-					} else {
-						res = b.action(t, path, uiForm(r, e.a))
-					}
-				}
-				n++
-				if res.status != http.StatusForbidden {
-					t.Errorf("%s %s as %s (lacks %s): %d, want 403\n%.300s", r.method, path, role, perm, res.status, res.body)
+					res = b.action(t, path, uiForm(r, e.a))
 				}
 			}
+			n++
+			if res.status != http.StatusForbidden {
+				t.Errorf("%s %s as %s (lacks %s): %d, want 403\n%.300s", r.method, path, role, perm, res.status, res.body)
+			}
 		}
-		t.Logf("%d route and role pairs refused", n)
-		if after := e.state(t, e.a); after != before {
-			t.Errorf("refused requests changed organization A:\nbefore %s\nafter  %s", before, after)
-		}
-	})
+	}
+	t.Logf("%d route and role pairs refused", n)
+	if after := e.state(t, e.a); after != before {
+		t.Errorf("refused requests changed organization A:\nbefore %s\nafter  %s", before, after)
+	}
 }
 
-// TestHostileJSONBodies sends every hostile body to every API route that
+// hostileJSONBodies sends every hostile body to every API route that
 // reads one (POST and PUT), on organization A's own objects as its admin:
 // each answer is a 4xx JSON error, and nothing changes.
-func TestHostileJSONBodies(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
-		before := e.state(t, e.a)
-		n := 0
-		for _, r := range routes(e.api.Routes()) {
-			if r.method != http.MethodPost && r.method != http.MethodPut {
-				continue
-			}
-			path, ok := fill(r, e.a)
-			if !ok {
-				t.Errorf("%s: no object kind known for its id", r)
-				continue
-			}
-			for _, body := range attack.Bodies {
-				res := e.apiCall(t, r.method, path, e.a.token[rcm.RoleAdmin], body)
-				n++
-				if res.status < 400 || res.status >= 500 || !strings.Contains(res.body, `"error"`) {
-					t.Errorf("%s with %.60q: %d %.200s", r, body, res.status, res.body)
-				}
+func hostileJSONBodies(t *testing.T, e *env) {
+	before := e.state(t, e.a)
+	n := 0
+	for _, r := range routes(e.api.Routes()) {
+		if r.method != http.MethodPost && r.method != http.MethodPut {
+			continue
+		}
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id", r)
+			continue
+		}
+		for _, body := range attack.Bodies {
+			res := e.apiCall(t, r.method, path, e.a.token[rcm.RoleAdmin], body)
+			n++
+			if res.status < 400 || res.status >= 500 || !strings.Contains(res.body, `"error"`) {
+				t.Errorf("%s with %.60q: %d %.200s", r, body, res.status, res.body)
 			}
 		}
-		t.Logf("%d hostile bodies", n)
-		if after := e.state(t, e.a); after != before {
-			t.Errorf("hostile bodies changed organization A:\nbefore %s\nafter  %s", before, after)
-		}
-	})
+	}
+	t.Logf("%d hostile bodies", n)
+	if after := e.state(t, e.a); after != before {
+		t.Errorf("hostile bodies changed organization A:\nbefore %s\nafter  %s", before, after)
+	}
 }

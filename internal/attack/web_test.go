@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/openrcm/openrcm"
@@ -30,27 +32,45 @@ var (
 // leaks are texts only organization A's rows hold.
 var leaks = []string{"Alast", "Alpha-ACC", "Alpha Practice", "AlphaCHK1"}
 
-// TestInjectionInQueries sends every injection in every query parameter
+// injectionInQueries sends every injection in every query parameter
 // of every list route (the routes without an id), as organization B:
 // each answer is below 500 and shows none of A's rows, and both
 // organizations' data is intact afterwards.
-func TestInjectionInQueries(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
-		beforeA, beforeB := e.state(t, e.a), e.state(t, e.b)
-		b := e.login(t, e.b.user[rcm.RoleAdmin])
-		n := 0
-		for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
-			if r.method != http.MethodGet || r.hasParams() || r.path == "/static/" {
-				continue
-			}
-			api := strings.HasPrefix(r.path, "/api/") || r.path == "/healthz"
-			params := uiParams
-			if api {
-				params = apiParams
-			}
-			for _, p := range params {
+func injectionInQueries(t *testing.T, e *env) {
+	beforeA, beforeB := e.state(t, e.a), e.state(t, e.b)
+	b := e.login(t, e.b.user[rcm.RoleAdmin])
+	type job struct {
+		r     route
+		param string
+	}
+	var jobs []job
+	for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
+		if r.method != http.MethodGet || r.hasParams() || r.path == "/static/" {
+			continue
+		}
+		params := uiParams
+		if strings.HasPrefix(r.path, "/api/") || r.path == "/healthz" {
+			params = apiParams
+		}
+		for _, p := range params {
+			jobs = append(jobs, job{r, p})
+		}
+	}
+	// The requests wait on the database far more than on the processor,
+	// so four at a time finish sooner; each route and parameter is one
+	// worker's.
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	next := make(chan job)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				api := strings.HasPrefix(j.r.path, "/api/") || j.r.path == "/healthz"
 				get := func(v string) *response {
-					path := r.path + "?" + url.Values{p: {v}}.Encode()
+					path := j.r.path + "?" + url.Values{j.param: {v}}.Encode()
+					n.Add(1)
 					if api {
 						return e.apiCall(t, http.MethodGet, path, e.b.token[rcm.RoleAdmin], "")
 					}
@@ -58,39 +78,42 @@ func TestInjectionInQueries(t *testing.T) {
 				}
 				if api {
 					if res := get("1"); res.status == http.StatusBadRequest && strings.Contains(res.body, "Unknown query parameter") {
-						n++
 						continue
 					}
 				}
 				for _, v := range attack.Injections {
 					res := get(v)
-					n++
 					if res.status >= 500 {
-						t.Errorf("GET %s?%s=%.40q: %d\n%.300s", r.path, p, v, res.status, res.body)
+						t.Errorf("GET %s?%s=%.40q: %d\n%.300s", j.r.path, j.param, v, res.status, res.body)
 					}
 					for _, l := range leaks {
 						if strings.Contains(res.body, l) {
-							t.Errorf("GET %s?%s=%.40q as organization B shows %q of organization A", r.path, p, v, l)
+							t.Errorf("GET %s?%s=%.40q as organization B shows %q of organization A", j.r.path, j.param, v, l)
 						}
 					}
 				}
 			}
-		}
-		t.Logf("%d hostile queries", n)
-		if after := e.state(t, e.a); after != beforeA {
-			t.Errorf("organization A changed:\nbefore %s\nafter  %s", beforeA, after)
-		}
-		if after := e.state(t, e.b); after != beforeB {
-			t.Errorf("organization B changed:\nbefore %s\nafter  %s", beforeB, after)
-		}
-	})
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	t.Logf("%d hostile queries", n.Load())
+	if after := e.state(t, e.a); after != beforeA {
+		t.Errorf("organization A changed:\nbefore %s\nafter  %s", beforeA, after)
+	}
+	if after := e.state(t, e.b); after != beforeB {
+		t.Errorf("organization B changed:\nbefore %s\nafter  %s", beforeB, after)
+	}
 }
 
 // unescaped are the forms hostile text takes when a page fails to escape
 // it.
 var unescaped = []string{xssScript, "<img src=x onerror", `href="javascript:`, `src="javascript:`, "<script>alert"}
 
-// TestStoredTextIsEscaped renders every workbench page of organization A,
+// storedTextIsEscaped renders every workbench page of organization A,
 // whose every free-text field (patient, address, practice, provider,
 // payer, coverage, encounter note, 835 payer and payee names, claim
 // control numbers of exceptions, exception notes, clearinghouse names)
@@ -98,76 +121,74 @@ var unescaped = []string{xssScript, "<img src=x onerror", `href="javascript:`, `
 // named with markup. No page holds the markup unescaped; every page has
 // the workbench's Content-Security-Policy; every API answer is JSON under
 // the API's policy that forbids all active content.
-func TestStoredTextIsEscaped(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
-		b := e.login(t, e.a.user[rcm.RoleAdmin])
+func storedTextIsEscaped(t *testing.T, e *env) {
+	b := e.login(t, e.a.user[rcm.RoleAdmin])
 
-		// File names: an upload and a file waiting in the clearinghouse.
-		res := upload(t, b, `<script>alert(1)</script>"><img src=x onerror=alert(1)>.835`, fresh835(t, "XSSUPLOAD"))
-		checkPage(t, "upload", res)
-		if !strings.Contains(res.body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
-			t.Errorf("the upload's page does not show the file's name escaped:\n%.2000s", res.body)
-		}
-		if err := os.MkdirAll(e.inbound, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(e.inbound, `<img src=x onerror=alert(1)>.835`), fresh835(t, "XSSINBOX"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		res = b.action(t, "/remittances/poll", nil)
-		checkPage(t, "poll", res)
-		if !strings.Contains(res.body, "&lt;img src=x onerror=alert(1)&gt;.835") {
-			t.Errorf("the poll's page does not show the file's name escaped:\n%.2000s", res.body)
-		}
+	// File names: an upload and a file waiting in the clearinghouse.
+	res := upload(t, b, `<script>alert(1)</script>"><img src=x onerror=alert(1)>.835`, fresh835(t, "XSSUPLOAD"))
+	checkPage(t, "upload", res)
+	if !strings.Contains(res.body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("the upload's page does not show the file's name escaped:\n%.2000s", res.body)
+	}
+	if err := os.MkdirAll(e.inbound, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.inbound, `<img src=x onerror=alert(1)>.835`), fresh835(t, "XSSINBOX"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res = b.action(t, "/remittances/poll", nil)
+	checkPage(t, "poll", res)
+	if !strings.Contains(res.body, "&lt;img src=x onerror=alert(1)&gt;.835") {
+		t.Errorf("the poll's page does not show the file's name escaped:\n%.2000s", res.body)
+	}
 
-		shown := 0
-		for _, r := range routes(e.wb.Routes()) {
-			if r.method != http.MethodGet || r.path == "/static/" {
-				continue
-			}
-			path, ok := fill(r, e.a)
-			if !ok {
-				t.Errorf("%s: no object kind known for its id", r)
-				continue
-			}
-			// Pages that need more (a query, a submission) answer with an
-			// error page, which must escape as well.
-			res := b.get(t, path)
-			if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
-				if strings.Contains(ct, "html") || strings.Contains(ct, "xml") || strings.Contains(ct, "svg") {
-					t.Errorf("GET %s: Content-Type %q", path, ct)
-				}
-				continue
-			}
-			checkPage(t, path, res)
-			if strings.Contains(res.body, "&lt;script&gt;alert(1)&lt;/script&gt;") || strings.Contains(res.body, "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;") {
-				shown++
-			}
+	shown := 0
+	for _, r := range routes(e.wb.Routes()) {
+		if r.method != http.MethodGet || r.path == "/static/" {
+			continue
 		}
-		if shown < 5 {
-			t.Errorf("only %d pages show the hostile text (escaped): the seed no longer reaches the pages", shown)
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id", r)
+			continue
 		}
+		// Pages that need more (a query, a submission) answer with an
+		// error page, which must escape as well.
+		res := b.get(t, path)
+		if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			if strings.Contains(ct, "html") || strings.Contains(ct, "xml") || strings.Contains(ct, "svg") {
+				t.Errorf("GET %s: Content-Type %q", path, ct)
+			}
+			continue
+		}
+		checkPage(t, path, res)
+		if strings.Contains(res.body, "&lt;script&gt;alert(1)&lt;/script&gt;") || strings.Contains(res.body, "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;") {
+			shown++
+		}
+	}
+	if shown < 5 {
+		t.Errorf("only %d pages show the hostile text (escaped): the seed no longer reaches the pages", shown)
+	}
 
-		for _, r := range routes(e.api.Routes()) {
-			if r.method != http.MethodGet {
-				continue
-			}
-			path, ok := fill(r, e.a)
-			if !ok {
-				continue
-			}
-			res := e.apiCall(t, http.MethodGet, path, e.a.token[rcm.RoleAdmin], "")
-			if ct := res.header.Get("Content-Type"); ct != "application/json" {
-				t.Errorf("GET %s: Content-Type %q, want application/json", path, ct)
-			}
-			if csp := res.header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'none'") {
-				t.Errorf("GET %s: Content-Security-Policy %q", path, csp)
-			}
-			if res.header.Get("X-Content-Type-Options") != "nosniff" {
-				t.Errorf("GET %s: no X-Content-Type-Options: nosniff", path)
-			}
+	for _, r := range routes(e.api.Routes()) {
+		if r.method != http.MethodGet {
+			continue
 		}
-	})
+		path, ok := fill(r, e.a)
+		if !ok {
+			continue
+		}
+		res := e.apiCall(t, http.MethodGet, path, e.a.token[rcm.RoleAdmin], "")
+		if ct := res.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("GET %s: Content-Type %q, want application/json", path, ct)
+		}
+		if csp := res.header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'none'") {
+			t.Errorf("GET %s: Content-Security-Policy %q", path, csp)
+		}
+		if res.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no X-Content-Type-Options: nosniff", path)
+		}
+	}
 }
 
 // checkPage fails when a workbench page holds hostile markup unescaped or
@@ -205,66 +226,64 @@ func upload(t *testing.T, b *browser, name string, data []byte) *response {
 	return b.e.do(t, req, b.c)
 }
 
-// TestCrossSiteForms posts every workbench form (and the sign-in form)
+// crossSiteForms posts every workbench form (and the sign-in form)
 // without the CSRF token, with a wrong one, and with the right one from
 // another site's Origin: each is 403 and changes nothing.
-func TestCrossSiteForms(t *testing.T) {
-	eachDialect(t, func(t *testing.T, e *env) {
-		before := e.state(t, e.a)
-		b := e.login(t, e.a.user[rcm.RoleAdmin])
-		n := 0
-		for _, r := range routes(e.wb.Routes()) {
-			if r.method != http.MethodPost {
-				continue
+func crossSiteForms(t *testing.T, e *env) {
+	before := e.state(t, e.a)
+	b := e.login(t, e.a.user[rcm.RoleAdmin])
+	n := 0
+	for _, r := range routes(e.wb.Routes()) {
+		if r.method != http.MethodPost {
+			continue
+		}
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id", r)
+			continue
+		}
+		form := uiForm(r, e.a)
+		if r.path == "/login" {
+			form = url.Values{"username": {e.a.user[rcm.RoleAdmin]}, "password": {"correct horse battery staple"}}
+		}
+		withToken := func(tok string) url.Values {
+			f := url.Values{}
+			for k, v := range form {
+				f[k] = v
 			}
-			path, ok := fill(r, e.a)
-			if !ok {
-				t.Errorf("%s: no object kind known for its id", r)
-				continue
+			if tok != "" {
+				f.Set("csrf", tok)
 			}
-			form := uiForm(r, e.a)
-			if r.path == "/login" {
-				form = url.Values{"username": {e.a.user[rcm.RoleAdmin]}, "password": {"correct horse battery staple"}}
+			return f
+		}
+		for _, tc := range []struct {
+			name   string
+			form   url.Values
+			header []string
+		}{
+			{"no token", withToken(""), nil},
+			{"wrong token", withToken("forged-" + b.csrf[:10]), nil},
+			{"other site", withToken(b.csrf), []string{"Origin", "https://evil.example"}},
+			{"other site, null origin", withToken(b.csrf), []string{"Origin", "null"}},
+		} {
+			if r.path == "/login" && tc.name != "no token" && tc.name != "wrong token" {
+				continue // the sign-in form's token is its own cookie's, not the session's
 			}
-			withToken := func(tok string) url.Values {
-				f := url.Values{}
-				for k, v := range form {
-					f[k] = v
-				}
-				if tok != "" {
-					f.Set("csrf", tok)
-				}
-				return f
-			}
-			for _, tc := range []struct {
-				name   string
-				form   url.Values
-				header []string
-			}{
-				{"no token", withToken(""), nil},
-				{"wrong token", withToken("forged-" + b.csrf[:10]), nil},
-				{"other site", withToken(b.csrf), []string{"Origin", "https://evil.example"}},
-				{"other site, null origin", withToken(b.csrf), []string{"Origin", "null"}},
-			} {
-				if r.path == "/login" && tc.name != "no token" && tc.name != "wrong token" {
-					continue // the sign-in form's token is its own cookie's, not the session's
-				}
-				res := b.post(t, path, tc.form, tc.header...)
-				n++
-				if res.status != http.StatusForbidden {
-					t.Errorf("POST %s, %s: %d, want 403", path, tc.name, res.status)
-				}
+			res := b.post(t, path, tc.form, tc.header...)
+			n++
+			if res.status != http.StatusForbidden {
+				t.Errorf("POST %s, %s: %d, want 403", path, tc.name, res.status)
 			}
 		}
-		t.Logf("%d forged posts", n)
-		if after := e.state(t, e.a); after != before {
-			t.Errorf("forged posts changed organization A:\nbefore %s\nafter  %s", before, after)
-		}
-		// The session survives: the refusals were refusals, not sign-outs.
-		if res := b.get(t, "/patients"); res.status != http.StatusOK {
-			t.Errorf("after the forged posts GET /patients: %d", res.status)
-		}
-	})
+	}
+	t.Logf("%d forged posts", n)
+	if after := e.state(t, e.a); after != before {
+		t.Errorf("forged posts changed organization A:\nbefore %s\nafter  %s", before, after)
+	}
+	// The session survives: the refusals were refusals, not sign-outs.
+	if res := b.get(t, "/patients"); res.status != http.StatusOK {
+		t.Errorf("after the forged posts GET /patients: %d", res.status)
+	}
 }
 
 // TestSignInRedirectStaysOnSite signs in with hostile next values, on the
