@@ -194,9 +194,12 @@ var doors = []door{
 	{"inbox", func(t *testing.T, e *env, m attack.Mutant) (int, int, error) {
 		f := inbox.Apply(e.a.ctx, e.db, m.Name, m.Data)
 		if !f.Applied {
-			// The file is not posted; where it goes (left in the inbound
-			// folder or set aside) is the transport's business, which
-			// this door does not involve.
+			// A file refused here is not posted: checkDoor holds the
+			// ledger, deposits and remittance rows unchanged. Where the
+			// file goes next (left in the inbound folder, or moved aside
+			// to a quarantine) is decided by inbox.Poll and the transport,
+			// which Apply does not touch; this door checks only what holds
+			// either way.
 			return 0, 0, rcm.Errorf(rcm.EINVALID, "%s", f.Summary)
 		}
 		return tally(f.Posts)

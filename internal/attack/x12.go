@@ -121,7 +121,7 @@ func (x *interchange) all(ids ...string) []int {
 	return out
 }
 
-// elem returns a pointer to element n of the first segment id, growing
+// at returns a pointer to element n of the first segment id, growing
 // the segment if it is shorter; nil when there is no such segment.
 func (x *interchange) at(id string, n int) *string {
 	i := x.find(id)
