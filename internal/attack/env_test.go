@@ -48,6 +48,9 @@ type env struct {
 	a, b    *org
 	inbound string   // organization A's clearinghouse folder
 	biller  *browser // organization A's biller, signed in once
+
+	mu       sync.Mutex
+	sessions map[string]*browser // by username
 }
 
 // org is one organization with a user of every role and one of each
@@ -364,8 +367,26 @@ type browser struct {
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-// login signs username in and returns the session.
+// login signs username in and returns the session; a user already signed
+// in on e gets the same session back, since each sign-in costs an argon2id
+// hash.
 func (e *env) login(t *testing.T, username string) *browser {
+	t.Helper()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b, ok := e.sessions[username]; ok {
+		return b
+	}
+	b := e.signIn(t, username)
+	if e.sessions == nil {
+		e.sessions = map[string]*browser{}
+	}
+	e.sessions[username] = b
+	return b
+}
+
+// signIn signs username in through the sign-in form.
+func (e *env) signIn(t *testing.T, username string) *browser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	b := &browser{e: e, c: noRedirect(jar)}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,7 +82,15 @@ func injectionInQueries(t *testing.T, e *env) {
 						continue
 					}
 				}
-				for _, v := range attack.Injections {
+				injections := attack.Injections
+				if raceEnabled && !api {
+					// Under the race detector a workbench page costs
+					// ten times as much: the workbench gets the first
+					// four injections (quotes, a statement, an encoded
+					// quote) and the NUL; the API gets them all.
+					injections = append(slices.Clone(injections[:4]), "a\x00b")
+				}
+				for _, v := range injections {
 					res := get(v)
 					if res.status >= 500 {
 						t.Errorf("GET %s?%s=%.40q: %d\n%.300s", j.r.path, j.param, v, res.status, res.body)
