@@ -2,6 +2,7 @@ package rcm
 
 import (
 	"encoding/json"
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -98,7 +99,14 @@ func TestMoneyJSON(t *testing.T) {
 }
 
 func FuzzParseMoney(f *testing.F) {
-	for _, s := range []string{"125.50", "-3", "$1,234.00", ".5", "1.234", "", "1,00", "0,1", "12,345,678.90"} {
+	for _, s := range []string{"125.50", "-3", "$1,234.00", ".5", "1.234", "", "1,00", "0,1", "12,345,678.90",
+		// Hostile amounts (the attack suite): misplaced and doubled
+		// commas, commas after the point, other digits and separators,
+		// exponents, signs in odd places, and amounts near the limits.
+		",100", "100,", "1,,000", "1,000,00", "1,2345.00", "1.2,3", "1,000.5,0", "１,000", "1 000", "1'000",
+		"1_000", "1e3", "0x10", "NaN", "Inf", "--1", "+-1", "$-1,000", "-$1,000.00", "+$1,000.00", "$$1", "1.", ".",
+		"-0", "-.00", "999,999,999,999,999.99", "1,000,000,000,000,000", "9223372036854775807", "92233720368547758.07",
+		" 1,234.56 ", "1,234.56\x00", "\u202e1,000"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -113,6 +121,25 @@ func FuzzParseMoney(f *testing.F) {
 					t.Fatalf("ParseMoney(%q) = %d: a comma that does not separate thousands was accepted", s, m)
 				}
 			}
+		}
+		// Only ASCII digits, one sign, a dollar sign, commas and a point
+		// make an amount; the value is the digits', computed apart (with
+		// big integers, so an overflow would show).
+		t2 := strings.TrimSpace(s)
+		if strings.Trim(t2, "0123456789,.$+-") != "" {
+			t.Fatalf("ParseMoney(%q) = %d: accepted a character outside digits, sign, $ , and .", s, m)
+		}
+		neg := strings.HasPrefix(t2, "-")
+		whole, frac, _ := strings.Cut(strings.ReplaceAll(strings.TrimLeft(t2, "+-$"), ",", ""), ".")
+		want, ok := new(big.Int).SetString("0"+whole+(frac + "00")[:2], 10)
+		if !ok {
+			t.Fatalf("ParseMoney(%q) = %d: the digits %q.%q are not a number", s, m, whole, frac)
+		}
+		if neg {
+			want.Neg(want)
+		}
+		if !want.IsInt64() || want.Int64() != int64(m) {
+			t.Fatalf("ParseMoney(%q) = %d cents, want %s", s, m, want)
 		}
 		back, err := ParseMoney(m.String())
 		if err != nil || back != m {

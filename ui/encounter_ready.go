@@ -11,7 +11,12 @@ import (
 // markReady marks an encounter coded ("ready for billing"), and only when
 // the findings hold no error: the same check the workbench shows, run
 // again on the server, so a stale page or a hand-made post cannot skip it.
+// The role is checked first: a user who may not code is refused even when
+// the encounter is already ready and nothing would change.
 func (h *Handler) markReady(w http.ResponseWriter, r *http.Request, s *session) error {
+	if _, err := rcm.RequireActor(r.Context(), rcm.PermCode); err != nil {
+		return err
+	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err

@@ -31,6 +31,9 @@ func (h *Handler) pathPatient(r *http.Request) (*rcm.Patient, error) {
 // updatePatient replaces the patient's demographics. The account number,
 // from which claims take their control numbers, is not editable here.
 func (h *Handler) updatePatient(w http.ResponseWriter, r *http.Request, s *session) error {
+	if _, err := rcm.RequireActor(r.Context(), rcm.PermWritePatients); err != nil {
+		return err
+	}
 	p, err := h.pathPatient(r)
 	if err != nil {
 		return err
@@ -50,6 +53,9 @@ func (h *Handler) updatePatient(w http.ResponseWriter, r *http.Request, s *sessi
 
 // addCoverage adds a coverage to the patient.
 func (h *Handler) addCoverage(w http.ResponseWriter, r *http.Request, s *session) error {
+	if _, err := rcm.RequireActor(r.Context(), rcm.PermWritePatients); err != nil {
+		return err
+	}
 	p, err := h.pathPatient(r)
 	if err != nil {
 		return err
@@ -59,6 +65,9 @@ func (h *Handler) addCoverage(w http.ResponseWriter, r *http.Request, s *session
 
 // updateCoverage changes one of the patient's coverages.
 func (h *Handler) updateCoverage(w http.ResponseWriter, r *http.Request, s *session) error {
+	if _, err := rcm.RequireActor(r.Context(), rcm.PermWritePatients); err != nil {
+		return err
+	}
 	p, err := h.pathPatient(r)
 	if err != nil {
 		return err

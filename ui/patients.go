@@ -3,6 +3,8 @@ package ui
 import (
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/openrcm/openrcm"
 )
@@ -20,8 +22,14 @@ type patientsData struct {
 // nothing).
 func (h *Handler) showPatients(w http.ResponseWriter, r *http.Request, s *session) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	// A NUL or invalid UTF-8 reaching PostgreSQL fails the query itself;
+	// no name holds control characters.
+	if !utf8.ValidString(q) || strings.ContainsFunc(q, func(c rune) bool { return !unicode.IsPrint(c) }) {
+		return rcm.FieldErrorf(rcm.EINVALID, "q", "Search by a name: printable text only.")
+	}
 	if len(q) > 60 {
-		q = q[:60]
+		// Cut on a character boundary, for the same reason.
+		q = strings.ToValidUTF8(q[:60], "")
 	}
 	d := patientsData{Query: q, MemberID: strings.TrimSpace(r.URL.Query().Get("member"))}
 	if d.MemberID != "" && !rcm.ValidMemberID(d.MemberID) {

@@ -127,7 +127,7 @@ type Handler struct {
 	store  Store
 	clock  rcm.Clock
 	logger *slog.Logger
-	mux    *http.ServeMux
+	mux    *routeMux
 	pages  map[string]*pageTemplate
 
 	catMu     sync.Mutex
@@ -147,7 +147,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = DefaultMaxAge
 	}
-	h := &Handler{cfg: cfg, store: cfg.Store, clock: cfg.Clock, logger: cfg.Logger, mux: http.NewServeMux()}
+	h := &Handler{cfg: cfg, store: cfg.Store, clock: cfg.Clock, logger: cfg.Logger, mux: newRouteMux()}
 	if h.clock == nil {
 		h.clock = rcm.SystemClock{}
 	}

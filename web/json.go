@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/internal/jsondup"
@@ -173,6 +175,11 @@ func (q query) str(name string, maxLen int) (string, error) {
 	if len(s) > maxLen {
 		return "", rcm.FieldErrorf(rcm.EINVALID, name, "Query parameter %s is longer than %d characters.", name, maxLen)
 	}
+	// A NUL or invalid UTF-8 reaching PostgreSQL fails the query itself
+	// (a 500); no name, trace or code holds control characters.
+	if !printable(s) {
+		return "", rcm.FieldErrorf(rcm.EINVALID, name, "Query parameter %s may hold only printable text.", name)
+	}
 	return s, nil
 }
 
@@ -215,4 +222,17 @@ func (q query) page() (limit, offset int, err error) {
 	}
 	offset, err = q.int("offset", 0, 0, maxOffset)
 	return limit, offset, err
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, c := range s {
+		if !unicode.IsPrint(c) {
+			return false
+		}
+	}
+	return true
 }

@@ -59,7 +59,7 @@ type Server struct {
 	logger     *slog.Logger
 	ui         http.Handler
 
-	mux     *http.ServeMux
+	mux     *routeMux
 	handler http.Handler
 }
 
@@ -80,7 +80,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{
 		orgs: cfg.Organizations, payers: cfg.Payers, patients: cfg.Patients, encounters: cfg.Encounters,
 		users: cfg.Users, signin: signin, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
-		mux: http.NewServeMux(),
+		mux: newRouteMux(),
 	}
 	if s.clock == nil {
 		s.clock = rcm.SystemClock{}

@@ -1,0 +1,323 @@
+package attack_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/internal/attack"
+)
+
+// apiBody is a well-formed body for a route that takes one, keyed by the
+// last segment of its path, so a refusal comes from the id or the role,
+// not from a body the handler could not read.
+func (e *env) apiBody(t *testing.T, r route, o *org, path string) string {
+	t.Helper()
+	last := r.path[strings.LastIndex(r.path, "/")+1:]
+	switch last {
+	case "payments":
+		return `{"amount":"1.00","method":"card","key":"attack-payment"}`
+	case "write-offs":
+		return `{"amount":"1.00","reason":"small_balance","key":"attack-write-off"}`
+	case "resolve":
+		return `{"kind":"not_ours","note":"attack"}`
+	case "remittances":
+		return string(fresh835(t, o.name+"ROLE"))
+	}
+	// A create or an update: the organization's own object of that kind,
+	// as the API shows it.
+	plural := last
+	if paramRE.MatchString(last) {
+		segs := strings.Split(r.path, "/")
+		plural = segs[len(segs)-2]
+	}
+	kind := kindOf[plural]
+	id, ok := o.ids[kind]
+	if !ok {
+		return "{}"
+	}
+	get := "/api/v1/" + plural + "/"
+	if kind == "coverage" {
+		get = "/api/v1/coverages/"
+	}
+	res := e.apiCall(t, http.MethodGet, get+itoa(id), o.token[rcm.RoleAdmin], "")
+	if res.status != http.StatusOK {
+		t.Fatalf("GET %s%d as %s: %d %s", get, id, o.name, res.status, res.body)
+	}
+	// A create leaves the id out; an update names the id of its path, and
+	// a coverage the patient of its path, as a client that means it would.
+	var v map[string]any
+	if err := json.Unmarshal([]byte(res.body), &v); err != nil {
+		t.Fatal(err)
+	}
+	segs := strings.Split(path, "/")
+	switch {
+	case r.method == http.MethodPost && kind == "coverage":
+		delete(v, "id")
+		v["patient_id"] = json.Number(segs[len(segs)-2])
+	case r.method == http.MethodPost:
+		delete(v, "id")
+	case r.method == http.MethodPut:
+		v["id"] = json.Number(segs[len(segs)-1])
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// uiForm is a form a workbench action could accept, keyed the same way.
+func uiForm(r route, o *org) url.Values {
+	switch last := r.path[strings.LastIndex(r.path, "/")+1:]; last {
+	case "diagnoses":
+		return url.Values{"code": {"I10"}}
+	case "lines":
+		return url.Values{"code": {"99213"}, "units": {"1"}, "pointers": {"1"}}
+	case "payments":
+		return url.Values{"amount": {"1.00"}, "method": {"card"}, "key": {"attack-payment"}}
+	case "write-offs":
+		return url.Values{"amount": {"1.00"}, "reason": {"small_balance"}, "key": {"attack-write-off"}}
+	case "resolve":
+		return url.Values{"kind": {"not_ours"}, "note": {"attack"}}
+	case "eligibility":
+		return url.Values{"coverage": {itoa(o.ids["coverage"])}}
+	}
+	return url.Values{}
+}
+
+// crossTenantByID: a user of organization B asks, through every API
+// route and workbench page or form that takes an id, for organization A's
+// object of that kind. Every answer is 404, as if the object did not
+// exist, and A's data is unchanged. Routes come from the servers'
+// registered patterns, so a route added later is attacked too.
+func crossTenantByID(t *testing.T, e *env) {
+	before := e.state(t, e.a)
+	attacker := e.login(t, e.b.user[rcm.RoleAdmin])
+	n := 0
+	for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
+		if !r.hasParams() {
+			continue
+		}
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id: add the noun before it to kindOf", r)
+			continue
+		}
+		var res *response
+		if strings.HasPrefix(r.path, "/api/") {
+			body := ""
+			if r.method != http.MethodGet {
+				body = e.apiBody(t, r, e.b, path)
+			}
+			res = e.apiCall(t, r.method, path, e.b.token[rcm.RoleAdmin], body)
+		} else if r.method == http.MethodGet {
+			res = attacker.get(t, path)
+		} else {
+			res = attacker.action(t, path, uiForm(r, e.a))
+		}
+		n++
+		if res.status != http.StatusNotFound {
+			t.Errorf("%s %s as organization B: %d, want 404\n%.300s", r.method, path, res.status, res.body)
+		}
+		for _, leak := range []string{"Alast", "Alpha-ACC", "Alpha Practice"} {
+			if strings.Contains(res.body, leak) {
+				t.Errorf("%s %s as organization B shows %q of organization A", r.method, path, leak)
+			}
+		}
+	}
+	t.Logf("%d routes with an id asked across organizations", n)
+	if n < 30 {
+		t.Errorf("only %d routes with an id were attacked; the route listing lost some", n)
+	}
+	if after := e.state(t, e.a); after != before {
+		t.Errorf("organization A changed under B's requests:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// permission is what each route needs beyond a signed-in user of the
+// organization, as the domain's roles grant it ("" for any role). A route
+// missing here fails TestAttack/*/RolesRefused: whoever adds a route says who may
+// use it.
+var permission = map[string]string{
+	"GET /healthz":   "",
+	"GET /api/v1/me": "",
+
+	"POST /api/v1/practices":      rcm.PermWriteSetup,
+	"GET /api/v1/practices":       "",
+	"GET /api/v1/practices/{id}":  "",
+	"PUT /api/v1/practices/{id}":  rcm.PermWriteSetup,
+	"POST /api/v1/providers":      rcm.PermWriteSetup,
+	"GET /api/v1/providers":       "",
+	"GET /api/v1/providers/{id}":  "",
+	"PUT /api/v1/providers/{id}":  rcm.PermWriteSetup,
+	"POST /api/v1/payers":         rcm.PermWriteSetup,
+	"GET /api/v1/payers":          "",
+	"GET /api/v1/payers/{id}":     "",
+	"PUT /api/v1/payers/{id}":     rcm.PermWriteSetup,
+	"POST /api/v1/patients":       rcm.PermWritePatients,
+	"GET /api/v1/patients":        rcm.PermReadPatients,
+	"GET /api/v1/patients/{id}":   rcm.PermReadPatients,
+	"PUT /api/v1/patients/{id}":   rcm.PermWritePatients,
+	"POST /api/v1/encounters":     rcm.PermCode,
+	"GET /api/v1/encounters":      rcm.PermReadPatients,
+	"GET /api/v1/encounters/{id}": rcm.PermReadPatients,
+	"PUT /api/v1/encounters/{id}": rcm.PermCode,
+	"GET /api/v1/audit":           rcm.PermReadAudit,
+	"GET /api/v1/codes/search":    "",
+	"GET /api/v1/codes/validate":  "",
+
+	"POST /api/v1/patients/{id}/coverages": rcm.PermWritePatients,
+	"GET /api/v1/patients/{id}/coverages":  rcm.PermReadPatients,
+	"GET /api/v1/coverages/{id}":           rcm.PermReadPatients,
+	"PUT /api/v1/coverages/{id}":           rcm.PermWritePatients,
+
+	"POST /api/v1/remittances":                        rcm.PermBill,
+	"GET /api/v1/remittances":                         rcm.PermReadPatients,
+	"GET /api/v1/remittances/{id}":                    rcm.PermReadPatients,
+	"GET /api/v1/denials":                             rcm.PermReadPatients,
+	"GET /api/v1/remittance-exceptions":               rcm.PermReadPatients,
+	"POST /api/v1/remittance-exceptions/{id}/resolve": rcm.PermBill,
+	"GET /api/v1/patient-balances":                    rcm.PermReadPatients,
+	"POST /api/v1/patients/{id}/payments":             rcm.PermBill,
+	"POST /api/v1/patients/{id}/write-offs":           rcm.PermBill,
+
+	"GET /static/":    "",
+	"GET /login":      "",
+	"POST /login":     "",
+	"POST /logout":    "",
+	"GET /{$}":        "",
+	"GET /encounters": rcm.PermReadPatients,
+
+	"GET /encounters/{id}":                       rcm.PermReadPatients,
+	"GET /codes/search":                          rcm.PermCode,
+	"POST /encounters/{id}/diagnoses":            rcm.PermCode,
+	"POST /encounters/{id}/diagnoses/{n}/remove": rcm.PermCode,
+	"POST /encounters/{id}/diagnoses/{n}/up":     rcm.PermCode,
+	"POST /encounters/{id}/lines":                rcm.PermCode,
+	"POST /encounters/{id}/lines/{n}":            rcm.PermCode,
+	"POST /encounters/{id}/lines/{n}/remove":     rcm.PermCode,
+	"POST /encounters/{id}/ready":                rcm.PermCode,
+	"POST /encounters/{id}/claim":                rcm.PermBill,
+	"GET /claims":                                rcm.PermReadPatients,
+	"GET /claims/{id}":                           rcm.PermReadPatients,
+	"GET /claims/{id}/837p":                      rcm.PermReadPatients,
+	"POST /claims/{id}/scrub":                    rcm.PermBill,
+	"POST /claims/{id}/submit":                   rcm.PermBill,
+	"POST /claims/{id}/correct":                  rcm.PermBill,
+	"POST /claims/{id}/void":                     rcm.PermBill,
+	"GET /queues":                                rcm.PermBill,
+	"GET /patients":                              rcm.PermReadPatients,
+	"GET /patients/{id}":                         rcm.PermReadPatients,
+	"POST /patients/{id}/eligibility":            rcm.PermWritePatients,
+	"POST /patients/{id}":                        rcm.PermWritePatients,
+	"POST /patients/{id}/coverages":              rcm.PermWritePatients,
+	"POST /patients/{id}/coverages/{cov}":        rcm.PermWritePatients,
+	"POST /patients/{id}/payments":               rcm.PermBill,
+	"POST /patients/{id}/write-offs":             rcm.PermBill,
+	"GET /patients/{id}/statement.pdf":           rcm.PermBill,
+	"GET /remittances":                           rcm.PermBill,
+	"POST /remittances":                          rcm.PermBill,
+	"POST /remittances/poll":                     rcm.PermBill,
+	"GET /remittances/{id}":                      rcm.PermBill,
+	"POST /remittances/exceptions/{id}/resolve":  rcm.PermBill,
+}
+
+// rolesRefused: every route, asked by every role that lacks the
+// permission the route needs, answers 403 (a JSON error from the API, the
+// error page from the workbench) and changes nothing, on the caller's own
+// organization's objects.
+func rolesRefused(t *testing.T, e *env) {
+	before := e.state(t, e.a)
+	sessions := map[string]*browser{}
+	n := 0
+	for _, r := range routes(append(e.api.Routes(), e.wb.Routes()...)) {
+		key := r.String()
+		if r.path == "/" {
+			key = "GET /{$}"
+		}
+		perm, known := permission[key]
+		if !known {
+			t.Errorf("%s: no permission in the attack suite's table: add who may use it", key)
+			continue
+		}
+		if perm == "" {
+			continue
+		}
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id", r)
+			continue
+		}
+		for _, role := range roles {
+			if rcm.RoleCan(role, perm) {
+				continue
+			}
+			var res *response
+			if strings.HasPrefix(r.path, "/api/") {
+				body := ""
+				if r.method != http.MethodGet {
+					body = e.apiBody(t, r, e.a, path)
+				}
+				res = e.apiCall(t, r.method, path, e.a.token[role], body)
+				if res.status == http.StatusForbidden && !strings.Contains(res.body, `"forbidden"`) {
+					t.Errorf("%s as %s: 403 without the JSON error: %.200s", r, role, res.body)
+				}
+			} else {
+				b := sessions[role]
+				if b == nil {
+					b = e.login(t, e.a.user[role])
+					sessions[role] = b
+				}
+				if r.method == http.MethodGet {
+					res = b.get(t, path)
+				} else {
+					res = b.action(t, path, uiForm(r, e.a))
+				}
+			}
+			n++
+			if res.status != http.StatusForbidden {
+				t.Errorf("%s %s as %s (lacks %s): %d, want 403\n%.300s", r.method, path, role, perm, res.status, res.body)
+			}
+		}
+	}
+	t.Logf("%d route and role pairs refused", n)
+	if after := e.state(t, e.a); after != before {
+		t.Errorf("refused requests changed organization A:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// hostileJSONBodies sends every hostile body to every API route that
+// reads one (POST and PUT), on organization A's own objects as its admin:
+// each answer is a 4xx JSON error, and nothing changes.
+func hostileJSONBodies(t *testing.T, e *env) {
+	before := e.state(t, e.a)
+	n := 0
+	for _, r := range routes(e.api.Routes()) {
+		if r.method != http.MethodPost && r.method != http.MethodPut {
+			continue
+		}
+		path, ok := fill(r, e.a)
+		if !ok {
+			t.Errorf("%s: no object kind known for its id", r)
+			continue
+		}
+		for _, body := range attack.Bodies {
+			res := e.apiCall(t, r.method, path, e.a.token[rcm.RoleAdmin], body)
+			n++
+			if res.status < 400 || res.status >= 500 || !strings.Contains(res.body, `"error"`) {
+				t.Errorf("%s with %.60q: %d %.200s", r, body, res.status, res.body)
+			}
+		}
+	}
+	t.Logf("%d hostile bodies", n)
+	if after := e.state(t, e.a); after != before {
+		t.Errorf("hostile bodies changed organization A:\nbefore %s\nafter  %s", before, after)
+	}
+}
