@@ -26,6 +26,7 @@ import (
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 	"github.com/openrcm/openrcm/ui"
 	"github.com/openrcm/openrcm/web"
+	"github.com/pquerna/otp/totp"
 )
 
 // Hostile text stored in every free-text field of organization A. Each
@@ -70,6 +71,9 @@ type clock struct {
 }
 
 func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// totpSecretRE finds the key the enrolment page shows.
+var totpSecretRE = regexp.MustCompile(`data-testid="totp-secret">([A-Z2-7]+)<`)
 
 var roles = []string{rcm.RoleAdmin, rcm.RoleCoder, rcm.RoleBiller, rcm.RoleAuditor}
 
@@ -151,6 +155,7 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RouteCodes(starter)
 	e.api.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	e.api.RoutePatientPayments(db)
+	e.api.RouteCredentials(db)
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
 	for _, o := range []*org{e.a, e.b} {
@@ -159,11 +164,16 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 			if err := db.CreateUserWithHash(o.ctx, u, passwordHash()); err != nil {
 				t.Fatal(err)
 			}
-			_, secret, err := db.CreateAPIToken(o.ctx, u.ID, "attack", 0)
+			tok, secret, err := db.CreateAPIToken(o.ctx, u.ID, "attack", 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			o.token[role], o.user[role] = secret, u.Username
+			// The user and token routes are tried on the admin's: the
+			// other roles may manage only their own.
+			if role == rcm.RoleAdmin {
+				o.ids["user"], o.ids["token"] = u.ID, tok.ID
+			}
 		}
 	}
 	return e
@@ -259,7 +269,7 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 var kindOf = map[string]string{
 	"practices": "practice", "providers": "provider", "payers": "payer", "patients": "patient", "coverages": "coverage",
 	"encounters": "encounter", "claims": "claim", "remittances": "remittance", "remittance-exceptions": "exception",
-	"exceptions": "exception",
+	"exceptions": "exception", "users": "user", "tokens": "token",
 }
 
 var paramRE = regexp.MustCompile(`\{[a-z]+\}`)
@@ -290,8 +300,18 @@ func fill(r route, o *org) (path string, ok bool) {
 		if !paramRE.MatchString(s) {
 			continue
 		}
-		if s == "{n}" {
+		switch s {
+		case "{n}":
 			segs[i] = "1"
+			continue
+		case "{username}":
+			segs[i] = o.user[rcm.RoleAdmin]
+			continue
+		case "{sid}", "{session}":
+			// A session's public id is 16 hex digits of the hash of its
+			// secret: none is guessable, so one that names no session
+			// stands for any.
+			segs[i] = "0123456789abcdef"
 			continue
 		}
 		kind := kindOf[segs[i-1]]
@@ -398,6 +418,25 @@ func (e *env) signIn(t *testing.T, username string) *browser {
 	r = b.post(t, "/login", url.Values{"csrf": {m[1]}, "username": {username}, "password": {sqldbtest.TestPassword}, "next": {"/"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("sign in as %s: %d", username, r.status)
+	}
+	switch loc := r.header.Get("Location"); loc {
+	case "/mfa/enrol":
+		// An admin sets up TOTP at the first sign-in, as a person would.
+		r = b.get(t, "/mfa/enrol")
+		m, secret := csrfRE.FindStringSubmatch(r.body), totpSecretRE.FindStringSubmatch(r.body)
+		if m == nil || secret == nil {
+			t.Fatalf("enrolment page for %s: %d, no form or key", username, r.status)
+		}
+		code, err := totp.GenerateCode(secret[1], e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r = b.post(t, "/mfa/enrol", url.Values{"csrf": {m[1]}, "code": {code}, "next": {"/"}}); r.status != http.StatusOK {
+			t.Fatalf("enrol %s: %d", username, r.status)
+		}
+	case "/", "":
+	default:
+		t.Fatalf("sign in as %s: sent to %q", username, loc)
 	}
 	r = b.get(t, "/patients")
 	m = csrfRE.FindStringSubmatch(r.body)

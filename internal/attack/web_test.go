@@ -280,6 +280,11 @@ func crossSiteForms(t *testing.T, e *env) {
 			}
 			res := b.post(t, path, tc.form, tc.header...)
 			n++
+			// A step of signing in answers a session that is past it by
+			// sending it on, acting on nothing.
+			if signInStep[r.path] && res.status == http.StatusSeeOther && res.header.Get("Location") == "/" {
+				continue
+			}
 			if res.status != http.StatusForbidden {
 				t.Errorf("POST %s, %s: %d, want 403", path, tc.name, res.status)
 			}
@@ -295,20 +300,18 @@ func crossSiteForms(t *testing.T, e *env) {
 	}
 }
 
+// signInStep names the workbench forms of a sign-in still under way: a
+// signed-in session is sent on from them before anything is read.
+var signInStep = map[string]bool{"/login/mfa": true}
+
 // TestSignInRedirectStaysOnSite signs in with hostile next values, on the
 // form and in the sign-in page's query: the Location after sign-in is a
 // path on this site as a browser reads it (tabs and newlines dropped,
 // backslashes taken as slashes).
 func TestSignInRedirectStaysOnSite(t *testing.T) {
 	e := newEnv(t, openSQLite(t))
-	skip := map[string]string{
-		"/\t/evil.example": "fixed on branch signin: localPath lets a tab between the slashes through, which browsers drop",
-	}
 	for _, next := range attack.Redirects {
 		t.Run(strings.ToValidUTF8(url.PathEscape(next), "?"), func(t *testing.T) {
-			if why, ok := skip[next]; ok {
-				t.Skip(why)
-			}
 			b := &browser{e: e, c: noRedirect(newJar())}
 			res := b.get(t, "/login?"+url.Values{"next": {next}}.Encode())
 			m := csrfRE.FindStringSubmatch(res.body)
