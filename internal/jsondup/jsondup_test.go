@@ -87,8 +87,10 @@ func TestFoldMatchesDecoder(t *testing.T) {
 // slow, but plainly right, for the fuzz test to hold Check to.
 func reference(data []byte) *Error {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var walk func(path string) (*Error, bool)
-	walk = func(path string) (*Error, bool) {
+	// depth tells a top-level key (no dot before it) from a nested one
+	// whose parent's path is empty, as the empty key makes it.
+	var walk func(path string, depth int) (*Error, bool)
+	walk = func(path string, depth int) (*Error, bool) {
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, false
@@ -103,7 +105,7 @@ func reference(data []byte) *Error {
 				}
 				key := t.(string)
 				at := key
-				if path != "" {
+				if depth > 0 {
 					at = path + "." + key
 				}
 				for f, first := range seen {
@@ -112,7 +114,7 @@ func reference(data []byte) *Error {
 					}
 				}
 				seen[key] = key
-				if e, ok := walk(at); !ok {
+				if e, ok := walk(at, depth+1); !ok {
 					return e, false
 				}
 			}
@@ -120,7 +122,7 @@ func reference(data []byte) *Error {
 			return nil, err == nil
 		case json.Delim('['):
 			for i := 0; dec.More(); i++ {
-				if e, ok := walk(path + "[" + strconv.Itoa(i) + "]"); !ok {
+				if e, ok := walk(path+"["+strconv.Itoa(i)+"]", depth+1); !ok {
 					return e, false
 				}
 			}
@@ -129,7 +131,7 @@ func reference(data []byte) *Error {
 		}
 		return nil, true
 	}
-	e, _ := walk("")
+	e, _ := walk("", 0)
 	return e
 }
 
