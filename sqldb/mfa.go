@@ -87,13 +87,17 @@ type totpRow struct {
 
 func (tx *Tx) findTOTP(ctx context.Context, userID int64) (*totpRow, error) {
 	r := &totpRow{}
-	var confirmed string
-	err := tx.QueryRowContext(ctx, `SELECT secret, confirmed_at, last_step FROM user_totp WHERE user_id = ?`+tx.forUpdate(), userID).
-		Scan(&r.secret, &confirmed, &r.lastStep)
+	var confirmed, key, stored string
+	var org int64
+	err := tx.QueryRowContext(ctx, `SELECT org_id, secret, sealed_key, confirmed_at, last_step FROM user_totp WHERE user_id = ?`+tx.forUpdate(), userID).
+		Scan(&org, &stored, &key, &confirmed, &r.lastStep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
 	r.confirmed = confirmed != ""
+	r.secret, err = tx.db.openValue(totpSealed.name, "secret", org, userID, key, stored)
 	return r, err
 }
 
@@ -143,8 +147,12 @@ func (db *DB) BeginTOTPEnrolment(ctx context.Context) (*rcm.TOTPEnrolment, error
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO user_totp (user_id, org_id, secret, confirmed_at, last_step) VALUES (?, ?, ?, '', 0)`,
-			a.UserID, a.OrgID, key.Secret()); err != nil {
+		sealed, err := tx.db.sealRow(totpSealed, a.OrgID, a.UserID, []string{key.Secret()})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_totp (user_id, org_id, secret, sealed_key, confirmed_at, last_step) VALUES (?, ?, ?, ?, '', 0)`,
+			a.UserID, a.OrgID, sealed.values[0], sealed.key); err != nil {
 			return err
 		}
 		out = &rcm.TOTPEnrolment{Secret: key.Secret(), URI: totpURL(key.Secret(), username)}

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +48,14 @@ func TestTOTP(t *testing.T) {
 			codes, err := db1.ConfirmTOTPEnrolment(ctx, code(clk.Now()), clk.Now())
 			if err != nil || len(codes) != 10 {
 				t.Fatalf("confirm: %d codes, %v", len(codes), err)
+			}
+			// The secret is stored sealed, never as the key the app was given.
+			var stored, sealedKey string
+			if err := db1.QueryRowContext(bg, `SELECT secret, sealed_key FROM user_totp WHERE user_id = ?`, a.UserID).Scan(&stored, &sealedKey); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(stored, "enc:v1:") || strings.Contains(stored, e.Secret) || sealedKey != db1.Keyring().Current() {
+				t.Errorf("stored TOTP secret %.20q under key %q: want it sealed under the current key", stored, sealedKey)
 			}
 			if _, err := db2.BeginTOTPEnrolment(ctx); rcm.ErrorCode(err) != rcm.ECONFLICT {
 				t.Errorf("enrolling again while on: %v, want conflict", err)

@@ -91,8 +91,9 @@ func (db *DB) rekey(ctx context.Context, batch int, cond string, condArgs []any,
 		if t.batch > 0 {
 			batch = min(batch, t.batch)
 		}
-		q := `SELECT id, org_id, sealed_key, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name +
-			` WHERE id > ? AND ` + cond + ` ORDER BY id LIMIT ?`
+		id := t.idColumn()
+		q := `SELECT ` + id + `, org_id, sealed_key, ` + strings.Join(t.columns, ", ") + ` FROM ` + t.name +
+			` WHERE ` + id + ` > ? AND ` + cond + ` ORDER BY ` + id + ` LIMIT ?`
 		for after := int64(0); ; {
 			var rows []rekeyRow
 			var sealedN, rewrapped int64
@@ -117,7 +118,7 @@ func (db *DB) rekey(ctx context.Context, batch int, cond string, condArgs []any,
 						return err
 					}
 					upd, args := sealedUpdate(t, s)
-					res, err := tx.ExecContext(ctx, upd+` WHERE org_id = ? AND id = ? AND sealed_key = ?`, append(args, r.org, r.id, r.key)...)
+					res, err := tx.ExecContext(ctx, upd+` WHERE org_id = ? AND `+id+` = ? AND sealed_key = ?`, append(args, r.org, r.id, r.key)...)
 					if err != nil {
 						return err
 					}

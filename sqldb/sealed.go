@@ -25,7 +25,9 @@ import (
 
 // sealedTable is a table with sealed columns.
 type sealedTable struct {
-	name    string
+	name string
+	// id is the row's key column, bound into each value; "" means id.
+	id      string
 	columns []string
 	// indexed is the column whose blind index is kept in member_index.
 	indexed string
@@ -39,7 +41,10 @@ var (
 	encounterSealed   = sealedTable{name: "encounter", columns: []string{"note"}}
 	submissionSealed  = sealedTable{name: "submission", columns: []string{"content"}, batch: 10}
 	eligibilitySealed = sealedTable{name: "eligibility_result", columns: []string{"detail"}}
-	sealedTables      = []sealedTable{coverageSealed, encounterSealed, submissionSealed, eligibilitySealed}
+	// The TOTP secret is a credential that opens an account with the
+	// password: a copy of the database must not hand it over.
+	totpSealed   = sealedTable{name: "user_totp", id: "user_id", columns: []string{"secret"}}
+	sealedTables = []sealedTable{coverageSealed, encounterSealed, submissionSealed, eligibilitySealed, totpSealed}
 )
 
 // Option configures Open.
@@ -155,10 +160,18 @@ func (db *DB) openValue(table, column string, org, id int64, key, stored string)
 	return string(b), nil
 }
 
+// idColumn is the table's row key column.
+func (t sealedTable) idColumn() string {
+	if t.id == "" {
+		return "id"
+	}
+	return t.id
+}
+
 // writeSealed stores a row's sealed values.
 func (tx *Tx) writeSealed(ctx context.Context, t sealedTable, org, id int64, s sealed) error {
 	q, args := sealedUpdate(t, s)
-	_, err := tx.ExecContext(ctx, q+` WHERE org_id = ? AND id = ?`, append(args, org, id)...)
+	_, err := tx.ExecContext(ctx, q+` WHERE org_id = ? AND `+t.idColumn()+` = ?`, append(args, org, id)...)
 	return err
 }
 

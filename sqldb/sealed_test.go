@@ -354,7 +354,7 @@ func TestRotateKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}, {Table: "submission"}, {Table: "eligibility_result"}}
+			want := []sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}, {Table: "submission"}, {Table: "eligibility_result"}, {Table: "user_totp"}}
 			if diff := cmp.Diff(want, counts); diff != "" {
 				t.Errorf("rotation counts mismatch (-want +got):\n%s", diff)
 			}
@@ -558,7 +558,7 @@ func TestSealedFiles(t *testing.T) {
 			for _, c := range counts {
 				moved[c.Table] = c.Rewrapped
 			}
-			if diff := cmp.Diff(map[string]int64{"coverage": 2, "encounter": 1, "submission": 1, "eligibility_result": 1}, moved); diff != "" {
+			if diff := cmp.Diff(map[string]int64{"coverage": 2, "encounter": 1, "submission": 1, "eligibility_result": 1, "user_totp": 0}, moved); diff != "" {
 				t.Errorf("rotated rows mismatch (-want +got):\n%s", diff)
 			}
 			db.Close()
@@ -626,6 +626,43 @@ func TestRotateKeysWhileWriting(t *testing.T) {
 			}
 			if len(encs) != 21 || !notes["old note 11"] || !notes["new note 7"] || !notes[noteText] {
 				t.Errorf("after rotation beside writes: %d encounters; want 21 with every note", len(encs))
+			}
+		})
+	}
+}
+
+// TestTOTPSecretRotates: a TOTP secret is sealed like the other fields,
+// moves to the newest key on rotation, and opens under it alone.
+func TestTOTPSecretRotates(t *testing.T) {
+	for _, dialect := range sqldbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			dsn := filepath.Join(t.TempDir(), "rcm.db")
+			if dialect == sqldb.Postgres {
+				dsn = sqldbtest.PostgresDSN(t)
+			}
+			oldKey, newKey := mustKey(t), mustKey(t)
+			db := openWith(t, dsn, sqldb.WithKeyring(mustRing(t, oldKey)))
+			ctx, _ := sqldbtest.Org(t, db, "Org TOTP")
+			enrol, err := db.BeginTOTPEnrolment(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			db = openWith(t, dsn, sqldb.WithKeyring(mustRing(t, oldKey, newKey)))
+			counts, err := db.RotateKeys(context.Background(), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range counts {
+				if c.Table == "user_totp" && c.Rewrapped != 1 {
+					t.Errorf("user_totp: %d rewrapped, want 1", c.Rewrapped)
+				}
+			}
+			db.Close()
+			db = openWith(t, dsn, sqldb.WithKeyring(mustRing(t, newKey)))
+			defer db.Close()
+			if again, err := db.BeginTOTPEnrolment(ctx); err != nil || again.Secret != enrol.Secret {
+				t.Errorf("the pending secret under the new key alone: %+v, %v; want %s", again, err, enrol.Secret)
 			}
 		})
 	}
