@@ -3,7 +3,6 @@ package sqldb_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 
@@ -53,7 +52,7 @@ func TestPatientPayment(t *testing.T) {
 			{"short key", "10", "card", "k1", "key", rcm.EINVALID},
 		} {
 			err := pay(tc.amount, tc.method, tc.key)
-			if rcm.ErrorCode(err) != tc.code || !strings.Contains(err.Error(), "field="+tc.field) {
+			if rcm.ErrorCode(err) != tc.code || rcm.ErrorField(err) != tc.field {
 				t.Errorf("%s: %v, want %s on %s", tc.name, err, tc.code, tc.field)
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
 // otherCA writes the certificate of a CA that signed nothing the test
@@ -47,7 +48,7 @@ func otherCA(t *testing.T) string {
 func TestPostgresTLSParameters(t *testing.T) {
 	t.Run("sslrootcert is read", func(t *testing.T) {
 		missing := filepath.Join(t.TempDir(), "no-ca.pem")
-		_, err := sqldb.Open(context.Background(), "postgres://rcm:hunter2secret@db.invalid:5432/rcm?sslmode=verify-full&sslrootcert="+url.QueryEscape(missing))
+		_, err := sqldb.Open(context.Background(), "postgres://rcm:hunter2secret@db.invalid:5432/rcm?sslmode=verify-full&sslrootcert="+url.QueryEscape(missing), sqldb.WithKeyring(sqldbtest.Keyring()))
 		if err == nil || !strings.Contains(err.Error(), missing) {
 			t.Fatalf("err = %v, want one about the CA file %s", err, missing)
 		}
@@ -56,7 +57,7 @@ func TestPostgresTLSParameters(t *testing.T) {
 		}
 	})
 	t.Run("unknown sslmode is refused", func(t *testing.T) {
-		_, err := sqldb.Open(context.Background(), "postgres://rcm@db.invalid:5432/rcm?sslmode=verify-everything")
+		_, err := sqldb.Open(context.Background(), "postgres://rcm@db.invalid:5432/rcm?sslmode=verify-everything", sqldb.WithKeyring(sqldbtest.Keyring()))
 		if err == nil || !strings.Contains(err.Error(), "sslmode") {
 			t.Fatalf("err = %v, want one about sslmode", err)
 		}
@@ -75,7 +76,7 @@ func TestPostgresTLSParameters(t *testing.T) {
 		q.Set("sslrootcert", otherCA(t))
 		q.Set("connect_timeout", "10")
 		u.RawQuery = q.Encode()
-		db, err := sqldb.Open(context.Background(), u.String())
+		db, err := sqldb.Open(context.Background(), u.String(), sqldb.WithKeyring(sqldbtest.Keyring()))
 		if err == nil {
 			db.Close()
 			t.Fatal("connected with sslmode=verify-full to a server whose certificate the given CA did not sign")

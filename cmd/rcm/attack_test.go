@@ -39,7 +39,11 @@ func TestAttackCorpusCommandLine(t *testing.T) {
 
 func attackCorpusCommandLine(t *testing.T, dsn string) {
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, dsn)
+	var keys []sqldb.Option
+	if strings.HasPrefix(dsn, "postgres") {
+		keys = append(keys, sqldb.WithKeyring(sqldbtest.Keyring()))
+	}
+	db, err := sqldb.Open(ctx, dsn, keys...)
 	if err != nil {
 		t.Fatal(err)
 	}

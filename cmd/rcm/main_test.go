@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,9 +18,16 @@ import (
 func rcmRun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
+	// A PostgreSQL database needs a key: the tests' databases are made with
+	// the test keyring (sqldbtest), which the command is given unless the
+	// test set keys of its own.
+	postgres := slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "postgres://") })
 	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
-		if k == "RCM_DB" {
+		switch {
+		case k == "RCM_DB":
 			return ""
+		case k == "RCM_KEY" && postgres && os.Getenv("RCM_KEY") == "" && os.Getenv("RCM_KEY_FILE") == "":
+			return sqldbtest.KeyringLine()
 		}
 		return os.Getenv(k)
 	}}
