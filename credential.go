@@ -76,6 +76,19 @@ const (
 	AuditSessionEnd     = "session_end"
 )
 
+// SessionIDLen is the length of a session's public handle.
+const SessionIDLen = 16
+
+// SessionID is the public handle of the session stored under idHash (the
+// SHA-256 of its secret, in hex): a prefix of it, enough to name one of a
+// user's sessions and useless for taking one over.
+func SessionID(idHash string) string {
+	if len(idHash) < SessionIDLen {
+		return idHash
+	}
+	return idHash[:SessionIDLen]
+}
+
 // Session is a signed-in browser of the workbench, as its user or an
 // admin sees it in a list. ID is a public handle derived from the stored
 // hash of the session id: it names the session to end and cannot be used

@@ -28,7 +28,7 @@ const tokenTouchEvery = time.Minute
 // sessionIDLen is the length of a session's public handle: a prefix of
 // the stored hash of its id, which itself cannot be turned back into the
 // cookie's id.
-const sessionIDLen = 16
+const sessionIDLen = rcm.SessionIDLen
 
 // credentialUser returns the user userID of the actor's organization that
 // the actor may manage credentials of: their own, or anyone's in the
@@ -320,21 +320,13 @@ func scanSession(s scanner) (*rcm.Session, error) {
 	if err := s.Scan(&idHash, &x.UserID, &x.Username, &created, &seen, &x.Client); err != nil {
 		return nil, err
 	}
-	x.ID = SessionID(idHash)
+	x.ID = rcm.SessionID(idHash)
 	var err error
 	if x.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
 	x.SeenAt, err = parseTime(seen)
 	return x, err
-}
-
-// SessionID is the public handle of the session stored under idHash.
-func SessionID(idHash string) string {
-	if len(idHash) < sessionIDLen {
-		return idHash
-	}
-	return idHash[:sessionIDLen]
 }
 
 // EndSession ends one of the user's workbench sessions, named by its
@@ -361,7 +353,7 @@ func (db *DB) EndSession(ctx context.Context, userID int64, sessionID string) er
 			return err
 		}
 		for _, h := range hashes {
-			if SessionID(h) != sessionID {
+			if rcm.SessionID(h) != sessionID {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM ui_session WHERE org_id = ? AND user_id = ? AND id_hash = ?`, a.OrgID, userID, h); err != nil {

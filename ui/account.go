@@ -8,7 +8,6 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/password"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 // The account page and an admin's page of a user: the password (the
@@ -78,7 +77,7 @@ func (h *Handler) credentials(r *http.Request, s *session, d *accountData) error
 		return err
 	}
 	now := h.clock.Now()
-	current := sqldb.SessionID(s.idHash)
+	current := rcm.SessionID(s.idHash)
 	for _, x := range sessions {
 		if now.Sub(x.CreatedAt) > h.cfg.MaxAge || now.Sub(x.SeenAt) > h.cfg.IdleTimeout {
 			continue
@@ -146,7 +145,7 @@ func (h *Handler) endOwnSession(w http.ResponseWriter, r *http.Request, s *sessi
 	if err := h.store.EndSession(r.Context(), s.user.ID, sid); err != nil {
 		return err
 	}
-	if sid == sqldb.SessionID(s.idHash) {
+	if sid == rcm.SessionID(s.idHash) {
 		clearCookie(w, r, sessionCookie)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return nil
