@@ -13,7 +13,11 @@ import (
 // the segments after the loops, such as the 835's PLB). A transaction
 // set of thousands of claims is thus read in memory bounded by its largest
 // claim, not by its size. The loops are placed exactly as
-// ReadTransactions places them. It does not validate (use Validator).
+// ReadTransactions places them. A transaction set that a new ST cuts off
+// before its SE never gets the nil call: its loops already handed over
+// belong to a transaction that did not end, and a caller that acts only on
+// a whole transaction drops them (ReadTransactions drops such a set). It
+// does not validate (use Validator).
 func ReadLoops(r io.Reader, id string, fn func(t *Transaction, loop *Node) error) error {
 	rd := NewReader(r)
 	var isa, gs, gsVersion string

@@ -81,7 +81,14 @@ func loopsDiff(b []byte, loop string) string {
 	})
 	var got []set
 	var cur set
+	var curTx *Transaction
 	gotErr := ReadLoops(bytes.NewReader(b), loop, func(tx *Transaction, n *Node) error {
+		// Loops of a transaction that a new ST cut off before its SE were
+		// handed over as they closed, but the transaction never ends: the
+		// caller drops them, as ReadTransactions drops the transaction.
+		if tx != curTx {
+			cur, curTx = set{}, tx
+		}
 		if n != nil {
 			cur.Loops = append(cur.Loops, js(n))
 			return nil
