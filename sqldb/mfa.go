@@ -273,12 +273,9 @@ func (db *DB) ResetMFA(ctx context.Context, username string) error {
 		return err
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		t, err := tx.findSignInTarget(ctx, username)
+		t, err := tx.findOrgUser(ctx, a, username)
 		if err != nil {
 			return err
-		}
-		if t.user == nil || t.user.OrgID != a.OrgID {
-			return rcm.FieldErrorf(rcm.ENOTFOUND, "username", "No user named %q in your organization.", username)
 		}
 		if err := tx.removeMFA(ctx, t.user.ID); err != nil {
 			return err

@@ -350,6 +350,19 @@ func (db *DB) SignInWithToken(ctx context.Context, secret, client string) (*rcm.
 	return nil, err
 }
 
+// findOrgUser finds the user an admin names, in the admin's organization:
+// a user of another organization is not found, as if there were none.
+func (tx *Tx) findOrgUser(ctx context.Context, a rcm.Actor, username string) (signInTarget, error) {
+	t, err := tx.findSignInTarget(ctx, username)
+	if err != nil {
+		return t, err
+	}
+	if t.user == nil || t.user.OrgID != a.OrgID {
+		return t, rcm.FieldErrorf(rcm.ENOTFOUND, "username", "No user named %q in your organization.", username)
+	}
+	return t, nil
+}
+
 // UnlockUser clears the failure record of a user of the actor's
 // organization, ending a lock before its cooling time.
 func (db *DB) UnlockUser(ctx context.Context, username string) error {
@@ -358,12 +371,9 @@ func (db *DB) UnlockUser(ctx context.Context, username string) error {
 		return err
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		t, err := tx.findSignInTarget(ctx, username)
+		t, err := tx.findOrgUser(ctx, a, username)
 		if err != nil {
 			return err
-		}
-		if t.user == nil || t.user.OrgID != a.OrgID {
-			return rcm.FieldErrorf(rcm.ENOTFOUND, "username", "No user named %q in your organization.", username)
 		}
 		if err := tx.saveThrottle(ctx, accountKey(username), rcm.ThrottleState{}); err != nil {
 			return err

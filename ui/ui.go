@@ -30,6 +30,7 @@ import (
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/inbox"
+	"github.com/openrcm/openrcm/internal/routemux"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
@@ -127,7 +128,7 @@ type Handler struct {
 	store  Store
 	clock  rcm.Clock
 	logger *slog.Logger
-	mux    *routeMux
+	mux    *routemux.Mux
 	pages  map[string]*pageTemplate
 
 	catMu     sync.Mutex
@@ -147,7 +148,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = DefaultMaxAge
 	}
-	h := &Handler{cfg: cfg, store: cfg.Store, clock: cfg.Clock, logger: cfg.Logger, mux: newRouteMux()}
+	h := &Handler{cfg: cfg, store: cfg.Store, clock: cfg.Clock, logger: cfg.Logger, mux: routemux.New()}
 	if h.clock == nil {
 		h.clock = rcm.SystemClock{}
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/internal/routemux"
 )
 
 // Config is what a Server needs. The services are interfaces so that the
@@ -59,7 +60,7 @@ type Server struct {
 	logger     *slog.Logger
 	ui         http.Handler
 
-	mux     *routeMux
+	mux     *routemux.Mux
 	handler http.Handler
 }
 
@@ -80,7 +81,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{
 		orgs: cfg.Organizations, payers: cfg.Payers, patients: cfg.Patients, encounters: cfg.Encounters,
 		users: cfg.Users, signin: signin, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
-		mux: newRouteMux(),
+		mux: routemux.New(),
 	}
 	if s.clock == nil {
 		s.clock = rcm.SystemClock{}
