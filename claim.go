@@ -92,9 +92,12 @@ type Claim struct {
 	Lines          []ClaimLine `json:"lines"`
 	// Prior holds the adjudications of earlier payers, for a secondary or
 	// tertiary claim.
-	Prior     []PriorPayment `json:"prior,omitempty"`
-	CreatedAt time.Time      `json:"created_at"`
-	History   []ClaimEvent   `json:"history,omitempty"`
+	Prior []PriorPayment `json:"prior,omitempty"`
+	// Institutional is the facility data of an institutional claim (837I,
+	// UB-04), copied from the encounter; nil on a professional claim.
+	Institutional *Institutional `json:"institutional,omitempty"`
+	CreatedAt     time.Time      `json:"created_at"`
+	History       []ClaimEvent   `json:"history,omitempty"`
 }
 
 // ClaimLine is a service line as billed on a claim.

@@ -39,6 +39,9 @@ type Encounter struct {
 	Status    string        `json:"status"`
 	Diagnoses []Diagnosis   `json:"diagnoses"`
 	Lines     []ServiceLine `json:"lines"`
+	// Institutional is set when a facility bills the encounter on the
+	// 837I and UB-04 instead of the 837P.
+	Institutional *Institutional `json:"institutional,omitempty"`
 }
 
 // Diagnosis is an ICD-10-CM code in its claim order; the first is the
@@ -95,7 +98,10 @@ func (e *Encounter) Validate() error {
 		l := &e.Lines[i]
 		p := "lines[" + itoa(i) + "]"
 		l.Code = strings.ToUpper(strings.TrimSpace(l.Code))
-		v.check(looksLikeProcedure(l.Code), p+".code", "%q is not a CPT or HCPCS code (five characters, such as 99213 or J1100).", l.Code)
+		// A facility line may carry only its revenue code (room and
+		// board, supplies); HCPCS is then optional.
+		revenueOnly := e.Institutional != nil && l.Code == ""
+		v.check(revenueOnly || looksLikeProcedure(l.Code), p+".code", "%q is not a CPT or HCPCS code (five characters, such as 99213 or J1100).", l.Code)
 		v.check(len(l.Modifiers) <= MaxModifiers, p+".modifiers", "at most %d modifiers per line.", MaxModifiers)
 		for j, m := range l.Modifiers {
 			l.Modifiers[j] = strings.ToUpper(m)
@@ -103,12 +109,15 @@ func (e *Encounter) Validate() error {
 		}
 		v.check(l.Units >= 1 && l.Units <= 9999, p+".units", "units must be between 1 and 9999.")
 		v.check(l.Charge >= 0, p+".charge", "charge may not be negative.")
-		v.check(len(l.Pointers) >= 1 || len(e.Diagnoses) == 0, p+".pointers", "each line needs at least one diagnosis pointer.")
+		v.check(len(l.Pointers) >= 1 || len(e.Diagnoses) == 0 || e.Institutional != nil, p+".pointers", "each line needs at least one diagnosis pointer.")
 		v.check(len(l.Pointers) <= MaxPointers, p+".pointers", "at most %d diagnosis pointers per line.", MaxPointers)
 		for _, ptr := range l.Pointers {
 			v.check(ptr >= 1 && ptr <= len(e.Diagnoses), p+".pointers", "pointer %d does not point at one of the %d diagnoses.", ptr, len(e.Diagnoses))
 		}
 		v.check(l.NDC == "" || (len(l.NDC) == 11 && allDigits(l.NDC)), p+".ndc", "ndc must be 11 digits (5-4-2 without hyphens).")
+	}
+	if e.Institutional != nil {
+		e.Institutional.validate(v, len(e.Lines), len(e.Diagnoses))
 	}
 	return v.result()
 }

@@ -1,6 +1,9 @@
 package rcm
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Organization is a tenant: a practice group or a billing service. Every row
 // in storage carries one, and every query is scoped to the caller's.
@@ -94,6 +97,10 @@ type Facility struct {
 	Name    string  `json:"name"`
 	NPI     string  `json:"npi,omitempty"`
 	Address Address `json:"address"`
+	// Taxonomy and Kind describe a facility that bills on its own (837I
+	// 2000A PRV, and the types of bill it may send: see FacilityKinds).
+	Taxonomy string `json:"taxonomy,omitempty"`
+	Kind     string `json:"kind,omitempty"`
 }
 
 // Validate checks a facility.
@@ -103,6 +110,9 @@ func (f *Facility) Validate() error {
 	v.text(f.Name, "name", 60)
 	v.check(f.NPI == "" || ValidNPI(f.NPI), "npi", "npi %q is not a valid NPI.", f.NPI)
 	f.Address.validate(v, "address")
+	v.check(f.Taxonomy == "" || validTaxonomyFormat(f.Taxonomy), "taxonomy", "taxonomy %q is not shaped like a NUCC taxonomy code.", f.Taxonomy)
+	_, known := facilityBills[f.Kind]
+	v.check(f.Kind == "" || known, "kind", "kind %q is not one of %s.", f.Kind, strings.Join(FacilityKinds(), ", "))
 	return v.result()
 }
 

@@ -26,6 +26,9 @@ type Bundle struct {
 	Practice  *rcm.Practice
 	Rendering *rcm.Provider
 	Facility  *rcm.Facility
+	// Attending, Operating and OtherOperating are the providers an
+	// institutional claim names (837I 2310A-C, UB-04 FL 76-78).
+	Attending, Operating, OtherOperating *rcm.Provider
 	Patient   *rcm.Patient
 	Coverage  *rcm.Coverage
 	Payer     *rcm.Payer
@@ -64,6 +67,9 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 		Frequency:     rcm.FrequencyOriginal, DateOfService: e.DateOfService, PlaceOfService: e.PlaceOfService,
 		Diagnoses: append([]rcm.Diagnosis(nil), e.Diagnoses...),
 	}
+	if e.Institutional != nil {
+		c.Institutional = copyInstitutional(e.Institutional)
+	}
 	ids, err := serviceLineIDs(ctx, svc, e)
 	if err != nil {
 		return nil, err
@@ -74,7 +80,12 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 			if len(l.Modifiers) > 0 {
 				mod = l.Modifiers[0]
 			}
-			fee, err := svc.FindFee(ctx, l.Code, mod, e.DateOfService)
+			code := l.Code
+			if code == "" {
+				// A facility line without HCPCS is priced by its revenue code.
+				code = e.Institutional.RevenueCodeOf(i)
+			}
+			fee, err := svc.FindFee(ctx, code, mod, e.DateOfService)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", i+1, err)
 			}
@@ -133,7 +144,16 @@ func LoadAll(ctx context.Context, svc Services, claims []*rcm.Claim) ([]*Bundle,
 		for i, c := range claims {
 			ids[i] = c.ID
 		}
-		return bl.LoadBundles(ctx, ids)
+		bs, err := bl.LoadBundles(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bs {
+			if err := loadInstitutionalProviders(ctx, svc, b); err != nil {
+				return nil, err
+			}
+		}
+		return bs, nil
 	}
 	out := make([]*Bundle, len(claims))
 	for i, c := range claims {
@@ -204,6 +224,9 @@ func LoadFor(ctx context.Context, svc Services, c *rcm.Claim) (*Bundle, error) {
 	}
 	if b.Coverage == nil {
 		return nil, fmt.Errorf("claim %d: coverage %d not found", c.ID, c.CoverageID)
+	}
+	if err := loadInstitutionalProviders(ctx, svc, b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -79,6 +79,9 @@ func (cc CatalogChecker) CheckCodes(b *Bundle) []edit.Finding {
 		}
 	}
 	for i, l := range c.Lines {
+		if l.Code == "" {
+			continue // a facility line billed by its revenue code alone
+		}
 		sys := codeset.CPT
 		if l.Code[0] >= 'A' && l.Code[0] <= 'Z' {
 			sys = codeset.HCPCS

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -27,7 +28,18 @@ type SubmitServices interface {
 // submitted are stored before the file leaves; calling Submit again with
 // the same key resends that stored file (if it had not gone out) and never
 // builds a second one. It returns nil, nil when no claim is ready.
+// Institutional claims wait for SubmitInstitutional: they go in 837I files.
 func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, payerID int64, key string, now time.Time) (*rcm.Submission, error) {
+	return submit(ctx, svc, send, p, payerID, key, now, false)
+}
+
+// SubmitInstitutional sends every ready institutional claim to a payer in
+// one 837I batch, with the same guarantees as Submit.
+func SubmitInstitutional(ctx context.Context, svc SubmitServices, send Sender, p Partner, payerID int64, key string, now time.Time) (*rcm.Submission, error) {
+	return submit(ctx, svc, send, p, payerID, key, now, true)
+}
+
+func submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, payerID int64, key string, now time.Time, institutional bool) (*rcm.Submission, error) {
 	if prev, err := svc.FindSubmissionByKey(ctx, key); err == nil {
 		return prev, deliver(ctx, svc, send, prev)
 	} else if rcm.ErrorCode(err) != rcm.ENOTFOUND {
@@ -37,6 +49,7 @@ func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 	if err != nil {
 		return nil, err
 	}
+	claims = slices.DeleteFunc(claims, func(c *rcm.Claim) bool { return (c.Institutional != nil) != institutional })
 	if len(claims) == 0 {
 		return nil, nil
 	}
@@ -57,11 +70,15 @@ func Submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 	}
 	batch.Reference = fmt.Sprintf("%09d", first)
 	var buf bytes.Buffer
-	if err := Write837P(&buf, batch, &block{next: first, end: first + int64(n)}); err != nil {
+	write, kind := Write837P, "837P"
+	if institutional {
+		write, kind = Write837I, "837I"
+	}
+	if err := write(&buf, batch, &block{next: first, end: first + int64(n)}); err != nil {
 		return nil, err
 	}
 	sub := &rcm.Submission{PayerID: payerID, Receiver: p.ReceiverID, Key: key, Control: first, ClaimIDs: ids, Content: buf.Bytes(),
-		FileName: fmt.Sprintf("837P-%s-%09d.x12", p.ReceiverID, first)}
+		FileName: fmt.Sprintf("%s-%s-%09d.x12", kind, p.ReceiverID, first)}
 	if err := svc.CreateSubmission(ctx, sub); err != nil {
 		return nil, err
 	}

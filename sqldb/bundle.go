@@ -39,7 +39,7 @@ func (db *DB) LoadBundles(ctx context.Context, ids []int64) ([]*claim.Bundle, er
 			return err
 		}
 		facilities := map[int64]*rcm.Facility{}
-		fs, err := queryAll(ctx, tx, scanFacility, `SELECT id, org_id, name, npi, line1, line2, city, state, zip FROM facility WHERE org_id = ?`, a.OrgID)
+		fs, err := queryAll(ctx, tx, scanFacility, `SELECT id, org_id, name, npi, line1, line2, city, state, zip, taxonomy, kind FROM facility WHERE org_id = ?`, a.OrgID)
 		if err != nil {
 			return err
 		}
@@ -218,6 +218,6 @@ func placeholders(org int64, ids []int64) (string, []any) {
 func scanFacility(s scanner) (*rcm.Facility, error) {
 	f := &rcm.Facility{}
 	ad := &f.Address
-	err := s.Scan(&f.ID, &f.OrgID, &f.Name, &f.NPI, &ad.Line1, &ad.Line2, &ad.City, &ad.State, &ad.ZIP)
+	err := s.Scan(&f.ID, &f.OrgID, &f.Name, &f.NPI, &ad.Line1, &ad.Line2, &ad.City, &ad.State, &ad.ZIP, &f.Taxonomy, &f.Kind)
 	return f, err
 }

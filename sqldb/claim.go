@@ -18,15 +18,15 @@ var (
 
 const claimCols = `id, org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
 	replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state,
-	date_of_service, place_of_service, created_at, prior`
+	date_of_service, place_of_service, created_at, prior, institutional`
 
 func scanClaim(s scanner) (*rcm.Claim, error) {
 	c := &rcm.Claim{}
 	var replaces sql.NullInt64
-	var onset, accident, dos, created, prior string
+	var onset, accident, dos, created, prior, inst string
 	if err := s.Scan(&c.ID, &c.OrgID, &c.EncounterID, &c.PatientID, &c.PayerID, &c.CoverageID, &c.ControlNumber, &c.Frequency,
 		&c.PayerClaimNumber, &replaces, &c.State, &c.PriorAuth, &c.Referral, &onset, &accident, &c.AccidentCause, &c.AccidentState,
-		&dos, &c.PlaceOfService, &created, &prior); err != nil {
+		&dos, &c.PlaceOfService, &created, &prior, &inst); err != nil {
 		return nil, err
 	}
 	if prior != "" {
@@ -36,6 +36,9 @@ func scanClaim(s scanner) (*rcm.Claim, error) {
 	}
 	c.ReplacesClaimID = replaces.Int64
 	var err error
+	if c.Institutional, err = institutionalOf(inst); err != nil {
+		return nil, fmt.Errorf("claim %d institutional data: %w", c.ID, err)
+	}
 	if c.OnsetDate, err = parseDate(onset); err != nil {
 		return nil, err
 	}
@@ -95,12 +98,12 @@ func (db *DB) CreateClaim(ctx context.Context, c *rcm.Claim) error {
 // transaction.
 const claimInsert = `INSERT INTO claim (org_id, encounter_id, patient_id, payer_id, coverage_id, control_number, frequency, payer_claim_number,
 	replaces_claim_id, state, prior_auth, referral, onset_date, accident_date, accident_cause, accident_state, date_of_service, place_of_service,
-	total_charge, created_at, prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	total_charge, created_at, prior, institutional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func claimInsertArgs(org int64, c *rcm.Claim) []any {
 	return []any{org, c.EncounterID, c.PatientID, c.PayerID, c.CoverageID, c.ControlNumber, c.Frequency, c.PayerClaimNumber,
 		nullID(c.ReplacesClaimID), c.State, c.PriorAuth, c.Referral, formatDate(c.OnsetDate), formatDate(c.AccidentDate),
-		c.AccidentCause, c.AccidentState, formatDate(c.DateOfService), c.PlaceOfService, int64(c.TotalCharge()), formatTime(c.CreatedAt), priorJSON(c.Prior)}
+		c.AccidentCause, c.AccidentState, formatDate(c.DateOfService), c.PlaceOfService, int64(c.TotalCharge()), formatTime(c.CreatedAt), priorJSON(c.Prior), institutionalJSON(c.Institutional)}
 }
 
 func priorJSON(p []rcm.PriorPayment) string {

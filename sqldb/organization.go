@@ -159,8 +159,8 @@ func (db *DB) CreateFacility(ctx context.Context, f *rcm.Facility) error {
 	}
 	f.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
-		id, err := tx.insert(ctx, `INSERT INTO facility (org_id, name, npi, line1, line2, city, state, zip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.OrgID, f.Name, f.NPI, f.Address.Line1, f.Address.Line2, f.Address.City, f.Address.State, f.Address.ZIP)
+		id, err := tx.insert(ctx, `INSERT INTO facility (org_id, name, npi, line1, line2, city, state, zip, taxonomy, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.OrgID, f.Name, f.NPI, f.Address.Line1, f.Address.Line2, f.Address.City, f.Address.State, f.Address.ZIP, f.Taxonomy, f.Kind)
 		f.ID = id
 		return err
 	})
@@ -168,12 +168,7 @@ func (db *DB) CreateFacility(ctx context.Context, f *rcm.Facility) error {
 
 // FindFacilities returns the organization's facilities.
 func (db *DB) FindFacilities(ctx context.Context) ([]*rcm.Facility, error) {
-	return listSetup(ctx, db, func(s scanner) (*rcm.Facility, error) {
-		f := &rcm.Facility{}
-		ad := &f.Address
-		err := s.Scan(&f.ID, &f.OrgID, &f.Name, &f.NPI, &ad.Line1, &ad.Line2, &ad.City, &ad.State, &ad.ZIP)
-		return f, err
-	}, "facility", "id, org_id, name, npi, line1, line2, city, state, zip")
+	return listSetup(ctx, db, scanFacility, "facility", "id, org_id, name, npi, line1, line2, city, state, zip, taxonomy, kind")
 }
 
 // findSetup reads one of the organization's practices, providers,
