@@ -29,9 +29,9 @@ type Bundle struct {
 	// Attending, Operating and OtherOperating are the providers an
 	// institutional claim names (837I 2310A-C, UB-04 FL 76-78).
 	Attending, Operating, OtherOperating *rcm.Provider
-	Patient   *rcm.Patient
-	Coverage  *rcm.Coverage
-	Payer     *rcm.Payer
+	Patient                              *rcm.Patient
+	Coverage                             *rcm.Coverage
+	Payer                                *rcm.Payer
 	// Other coverages of the patient in force on the date of service, for
 	// coordination of benefits (837P loop 2320).
 	OtherCoverages []*rcm.Coverage

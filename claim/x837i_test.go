@@ -170,9 +170,9 @@ func judgeWithPyx12(t *testing.T, data []byte) {
 // the claim, never written.
 func TestWrite837IRefuses(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(*Bundle)
-		want  string
+		want   string
 	}{
 		{"professional claim", func(b *Bundle) { b.Claim.Institutional = nil }, "no institutional data"},
 		{"no attending", func(b *Bundle) { b.Attending = nil }, "attending provider"},

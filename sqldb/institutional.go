@@ -7,7 +7,7 @@ import (
 )
 
 // institutionalJSON stores an encounter's or claim's institutional data
-// (837I, UB-04) as JSON in one column; '' for a professional one.
+// (837I, UB-04) as JSON in one column; ” for a professional one.
 func institutionalJSON(in *rcm.Institutional) string {
 	if in == nil {
 		return ""
