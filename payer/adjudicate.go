@@ -89,11 +89,18 @@ type ClaimPayment struct {
 	Copay           rcm.Money      `json:"copay,omitempty"`          // PR-3 total
 	Contractual     rcm.Money      `json:"contractual,omitempty"`    // CO-45 and CO-59 total
 	Allowed         rcm.Money      `json:"allowed,omitempty"`        // sum of line allowed amounts
+	// Institutional claims (837I) answer with the DRG (CLP11) and, for an
+	// inpatient stay, MIA with the covered days; outpatient ones with MOA.
+	Institutional bool   `json:"institutional,omitempty"`
+	Inpatient     bool   `json:"inpatient,omitempty"`
+	DRG           string `json:"drg,omitempty"`
+	CoveredDays   int    `json:"covered_days,omitempty"`
 }
 
 // LinePayment is one service line of a ClaimPayment (835 loop 2110).
 type LinePayment struct {
 	Number      int          `json:"number"`
+	RevenueCode string       `json:"revenue_code,omitempty"` // SVC04 on a facility line
 	Qualifier   string       `json:"qualifier"`
 	Code        string       `json:"code"`
 	Modifiers   []string     `json:"modifiers,omitempty"`
@@ -136,6 +143,10 @@ func adjudicate(cfg *Config, st *State, p *Payer, c *Claim) *ClaimPayment {
 		Receiver: c.Sender, ReceiverQual: c.SenderQual, Production: c.Production, ServiceFrom: from, ServiceTo: to,
 		Submitter: c.SubmitterID, SubmitterName: c.SubmitterName, File: c.File, Sequence: c.Sequence,
 		BatchID: c.BatchID, RenderingNPI: c.RenderingNPI, Replacement: c.Frequency == "7",
+		Institutional: c.Institutional, Inpatient: c.Inpatient, DRG: c.DRG,
+	}
+	if c.Inpatient {
+		cp.CoveredDays = c.Days
 	}
 	if cp.FilingIndicator == "" {
 		cp.FilingIndicator = "ZZ"
@@ -143,7 +154,7 @@ func adjudicate(cfg *Config, st *State, p *Payer, c *Claim) *ClaimPayment {
 	a := &adjudication{cfg: cfg, st: st, payer: p, claim: c, cp: cp, added: map[string]*Contribution{}}
 	for _, l := range c.Lines {
 		cp.Lines = append(cp.Lines, &LinePayment{
-			Number: l.Number, Qualifier: l.Qualifier, Code: l.Code, Modifiers: l.Modifiers, Charge: l.Charge,
+			Number: l.Number, RevenueCode: l.RevenueCode, Qualifier: l.Qualifier, Code: l.Code, Modifiers: l.Modifiers, Charge: l.Charge,
 			Units: l.Units, From: l.From, To: l.To, Control: l.Control, milli: l.MilliUnits,
 		})
 	}
@@ -397,6 +408,15 @@ func (a *adjudication) price() {
 	ct := a.payer.Contract
 	for _, l := range a.cp.Lines {
 		if l.denied {
+			continue
+		}
+		if ic := ct.Institutional; ic != nil && a.claim.Institutional {
+			base, ok := ic.base(l, a.claim.Inpatient)
+			if !ok || base <= 0 {
+				denyLine(l, RuleNotInContract, "CO", "96", "N130")
+				continue
+			}
+			l.base, l.Allowed = min(base, l.Charge), min(base, l.Charge)
 			continue
 		}
 		unit, ok := a.cfg.unitPrice(ct, l.Code, l.Modifiers)

@@ -96,6 +96,9 @@ type Contract struct {
 	// Modifiers price a code billed with a modifier as a percentage of
 	// its fee, e.g. "50": 150 (bilateral), "80": 16 (assistant surgeon).
 	Modifiers map[string]Percent `json:"modifiers,omitempty"`
+	// Institutional prices 837I claims; without it they are priced as
+	// professional claims by their HCPCS or revenue codes.
+	Institutional *InstitutionalContract `json:"institutional,omitempty"`
 }
 
 // MultipleProcedure is a multiple-procedure reduction: the procedures of

@@ -59,7 +59,15 @@ type Claim struct {
 	ClearinghouseRef string   `json:"clearinghouse_ref,omitempty"` // REF*D9
 	Diagnoses        []string `json:"diagnoses,omitempty"`         // HI, in order
 	RenderingNPI     string   `json:"rendering_npi,omitempty"`     // 2310B NM109
-	Lines            []Line   `json:"lines"`
+	// Institutional is set for an 837I claim (CLM05-2 A): Place then holds
+	// the facility type code, DRG the HI*DR group, Inpatient whether the
+	// bill is for a stay (facility codes 11, 12, 18, 21, 22, 28, 41, 65, 66,
+	// 86) and Days the statement period's covered days (DTP*434).
+	Institutional bool   `json:"institutional,omitempty"`
+	DRG           string `json:"drg,omitempty"`
+	Inpatient     bool   `json:"inpatient,omitempty"`
+	Days          int    `json:"days,omitempty"`
+	Lines         []Line `json:"lines"`
 	// Prior is the adjudication (loop 2320) of the payer just before this
 	// one: the primary's on a secondary claim, the secondary's on a
 	// tertiary claim. PriorPaid is what every earlier payer paid (the sum
@@ -88,11 +96,14 @@ type Person struct {
 
 // Line is one service line (loop 2400).
 type Line struct {
-	Number    int       `json:"number"`    // LX01
-	Qualifier string    `json:"qualifier"` // SV101-1, HC
-	Code      string    `json:"code"`      // SV101-2
-	Modifiers []string  `json:"modifiers,omitempty"`
-	Charge    rcm.Money `json:"charge"`
+	Number int `json:"number"` // LX01
+	// RevenueCode is SV201 on an 837I line; Code is then the HCPCS code
+	// (SV202-2), or the revenue code itself with Qualifier NU.
+	RevenueCode string    `json:"revenue_code,omitempty"`
+	Qualifier   string    `json:"qualifier"` // SV101-1, HC
+	Code        string    `json:"code"`      // SV101-2
+	Modifiers   []string  `json:"modifiers,omitempty"`
+	Charge      rcm.Money `json:"charge"`
 	// Units is SV104 as sent (echoed in SVC05); MilliUnits is it in
 	// thousandths for pricing.
 	Units      string   `json:"units"`
@@ -276,6 +287,18 @@ func readClaim(cl *Claim, n *x12.Node) *Claim {
 		problem("178", "CLM02 claim charge %q is not an amount", clm.String(2))
 	}
 	cl.Place, cl.Frequency = string(clm.Component(5, 1)), string(clm.Component(5, 3))
+	if string(clm.Component(5, 2)) == "A" {
+		cl.Institutional = true
+		cl.Inpatient = rcm.InpatientBill("0" + cl.Place + "1")
+		if s := n.Segment("DTP", "434"); s != nil {
+			from, to, err := dateRange(s.String(2), s.String(3))
+			if err != nil {
+				problem("187", "DTP*434 statement period %q: %v", s.String(3), err)
+			} else if cl.Days = to.DaysSince(from); cl.Days == 0 {
+				cl.Days = 1
+			}
+		}
+	}
 	if s := n.Segment("REF", "F8"); s != nil {
 		cl.OriginalRef = s.String(2)
 	}
@@ -287,6 +310,9 @@ func readClaim(cl *Claim, n *x12.Node) *Claim {
 			continue
 		}
 		q := string(s.Component(1, 1))
+		if q == "DR" {
+			cl.DRG = string(s.Component(1, 2))
+		}
 		if q != "ABK" && q != "ABF" && q != "BK" && q != "BF" {
 			continue
 		}
@@ -339,35 +365,15 @@ func readLine(cl *Claim, n *x12.Node, problem func(string, string, ...any)) Line
 	if s := n.Segment("LX"); s != nil {
 		ln.Number, _ = strconv.Atoi(s.String(1))
 	}
-	sv := n.Segment("SV1")
-	if sv == nil {
-		problem("454", "loop 2400 has no SV1 segment")
+	if sv2 := n.Segment("SV2"); sv2 != nil {
+		readInstitutionalLine(&ln, sv2, problem)
+	} else if sv := n.Segment("SV1"); sv != nil {
+		readProfessionalLine(&ln, sv, problem)
+	} else {
+		problem("454", "loop 2400 has no SV1 or SV2 segment")
 		return ln
 	}
-	ln.Qualifier, ln.Code = string(sv.Component(1, 1)), string(sv.Component(1, 2))
-	for j := 3; j <= 6; j++ {
-		if m := string(sv.Component(1, j)); m != "" {
-			ln.Modifiers = append(ln.Modifiers, m)
-		}
-	}
 	var err error
-	if ln.Charge, err = rcm.ParseMoney(sv.String(2)); err != nil {
-		problem("178", "line %d SV102 charge %q is not an amount", ln.Number, sv.String(2))
-	}
-	ln.Units = sv.String(4)
-	if ln.MilliUnits, err = milli(ln.Units); err != nil {
-		problem("476", "line %d SV104 units %q: %v", ln.Number, ln.Units, err)
-	}
-	for j := 1; j <= 4; j++ {
-		if p := sv.Component(7, j); len(p) > 0 {
-			v, err := strconv.Atoi(string(p))
-			if err != nil {
-				problem("255", "line %d SV107 pointer %q is not a number", ln.Number, p)
-				continue
-			}
-			ln.Pointers = append(ln.Pointers, v)
-		}
-	}
 	if s := n.Segment("DTP", "472"); s != nil {
 		ln.From, ln.To, err = dateRange(s.String(2), s.String(3))
 		if err != nil {
@@ -504,4 +510,58 @@ func (c *Claim) PatientName() Person {
 		return *c.Patient
 	}
 	return Person{Last: c.SubscriberLast, First: c.SubscriberFirst, Birth: c.SubscriberBirth}
+}
+
+// readProfessionalLine reads an 837P SV1: procedure, charge, units and
+// diagnosis pointers.
+func readProfessionalLine(ln *Line, sv *x12.Segment, problem func(string, string, ...any)) {
+	ln.Qualifier, ln.Code = string(sv.Component(1, 1)), string(sv.Component(1, 2))
+	for j := 3; j <= 6; j++ {
+		if m := string(sv.Component(1, j)); m != "" {
+			ln.Modifiers = append(ln.Modifiers, m)
+		}
+	}
+	var err error
+	if ln.Charge, err = rcm.ParseMoney(sv.String(2)); err != nil {
+		problem("178", "line %d SV102 charge %q is not an amount", ln.Number, sv.String(2))
+	}
+	ln.Units = sv.String(4)
+	if ln.MilliUnits, err = milli(ln.Units); err != nil {
+		problem("476", "line %d SV104 units %q: %v", ln.Number, ln.Units, err)
+	}
+	for j := 1; j <= 4; j++ {
+		if p := sv.Component(7, j); len(p) > 0 {
+			v, err := strconv.Atoi(string(p))
+			if err != nil {
+				problem("255", "line %d SV107 pointer %q is not a number", ln.Number, p)
+				continue
+			}
+			ln.Pointers = append(ln.Pointers, v)
+		}
+	}
+}
+
+// readInstitutionalLine reads an 837I SV2: the revenue code (SV201), the
+// HCPCS code when given (SV202), charge (SV203) and units (SV205). A line
+// billed by revenue code alone is priced and answered (835 SVC01 NU) by
+// that code.
+func readInstitutionalLine(ln *Line, sv *x12.Segment, problem func(string, string, ...any)) {
+	ln.RevenueCode = sv.String(1)
+	ln.Qualifier, ln.Code = string(sv.Component(2, 1)), string(sv.Component(2, 2))
+	for j := 3; j <= 6; j++ {
+		if m := string(sv.Component(2, j)); m != "" {
+			ln.Modifiers = append(ln.Modifiers, m)
+		}
+	}
+	if ln.Code == "" {
+		ln.Qualifier, ln.Code = "NU", ln.RevenueCode
+	}
+	var err error
+	if ln.Charge, err = rcm.ParseMoney(sv.String(3)); err != nil {
+		problem("178", "line %d SV203 charge %q is not an amount", ln.Number, sv.String(3))
+	}
+	ln.Units = sv.String(5)
+	if ln.MilliUnits, err = milli(ln.Units); err != nil {
+		problem("476", "line %d SV205 units %q: %v", ln.Number, ln.Units, err)
+	}
 }

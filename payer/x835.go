@@ -3,6 +3,7 @@ package payer
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,12 +113,26 @@ func write835(w *x12.Writer, r *Remittance) error {
 }
 
 func writeClaim(seg *segWriter, c *ClaimPayment) {
-	seg.put("CLP", clean(c.ClaimID, 38), c.Status, c.Charge.X12(), c.Paid.X12(), c.PatientResp.X12(), c.FilingIndicator,
-		clean(orDefault(c.PayerClaim, "0"), 50), clean(c.Place, 2), clean(c.Frequency, 1))
+	clp := []string{clean(c.ClaimID, 38), c.Status, c.Charge.X12(), c.Paid.X12(), c.PatientResp.X12(), c.FilingIndicator,
+		clean(orDefault(c.PayerClaim, "0"), 50), clean(c.Place, 2), clean(c.Frequency, 1)}
+	if c.DRG != "" {
+		// CLP11: the diagnosis-related group the facility billed.
+		clp = append(clp, "", clean(c.DRG, 4))
+	}
+	seg.put("CLP", clp...)
 	writeCAS(seg, c.Adjustments)
 	pat := c.Patient
 	seg.put("NM1", "QC", "1", clean(orDefault(pat.Last, "UNKNOWN"), 60), clean(pat.First, 35), "", "", "", "MI", clean(orDefault(c.MemberID, "UNKNOWN"), 80))
-	if len(c.Remarks) > 0 {
+	if c.Inpatient {
+		// MIA01 covered days of an inpatient stay; MIA05, MIA20-23 its
+		// claim-level remark codes.
+		mia := make([]string, 5)
+		mia[0] = strconv.Itoa(c.CoveredDays)
+		if len(c.Remarks) > 0 {
+			mia[4] = c.Remarks[0]
+		}
+		seg.put("MIA", mia...)
+	} else if len(c.Remarks) > 0 {
 		// MOA03-07 carry claim-level remark codes for professional claims.
 		els := append([]string{"", ""}, c.Remarks[:min(5, len(c.Remarks))]...)
 		seg.put("MOA", els...)
@@ -131,7 +146,13 @@ func writeClaim(seg *segWriter, c *ClaimPayment) {
 		for i := range comp {
 			comp[i] = clean(comp[i], 48)
 		}
-		seg.put("SVC", seg.w.Composite(comp...), l.Charge.X12(), l.Paid.X12(), "", clean(l.Units, 15))
+		// SVC04 carries the revenue code of a facility line billed by
+		// HCPCS; one billed by revenue code alone has it in SVC01 (NU).
+		rev := ""
+		if l.RevenueCode != "" && l.Qualifier != "NU" {
+			rev = clean(l.RevenueCode, 48)
+		}
+		seg.put("SVC", seg.w.Composite(comp...), l.Charge.X12(), l.Paid.X12(), rev, clean(l.Units, 15))
 		if l.From == l.To || l.To.IsZero() {
 			seg.put("DTM", "472", l.From.D8())
 		} else {
