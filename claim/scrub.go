@@ -69,6 +69,11 @@ type Scrubber struct {
 	Codes    CodeChecker
 	// NCCI runs procedure-to-procedure and unit edits over the lines.
 	NCCI *edit.Engine
+	// RevenueCodes and FacilityNCCI serve institutional claims: the
+	// revenue code list (nil checks the shape only) and the outpatient
+	// hospital NCCI edits.
+	RevenueCodes RevenueCodeList
+	FacilityNCCI FacilityEdits
 }
 
 // Scrub returns every finding for the claim, errors first. A claim with an
@@ -155,7 +160,8 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	}
 	for i, l := range c.Lines {
 		n := i + 1
-		if len(l.Pointers) == 0 {
+		// Institutional lines carry no diagnosis pointers (SV2 has none).
+		if len(l.Pointers) == 0 && c.Institutional == nil {
 			add("CLM-POINTER", []int{n}, "Line %d (%s) points at no diagnosis.", "Point the line at the diagnosis that supports it.", n, l.Code)
 		}
 		for _, p := range l.Pointers {
@@ -178,7 +184,9 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	if s.Codes != nil {
 		fs = append(fs, s.Codes.CheckCodes(b)...)
 	}
-	if s.NCCI != nil {
+	if c.Institutional != nil {
+		fs = append(fs, s.scrubInstitutional(b)...)
+	} else if s.NCCI != nil {
 		lines := make([]rcm.ServiceLine, len(c.Lines))
 		for i, l := range c.Lines {
 			lines[i] = l.ServiceLine

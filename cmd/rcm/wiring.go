@@ -78,6 +78,9 @@ func scrubberFor(ctx context.Context, db *sqldb.DB, today rcm.Date, orgID int64)
 			return nil, err
 		}
 	}
+	if edits.MUERows(ncci.OutpatientHospital) > 0 || edits.PTPRows(ncci.OutpatientHospital) > 0 || edits.PTPRows(ncci.Practitioner) > 0 {
+		s.FacilityNCCI = &ncci.FacilityChecker{Edits: edits}
+	}
 	return s, nil
 }
 
