@@ -539,7 +539,7 @@ func matchLine(l *LinePayment, c *rcm.Claim, used []bool) (int, string) {
 	dos := l.DateOfService
 	try := func(code string, mods []string, subset bool) int {
 		for i, cl := range c.Lines {
-			if used[i] || cl.Code != code || cl.Charge != l.Charge {
+			if used[i] || lineCode(c, i) != code || cl.Charge != l.Charge {
 				continue
 			}
 			d := cl.DateOfService
@@ -570,6 +570,16 @@ func matchLine(l *LinePayment, c *rcm.Claim, used []bool) (int, string) {
 		return i, MatchModifierDropped
 	}
 	return -1, ""
+}
+
+// lineCode is the code an 835 names a claim line by: its procedure code,
+// or for a facility line billed by revenue code alone, that revenue code
+// (835 SVC01 NU).
+func lineCode(c *rcm.Claim, i int) string {
+	if code := c.Lines[i].Code; code != "" || c.Institutional == nil {
+		return code
+	}
+	return c.Institutional.RevenueCodeOf(i)
 }
 
 func isSubset(sub, of []string) bool {

@@ -298,8 +298,9 @@ func (db *DB) SetFee(ctx context.Context, e rcm.FeeScheduleEntry) error {
 	}
 	e.Code = strings.ToUpper(strings.TrimSpace(e.Code))
 	switch {
-	case len(e.Code) != 5:
-		return rcm.FieldErrorf(rcm.EINVALID, "code", "code must be a five-character CPT or HCPCS code.")
+	case len(e.Code) != 5 && !(len(e.Code) == 4 && isDigits(e.Code)):
+		// A facility prices lines without HCPCS by their revenue code.
+		return rcm.FieldErrorf(rcm.EINVALID, "code", "code must be a five-character CPT or HCPCS code, or a four-digit revenue code.")
 	case e.Modifier != "" && len(e.Modifier) != 2:
 		return rcm.FieldErrorf(rcm.EINVALID, "modifier", "modifier must be two characters.")
 	case e.Charge < 0:

@@ -27,3 +27,12 @@ func institutionalOf(s string) (*rcm.Institutional, error) {
 	}
 	return in, nil
 }
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
