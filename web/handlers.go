@@ -23,6 +23,7 @@ func payerID(p *rcm.Payer) *int64         { return &p.ID }
 func patientID(p *rcm.Patient) *int64     { return &p.ID }
 func coverageID(c *rcm.Coverage) *int64   { return &c.ID }
 func encounterID(e *rcm.Encounter) *int64 { return &e.ID }
+func facilityID(f *rcm.Facility) *int64   { return &f.ID }
 
 // createHandler decodes a new record, has the service store it and answers
 // 201 with the stored record. An id in the body is refused: the store

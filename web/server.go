@@ -111,6 +111,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/practices", s.api(listHandler("practices", s.orgs.FindPractices)))
 	s.mux.Handle("GET /api/v1/practices/{id}", s.api(getHandler(s.orgs.FindPracticeByID)))
 	s.mux.Handle("PUT /api/v1/practices/{id}", s.api(updateHandler(s.orgs.UpdatePractice, practiceID)))
+	// Facilities: where services are rendered, and for institutional
+	// claims the facility's kind and taxonomy (837I, UB-04).
+	s.mux.Handle("POST /api/v1/facilities", s.api(createHandler(s.orgs.CreateFacility, facilityID, "/api/v1/facilities/")))
+	s.mux.Handle("GET /api/v1/facilities", s.api(listHandler("facilities", s.orgs.FindFacilities)))
 
 	s.mux.Handle("POST /api/v1/providers", s.api(createHandler(s.orgs.CreateProvider, providerID, "/api/v1/providers/")))
 	s.mux.Handle("GET /api/v1/providers", s.api(listHandler("providers", s.orgs.FindProviders)))

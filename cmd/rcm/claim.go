@@ -26,7 +26,7 @@ const claimUsage = `build [--org N] (ENCOUNTER_ID... | --all) [--order 1]
        rcm claim submit [--org N] [--key KEY]
        rcm claim list [--org N] [--state STATE] [--payer ID]
        rcm claim show [--org N] CLAIM_ID [--json]
-       rcm claim form [--org N] CLAIM_ID --out FILE.pdf
+       rcm claim form [--org N] CLAIM_ID --out FILE.pdf (CMS-1500, or UB-04 for an institutional claim)
 All take --db DB.`
 
 func runClaim(ctx context.Context, env *Env, args []string) error {
@@ -158,6 +158,15 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			if s != nil {
 				fmt.Fprintf(env.Stdout, "%s: %d claims in %s (interchange %09d), %s\n", p.Name, len(s.ClaimIDs), s.FileName, s.Control, s.State)
 			}
+			// Institutional claims go in their own 837I batch, under a key
+			// of their own.
+			s, err = claim.SubmitInstitutional(ctx, db, t, claim.PartnerOf(ch), p.ID, k+"-837I", db.Clock.Now())
+			if err != nil {
+				return fmt.Errorf("submit to %s: %w", p.Name, err)
+			}
+			if s != nil {
+				fmt.Fprintf(env.Stdout, "%s: %d claims in %s (interchange %09d), %s\n", p.Name, len(s.ClaimIDs), s.FileName, s.Control, s.State)
+			}
 		}
 	case "list":
 		cs, err := db.FindClaims(ctx, rcm.ClaimFilter{State: *state, PayerID: *payer, Limit: 1000})
@@ -213,7 +222,13 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := pdf.CMS1500(f, b, pdf.Options{SignedOn: today}); err != nil {
+		// An institutional claim prints on the UB-04, a professional one
+		// on the CMS-1500.
+		render := pdf.CMS1500
+		if b.Claim.Institutional != nil {
+			render = pdf.UB04
+		}
+		if err := render(f, b, pdf.Options{SignedOn: today}); err != nil {
 			f.Close()
 			os.Remove(*out)
 			return err

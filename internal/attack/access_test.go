@@ -155,6 +155,8 @@ var permission = map[string]string{
 	"GET /api/v1/practices":       "",
 	"GET /api/v1/practices/{id}":  "",
 	"PUT /api/v1/practices/{id}":  rcm.PermWriteSetup,
+	"POST /api/v1/facilities":     rcm.PermWriteSetup,
+	"GET /api/v1/facilities":      "",
 	"POST /api/v1/providers":      rcm.PermWriteSetup,
 	"GET /api/v1/providers":       "",
 	"GET /api/v1/providers/{id}":  "",
