@@ -66,6 +66,9 @@ func ReadRevenueCodes(r io.Reader) (RevenueCodes, error) {
 		if line == 1 && len(rec) > 0 && !isDigits(rec[0]) {
 			continue // the header
 		}
+		if len(rec) > 0 && len(rec[0]) == 4 && isDigits(rec[0][:3]) && rec[0][3] == 'X' {
+			continue // a category heading such as 091X, not a code
+		}
 		if len(rec) < 1 || len(rec[0]) != 4 || !isDigits(rec[0]) {
 			return nil, rcm.Errorf(rcm.EINVALID, "Revenue code list line %d: %q is not a four-digit revenue code.", line, strings.Join(rec, ","))
 		}
@@ -262,10 +265,18 @@ func (s *Scrubber) occurrenceValuePairs(b *Bundle, add func(rule string, lines [
 			}
 		case "80":
 			if in.Inpatient() {
+				// Covered (80) and non-covered (81) days make up the stay;
+				// the day of discharge does not count.
+				var non rcm.Money
+				for _, w := range in.Values {
+					if w.Code == "81" {
+						non += w.Amount
+					}
+				}
 				days := in.StatementTo.DaysSince(in.StatementFrom)
-				if int64(days)*100 != int64(v.Amount) {
-					add("INST-OCC-VALUE", nil, "Report the covered days of the stay in value code 80 (the day of discharge does not count).",
-						"Value code 80 says %s covered days; the statement period %s to %s has %d.", v.Amount.String(), in.StatementFrom, in.StatementTo, days)
+				if int64(days)*100 != int64(v.Amount+non) {
+					add("INST-OCC-VALUE", nil, "Report the stay's covered days in value code 80 and its non-covered days in value code 81; together they are the days from admission to discharge, the day of discharge not counted.",
+						"Value code 80 says %s covered days and value code 81 %s non-covered; the statement period %s to %s has %d days.", v.Amount.String(), non.String(), in.StatementFrom, in.StatementTo, days)
 				}
 			}
 		}

@@ -55,7 +55,7 @@ func testInstitutionalBundles() []*Bundle {
 			DRG:                "343",
 			Occurrences:        []rcm.Occurrence{{Code: "11", Date: rcm.MustParseDate("2026-02-02")}},
 			OccurrenceSpans:    []rcm.OccurrenceSpan{{Code: "74", From: rcm.MustParseDate("2026-02-05"), To: rcm.MustParseDate("2026-02-05")}},
-			Values:             []rcm.ValueCode{{Code: "80", Amount: 300}},
+			Values:             []rcm.ValueCode{{Code: "80", Amount: 200}, {Code: "81", Amount: 100}},
 			ConditionCodes:     []string{"39"},
 			Lines:              []rcm.RevenueLine{{RevenueCode: "0120"}, {RevenueCode: "0360"}, {RevenueCode: "0300"}}},
 	}
@@ -131,7 +131,7 @@ func TestWrite837I(t *testing.T) {
 		"SV2*0490*HC:66984:RT*3100*UN*1~", "SV2*0272**450*UN*1~", "SV2*0636*HC:J3490*25*UN*1**25~",
 		"CLM*HSC01002-12-1*8890***11:A:1**A*Y*Y~", "DTP*096*TM*1100~", "DTP*435*DT*202602031400~", "CL1*1*7*01~",
 		"HI*ABK:K3580:::::::Y~", "HI*ABJ:R1031~", "HI*DR:343~", "HI*ABF:E119:::::::Y*ABF:I10~", "HI*BBR:0DTJ4ZZ:D8:20260204~", "HI*BBQ:0DJD8ZZ:D8:20260204~",
-		"HI*BI:74:RD8:20260205-20260205~", "HI*BH:11:D8:20260202~", "HI*BE:80:::3~", "HI*BG:39~", "NM1*72*1*VARGA*LENA****XX*1245319599~",
+		"HI*BI:74:RD8:20260205-20260205~", "HI*BH:11:D8:20260202~", "HI*BE:80:::2*BE:81:::1~", "HI*BG:39~", "NM1*72*1*VARGA*LENA****XX*1245319599~",
 		"CLM*HSC01001-11-1R*3575***83:A:7**A*Y*Y~", "REF*F8*PCN998877~",
 		"AMT*D*2000~", "SVD*SBMCR*1800*HC:66984:RT*0490*1~", "SVD*SBMCR*200**0272*1~", "CAS*CO*96*25~"} {
 		if !strings.Contains(out, want) {
