@@ -367,8 +367,9 @@ func FuzzProcess(f *testing.F) {
 	f.Add(mk837(f, tc{id: "X", member: "A300", last: "POE", first: "PAT", birth: "1960-01-01", sbr: "S",
 		prior: &Prior{PayerID: "PAYB", Paid: 10}, lines: []tl{{code: "20610", charge: "100", prior: &PriorLine{Paid: 10}}}}))
 	f.Add([]byte("ISA*00*"))
+	f.Add(mk837I(f))
 	if dir := shareddata.Dir(); dir != "" {
-		for _, rel := range []string{"x12-samples/stupidedi-005010/X222A1_HC837/pass/medicare-secondary-payer-COB.edi", "x12-samples/imsweb-x12-parser/837_5010/x12_valid.txt"} {
+		for _, rel := range []string{"x12-samples/stupidedi-005010/X223A2_HC837/pass/837-institutional-claim.edi", "x12-samples/stupidedi-005010/X223A2_HC837/pass/automobile-accident.edi", "x12-samples/stupidedi-005010/X222A1_HC837/pass/medicare-secondary-payer-COB.edi", "x12-samples/imsweb-x12-parser/837_5010/x12_valid.txt"} {
 			if b, err := os.ReadFile(filepath.Join(dir, rel)); err == nil {
 				f.Add(b)
 			}
@@ -380,6 +381,7 @@ func FuzzProcess(f *testing.F) {
 		}
 		cfg := testConfig()
 		cfg.Payers[0].Contract.ChargePercent = 5000
+		cfg.Payers[0].Contract.Institutional = &InstitutionalContract{PerDiem: 100000, RevenueFees: map[string]rcm.Money{"0272": 5000}, ChargePercent: 4000}
 		e := newEngine(cfg)
 		files, err := e.Process("f.837", data)
 		if err != nil {

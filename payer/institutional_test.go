@@ -13,7 +13,7 @@ import (
 
 // mk837I writes an 837I with OpenRCM's writer: an ASC outpatient bill and a
 // hospital inpatient stay for member A100 of PAYA.
-func mk837I(t *testing.T) []byte {
+func mk837I(t testing.TB) []byte {
 	t.Helper()
 	m := rcm.MustParseMoney
 	addr := rcm.Address{Line1: "1 MAIN ST", City: "SPRINGFIELD", State: "IL", ZIP: "627011234"}
