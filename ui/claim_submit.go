@@ -51,7 +51,13 @@ func (h *Handler) submitClaim(w http.ResponseWriter, r *http.Request, s *session
 		return err
 	}
 	defer t.Close()
-	if _, err := claim.Submit(ctx, h.store, t, claim.PartnerOf(ch), c.PayerID, key, h.clock.Now()); err != nil {
+	// A facility's claim goes in an 837I batch, a professional one in an
+	// 837P batch.
+	submit := claim.Submit
+	if c.Institutional != nil {
+		submit = claim.SubmitInstitutional
+	}
+	if _, err := submit(ctx, h.store, t, claim.PartnerOf(ch), c.PayerID, key, h.clock.Now()); err != nil {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/claims/%d?done=submitted", id), http.StatusSeeOther)

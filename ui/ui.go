@@ -187,6 +187,7 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /encounters/{id}/lines", h.action(h.addLine))
 	h.mux.Handle("POST /encounters/{id}/lines/{n}", h.action(h.updateLine))
 	h.mux.Handle("POST /encounters/{id}/lines/{n}/remove", h.action(h.removeLine))
+	h.mux.Handle("POST /encounters/{id}/facility", h.action(h.saveFacility))
 	h.mux.Handle("POST /encounters/{id}/ready", h.action(h.markReady))
 	h.mux.Handle("POST /encounters/{id}/claim", h.action(h.buildClaim))
 

@@ -32,6 +32,10 @@ type workbenchData struct {
 	Claims   []*rcm.Claim
 	// FormError is the message of a change the services refused.
 	FormError string
+	// Facility is the facility bill form's values (837I, UB-04), and
+	// Providers the names its attending and operating lists offer.
+	Facility  facilityForm
+	Providers []*rcm.Provider
 	// CSRF is the session's token, for the forms in the search results,
 	// which are also rendered alone as a fragment.
 	CSRF string
@@ -98,6 +102,12 @@ func (h *Handler) workbench(ctx context.Context, s *session, id int64) (*workben
 			}
 		}
 	}
+	d.Facility = facilityFormOf(e)
+	if d.Editable {
+		if d.Providers, err = h.store.FindProviders(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if d.Findings, err = h.codingFindings(ctx, s, e, p); err != nil {
 		return nil, err
 	}
@@ -129,7 +139,8 @@ func (h *Handler) codingFindings(ctx context.Context, s *session, e *rcm.Encount
 		add(ruleNoLines, nil, "No service line is coded.", "Add the procedure or visit code with its units and diagnosis pointers.")
 	}
 	for i, l := range e.Lines {
-		if len(l.Pointers) == 0 {
+		// A facility's lines (837I SV2) carry no diagnosis pointers.
+		if len(l.Pointers) == 0 && e.Institutional == nil {
 			add(rulePointer, []int{i + 1}, fmt.Sprintf("Line %d (%s) points at no diagnosis.", i+1, l.Code), "Enter the number of the diagnosis that supports the line.")
 		}
 		for _, ptr := range l.Pointers {

@@ -231,6 +231,7 @@ var permission = map[string]string{
 	"POST /encounters/{id}/diagnoses/{n}/remove": rcm.PermCode,
 	"POST /encounters/{id}/diagnoses/{n}/up":     rcm.PermCode,
 	"POST /encounters/{id}/lines":                rcm.PermCode,
+	"POST /encounters/{id}/facility":             rcm.PermCode,
 	"POST /encounters/{id}/lines/{n}":            rcm.PermCode,
 	"POST /encounters/{id}/lines/{n}/remove":     rcm.PermCode,
 	"POST /encounters/{id}/ready":                rcm.PermCode,
