@@ -198,10 +198,17 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			}{c, findings})
 		}
 		fmt.Fprintf(env.Stdout, "claim %d %s: %s, %s, date of service %s, payer %d\n", c.ID, c.ControlNumber, c.State, c.TotalCharge().Dollars(), c.DateOfService, c.PayerID)
+		if in := c.Institutional; in != nil {
+			fmt.Fprintf(env.Stdout, "  institutional: type of bill %s, statement %s to %s, patient status %s\n", in.TypeOfBill, in.StatementFrom, in.StatementTo, in.PatientStatus)
+		}
 		for i, d := range c.Diagnoses {
 			fmt.Fprintf(env.Stdout, "  dx %d  %s\n", i+1, d.Code)
 		}
 		for i, l := range c.Lines {
+			if rev := c.Institutional.RevenueCodeOf(i); rev != "" {
+				fmt.Fprintf(env.Stdout, "  line %d  revenue %s  %s %v x%d  %s\n", i+1, rev, l.Code, l.Modifiers, l.Units, l.Charge.Dollars())
+				continue
+			}
 			fmt.Fprintf(env.Stdout, "  line %d  %s %v x%d  %s  pointers %v\n", i+1, l.Code, l.Modifiers, l.Units, l.Charge.Dollars(), l.Pointers)
 		}
 		for _, f := range findings {

@@ -35,6 +35,7 @@ func TestClaimCommands(t *testing.T) {
 	if b, err := os.ReadFile(pdfPath); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
 		t.Errorf("claim form wrote %d bytes (%v), want a PDF", len(b), err)
 	}
+	institutionalCommands(t, dsn, out, list)
 	// Nothing left to do: scrub finds no drafts, build no coded encounters.
 	if code, _, _ := rcmRun(t, "", "claim", "scrub", "--db", dsn, "--all"); code != 0 {
 		t.Errorf("scrub with no drafts exit %d", code)
