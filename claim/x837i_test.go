@@ -225,3 +225,53 @@ func BenchmarkWrite837(b *testing.B) {
 		})
 	}
 }
+
+// Bad 837I files: cut off, with segments out of order, or with a bad code,
+// the validator reports findings naming the segment (and the loop or
+// element) and never panics; the writer's own file stays the control.
+func TestBad837I(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write837I(&buf, testInstitutionalBatch(), &x12.Counter{N: 60}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.String()
+	swap := func(s, a, b string) string {
+		i, j := strings.Index(s, a), strings.Index(s, b)
+		if i < 0 || j < 0 || i > j {
+			t.Fatalf("cannot swap %q and %q", a, b)
+		}
+		return s[:i] + b + s[i+len(a):j] + a + s[j+len(b):]
+	}
+	tests := []struct {
+		name string
+		data string
+		seg  string // the segment a finding names, "" when the envelope fails
+	}{
+		{"cut after the first claim", good[:strings.Index(good, "CLM*HSC01002-12-1")], ""},
+		{"CL1 before the statement dates", swap(good, "DTP*434*RD8*20260210-20260210~\n", "CL1*3*1*01~\n"), "DTP"},
+		{"SV2 without its revenue code", strings.Replace(good, "SV2*0490*", "SV2**", 1), "SV2"},
+		{"CLM without its facility code", strings.Replace(good, "*83:A:1*", "*:A:1*", 1), "CLM"},
+		{"HI principal diagnosis qualifier", strings.Replace(good, "HI*ABK:H2511~", "HI*XXX:H2511~", 1), "HI"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := (&x12.Validator{Situational: true}).Validate(strings.NewReader(tt.data))
+			if res.Valid() {
+				t.Fatal("the bad file validated")
+			}
+			if tt.seg == "" {
+				if res.Err == nil && len(res.Findings) == 0 {
+					t.Fatal("no error and no finding")
+				}
+				return
+			}
+			found := false
+			for _, f := range res.Findings {
+				found = found || f.SegmentID == tt.seg && (f.Loop != "" || f.Element > 0) && f.Message != ""
+			}
+			if !found {
+				t.Errorf("no finding names %s with its loop or element: %v", tt.seg, res.Findings)
+			}
+		})
+	}
+}
