@@ -16,6 +16,7 @@ func FuzzWrite837I(f *testing.F) {
 	f.Add("0831", "0490", "45378", "RT", int64(310000), int64(0), "Y", "A3", "11", "80", int64(300), "0DTJ4ZZ", "343", "14", "3", "1", "01")
 	f.Add("0111", "0120", "", "", int64(360000), int64(2500), "1", "39", "BH", "81", int64(100), "", "", "", "1", "7", "20")
 	f.Add("131", "272", "J3490", "JW", int64(1), int64(1), "", "", "", "", int64(0), "0DJD8ZZ", "", "", "", "", "01")
+	base := testInstitutionalBatch()
 	f.Fuzz(func(t *testing.T, tob, rev, code, mod string, charge, nonCovered int64, poa, cond, occ, val string, amount int64, pcs, drg, hour, admType, admSrc, status string) {
 		dos := rcm.MustParseDate("2026-02-10")
 		e := &rcm.Encounter{PatientID: 1, PracticeID: 1, RenderingProviderID: 1, DateOfService: dos, PlaceOfService: "24",
@@ -46,14 +47,14 @@ func FuzzWrite837I(f *testing.F) {
 		if e.Validate() != nil {
 			return
 		}
-		b := testInstitutionalBatch()
-		bd := b.Bundles[0]
-		bd.Claim.Diagnoses = e.Diagnoses
-		bd.Claim.Lines = []rcm.ClaimLine{{ServiceLine: e.Lines[0]}}
-		bd.Claim.Institutional = in
-		b.Bundles = b.Bundles[:1]
+		c := *base.Bundles[0].Claim
+		c.Diagnoses, c.Lines, c.Institutional = e.Diagnoses, []rcm.ClaimLine{{ServiceLine: e.Lines[0]}}, in
+		bd := *base.Bundles[0]
+		bd.Claim = &c
+		b := *base
+		b.Bundles = []*Bundle{&bd}
 		var buf bytes.Buffer
-		if err := Write837I(&buf, b, &x12.Counter{N: 1}); err != nil {
+		if err := Write837I(&buf, &b, &x12.Counter{N: 1}); err != nil {
 			// The writer refuses only what X12 cannot carry (a delimiter in
 			// a value); the domain lets none of it through for codes.
 			if rcm.ErrorCode(err) == rcm.EINVALID || strings.Contains(err.Error(), "delimiter") || strings.Contains(err.Error(), "separator") {
