@@ -1,6 +1,8 @@
 package codeset
 
 import (
+	"context"
+	"strconv"
 	"strings"
 
 	"github.com/openrcm/openrcm"
@@ -12,29 +14,33 @@ import (
 type Checker struct {
 	Catalog *Catalog
 	// Org is the organization's CPT line (CPT releases are per
-	// organization: the AMA licence is theirs).
+	// organization: the AMA licence is theirs); empty means the
+	// organization of the actor in the context.
 	Org string
 }
 
 // CheckDiagnosis checks an ICD-10-CM code.
-func (k Checker) CheckDiagnosis(code string, dos rcm.Date) error {
-	return k.check(code, ICD10CM, dos)
+func (k Checker) CheckDiagnosis(ctx context.Context, code string, dos rcm.Date) error {
+	return k.check(ctx, code, ICD10CM, dos)
 }
 
 // CheckProcedure checks a CPT (five digits, or four and a letter) or HCPCS
 // Level II (a letter and four digits) code.
-func (k Checker) CheckProcedure(code string, dos rcm.Date) error {
+func (k Checker) CheckProcedure(ctx context.Context, code string, dos rcm.Date) error {
 	sys := CPT
 	if c := strings.ToUpper(code); c != "" && c[0] >= 'A' && c[0] <= 'Z' {
 		sys = HCPCS
 	}
-	return k.check(code, sys, dos)
+	return k.check(ctx, code, sys, dos)
 }
 
-func (k Checker) check(code string, sys System, dos rcm.Date) error {
+func (k Checker) check(ctx context.Context, code string, sys System, dos rcm.Date) error {
 	org := ""
 	if sys == CPT {
 		org = k.Org
+		if a, ok := rcm.ActorFromContext(ctx); ok && org == "" {
+			org = strconv.FormatInt(a.OrgID, 10)
+		}
 	}
 	v, err := k.Catalog.Validate([]string{code}, sys, org, dos, Patient{})
 	if err != nil {

@@ -26,8 +26,8 @@ type Store interface {
 // Codes refuses codes not valid on the date of service, with an error
 // naming the code; codeset.Checker implements it.
 type Codes interface {
-	CheckDiagnosis(code string, dos rcm.Date) error
-	CheckProcedure(code string, dos rcm.Date) error
+	CheckDiagnosis(ctx context.Context, code string, dos rcm.Date) error
+	CheckProcedure(ctx context.Context, code string, dos rcm.Date) error
 }
 
 // Receiver applies HL7 v2 messages to the store: the one path every door

@@ -131,7 +131,7 @@ func (a *applier) dft(ctx context.Context) error {
 			l.DateOfService = dos
 		}
 		if a.rc.Codes != nil {
-			if err := a.rc.Codes.CheckProcedure(l.Code, dos); err != nil {
+			if err := a.rc.Codes.CheckProcedure(ctx, l.Code, dos); err != nil {
 				return fieldErr(loc(codeField), "%s: %s", loc(codeField), rcm.ErrorMessage(err))
 			}
 		}
@@ -139,7 +139,7 @@ func (a *applier) dft(ctx context.Context) error {
 	}
 	if a.rc.Codes != nil {
 		for i, d := range e.Diagnoses {
-			if err := a.rc.Codes.CheckDiagnosis(d.Code, e.DateOfService); err != nil {
+			if err := a.rc.Codes.CheckDiagnosis(ctx, d.Code, e.DateOfService); err != nil {
 				loc := fmt.Sprintf("DG1-3 (DG1 %d)", i+1)
 				return fieldErr(loc, "%s: %s", loc, rcm.ErrorMessage(err))
 			}

@@ -127,7 +127,7 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 	return out, err
 }
 
-// guarantorJSON is the stored form of a guarantor: '' for none.
+// guarantorJSON is the stored form of a guarantor: ” for none.
 func guarantorJSON(g *rcm.Guarantor) string {
 	if g == nil {
 		return ""
