@@ -16,6 +16,9 @@ func (m *Message) Encode() []byte {
 			if d.Subcomponent == 0 {
 				enc = enc[:3]
 			}
+			if v := s.Get(2, 0, 1, 1); v != "" {
+				enc = v
+			}
 			b.WriteString(enc)
 			start = 2
 		}

@@ -249,6 +249,11 @@ func parseSegment(line []byte, n int, d Delimiters) (*Segment, error) {
 		// MSH-1 is the field separator and MSH-2 the encoding characters,
 		// taken as they are.
 		enc, after, _ := strings.Cut(rest, string(d.Field))
+		if len(enc) > 5 {
+			// Four encoding characters, and since v2.7 an optional
+			// truncation character.
+			return nil, &ParseError{Segment: n, Name: name, Field: 2, Reason: fmt.Sprintf("MSH-2 %q has more than five encoding characters", truncate(enc, 10))}
+		}
 		seg.Fields = append(seg.Fields, Field{{{string(d.Field)}}}, Field{{{enc}}})
 		if after == "" && !strings.Contains(rest, string(d.Field)) {
 			return seg, nil
@@ -351,7 +356,7 @@ func unescape(s string, d Delimiters) (string, error) {
 					return "", fmt.Errorf("escape \\X%s\\ is not hexadecimal", truncate(hex, 8))
 				}
 				v := byte(hi<<4 | lo)
-				if v < 0x20 && v != '\t' || v == 0x7f {
+				if v < 0x20 && v != '\t' && v != '\r' && v != '\n' || v == 0x7f {
 					return "", fmt.Errorf("escape \\X%s\\ encodes a control character", truncate(hex, 8))
 				}
 				b.WriteByte(v)
