@@ -678,7 +678,11 @@ func (a *apply) charge(e *entry) (*entry, rcm.ServiceLine, error) {
 			l.Charge = m
 		}
 	}
-	enc, err := a.bd.resolve(encRef, "Encounter", e.where, map[bool]string{true: "encounter", false: "context"}[e.typ == "Procedure"])
+	field := "context" // ChargeItem.context
+	if e.typ == "Procedure" {
+		field = "encounter"
+	}
+	enc, err := a.bd.resolve(encRef, "Encounter", e.where, field)
 	if err != nil {
 		return nil, l, err
 	}
