@@ -129,6 +129,21 @@ func (rc *Receiver) Receive(ctx context.Context, raw []byte) (*Message, Result, 
 	return ack(), res, nil
 }
 
+// ImportFile applies every message of a file (see Split), each in its own
+// transaction, and returns what became of each: the path of rcm hl7 import
+// and of the demo. The error is only for storage failures.
+func (rc *Receiver) ImportFile(ctx context.Context, data []byte) ([]Result, error) {
+	var out []Result
+	for i, raw := range Split(data) {
+		_, res, err := rc.Receive(ctx, raw)
+		if err != nil {
+			return out, fmt.Errorf("message %d: %w", i+1, err)
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
 // fail keeps a refused message in the interface error queue.
 func (rc *Receiver) fail(ctx context.Context, res *Result, raw []byte) error {
 	m := &rcm.InterfaceMessage{Kind: rcm.InterfaceHL7, ControlID: res.ControlID, Type: res.Type, Status: rcm.InterfaceFailed,

@@ -19,12 +19,18 @@ func (a *applier) dft(ctx context.Context) error {
 		return fieldErr("PV1", "PV1 (patient visit) is required in a DFT message.")
 	}
 	var ft1s, dg1s []*Segment
+	var notes []string
 	for _, s := range a.msg.Segments {
 		switch s.Name {
 		case "FT1":
 			ft1s = append(ft1s, s)
 		case "DG1":
 			dg1s = append(dg1s, s)
+		case "NTE":
+			// Notes (NTE-3, repeating) carry the visit's documentation.
+			for r := 0; r < s.Reps(3); r++ {
+				notes = append(notes, s.Get(3, r, 1, 1))
+			}
 		}
 	}
 	if len(ft1s) == 0 {
@@ -37,7 +43,7 @@ func (a *applier) dft(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e := &rcm.Encounter{PatientID: p.ID}
+	e := &rcm.Encounter{PatientID: p.ID, Note: strings.Join(notes, "\n")}
 	// Diagnoses, in the order sent.
 	for i, dg := range dg1s {
 		loc := fmt.Sprintf("DG1-3 (DG1 %d)", i+1)

@@ -184,11 +184,11 @@ func hl7Import(ctx context.Context, env *Env, rc *hl7.Receiver, files []string) 
 			continue
 		}
 		sum := map[string]int{}
-		for i, raw := range hl7.Split(data) {
-			_, res, err := rc.Receive(ctx, raw)
-			if err != nil {
-				return fmt.Errorf("%s message %d: %w", name, i+1, err)
-			}
+		results, err := rc.ImportFile(ctx, data)
+		if err != nil {
+			return fmt.Errorf("%s %w", name, err)
+		}
+		for i, res := range results {
 			key := res.Ack.Code
 			if res.Ack.Duplicate {
 				key = "duplicate"
