@@ -61,14 +61,23 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
+	// Flags may follow the positional arguments (replay ID --file F).
+	var pos []string
+	for fs.NArg() > 0 {
+		pos = append(pos, fs.Arg(0))
+		if err := parseFlags(fs, fs.Args()[1:]); err != nil {
+			return err
+		}
+	}
+	nargs, arg := len(pos), func(i int) string { return pos[i] }
 	switch {
 	case sub == "listen" && *addr == "":
 		return usagef("--addr HOST:PORT is required")
-	case sub == "listen" && fs.NArg() > 0, sub == "queue" && fs.NArg() > 0:
-		return usagef("unexpected argument %q", fs.Arg(0))
-	case sub == "import" && fs.NArg() == 0:
+	case sub == "listen" && nargs > 0, sub == "queue" && nargs > 0:
+		return usagef("unexpected argument %q", arg(0))
+	case sub == "import" && nargs == 0:
 		return usagef("name at least one FILE")
-	case (sub == "show" || sub == "replay") && fs.NArg() != 1:
+	case (sub == "show" || sub == "replay") && nargs != 1:
 		return usagef("name one MESSAGE_ID")
 	}
 	db, err := openDB(ctx, *dsn)
@@ -87,7 +96,7 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 	case "listen":
 		return hl7Listen(ctx, env, rc, *addr)
 	case "import":
-		return hl7Import(ctx, env, rc, fs.Args())
+		return hl7Import(ctx, env, rc, pos)
 	case "queue":
 		f := rcm.InterfaceMessageFilter{Kind: rcm.InterfaceHL7, Status: rcm.InterfaceFailed, Limit: 1000}
 		if *all {
@@ -108,7 +117,7 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 		}
 		return tw.Flush()
 	case "show":
-		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		id, err := strconv.ParseInt(arg(0), 10, 64)
 		if err != nil {
 			return usagef("MESSAGE_ID must be a number")
 		}
@@ -125,7 +134,7 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, strings.ReplaceAll(strings.TrimRight(m.Body, "\r\n"), "\r", "\n"))
 		return nil
 	case "replay":
-		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		id, err := strconv.ParseInt(arg(0), 10, 64)
 		if err != nil {
 			return usagef("MESSAGE_ID must be a number")
 		}
@@ -139,7 +148,7 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		printHL7Result(env.Stdout, "message "+fs.Arg(0), res)
+		printHL7Result(env.Stdout, "message "+arg(0), res)
 		if res.Ack.Code != hl7.AA {
 			return exitCode(1)
 		}
