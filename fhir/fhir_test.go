@@ -25,7 +25,7 @@ type fixture struct {
 	s   sqldbtest.Seeded
 }
 
-func setup(t *testing.T, dialect string) *fixture {
+func setup(t testing.TB, dialect string) *fixture {
 	t.Helper()
 	db := sqldbtest.Open(t, dialect)
 	ctx, _ := sqldbtest.Org(t, db, "Org FHIR")

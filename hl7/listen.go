@@ -21,6 +21,12 @@ type Listener struct {
 	// IdleTimeout closes a connection that sends nothing for this long;
 	// zero means five minutes.
 	IdleTimeout time.Duration
+	// Serialize applies one message at a time across connections. SQLite
+	// has one writer: queueing here is cheaper than writers waiting out
+	// the database's busy timeout.
+	Serialize bool
+
+	mu sync.Mutex
 }
 
 // Serve accepts connections on ln until ctx is done, then closes ln and
@@ -81,7 +87,13 @@ func (l *Listener) serveConn(ctx context.Context, c net.Conn) {
 			}
 			return
 		}
+		if l.Serialize {
+			l.mu.Lock()
+		}
 		ack, res, err := l.Receiver.Receive(ctx, raw)
+		if l.Serialize {
+			l.mu.Unlock()
+		}
 		if err != nil {
 			// Storage failed: nothing was applied; AE tells the sender to
 			// keep the message and resend it.

@@ -94,7 +94,7 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 	}
 	switch sub {
 	case "listen":
-		return hl7Listen(ctx, env, rc, *addr)
+		return hl7Listen(ctx, env, rc, *addr, db.Dialect() == sqldb.SQLite)
 	case "import":
 		return hl7Import(ctx, env, rc, pos)
 	case "queue":
@@ -167,13 +167,13 @@ func hl7Receiver(ctx context.Context, db *sqldb.DB) (*hl7.Receiver, error) {
 	return &hl7.Receiver{Store: db, Clock: db.Clock, Codes: codeset.Checker{Catalog: cat, Org: strconv.FormatInt(a.OrgID, 10)}}, nil
 }
 
-func hl7Listen(ctx context.Context, env *Env, rc *hl7.Receiver, addr string) error {
+func hl7Listen(ctx context.Context, env *Env, rc *hl7.Receiver, addr string, serialize bool) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "rcm hl7: accepting MLLP connections on %s\n", ln.Addr())
-	l := &hl7.Listener{Receiver: rc, Log: func(format string, args ...any) {
+	l := &hl7.Listener{Receiver: rc, Serialize: serialize, Log: func(format string, args ...any) {
 		fmt.Fprintf(env.Stderr, format+"\n", args...)
 	}}
 	return l.Serve(ctx, ln)
