@@ -97,10 +97,10 @@ func (l *Listener) serveConn(ctx context.Context, c net.Conn) {
 		if err != nil {
 			// Storage failed: nothing was applied; AE tells the sender to
 			// keep the message and resend it.
-			l.logf("hl7: message %s not stored: %v", res.ControlID, err)
+			l.logf("hl7: message %q not stored: %v", res.ControlID, err)
 			ack = AckMessage(nil, Ack{Code: AE, Text: "Temporary failure storing the message; resend it.", ControlID: res.ControlID}, l.Receiver.Clock.Now(), ackID(res.ControlID))
 		} else {
-			l.logf("hl7: message %s %s: %s", res.ControlID, res.Type, res.Ack.Code)
+			l.logf("hl7: message %q %q: %s", res.ControlID, res.Type, res.Ack.Code)
 		}
 		c.SetWriteDeadline(time.Now().Add(30 * time.Second))
 		if err := WriteFrame(c, ack.Encode()); err != nil {
