@@ -54,6 +54,7 @@ func (f *fixture) patient(t *testing.T, acct string) []*rcm.Patient {
 func TestImportBundle(t *testing.T) {
 	for _, dialect := range sqldbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, dialect)
 			data := readFile(t, "testdata/visit.json")
 			res, err := f.im.Import(f.ctx, data)
@@ -216,6 +217,7 @@ func ptr[T any](v T) *T { return &v }
 func TestEOBMatches835(t *testing.T) {
 	for _, dialect := range sqldbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, dialect)
 			ctx, db, s := f.ctx, f.db, f.s
 			m := rcm.MustParseMoney

@@ -81,6 +81,7 @@ func adt(ctl string, segs ...string) []byte {
 func TestADTRegistersPatient(t *testing.T) {
 	for _, dialect := range sqldbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, dialect)
 			ack, res := f.receive(t, adt("BAR0001", pid, "PV1|1|O"))
 			if res.Ack.Code != hl7.AA {
@@ -114,6 +115,7 @@ func TestADTRegistersPatient(t *testing.T) {
 func TestADTCoveragesAndGuarantor(t *testing.T) {
 	for _, dialect := range sqldbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, dialect)
 			second := &rcm.Payer{Name: "Prairie Mutual", PayerID: "PRM01", FilingIndicator: "CI", TimelyFilingDays: 180}
 			if err := f.db.CreatePayer(f.ctx, second); err != nil {
@@ -199,6 +201,7 @@ func TestDFTRefusedChangesNothing(t *testing.T) {
 	}
 	for _, dialect := range sqldbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, dialect)
 			for i, tt := range tests {
 				ctl := "BAD" + string(rune('A'+i))
