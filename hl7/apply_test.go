@@ -301,8 +301,9 @@ func TestDFTOverMLLP(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	// The seeded patient, by account number.
-	pidA := "PID|1||" + f.s.Patient.AccountNumber + "^^^CLINIC^MR"
+	// The seeded patient, by account number; a DFT's PID without an
+	// address finds the registered patient and changes nothing of it.
+	pidA := "PID|1||" + f.s.Patient.AccountNumber + "^^^CLINIC^MR||Testpatient^Ada"
 	pv1 := "PV1|1|O|||||1245319599^Doctor^Gil||||||||||||VISIT-9"
 	msgs := [][]byte{
 		msg(strings.Replace(mshDFT, "%s", "DFT1", 1), pidA, pv1, "DG1|1||E11.9^^I10", "DG1|2||I10^^I10",

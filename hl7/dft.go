@@ -219,6 +219,9 @@ func (a *applier) addToVisit(ctx context.Context, id int64, add *rcm.Encounter) 
 		}
 		e.Lines = append(e.Lines, l)
 	}
+	if add.Note != "" {
+		e.Note = strings.TrimSpace(e.Note + "\n" + add.Note)
+	}
 	if len(e.Diagnoses) > 0 && e.Status == rcm.EncounterOpen {
 		e.Status = rcm.EncounterCoded
 	}

@@ -75,7 +75,8 @@ func (a *applier) adt(ctx context.Context) error {
 }
 
 // patient reads PID (and GT1) and creates or updates the patient with that
-// account number. When update is false, an existing patient is only found.
+// account number. When update is false (a DFT), an existing patient is only
+// found, and an unknown one registered from PID.
 func (a *applier) patient(ctx context.Context, update bool) (*rcm.Patient, error) {
 	pid := a.msg.Segment("PID")
 	if pid == nil {
@@ -92,7 +93,9 @@ func (a *applier) patient(ctx context.Context, update bool) (*rcm.Patient, error
 	var p *rcm.Patient
 	if len(found) > 0 {
 		p = found[0]
-		if !update && pid.Value(5, 1) == "" {
+		if !update {
+			// A charge message names a registered patient; demographics
+			// change through ADT, not through a DFT's PID.
 			a.patientID = p.ID
 			return p, nil
 		}
