@@ -32,6 +32,8 @@ type Patient struct {
 	Sex           string  `json:"sex"`
 	Address       Address `json:"address"`
 	Phone         string  `json:"phone,omitempty"`
+	// Guarantor is who pays the patient's bill when not the patient.
+	Guarantor *Guarantor `json:"guarantor,omitempty"`
 }
 
 // EarliestBirthDate is the earliest birth date accepted for a patient or
@@ -67,6 +69,9 @@ func (p *Patient) Validate(today Date) error {
 	v.check(slices.Contains(Sexes, p.Sex), "sex", "sex must be F, M or U.")
 	p.Address.validate(v, "address")
 	v.check(p.Phone == "" || (len(p.Phone) == 10 && allDigits(p.Phone)), "phone", "phone must be 10 digits.")
+	if p.Guarantor != nil {
+		p.Guarantor.validate(v)
+	}
 	return v.result()
 }
 
@@ -78,6 +83,8 @@ type PatientFilter struct {
 	// ignoring case, spaces and dashes. It matches the whole ID, never a
 	// part: member IDs are stored encrypted and found through a keyed hash.
 	MemberID string
+	// AccountNumber finds the patient with this account number (exactly).
+	AccountNumber string
 	// IDs, when given, limits the list to these patients: a screen that
 	// shows many rows reads their patients in one audited list read.
 	IDs    []int64

@@ -369,11 +369,11 @@ func (r *run) codeEncounters(ctx context.Context) (context.Context, error) {
 		for _, l := range v.lines {
 			e.Lines = append(e.Lines, rcm.ServiceLine{Code: l.code, Modifiers: l.modifiers, Units: l.units, Pointers: l.pointers})
 		}
-		if err := r.db.CreateEncounter(ctx, e); err != nil {
-			return ctx, fmt.Errorf("encounter for %s: %w", p.AccountNumber, err)
-		}
 		r.res.Encounters = append(r.res.Encounters, e)
 		lines += len(e.Lines)
+	}
+	if err := r.documentVisits(ctx); err != nil {
+		return ctx, err
 	}
 	r.printf("%d encounters coded with %d service lines", len(r.res.Encounters), lines)
 	for _, e := range r.res.Encounters[:3] {

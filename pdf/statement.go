@@ -63,11 +63,14 @@ func Statement(w io.Writer, st *statement.Statement) error {
 		text(140, 26, 10, "", "Date: "+usDate(st.Date))
 		text(140, 31, 10, "", "Account: "+st.Patient.AccountNumber)
 		text(140, 36, 10, "", fmt.Sprintf("Page %d of %d", page, pages))
-		pt := st.Patient
-		name := strings.TrimSpace(strings.Join([]string{pt.FirstName, pt.MiddleName, pt.LastName}, " "))
-		name = strings.Join(strings.Fields(name), " ")
-		text(margin, 50, 11, "B", name)
-		for i, l := range address(pt.Address) {
+		// Mailed to the guarantor when one is responsible for the bill.
+		to := st.AddressedTo()
+		text(margin, 50, 11, "B", to.Name)
+		lines := address(to.Address)
+		if to.For != "" {
+			lines = append(lines, "For patient: "+to.For)
+		}
+		for i, l := range lines {
 			text(margin, 56+float64(i)*5, 10, "", l)
 		}
 		f.SetDrawColor(0, 0, 0)

@@ -72,6 +72,27 @@ func TestStatementText(t *testing.T) {
 			}
 		})
 	}
+	// A statement for a child goes to the parent responsible for the bill.
+	st := testStatement(1)
+	st.Patient.Guarantor = &rcm.Guarantor{Relationship: rcm.GuarantorParent, FirstName: "Morgan", LastName: "Ashgrove",
+		Address: rcm.Address{Line1: "8 Quarry Ln", City: "Chatham", State: "IL", ZIP: "62629"}}
+	var buf bytes.Buffer
+	if err := Statement(&buf, st); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "guarantor.pdf")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(pdftotext(t, file)), " ")
+	for _, want := range []string{"Morgan Ashgrove", "8 Quarry Ln", "Chatham, IL 62629", "For patient: Avery J Ashgrove"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("guarantor statement lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "12 Birch Rd") {
+		t.Errorf("guarantor statement is addressed to the patient's address:\n%s", text)
+	}
 	if err := Statement(&bytes.Buffer{}, &statement.Statement{}); rcm.ErrorCode(err) != rcm.EINVALID {
 		t.Errorf("empty statement: %v", err)
 	}

@@ -170,6 +170,9 @@ type Tx struct {
 // rolling back otherwise. On PostgreSQL a serialization failure or deadlock
 // is retried a few times, since fn has then changed nothing.
 func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
+	if tx := db.ambient(ctx); tx != nil {
+		return fn(tx)
+	}
 	const attempts = 5
 	var err error
 	for i := 0; i < attempts; i++ {
@@ -238,16 +241,25 @@ func (db *DB) rebind(query string) string {
 
 // ExecContext runs a statement outside a transaction.
 func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if tx := db.ambient(ctx); tx != nil {
+		return tx.ExecContext(ctx, query, args...)
+	}
 	return db.db.ExecContext(ctx, db.rebind(query), args...)
 }
 
 // QueryContext runs a query outside a transaction.
 func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if tx := db.ambient(ctx); tx != nil {
+		return tx.QueryContext(ctx, query, args...)
+	}
 	return db.db.QueryContext(ctx, db.rebind(query), args...)
 }
 
 // QueryRowContext runs a single-row query outside a transaction.
 func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx := db.ambient(ctx); tx != nil {
+		return tx.QueryRowContext(ctx, query, args...)
+	}
 	return db.db.QueryRowContext(ctx, db.rebind(query), args...)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/openrcm/openrcm"
@@ -12,15 +13,21 @@ import (
 
 var _ rcm.PatientService = (*DB)(nil)
 
-const patientCols = `id, org_id, account_number, first_name, middle_name, last_name, birth_date, sex, line1, line2, city, state, zip, phone`
+const patientCols = `id, org_id, account_number, first_name, middle_name, last_name, birth_date, sex, line1, line2, city, state, zip, phone, guarantor`
 
 func scanPatient(s scanner) (*rcm.Patient, error) {
 	p := &rcm.Patient{}
 	ad := &p.Address
-	var birth string
+	var birth, guarantor string
 	if err := s.Scan(&p.ID, &p.OrgID, &p.AccountNumber, &p.FirstName, &p.MiddleName, &p.LastName, &birth, &p.Sex,
-		&ad.Line1, &ad.Line2, &ad.City, &ad.State, &ad.ZIP, &p.Phone); err != nil {
+		&ad.Line1, &ad.Line2, &ad.City, &ad.State, &ad.ZIP, &p.Phone, &guarantor); err != nil {
 		return nil, err
+	}
+	if guarantor != "" {
+		p.Guarantor = &rcm.Guarantor{}
+		if err := json.Unmarshal([]byte(guarantor), p.Guarantor); err != nil {
+			return nil, fmt.Errorf("patient %d guarantor: %w", p.ID, err)
+		}
 	}
 	var err error
 	p.BirthDate, err = parseDate(birth)
@@ -38,10 +45,10 @@ func (db *DB) CreatePatient(ctx context.Context, p *rcm.Patient) error {
 	}
 	p.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
-		id, err := tx.insert(ctx, `INSERT INTO patient (org_id, account_number, first_name, middle_name, last_name, birth_date, sex, line1, line2, city, state, zip, phone)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err := tx.insert(ctx, `INSERT INTO patient (org_id, account_number, first_name, middle_name, last_name, birth_date, sex, line1, line2, city, state, zip, phone, guarantor)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.OrgID, p.AccountNumber, p.FirstName, p.MiddleName, p.LastName, formatDate(p.BirthDate), p.Sex,
-			p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.ZIP, p.Phone)
+			p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.ZIP, p.Phone, guarantorJSON(p.Guarantor))
 		if err != nil {
 			return err
 		}
@@ -84,6 +91,10 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		pat := likePrefix(name)
 		args = append(args, pat, pat)
 	}
+	if f.AccountNumber != "" {
+		q += ` AND account_number = ?`
+		args = append(args, f.AccountNumber)
+	}
 	if f.MemberID != "" {
 		cond, condArgs := db.memberIDMatch(a.OrgID, f.MemberID)
 		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
@@ -116,6 +127,15 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 	return out, err
 }
 
+// guarantorJSON is the stored form of a guarantor: ” for none.
+func guarantorJSON(g *rcm.Guarantor) string {
+	if g == nil {
+		return ""
+	}
+	b, _ := json.Marshal(g)
+	return string(b)
+}
+
 // likePrefix escapes LIKE wildcards in s and appends %.
 func likePrefix(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -134,9 +154,9 @@ func (db *DB) UpdatePatient(ctx context.Context, p *rcm.Patient) error {
 	p.OrgID = a.OrgID
 	return db.Transact(ctx, func(tx *Tx) error {
 		err := tx.updateOne(ctx, "Patient", p.ID, `UPDATE patient SET account_number = ?, first_name = ?, middle_name = ?, last_name = ?, birth_date = ?, sex = ?,
-			line1 = ?, line2 = ?, city = ?, state = ?, zip = ?, phone = ? WHERE org_id = ? AND id = ?`,
+			line1 = ?, line2 = ?, city = ?, state = ?, zip = ?, phone = ?, guarantor = ? WHERE org_id = ? AND id = ?`,
 			p.AccountNumber, p.FirstName, p.MiddleName, p.LastName, formatDate(p.BirthDate), p.Sex,
-			p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.ZIP, p.Phone, a.OrgID, p.ID)
+			p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.ZIP, p.Phone, guarantorJSON(p.Guarantor), a.OrgID, p.ID)
 		if err != nil {
 			return err
 		}

@@ -153,7 +153,7 @@ func (s *Server) routes() {
 // Paths outside the API go to the workbench when there is one; the API's
 // own answers, including its JSON 404 and 405, stay as they are.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
-	if s.ui != nil && r.URL.Path != "/healthz" && r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+	if s.ui != nil && r.URL.Path != "/healthz" && r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/fhir/") {
 		s.ui.ServeHTTP(w, r)
 		return
 	}

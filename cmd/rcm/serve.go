@@ -162,6 +162,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	srv.RoutePatientPayments(db)
 	srv.RouteCredentials(db)
+	srv.RouteFHIR(db, codeset.Checker{Catalog: cat})
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -113,7 +113,7 @@ func crossTenantByID(t *testing.T, e *env) {
 			continue
 		}
 		var res *response
-		if strings.HasPrefix(r.path, "/api/") {
+		if strings.HasPrefix(r.path, "/api/") || strings.HasPrefix(r.path, "/fhir/") {
 			body := ""
 			if r.method != http.MethodGet && r.method != http.MethodDelete {
 				body = e.apiBody(t, r, e.b, path)
@@ -191,6 +191,14 @@ var permission = map[string]string{
 	"GET /api/v1/patient-balances":                    rcm.PermReadPatients,
 	"POST /api/v1/patients/{id}/payments":             rcm.PermBill,
 	"POST /api/v1/patients/{id}/write-offs":           rcm.PermBill,
+
+	// The FHIR door: an import writes patients and encounters (it needs
+	// patients:write too); the reads are patient data.
+	"POST /fhir/R4":                          rcm.PermCode,
+	"GET /fhir/R4/Patient/{id}":              rcm.PermReadPatients,
+	"GET /fhir/R4/Coverage/{id}":             rcm.PermReadPatients,
+	"GET /fhir/R4/Claim/{id}":                rcm.PermReadPatients,
+	"GET /fhir/R4/ExplanationOfBenefit/{id}": rcm.PermReadPatients,
 
 	"POST /api/v1/me/password":                     "",
 	"GET /api/v1/me/tokens":                        "",
@@ -291,7 +299,7 @@ func rolesRefused(t *testing.T, e *env) {
 				continue
 			}
 			var res *response
-			if strings.HasPrefix(r.path, "/api/") {
+			if strings.HasPrefix(r.path, "/api/") || strings.HasPrefix(r.path, "/fhir/") {
 				body := ""
 				if r.method != http.MethodGet && r.method != http.MethodDelete {
 					body = e.apiBody(t, r, e.a, path)

@@ -156,6 +156,7 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	e.api.RoutePatientPayments(db)
 	e.api.RouteCredentials(db)
+	e.api.RouteFHIR(db, nil)
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
 	for _, o := range []*org{e.a, e.b} {
@@ -258,6 +259,9 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 	must(db.SetClearinghouse(ctx, ch))
 	r.ids = map[string]int64{"practice": pr.ID, "provider": prov.ID, "payer": payer.ID, "patient": pat.ID, "coverage": cov.ID,
 		"encounter": enc.ID, "claim": c.ID, "remittance": res.RemittanceID, "exception": exs[0].ID}
+	det, err := db.GetRemittance(ctx, res.RemittanceID)
+	must(err)
+	r.ids["claim_payment"] = det.ClaimPayments[0].ID
 	return r
 }
 
@@ -270,6 +274,7 @@ var kindOf = map[string]string{
 	"practices": "practice", "providers": "provider", "payers": "payer", "patients": "patient", "coverages": "coverage",
 	"encounters": "encounter", "claims": "claim", "remittances": "remittance", "remittance-exceptions": "exception",
 	"exceptions": "exception", "users": "user", "tokens": "token",
+	"Patient": "patient", "Coverage": "coverage", "Claim": "claim", "ExplanationOfBenefit": "claim_payment",
 }
 
 var paramRE = regexp.MustCompile(`\{[a-z]+\}`)
