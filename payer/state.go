@@ -64,6 +64,9 @@ type ClaimRecord struct {
 	// that carried the adjudication, for claim status answers.
 	Trace  string   `json:"trace,omitempty"`
 	PaidOn rcm.Date `json:"paid_on,omitzero"`
+	// Claim is the claim as adjudicated, so an overturned appeal can
+	// adjudicate it again.
+	Claim *Claim `json:"claim,omitempty"`
 }
 
 // Contribution is what one claim added to one accumulator, so a reversal

@@ -359,7 +359,10 @@ func (db *DB) ResolveFollowUps(ctx context.Context) (int, error) {
 			}
 			n++
 		}
-		return nil
+		// An open appeal whose claim is now paid was won.
+		_, err = tx.ExecContext(ctx, `UPDATE appeal SET state = 'overturned' WHERE org_id = ? AND state = 'open'
+			AND claim_id IN (SELECT id FROM claim WHERE org_id = ? AND state = 'paid')`, a.OrgID, a.OrgID)
+		return err
 	})
 	return n, err
 }
@@ -412,8 +415,16 @@ func (db *DB) CreateAppeal(ctx context.Context, ap *followup.Appeal) error {
 		if err != nil {
 			return err
 		}
-		if ap.ItemID != 0 {
-			if err := tx.closeItem(ctx, a, ap.ItemID, followup.OutcomeAppealed, ap.Level+"-level appeal sent "+ap.SentOn.String()); err != nil {
+		// The claim's open denial items are answered by the appeal.
+		items, err := queryAll(ctx, tx, func(s scanner) (int64, error) {
+			var id int64
+			return id, s.Scan(&id)
+		}, `SELECT id FROM followup_item WHERE org_id = ? AND claim_id = ? AND state = 'open' AND (kind = 'denial' OR id = ?) ORDER BY id`, a.OrgID, ap.ClaimID, ap.ItemID)
+		if err != nil {
+			return err
+		}
+		for _, id := range items {
+			if err := tx.closeItem(ctx, a, id, followup.OutcomeAppealed, ap.Level+"-level appeal sent "+ap.SentOn.String()); err != nil {
 				return err
 			}
 		}
