@@ -128,7 +128,7 @@ func Build276(w io.Writer, in *Inquiry, seq x12.Sequence) error {
 		return err
 	}
 	s := &segWriter{w: xw}
-	s.seg("BHT", "0010", "13", in.Reference, in.Time.Format("20060102"))
+	s.seg("BHT", "0010", "13", in.Reference, in.Time.Format("20060102"), in.Time.Format("1504"))
 	hl := 0
 	for _, payer := range orderedBy(in.Requests, func(r *Request) string { return r.Payer.PayerID }) {
 		hl++

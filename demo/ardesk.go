@@ -46,16 +46,14 @@ func validity(data []byte) string {
 // finds it with a 276 and sends it again.
 func (r *run) lostClaim(ctx context.Context) error {
 	var pat *rcm.Patient
-	for _, c := range r.claims {
-		if c.State == rcm.ClaimPaid || c.State == rcm.ClaimPartlyPaid {
-			got, err := r.db.FindClaimByID(ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			if got.State == rcm.ClaimPaid && r.payerOf(got.PayerID).PayerID == "SBPPO" {
-				pat = r.patient(got.PatientID)
-				break
-			}
+	paid, err := r.db.FindClaims(ctx, rcm.ClaimFilter{State: rcm.ClaimPaid, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for i := len(paid) - 1; i >= 0; i-- {
+		if c := paid[i]; r.payerOf(c.PayerID).PayerID == "SBPPO" && len(c.Prior) == 0 {
+			pat = r.patient(c.PatientID)
+			break
 		}
 	}
 	if pat == nil {
