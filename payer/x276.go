@@ -90,7 +90,7 @@ func (e *Engine) StatusOf(payerID, member, controlNumber string) ClaimStatus {
 	// numbers grow, so the largest is the latest.
 	var keys []string
 	for k, r := range e.State.Claims {
-		if r.Payer == payerID && r.Member == member && r.Payment != nil && r.Payment.ClaimID == controlNumber && !r.Reversed {
+		if r.Payer == payerID && r.Payment != nil && r.Payment.MemberID == member && r.Payment.ClaimID == controlNumber && !r.Reversed {
 			keys = append(keys, k)
 		}
 	}
@@ -212,9 +212,6 @@ func (e *Engine) answerClaim(seg *segWriter, t *x12.Node, payerID, member string
 	stc := []string{seg.w.Composite(cs.Category, cs.Code), today.D8(), "", cs.Charge.X12()}
 	if strings.HasPrefix(cs.Category, "F") {
 		stc = append(stc, cs.Paid.X12(), d8OrEmpty(cs.Adjudicated), "", d8OrEmpty(cs.CheckDate), clean(cs.CheckNumber, 16))
-		if cs.Paid > 0 {
-			stc[6] = "CHK"
-		}
 	}
 	if cs.Category == "A4" {
 		stc = stc[:2]
