@@ -2,10 +2,10 @@ package claimstatus
 
 import (
 	"cmp"
-	"slices"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/openrcm/openrcm"

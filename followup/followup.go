@@ -102,7 +102,7 @@ type Appeal struct {
 	Documents []string `json:"documents,omitempty"`
 	// PayerAddress is where the payer takes appeals, a line each.
 	PayerAddress []string `json:"payer_address,omitempty"`
-	SentOn    rcm.Date `json:"sent_on"`
+	SentOn       rcm.Date `json:"sent_on"`
 	// AnswerBy is when the payer's answer is due.
 	AnswerBy  rcm.Date  `json:"answer_by"`
 	State     string    `json:"state"` // open, overturned, upheld
