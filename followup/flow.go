@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/remit"
@@ -141,4 +140,3 @@ func (ap *Appeal) Validate() error {
 	return nil
 }
 
-var _ = time.Now

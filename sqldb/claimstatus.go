@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -347,4 +346,3 @@ func statusCategory(o claimstatus.Outcome) string {
 	return "rejected"
 }
 
-var _ = fmt.Sprint
