@@ -139,4 +139,3 @@ func (ap *Appeal) Validate() error {
 	}
 	return nil
 }
-

@@ -345,4 +345,3 @@ func statusCategory(o claimstatus.Outcome) string {
 	}
 	return "rejected"
 }
-

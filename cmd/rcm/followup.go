@@ -262,4 +262,3 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 	}
 	return nil
 }
-
