@@ -3,11 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/followup"
@@ -30,27 +27,6 @@ const followupUsage = `open [--org N]
 open turns the denied lines of posted 835s into work items (once each) and
 closes the items whose money came in. CLAIM is a claim number or id. All
 take --db DB.`
-
-// queueCSV writes work items as CSV (RFC 4180), in the user's words.
-func queueCSV(w io.Writer, items []*followup.Item) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"item", "claim", "account", "patient", "payer", "line_code", "kind", "category", "reasons", "stake", "opened_on",
-		"appeal_by", "filing_by", "due", "owner", "follow_up", "state", "outcome", "summary"})
-	for _, it := range items {
-		_ = cw.Write([]string{strconv.FormatInt(it.ID, 10), it.ControlNumber, it.AccountNumber, it.PatientName, it.PayerName, it.LineCode, it.Kind,
-			it.Category, it.Reasons, it.Stake.String(), it.OpenedOn.String(), dateOr(it.AppealBy), dateOr(it.FilingBy), dateOr(it.Due), it.OwnerName,
-			dateOr(it.FollowUp), it.State, it.Outcome, it.Summary})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func dateOr(d rcm.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
-}
 
 func userRef(ctx context.Context, db *sqldb.DB, name string) (int64, error) {
 	if name == "none" {
@@ -159,7 +135,7 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 		}
 		switch {
 		case *asCSV:
-			return queueCSV(env.Stdout, items)
+			return followup.WriteCSV(env.Stdout, items)
 		case *asJSON:
 			return writeJSON(env.Stdout, items)
 		}
@@ -261,4 +237,11 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 		return usagef("usage: rcm followup %s", followupUsage)
 	}
 	return nil
+}
+
+func dateOr(d rcm.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }
