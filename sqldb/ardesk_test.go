@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,7 +11,9 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/eligibility"
+	"github.com/openrcm/openrcm/eob"
 	"github.com/openrcm/openrcm/followup"
+	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/x12"
 )
@@ -272,5 +275,78 @@ func TestFollowUpResolves(t *testing.T) {
 		if err != nil || len(closed) != 1 || closed[0].Outcome != followup.OutcomeResolved {
 			t.Errorf("closed items: %+v %v", closed, err)
 		}
+	})
+}
+
+// paperEOB pays claim cn as primary835 does, entered by hand.
+func paperEOB(cn, check string) string {
+	return `{"payer":"ACME1","check_number":"` + check + `","check_date":"2026-02-03","amount":"135.50","claims":[{"claim":"` + cn + `","payer_claim_number":"PCN-` + cn + `","lines":[
+		{"code":"99214","modifiers":["25"],"charge":"150.00","paid":"100.00","adjustments":[{"group":"CO","reason":"45","amount":"30.00"},{"group":"PR","reason":"2","amount":"20.00"}]},
+		{"code":"83036","modifiers":["QW"],"charge":"35.50","paid":"35.50"},
+		{"code":"36415","charge":"20.00","paid":"0.00","adjustments":[{"group":"CO","reason":"97","amount":"20.00"}],"remarks":["N130"]}]}]}`
+}
+
+// TestPaperEOB: a check entered by hand posts like an 835 (the same
+// ledger and deposit journal), once per payer and check number even when
+// two billers post it at once; an entry that does not add up is refused,
+// naming the line, and posts nothing.
+func TestPaperEOB(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
+		f := newRemitFixture(t, db, "Org Paper", false)
+		c := f.claim("PE-1", dos(), threeLines()...)
+		for _, tc := range []struct {
+			name, from, to, field string
+		}{
+			{"a line that does not add up", `"paid":"100.00"`, `"paid":"101.00"`, "claims[0].lines[0]"},
+			{"a check that does not balance", `"amount":"135.50"`, `"amount":"140.00"`, "amount"},
+			{"an adjustment without a group", `"group":"CO","reason":"97"`, `"group":"XX","reason":"97"`, "claims[0].lines[2].adjustments[0]"},
+		} {
+			chk, err := eob.Parse(strings.NewReader(strings.Replace(paperEOB("PE-1", "CHK1001"), tc.from, tc.to, 1)))
+			if rcm.ErrorField(err) != tc.field || chk == nil {
+				t.Errorf("%s: %v, want field %s", tc.name, err, tc.field)
+			}
+		}
+		if _, err := eob.Parse(strings.NewReader(`{"payer":"ACME1","payer":"OTHER"}`)); rcm.ErrorCode(err) != rcm.EINVALID {
+			t.Errorf("a key given twice: %v", err)
+		}
+		if tot, _ := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{}); tot.PayerPaid[f.s.payer.ID] != 0 {
+			t.Fatalf("refused entries posted %s", tot.PayerPaid[f.s.payer.ID])
+		}
+		chk, err := eob.Parse(strings.NewReader(paperEOB("PE-1", "CHK1001")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		results := make([]*remit.Result, 2)
+		errs := make([]error, 2)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = eob.Post(f.ctx, db, chk)
+			}()
+		}
+		wg.Wait()
+		posted := 0
+		for i, r := range results {
+			if errs[i] != nil {
+				t.Fatalf("post %d: %v", i, errs[i])
+			}
+			if !r.AlreadyPosted {
+				posted++
+			}
+		}
+		tot, _ := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{})
+		if posted != 1 || tot.PayerPaid[f.s.payer.ID] != m("135.50") {
+			t.Errorf("two billers posting one check: posted %d times, payer paid %s", posted, tot.PayerPaid[f.s.payer.ID])
+		}
+		d, err := db.DepositTotals(f.ctx)
+		if err != nil || d.Received != m("135.50") || d.Applied != m("135.50") {
+			t.Errorf("deposit journal: %+v %v", d, err)
+		}
+		if s := claimState(t, f, c.ID); s != rcm.ClaimPartlyPaid {
+			t.Errorf("claim after the paper EOB: %s", s)
+		}
+		checkLedger(t, db)
 	})
 }
