@@ -12,6 +12,7 @@ import (
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/eligibility"
+	"github.com/openrcm/openrcm/eob"
 	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/payer"
 	"github.com/openrcm/openrcm/pdf"
@@ -30,7 +31,82 @@ func (r *run) arDesk(ctx context.Context) (context.Context, error) {
 	if err := r.workDenials(ctx); err != nil {
 		return ctx, err
 	}
+	if err := r.paperEOB(ctx); err != nil {
+		return ctx, err
+	}
 	return ctx, nil
+}
+
+// paperEOB bills one visit to Medicaid on paper (a CMS-1500 in the mail),
+// and posts the paper EOB and check that answer it, entered by hand: the
+// same ledger and deposit journal as an 835, once per check.
+func (r *run) paperEOB(ctx context.Context) error {
+	var pat *rcm.Patient
+	for _, c := range r.res.Coverages {
+		if c.Order == 1 && r.payerOf(c.PayerID).PayerID == "SBMCD" {
+			pat = r.patient(c.PatientID)
+		}
+	}
+	if pat == nil {
+		r.printf("no Medicaid patient for a paper claim this time")
+		return nil
+	}
+	v := visits[1]
+	e := &rcm.Encounter{PatientID: pat.ID, PracticeID: r.res.Practice.ID, RenderingProviderID: r.res.Providers[1].ID,
+		DateOfService: rcm.DateOf(Start).AddDays(-2), PlaceOfService: "11", Note: v.note, Status: rcm.EncounterCoded}
+	for _, code := range v.dx {
+		e.Diagnoses = append(e.Diagnoses, rcm.Diagnosis{Code: code})
+	}
+	for _, l := range v.lines {
+		e.Lines = append(e.Lines, rcm.ServiceLine{Code: l.code, Modifiers: l.modifiers, Units: l.units, Pointers: l.pointers})
+	}
+	if err := r.db.CreateEncounter(ctx, e); err != nil {
+		return err
+	}
+	c, err := claim.Build(ctx, r.db, e.ID, 1)
+	if err != nil {
+		return err
+	}
+	if err := r.db.CreateClaim(ctx, c); err != nil {
+		return err
+	}
+	if _, state, err := claim.ScrubClaim(ctx, r.db, r.scrubber(), c.ID); err != nil || state != rcm.ClaimReady {
+		return fmt.Errorf("paper claim %s did not scrub clean: %v", c.ControlNumber, err)
+	}
+	if err := r.db.MoveClaim(ctx, c.ID, rcm.ClaimSubmitted, "mailed on paper (CMS-1500)"); err != nil {
+		return err
+	}
+	if err := r.db.ChargeClaims(ctx, []*rcm.Claim{c}); err != nil {
+		return err
+	}
+	// The EOB as printed: Medicaid allows 60% of the charge and pays it
+	// all; the rest is the contractual write-down.
+	chk := &eob.Check{Payer: "SBMCD", Number: "IL7700" + c.ControlNumber[3:8], Date: rcm.DateOf(r.db.Clock.Now())}
+	ec := eob.Claim{ControlNumber: c.ControlNumber, PayerClaim: "MCD-PAPER-1"}
+	for _, l := range c.Lines {
+		allowed := l.Charge * 60 / 100
+		ec.Lines = append(ec.Lines, eob.Line{Code: l.Code, Modifiers: l.Modifiers, Charge: l.Charge, Paid: allowed,
+			Adjustments: []rcm.Adjustment{{Group: "CO", Reason: "45", Amount: l.Charge - allowed}}})
+		chk.Amount += allowed
+	}
+	chk.Claims = []eob.Claim{ec}
+	res, err := eob.Post(ctx, r.db, chk)
+	if err != nil {
+		return err
+	}
+	r.printf("paper claim %s (%s %s) mailed to %s; its paper EOB came with check %s for %s: %d claim posted",
+		c.ControlNumber, pat.FirstName, pat.LastName, r.payerOf(c.PayerID).Name, chk.Number, chk.Amount.Dollars(), res.Posted)
+	again, err := eob.Post(ctx, r.db, chk)
+	if err != nil || !again.AlreadyPosted {
+		return fmt.Errorf("the same check posted twice: %v", err)
+	}
+	r.printf("the same check entered again by a second biller: already posted, nothing posted")
+	got, err := r.db.FindClaimByID(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	r.printf("claim %s is now %s", got.ControlNumber, got.State)
+	return nil
 }
 
 // validity says whether an X12 file validates against its guide.

@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"context"
+	"mime"
 	"net/http"
 	"strconv"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claimstatus"
+	"github.com/openrcm/openrcm/eob"
 	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/pdf"
 )
@@ -16,6 +18,7 @@ import (
 // it.
 type FollowUpService interface {
 	followup.LetterStore
+	eob.Store
 	FindFollowUps(ctx context.Context, f followup.Filter) ([]*followup.Item, error)
 	FindFollowUpItem(ctx context.Context, id int64) (*followup.Item, error)
 	AssignFollowUps(ctx context.Context, ids []int64, ownerID int64) error
@@ -63,6 +66,36 @@ func (s *Server) RouteFollowUp(svc FollowUpService) {
 	}))
 	s.mux.Handle("POST /api/v1/claims/{id}/appeals", s.api(handleCreateAppeal(svc)))
 	s.mux.Handle("GET /api/v1/claims/{id}/appeal-letter", s.api(handleAppealLetter(svc)))
+	s.mux.Handle("POST /api/v1/eobs", s.api(handlePostEOB(svc)))
+}
+
+// handlePostEOB posts a paper EOB or lockbox check (package eob reads the
+// JSON body: the same parser as rcm eob post). 201 when posted, 200 when
+// the same payer and check number were posted before (nothing posted).
+func handlePostEOB(svc FollowUpService) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		// Who may post money is checked before the body is read.
+		if _, err := rcm.RequireActor(r.Context(), rcm.PermBill); err != nil {
+			return err
+		}
+		if err := requireJSON(r); err != nil {
+			return err
+		}
+		chk, err := eob.Parse(http.MaxBytesReader(w, r.Body, eob.MaxBytes))
+		if err != nil {
+			return err
+		}
+		res, err := eob.Post(r.Context(), svc, chk)
+		if err != nil {
+			return err
+		}
+		status := http.StatusCreated
+		if res.AlreadyPosted {
+			status = http.StatusOK
+		}
+		writeJSON(w, status, res)
+		return nil
+	}
 }
 
 func handleFollowUps(svc FollowUpService) apiFunc {
@@ -252,4 +285,13 @@ func handleAppealLetter(svc FollowUpService) apiFunc {
 		w.Write(buf.Bytes())
 		return nil
 	}
+}
+
+// requireJSON refuses a body not declared as JSON, as decodeJSON does.
+func requireJSON(r *http.Request) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return rcm.FieldErrorf(eUnsupportedMedia, "Content-Type", "Send the body as JSON with Content-Type: application/json.")
+	}
+	return nil
 }

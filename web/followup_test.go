@@ -128,3 +128,46 @@ func TestFollowUpRoutes(t *testing.T) {
 		})
 	}
 }
+
+// TestEOBRoute: a paper EOB that does not balance is 400 naming the
+// field; one for an unknown payer is 404; a body that is not JSON is 415.
+func TestEOBRoute(t *testing.T) {
+	db := sqldbtest.Open(t, "sqlite")
+	ctx, _ := sqldbtest.Org(t, db, "Lakeside")
+	sqldbtest.Seed(t, ctx, db)
+	srv, err := web.NewServer(web.Config{Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db, Ping: db.Ping})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.RouteFollowUp(db)
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	a, _ := rcm.ActorFromContext(ctx)
+	_, token, err := db.CreateAPIToken(ctx, a.UserID, "test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := `{"code":"99213","charge":"110.00","paid":"80.00","adjustments":[{"group":"CO","reason":"45","amount":"30.00"}]}`
+	for _, tc := range []struct {
+		name, ctype, body string
+		status            int
+		want              string
+	}{
+		{"not JSON", "text/plain", "{}", 415, "Content-Type"},
+		{"unbalanced", "application/json", `{"payer":"ACME1","check_number":"9","check_date":"2026-03-02","amount":"81.00","claims":[{"claim":"X-1","lines":[` + line + `]}]}`, 400, "does not balance"},
+		{"unknown payer", "application/json", `{"payer":"NOPE","check_number":"9","check_date":"2026-03-02","amount":"80.00","claims":[{"claim":"X-1","lines":[` + line + `]}]}`, 404, "NOPE"},
+	} {
+		req, _ := http.NewRequest("POST", hs.URL+"/api/v1/eobs", strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", tc.ctype)
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: %d %s", tc.name, resp.StatusCode, b)
+		}
+	}
+}

@@ -185,6 +185,7 @@ var permission = map[string]string{
 	"GET /api/v1/remittances/{id}":                    rcm.PermReadPatients,
 	"GET /api/v1/denials":                             rcm.PermReadPatients,
 	"GET /api/v1/followups":                           rcm.PermReadPatients,
+	"POST /api/v1/eobs":                               rcm.PermBill,
 	"POST /api/v1/followups/assign":                   rcm.PermBill,
 	"POST /api/v1/followups/notes":                    rcm.PermBill,
 	"POST /api/v1/followups/close":                    rcm.PermBill,
