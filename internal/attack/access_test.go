@@ -260,6 +260,7 @@ var permission = map[string]string{
 	"POST /patients/{id}/write-offs":             rcm.PermBill,
 	"GET /patients/{id}/statement.pdf":           rcm.PermBill,
 	"GET /remittances":                           rcm.PermBill,
+	"GET /followups":                             rcm.PermBill,
 	"POST /remittances":                          rcm.PermBill,
 	"POST /remittances/poll":                     rcm.PermBill,
 	"GET /remittances/{id}":                      rcm.PermBill,
