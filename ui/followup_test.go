@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/eligibility"
 )
@@ -62,5 +64,38 @@ func TestFollowUpQueue(t *testing.T) {
 	}
 	if status, _, _ := coder.get("/followups"); status != http.StatusForbidden {
 		t.Errorf("coder GET /followups: %d, want 403", status)
+	}
+
+	// From the queue to the claim, whose status history shows the answer;
+	// once the payer denies it, the biller appeals from the claim page
+	// and downloads the letter.
+	claimPath := fmt.Sprintf("/claims/%d", id)
+	if _, body, _ = b.get(claimPath); !strings.Contains(body, "Not found: the payer cannot find the claim (A4:35 claim not found)") ||
+		strings.Contains(body, "Appeal and write the letter") {
+		t.Errorf("claim page before the denial lacks its status history or offers an appeal")
+	}
+	if err := f.db.MoveClaim(f.ctx, id, rcm.ClaimDenied, "835: denied CO-27"); err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ = b.get(claimPath); !strings.Contains(body, "Appeal and write the letter") {
+		t.Fatalf("a denied claim offers no appeal")
+	}
+	if status, _, _ := b.action(claimPath+"/appeal", url.Values{"level": {"first"}, "reason": {""}, "argument": {"x"}}); status != http.StatusBadRequest {
+		t.Errorf("an appeal without a reason: %d, want 400", status)
+	}
+	status, body, _ = b.action(claimPath+"/appeal", url.Values{"level": {"first"}, "reason": {"coverage was in force"},
+		"argument": {"The employer reinstated the plan."}, "documents": {"Employer letter\nMember ID card"}, "address": {"PO Box 1\nPeoria, IL 61601"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("appeal: %d %s", status, body)
+	}
+	if _, body, _ = b.get(claimPath); !strings.Contains(body, "first-level appeal sent") || !strings.Contains(body, "Employer letter, Member ID card") {
+		t.Errorf("claim page lacks the appeal")
+	}
+	if c, _ := f.db.FindClaimByID(f.ctx, id); c.State != rcm.ClaimAppealed {
+		t.Errorf("claim is %s after the appeal", c.State)
+	}
+	status, body, resp := b.get(claimPath + "/appeal-letter.pdf")
+	if status != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF") {
+		t.Errorf("appeal letter: %d %s", status, resp.Header.Get("Content-Type"))
 	}
 }

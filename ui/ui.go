@@ -203,6 +203,8 @@ func (h *Handler) routes() {
 
 	h.mux.Handle("GET /queues", h.page(h.showQueues))
 	h.mux.Handle("GET /followups", h.page(h.showFollowUps))
+	h.mux.Handle("POST /claims/{id}/appeal", h.action(h.appealClaim))
+	h.mux.Handle("GET /claims/{id}/appeal-letter.pdf", h.page(h.downloadAppealLetter))
 
 	h.mux.Handle("GET /patients", h.page(h.showPatients))
 	h.mux.Handle("GET /patients/{id}", h.page(h.showPatient))

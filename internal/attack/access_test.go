@@ -261,6 +261,8 @@ var permission = map[string]string{
 	"GET /patients/{id}/statement.pdf":           rcm.PermBill,
 	"GET /remittances":                           rcm.PermBill,
 	"GET /followups":                             rcm.PermBill,
+	"POST /claims/{id}/appeal":                   rcm.PermBill,
+	"GET /claims/{id}/appeal-letter.pdf":         rcm.PermReadPatients,
 	"POST /remittances":                          rcm.PermBill,
 	"POST /remittances/poll":                     rcm.PermBill,
 	"GET /remittances/{id}":                      rcm.PermBill,
