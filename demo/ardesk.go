@@ -70,6 +70,10 @@ func (r *run) paperEOB(ctx context.Context) error {
 	if err := r.db.CreateClaim(ctx, c); err != nil {
 		return err
 	}
+	e.Status = rcm.EncounterBilled
+	if err := r.db.UpdateEncounter(ctx, e); err != nil {
+		return err
+	}
 	if _, state, err := claim.ScrubClaim(ctx, r.db, r.scrubber(), c.ID); err != nil || state != rcm.ClaimReady {
 		return fmt.Errorf("paper claim %s did not scrub clean: %v", c.ControlNumber, err)
 	}
@@ -153,6 +157,10 @@ func (r *run) lostClaim(ctx context.Context) error {
 		return err
 	}
 	if err := r.db.CreateClaim(ctx, c); err != nil {
+		return err
+	}
+	e.Status = rcm.EncounterBilled
+	if err := r.db.UpdateEncounter(ctx, e); err != nil {
 		return err
 	}
 	if err := r.scrubAndSubmit(ctx, []*rcm.Claim{c}, "late-visit"); err != nil {
