@@ -76,7 +76,7 @@ CREATE TABLE followup_item (
     UNIQUE (org_id, claim_id, source),
     FOREIGN KEY (org_id, claim_id) REFERENCES claim(org_id, id)
 );
-CREATE INDEX followup_item_queue ON followup_item (org_id, state, due, stake, id);
+CREATE INDEX followup_item_queue ON followup_item (org_id, state, due, stake DESC, id);
 
 CREATE TABLE followup_note (
     id       INTEGER PRIMARY KEY,
