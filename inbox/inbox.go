@@ -199,6 +199,11 @@ func Apply(ctx context.Context, svc Services, name string, data []byte) File {
 			return fail(rcm.Errorf(rcm.EINVALID, "%s", err.Error()))
 		}
 		checks, err := svc.RecordClaimStatus(ctx, name, answers, nil)
+		if rcm.ErrorCode(err) == rcm.ECONFLICT {
+			// Read already: every later poll would refuse it the same way,
+			// so it is set aside rather than left in the inbound folder.
+			err = rcm.Errorf(rcm.EINVALID, "%s", rcm.ErrorMessage(err))
+		}
 		if err != nil {
 			return fail(err)
 		}

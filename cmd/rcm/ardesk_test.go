@@ -36,6 +36,23 @@ func TestARDeskCommands(t *testing.T) {
 	if code, _, errOut = run("status", "request", "--claim", "LFM01005-21-1"); code != 1 || !strings.Contains(errOut, "not waiting for a payer's answer") {
 		t.Errorf("status request for a paid claim = %d %q", code, errOut)
 	}
+	// The same 277 delivered again is refused and set aside, naming the
+	// file that answered first.
+	archived, err := filepath.Glob(filepath.Join(dir, "out", "clearinghouse", "archive", "*.277"))
+	if err != nil || len(archived) != 1 {
+		t.Fatalf("archived 277s: %v %v", archived, err)
+	}
+	data, err := os.ReadFile(archived[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "out", "clearinghouse", "inbound", "again.277"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ = run("clearinghouse", "poll"); code != 0 || !strings.Contains(out, "was answered already by "+filepath.Base(archived[0])) ||
+		!strings.Contains(out, "quarantine folder") {
+		t.Errorf("a 277 read twice: %d %q", code, out)
+	}
 	code, out, _ = run("followup", "list", "--csv")
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if code != 0 || err != nil || len(recs) != 6 || recs[0][1] != "claim" || recs[1][4] != "Illinois Medicaid (sandbox)" || recs[1][14] != "Jamie Biller" {
