@@ -40,7 +40,7 @@ var claimTransitions = map[string][]string{
 	ClaimPaid:       {ClaimReversed, ClaimClosed, ClaimPartlyPaid, ClaimDenied},
 	ClaimPartlyPaid: {ClaimPaid, ClaimReversed, ClaimAppealed, ClaimClosed, ClaimDenied},
 	ClaimDenied:     {ClaimAppealed, ClaimPaid, ClaimPartlyPaid, ClaimReversed, ClaimClosed, ClaimDraft},
-	ClaimAppealed:   {ClaimPaid, ClaimPartlyPaid, ClaimDenied, ClaimClosed},
+	ClaimAppealed:   {ClaimPaid, ClaimPartlyPaid, ClaimDenied, ClaimClosed, ClaimReversed},
 	ClaimReversed:   {ClaimClosed, ClaimPaid, ClaimPartlyPaid, ClaimDenied},
 	ClaimVoided:     {},
 	ClaimClosed:     {},

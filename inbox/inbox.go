@@ -14,6 +14,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claim"
+	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/remit"
@@ -26,6 +27,7 @@ type Services interface {
 	remit.Store
 	RecordEligibility(ctx context.Context, results []eligibility.Result) ([]*eligibility.Record, error)
 	RecordQuarantine(ctx context.Context, f *rcm.QuarantinedFile) error
+	RecordClaimStatus(ctx context.Context, file string, answers []claimstatus.Answer, codes *claimstatus.Codes) ([]*claimstatus.Check, error)
 }
 
 // File is what one response file did.
@@ -45,6 +47,8 @@ type File struct {
 	Posts   []*remit.Result
 	// Eligibility holds the 271 answers stored.
 	Eligibility []*eligibility.Record
+	// Status holds the 277 claim status answers stored.
+	Status []*claimstatus.Check
 	// Quarantined is set when Poll moved the file to the quarantine
 	// folder: it could not be read or applied as it is, and reading it
 	// again would fail the same way.
@@ -189,8 +193,31 @@ func Apply(ctx context.Context, svc Services, name string, data []byte) File {
 		for _, r := range recs {
 			f.Details = append(f.Details, fmt.Sprintf("coverage %d: %s", r.CoverageID, r.Summary))
 		}
+	case "277":
+		answers, err := claimstatus.Read277(bytes.NewReader(data))
+		if err != nil {
+			return fail(rcm.Errorf(rcm.EINVALID, "%s", err.Error()))
+		}
+		checks, err := svc.RecordClaimStatus(ctx, name, answers, nil)
+		if rcm.ErrorCode(err) == rcm.ECONFLICT {
+			// Read already: every later poll would refuse it the same way,
+			// so it is set aside rather than left in the inbound folder.
+			err = rcm.Errorf(rcm.EINVALID, "%s", rcm.ErrorMessage(err))
+		}
+		if err != nil {
+			return fail(err)
+		}
+		f.Status = checks
+		count := map[claimstatus.Outcome]int{}
+		for _, k := range checks {
+			count[k.Outcome]++
+			f.Details = append(f.Details, fmt.Sprintf("claim %s: %s", k.ControlNumber, k.Words))
+		}
+		f.Summary = fmt.Sprintf("%d claim status answers: %d pending, %d paid, %d denied, %d not found", len(checks),
+			count[claimstatus.OutcomePending]+count[claimstatus.OutcomeReceived], count[claimstatus.OutcomePaid],
+			count[claimstatus.OutcomeDenied], count[claimstatus.OutcomeNotFound])
 	default:
-		return fail(rcm.Errorf(rcm.EINVALID, "The file is not a 999, 277CA, 835 or 271."))
+		return fail(rcm.Errorf(rcm.EINVALID, "The file is not a 999, 277CA, 277, 835 or 271."))
 	}
 	f.Applied = true
 	return f
@@ -205,6 +232,9 @@ func kindOf(data []byte) string {
 			kind = tx.ID
 			if tx.ID == "277" {
 				kind = "277CA"
+				if tx.Version == claimstatus.Version {
+					kind = "277"
+				}
 			}
 		}
 		return nil

@@ -77,7 +77,7 @@ func TestPollQuarantine(t *testing.T) {
 				"a-oversized.835": "more than the limit",
 				"b-no-iea.835":    "no IEA",
 				"d-copy.835":      "carries the same payments as 835 CHK1",
-				"e-empty.835":     "not a 999, 277CA, 835 or 271",
+				"e-empty.835":     "not a 999, 277CA, 277, 835 or 271",
 			}
 			if len(got) != len(files) {
 				t.Fatalf("poll reported %d files, want %d", len(got), len(files))

@@ -1,6 +1,7 @@
 package payer
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -186,6 +187,10 @@ func denyLine(l *LinePayment, rule, group, reason, remark string) {
 	}
 }
 
+// overturned reports whether an appeal overturned the rule for this
+// claim, so the re-adjudication does not deny by it again.
+func (a *adjudication) overturned(rule string) bool { return slices.Contains(a.claim.Overturned, rule) }
+
 func (a *adjudication) run() {
 	c, p := a.claim, a.payer
 	m, _ := a.cfg.findMember(p.ID, c.SubscriberID, c.PatientName(), c.Patient != nil)
@@ -201,16 +206,16 @@ func (a *adjudication) run() {
 			inactive++
 		}
 	}
-	if len(a.cp.Lines) > 0 && inactive == len(a.cp.Lines) {
+	if len(a.cp.Lines) > 0 && inactive == len(a.cp.Lines) && !a.overturned(RuleCoverageInactive) {
 		a.denyClaim(RuleCoverageInactive, "CO", coverageReason(m, a.cp.Lines[0].From), "")
 		return
 	}
 	secondary := c.Prior != nil && c.Sequence != "P"
-	if m.OtherPayerPrimary != "" && !secondary {
+	if m.OtherPayerPrimary != "" && !secondary && !a.overturned(RuleOtherPrimary) {
 		a.denyClaim(RuleOtherPrimary, "CO", "22", "MA04")
 		return
 	}
-	if c.RenderingNPI != "" && !validNPI(c.RenderingNPI) {
+	if c.RenderingNPI != "" && !validNPI(c.RenderingNPI) && !a.overturned(RuleRenderingNPI) {
 		a.denyClaim(RuleRenderingNPI, "CO", "16", "N290")
 		return
 	}
@@ -252,7 +257,7 @@ func coverageReason(m *Member, d rcm.Date) string {
 func (a *adjudication) lineRules() {
 	c, p, m := a.claim, a.payer, a.m
 	for i, l := range a.cp.Lines {
-		if r := coverageReason(m, l.From); r != "" {
+		if r := coverageReason(m, l.From); r != "" && !a.overturned(RuleCoverageInactive) {
 			denyLine(l, RuleCoverageInactive, "CO", r, "")
 			continue
 		}
@@ -273,7 +278,7 @@ func (a *adjudication) lineRules() {
 			if !codeIn(l.Code, r.Codes) {
 				continue
 			}
-			if a.ruleFires(r, i, l) {
+			if a.ruleFires(r, i, l) && !a.overturned(r.ID) {
 				group, reason, remark := ruleCodes(r)
 				denyLine(l, r.ID, group, reason, remark)
 				break
@@ -806,7 +811,7 @@ func (a *adjudication) total() {
 // its paid services for the duplicate and frequency rules, and what it
 // added to the accumulators.
 func (a *adjudication) record() {
-	r := &ClaimRecord{Payer: a.payer.ID, Payment: a.cp}
+	r := &ClaimRecord{Payer: a.payer.ID, Payment: a.cp, Claim: a.claim}
 	if a.m != nil {
 		r.Member = memberKey(a.m)
 	}

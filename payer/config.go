@@ -76,6 +76,11 @@ type Payer struct {
 	// the 835 (CO-31), as many government payers do.
 	RejectUnknownMembers bool   `json:"reject_unknown_members,omitempty"`
 	Rules                []Rule `json:"rules,omitempty"`
+	// OverturnOnAppeal names the denial rules (built-in ids such as
+	// coverage-inactive, or a configured rule's id) whose denials this
+	// payer overturns when the provider appeals: the claim is reversed and
+	// adjudicated again without that rule, in the next payment cycle.
+	OverturnOnAppeal []string `json:"overturn_on_appeal,omitempty"`
 }
 
 // Contract prices services for one payer: a fee schedule of its own,

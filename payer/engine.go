@@ -27,7 +27,7 @@ import (
 // ErrNotInput is wrapped when a file holds neither 837P claims nor 270
 // inquiries (for example a 999 or a file that is not X12): the sandbox
 // answers nothing, since acknowledging an acknowledgment would loop.
-var ErrNotInput = errors.New("not an 837P claim file or a 270 eligibility inquiry")
+var ErrNotInput = errors.New("not an 837P claim file, a 270 eligibility inquiry or a 276 claim status request")
 
 // File is one file the sandbox writes.
 type File struct {
@@ -64,7 +64,7 @@ func (e *Engine) Process(name string, data []byte) ([]File, error) {
 	onlyOurs := true
 	for _, x := range res.Interchanges {
 		for _, g := range x.Groups {
-			if g.FunctionalID != "HC" && g.FunctionalID != "HS" {
+			if g.FunctionalID != "HC" && g.FunctionalID != "HS" && g.FunctionalID != "HR" {
 				onlyOurs = false
 			}
 			for _, t := range g.Transactions {
@@ -72,7 +72,7 @@ func (e *Engine) Process(name string, data []byte) ([]File, error) {
 			}
 		}
 	}
-	if len(res.Interchanges) == 0 || !onlyOurs && !kinds["837"] && !kinds["270"] {
+	if len(res.Interchanges) == 0 || !onlyOurs && !kinds["837"] && !kinds["270"] && !kinds["276"] {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotInput)
 	}
 	now := e.Clock.Now()
@@ -90,7 +90,7 @@ func (e *Engine) Process(name string, data []byte) ([]File, error) {
 		}
 	}
 	var out []File
-	if kinds["837"] || !kinds["270"] || !allAccepted {
+	if kinds["837"] || !kinds["270"] && !kinds["276"] || !allAccepted {
 		var ack bytes.Buffer
 		wrote, err := x12.Acknowledge(&ack, res, x12.AckOptions{Now: now, Seq: e.State, Newline: e.Newline})
 		if err != nil {
@@ -109,6 +109,13 @@ func (e *Engine) Process(name string, data []byte) ([]File, error) {
 	}
 	if kinds["270"] {
 		f, err := e.eligibility(name, data, accepted, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f...)
+	}
+	if kinds["276"] {
+		f, err := e.claimStatus(name, data, accepted, now)
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +207,14 @@ func (e *Engine) Cycle() ([]File, error) {
 		var rems []*Remittance
 		for _, npi := range orderedKeys(byFile[k], func(c *ClaimPayment) string { return c.PayeeNPI }) {
 			claims := filter(byFile[k], func(c *ClaimPayment) bool { return c.PayeeNPI == npi })
-			rems = append(rems, newRemittance(e.State, p, npi, e.State.nextTrace(), date, claims))
+			rem := newRemittance(e.State, p, npi, e.State.nextTrace(), date, claims)
+			for _, cp := range rem.Claims {
+				// The claim's record keeps the check, for status answers.
+				if r := e.State.Claims[cp.PayerClaim]; r != nil && r.Payment == cp {
+					r.Trace, r.PaidOn = rem.Trace, date
+				}
+			}
+			rems = append(rems, rem)
 		}
 		var buf bytes.Buffer
 		if err := write835File(&buf, e.State, e.Newline, now, rems); err != nil {

@@ -78,6 +78,9 @@ type Claim struct {
 	// assigned (277CA REF*1K, 835 CLP07); Received is the day it did.
 	PayerClaim string   `json:"payer_claim,omitempty"`
 	Received   rcm.Date `json:"received,omitzero"`
+	// Overturned are the denial rules an appeal overturned: the
+	// re-adjudication does not apply them.
+	Overturned []string `json:"overturned,omitempty"`
 	// Problem is set when the claim cannot be read into these fields
 	// (for example a bad amount); the front end rejects it.
 	Problem string `json:"problem,omitempty"`

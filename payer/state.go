@@ -60,6 +60,13 @@ type ClaimRecord struct {
 	Added []Contribution `json:"added,omitempty"`
 	// Reversed is set once a replacement or void reversed the claim.
 	Reversed bool `json:"reversed,omitempty"`
+	// Trace and PaidOn are the 835's check or EFT trace number and date
+	// that carried the adjudication, for claim status answers.
+	Trace  string   `json:"trace,omitempty"`
+	PaidOn rcm.Date `json:"paid_on,omitzero"`
+	// Claim is the claim as adjudicated, so an overturned appeal can
+	// adjudicate it again.
+	Claim *Claim `json:"claim,omitempty"`
 }
 
 // Contribution is what one claim added to one accumulator, so a reversal

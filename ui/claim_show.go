@@ -31,6 +31,8 @@ type claimData struct {
 	// Related are the claims that replace or void this one, or that it
 	// replaces.
 	Related []*rcm.Claim
+	// Desk is the A/R desk's part: status answers, work items, appeals.
+	Desk *claimDesk
 	// Actions say which buttons apply to the claim's state.
 	CanScrub, CanSubmit, CanCorrect, CanReplace, CanVoid, CanVoidClaim bool
 }
@@ -133,6 +135,9 @@ func (h *Handler) showClaim(w http.ResponseWriter, r *http.Request, s *session) 
 		d.CanVoid = rcm.CanMoveClaim(c.State, rcm.ClaimVoided)
 		d.CanVoidClaim = c.PayerClaimNumber != "" && c.Frequency != rcm.FrequencyVoid &&
 			(c.State == rcm.ClaimPaid || c.State == rcm.ClaimPartlyPaid || c.State == rcm.ClaimAccepted)
+	}
+	if d.Desk, err = h.claimDesk(ctx, s, c); err != nil {
+		return err
 	}
 	h.renderPage(w, r, s, "claim", &view{Title: "Claim " + c.ControlNumber, Nav: "claims", Data: d})
 	return nil

@@ -99,6 +99,7 @@ func parsePages() (map[string]*pageTemplate, error) {
 // notices are the messages a redirect after an action may ask a page to
 // show (?done=key); only these fixed texts can appear, never request text.
 var notices = map[string]string{
+	"appealed":       "Appeal recorded: the claim shows appealed, and its letter is below.",
 	"scrubbed-clean": "Scrubbed: no errors. The claim is ready to submit.",
 	"scrubbed-dirty": "Scrubbed: the claim has errors to fix before it can be submitted.",
 	"submitted":      "Submitted to the clearinghouse.",

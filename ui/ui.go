@@ -80,6 +80,9 @@ type Store interface {
 	eligibility.Store
 	FindLatestEligibility(ctx context.Context, coverageID int64) (*eligibility.Record, error)
 
+	// The A/R desk's Follow-up queue.
+	FollowUpStore
+
 	CreateUISession(ctx context.Context, idHash string, s *sqldb.UISession) error
 	FindUISession(ctx context.Context, idHash string) (*sqldb.UISession, error)
 	TouchUISession(ctx context.Context, idHash string, t time.Time) error
@@ -200,6 +203,9 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /claims/{id}/void", h.action(h.voidClaim))
 
 	h.mux.Handle("GET /queues", h.page(h.showQueues))
+	h.mux.Handle("GET /followups", h.page(h.showFollowUps))
+	h.mux.Handle("POST /claims/{id}/appeal", h.action(h.appealClaim))
+	h.mux.Handle("GET /claims/{id}/appeal-letter.pdf", h.page(h.downloadAppealLetter))
 
 	h.mux.Handle("GET /patients", h.page(h.showPatients))
 	h.mux.Handle("GET /patients/{id}", h.page(h.showPatient))
