@@ -78,6 +78,9 @@ type PatientFilter struct {
 	// ignoring case, spaces and dashes. It matches the whole ID, never a
 	// part: member IDs are stored encrypted and found through a keyed hash.
 	MemberID string
+	// AccountNumber finds the patient with this account number, ignoring
+	// case.
+	AccountNumber string
 	// IDs, when given, limits the list to these patients: a screen that
 	// shows many rows reads their patients in one audited list read.
 	IDs    []int64

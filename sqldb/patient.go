@@ -84,6 +84,10 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		pat := likePrefix(name)
 		args = append(args, pat, pat)
 	}
+	if acct := strings.TrimSpace(f.AccountNumber); acct != "" {
+		q += ` AND upper(account_number) = ?`
+		args = append(args, strings.ToUpper(acct))
+	}
 	if f.MemberID != "" {
 		cond, condArgs := db.memberIDMatch(a.OrgID, f.MemberID)
 		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
