@@ -83,7 +83,7 @@ func Patient(ctx context.Context, s Patients, ref string) (*rcm.Patient, error) 
 		}
 		names = append(names, fmt.Sprintf("%s %s, %s", p.AccountNumber, p.LastName, p.FirstName))
 	}
-	return nil, rcm.FieldErrorf(rcm.ECONFLICT, "patient", "%q fits %d or more patients (%s): name one by account number.", ref, len(ps), strings.Join(names, "; "))
+	return nil, rcm.FieldErrorf(rcm.ECONFLICT, "patient", "%q fits %d patients (%s): name one by account number.", ref, len(ps), strings.Join(names, "; "))
 }
 
 // byName finds the patients whose name is ref: a last name, "Last, First"
@@ -99,6 +99,11 @@ func byName(ctx context.Context, s Patients, ref string) ([]*rcm.Patient, error)
 	ps, err := s.FindPatients(ctx, rcm.PatientFilter{Name: last, Limit: 200})
 	if err != nil {
 		return nil, err
+	}
+	if first == "" && !comma {
+		// One word: the start of the last or the first name, as typed in
+		// a search box.
+		return ps, nil
 	}
 	var out []*rcm.Patient
 	for _, p := range ps {

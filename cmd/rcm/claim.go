@@ -30,12 +30,16 @@ const claimUsage = `build [--org N] (ENCOUNTER_ID... | --all) [--order 1]
        rcm claim list [--org N] [--state STATE] [--payer PAYER] [--json | --csv]
        rcm claim show [--org N] CLAIM [--json]
        rcm claim form [--org N] CLAIM --out FILE.pdf
-All take --db DB. CLAIM is a claim number (CLM-...) or id; PAYER is a
+All take --db DB. CLAIM is a claim number (such as LFM01010-10-1) or id; PAYER is a
 payer ID (such as SBMCR), a payer's name or its id.`
 
 func runClaim(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm claim %s", claimUsage)
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm claim %s\n", claimUsage)
+		return nil
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "claim "+sub, claimUsage)
@@ -313,6 +317,10 @@ files with their reasons.`
 func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm clearinghouse %s", clearinghouseUsage)
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm clearinghouse %s\n", clearinghouseUsage)
+		return nil
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "clearinghouse "+sub, clearinghouseUsage)

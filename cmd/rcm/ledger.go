@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/carc"
@@ -45,7 +46,7 @@ func runLedger(ctx context.Context, env *Env, args []string) error {
 	}
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n", ledgerUsage)
+			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s\n", ledgerUsage, firstLine(ledgerPayUsage), firstLine(ledgerWriteOffUsage))
 			return nil
 		}
 		return usagef("usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s", ledgerUsage, ledgerPayUsage, ledgerWriteOffUsage)
@@ -241,4 +242,10 @@ func runLedgerPatient(ctx context.Context, env *Env, sub string, args []string) 
 		fmt.Fprintf(env.Stdout, "  service line %d  %s\n", t.Entries[i].Account.Line, t.Entries[i].Amount.Dollars())
 	}
 	return nil
+}
+
+// firstLine is the synopsis line of a usage text.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -146,6 +146,10 @@ func usageLine(name, usage string) string {
 	return "rcm " + name + " " + usage
 }
 
+// isHelp reports whether a command family's first argument asks for its
+// usage rather than naming a subcommand.
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }
+
 // parseFlags parses args into fs, turning a flag error into a usageError.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
