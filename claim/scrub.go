@@ -69,6 +69,9 @@ type Scrubber struct {
 	Codes    CodeChecker
 	// NCCI runs procedure-to-procedure and unit edits over the lines.
 	NCCI *edit.Engine
+	// Eligibility reads the latest 271 stored on the claim's coverage;
+	// nil leaves eligibility unchecked.
+	Eligibility EligibilityLookup
 }
 
 // Scrub returns every finding for the claim, errors first. A claim with an
@@ -178,6 +181,7 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	if s.Codes != nil {
 		fs = append(fs, s.Codes.CheckCodes(b)...)
 	}
+	fs = append(fs, checkEligibility(b)...)
 	if s.NCCI != nil {
 		lines := make([]rcm.ServiceLine, len(c.Lines))
 		for i, l := range c.Lines {
@@ -274,6 +278,9 @@ type ScrubServices interface {
 func ScrubClaim(ctx context.Context, svc ScrubServices, s *Scrubber, claimID int64) ([]edit.Finding, string, error) {
 	b, err := Load(ctx, svc, claimID)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := s.lookUpEligibility(ctx, b); err != nil {
 		return nil, "", err
 	}
 	fs := s.Scrub(b)
