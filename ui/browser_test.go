@@ -412,6 +412,10 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 	if state != "denied" || !strings.Contains(text, "CO-27") {
 		t.Fatalf("after the 835 the claim is %q with remittances %q", state, text)
 	}
+	// Issue 16: the claim page's denied lines name the patient.
+	if !strings.Contains(text, "Rivera") {
+		t.Errorf("the claim page's denied lines do not name the patient: %q", text)
+	}
 
 	run("the denial in the queue",
 		chromedp.Navigate(base+"/queues"),
