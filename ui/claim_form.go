@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 
@@ -54,6 +55,28 @@ func (h *Handler) codeWords(r *http.Request, s *session, c *rcm.Claim) map[strin
 	}
 	for _, l := range c.Lines {
 		if w := cat.Describe(codeset.CPT, org, l.Code, c.DateOfService); w != "" {
+			words["px:"+l.Code] = w
+		}
+	}
+	return words
+}
+
+// encounterWords gives the words of an encounter's codes for the coding
+// workbench, as codeWords does for a claim.
+func (h *Handler) encounterWords(ctx context.Context, s *session, e *rcm.Encounter) map[string]string {
+	cat, err := h.catalog(ctx)
+	if err != nil {
+		return nil
+	}
+	org := fmt.Sprint(s.actor.OrgID)
+	words := map[string]string{}
+	for _, d := range e.Diagnoses {
+		if w := cat.Describe(codeset.ICD10CM, org, d.Code, e.DateOfService); w != "" {
+			words["dx:"+d.Code] = w
+		}
+	}
+	for _, l := range e.Lines {
+		if w := cat.Describe(codeset.CPT, org, l.Code, e.DateOfService); w != "" {
 			words["px:"+l.Code] = w
 		}
 	}

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -36,5 +37,31 @@ func TestClaimPageWordsAndForm(t *testing.T) {
 	}
 	if _, body, _ := coder.get(fmt.Sprintf("/claims/%d", id)); strings.Contains(body, "cms1500.pdf") {
 		t.Error("the claim page offers a coder the CMS-1500")
+	}
+}
+
+// TestWorkbenchWordsAndShortcuts: the coding workbench shows each code with
+// its description and lists its keyboard shortcuts, each bound to the
+// field or button it names (issue 16).
+func TestWorkbenchWordsAndShortcuts(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.login(f.admin)
+	enc := fmt.Sprintf("/encounters/%d", f.encounter.ID)
+	b.action(enc+"/diagnoses", url.Values{"code": {"I10"}})
+	b.action(enc+"/lines", url.Values{"code": {"J1885"}, "units": {"1"}, "pointers": {"1"}})
+	_, body, _ := b.get(enc)
+	for _, want := range []string{
+		"<code>I10</code> Essential (primary) hypertension",
+		"<code>J1885</code> <span class=\"desc\">Injection, ketorolac tromethamine, per 15 mg</span>",
+		`data-testid="shortcuts"`,
+		`id="code-q" name="q" value="" autocomplete="off" aria-controls="code-results" placeholder="e.g. diabetes, 99213, E11" data-key="/"`,
+		`id="dx-code" name="code" size="9" autocomplete="off" placeholder="E11.9" data-key="d"`,
+		`id="line-code" name="code" size="6" autocomplete="off" placeholder="99213" data-key="p"`,
+		`<dt><kbd>/</kbd></dt><dd>search codes</dd>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the workbench lacks %q", want)
+		}
 	}
 }

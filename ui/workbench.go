@@ -32,6 +32,9 @@ type workbenchData struct {
 	Claims   []*rcm.Claim
 	// FormError is the message of a change the services refused.
 	FormError string
+	// Words are the codes' descriptions as of the date of service
+	// ("dx:E11.9", "px:99213").
+	Words map[string]string
 	// CSRF is the session's token, for the forms in the search results,
 	// which are also rendered alone as a fragment.
 	CSRF string
@@ -102,6 +105,7 @@ func (h *Handler) workbench(ctx context.Context, s *session, id int64) (*workben
 		return nil, err
 	}
 	d.Blocking = claim.HasErrors(d.Findings)
+	d.Words = h.encounterWords(ctx, s, e)
 	return d, nil
 }
 
