@@ -65,3 +65,38 @@ func TestWorkbenchWordsAndShortcuts(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimsSearchAndCSV: the claims list finds a claim by its number and a
+// patient's claims by account number or name, says why a search found
+// nothing, states what its total counts, and downloads as CSV (issue 16).
+func TestClaimsSearchAndCSV(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.login(f.admin)
+	codeEncounter(t, b, f)
+	id := buildClaim(t, b, f)
+	c, err := f.db.FindClaimByID(f.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{c.ControlNumber, strings.ToLower(c.ControlNumber), f.patient.AccountNumber} {
+		_, body, _ := b.get("/claims?q=" + url.QueryEscape(q))
+		if !strings.Contains(body, ">"+c.ControlNumber+"</a>") || !strings.Contains(body, "1 claims") {
+			t.Errorf("search %q does not list claim %s", q, c.ControlNumber)
+		}
+		if !strings.Contains(body, "voided, replacement and secondary claims included") {
+			t.Errorf("search %q: the total does not say what it counts", q)
+		}
+	}
+	_, body, _ := b.get("/claims?q=NOBODY-HERE")
+	if !strings.Contains(body, `No patient has the account number, name, member ID or id &#34;NOBODY-HERE&#34;`) || strings.Contains(body, ">"+c.ControlNumber+"</a>") {
+		t.Errorf("a search that finds nothing does not say so:\n%s", body)
+	}
+	status, csv, resp := b.get("/claims?q=" + url.QueryEscape(f.patient.AccountNumber) + "&format=csv")
+	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	if status != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || len(lines) != 2 ||
+		lines[0] != "claim,frequency,date_of_service,account,patient,payer,provider,charge,state" ||
+		!strings.HasPrefix(lines[1], c.ControlNumber+",1,"+c.DateOfService.String()+","+f.patient.AccountNumber+",") {
+		t.Errorf("CSV: %d %q\n%s", status, resp.Header.Get("Content-Type"), csv)
+	}
+}
