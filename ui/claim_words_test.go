@@ -100,3 +100,25 @@ func TestClaimsSearchAndCSV(t *testing.T) {
 		t.Errorf("CSV: %d %q\n%s", status, resp.Header.Get("Content-Type"), csv)
 	}
 }
+
+// TestCodingListDefaults: the coding list opens on the encounters waiting
+// for coding, with the account and the rendering provider; when none
+// waits it shows every encounter and says so, instead of an empty page.
+func TestCodingListDefaults(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.login(f.admin)
+	_, body, _ := b.get("/encounters")
+	if !strings.Contains(body, "<td>"+f.patient.AccountNumber+"</td>") || !strings.Contains(body, "<td>Dr. ") || strings.Contains(body, `data-testid="fallback"`) {
+		t.Errorf("the open queue lacks the account or the provider, or falls back:\n%s", body)
+	}
+	codeEncounter(t, b, f)
+	buildClaim(t, b, f)
+	_, body, _ = b.get("/encounters")
+	if !strings.Contains(body, `data-testid="fallback"`) || !strings.Contains(body, fmt.Sprintf(`href="/encounters/%d"`, f.encounter.ID)) {
+		t.Errorf("with nothing open the list does not fall back to every encounter:\n%s", body)
+	}
+	if _, body, _ = b.get("/encounters?status=open"); strings.Contains(body, `data-testid="fallback"`) {
+		t.Error("an explicit status fell back")
+	}
+}
