@@ -66,7 +66,7 @@ func listClaims(ctx context.Context, env *Env, db *sqldb.DB, state, payerRef str
 	for _, r := range rows {
 		t.add(r.ClaimNumber, r.DateOfService.String(), r.Account, r.PatientName, r.PayerName, frequencyWord(r.Frequency), r.Charge, r.State)
 	}
-	t.total = fmt.Sprintf("%d claims, %s billed (the sum of the listed claims' charges, voided, replacement and secondary claims included).", len(rows), total.Dollars())
+	t.total = fmt.Sprintf("%s, %s billed (the sum of the listed claims' charges, voided, replacement and secondary claims included).", plural(len(rows), "claim"), total.Dollars())
 	return t.write(env.Stdout, *format.csv)
 }
 

@@ -72,3 +72,11 @@ func (t *table) write(w io.Writer, asCSV bool) error {
 	}
 	return nil
 }
+
+// plural counts things in words: "1 claim", "3 claims".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

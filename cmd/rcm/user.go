@@ -142,7 +142,7 @@ func runUserList(ctx context.Context, env *Env, args []string) error {
 	for _, u := range users {
 		t.add(u.Username, u.Role, u.Name, u.CreatedAt.UTC().Format("2006-01-02"))
 	}
-	t.total = fmt.Sprintf("%d users in the organization.", len(users))
+	t.total = plural(len(users), "user") + " in the organization."
 	return t.write(env.Stdout, *format.csv)
 }
 
