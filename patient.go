@@ -83,8 +83,15 @@ type PatientFilter struct {
 	// ignoring case, spaces and dashes. It matches the whole ID, never a
 	// part: member IDs are stored encrypted and found through a keyed hash.
 	MemberID string
-	// AccountNumber finds the patient with this account number (exactly).
+	// AccountNumber finds the patient with this account number, ignoring
+	// case.
 	AccountNumber string
+	// BirthDate, when set, keeps the patients born that day.
+	BirthDate Date
+	// After, when set, starts the list after this patient in its order
+	// (last name, first name, id): keyset paging, which stays right while
+	// patients are added and costs the same on every page.
+	After *Patient
 	// IDs, when given, limits the list to these patients: a screen that
 	// shows many rows reads their patients in one audited list read.
 	IDs    []int64

@@ -295,6 +295,12 @@ var statusWords = map[string]string{
 	"20": "accepted for processing", "21": "missing or invalid information", "33": "subscriber and subscriber ID not found",
 	"128": "tax ID", "145": "specialty or taxonomy code", "164": "contract or member number", "187": "date of service",
 	"454": "procedure code", "562": "National Provider Identifier (NPI)",
+	// More of the codes a 277CA commonly carries (issue 16: a rejection
+	// read "status 116"); the words are ours, after code source 508.
+	"0": "no further status electronically", "97": "patient eligibility not found with the entity", "109": "entity not eligible",
+	"116": "claim sent to the wrong payer", "125": "entity's name", "153": "entity's ID number", "255": "diagnosis code",
+	"400": "claim out of balance", "496": "submitter not approved to send claims for this entity", "535": "claim frequency code",
+	"673": "patient's reason for visit", "732": "information inconsistent with billing guidelines",
 }
 
 // entityWords names the entity identifier codes (STC01-3) of the 837P.

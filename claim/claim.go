@@ -36,6 +36,9 @@ type Bundle struct {
 	// coordination of benefits (837P loop 2320).
 	OtherCoverages []*rcm.Coverage
 	OtherPayers    map[int64]*rcm.Payer
+	// Eligibility is the latest eligibility answer on Coverage, when the
+	// scrubber looked it up (Scrubber.Eligibility).
+	Eligibility *EligibilityAnswer
 }
 
 // Build makes the draft claim for an encounter to the payer of the

@@ -74,6 +74,9 @@ type Scrubber struct {
 	// hospital NCCI edits.
 	RevenueCodes RevenueCodeList
 	FacilityNCCI FacilityEdits
+	// Eligibility reads the latest 271 stored on the claim's coverage;
+	// nil leaves eligibility unchecked.
+	Eligibility EligibilityLookup
 }
 
 // Scrub returns every finding for the claim, errors first. A claim with an
@@ -184,6 +187,7 @@ func (s *Scrubber) Scrub(b *Bundle) []edit.Finding {
 	if s.Codes != nil {
 		fs = append(fs, s.Codes.CheckCodes(b)...)
 	}
+	fs = append(fs, checkEligibility(b)...)
 	if c.Institutional != nil {
 		fs = append(fs, s.scrubInstitutional(b)...)
 	} else if s.NCCI != nil {
@@ -282,6 +286,9 @@ type ScrubServices interface {
 func ScrubClaim(ctx context.Context, svc ScrubServices, s *Scrubber, claimID int64) ([]edit.Finding, string, error) {
 	b, err := Load(ctx, svc, claimID)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := s.lookUpEligibility(ctx, b); err != nil {
 		return nil, "", err
 	}
 	fs := s.Scrub(b)

@@ -60,6 +60,21 @@ func TestScrubRules(t *testing.T) {
 			[]rcm.PayerRule{{Name: "NDC on drugs", Kind: RequireNDC, Codes: []string{"J"}}}, []string{"PAYER-RULE"}},
 		{"payer wants prior auth", func(b *Bundle) { b.Claim.PriorAuth = "" },
 			[]rcm.PayerRule{{Name: "PA for E/M", Kind: RequirePriorAuth, Codes: []string{"992"}}}, []string{"PAYER-RULE"}},
+		// Issue 16: the latest 271 reaches the scrubber.
+		{"271 says inactive, plan ended before the visit", func(b *Bundle) {
+			b.Eligibility = &EligibilityAnswer{Status: "inactive", CheckedOn: rcm.MustParseDate("2026-01-20"), PlanEnd: b.Claim.DateOfService.AddDays(-1), Summary: "Inactive."}
+		}, nil, []string{RuleEligibility}},
+		{"271 says inactive without plan dates", func(b *Bundle) {
+			b.Eligibility = &EligibilityAnswer{Status: "inactive", CheckedOn: rcm.MustParseDate("2026-01-20"), Summary: "Inactive."}
+		}, nil, []string{RuleEligibility}},
+		{"271 says inactive, plan ended after the visit", func(b *Bundle) {
+			b.Eligibility = &EligibilityAnswer{Status: "inactive", PlanBegin: b.Claim.DateOfService.AddDays(-30), PlanEnd: b.Claim.DateOfService.AddDays(1)}
+		}, nil, nil},
+		{"271 says active, plan ended before the visit", func(b *Bundle) {
+			b.Eligibility = &EligibilityAnswer{Status: "active", PlanEnd: b.Claim.DateOfService.AddDays(-1)}
+		}, nil, []string{RuleEligibility}},
+		{"271 says active", func(b *Bundle) { b.Eligibility = &EligibilityAnswer{Status: "active"} }, nil, nil},
+		{"271 rejected the inquiry", func(b *Bundle) { b.Eligibility = &EligibilityAnswer{Status: "rejected"} }, nil, nil},
 		{"payer wants a modifier", func(b *Bundle) {},
 			[]rcm.PayerRule{{Name: "GT on telehealth", Kind: RequireModifier, Codes: []string{"99214"}, Modifier: "95"}}, []string{"PAYER-RULE"}},
 	}

@@ -11,12 +11,21 @@ import (
 //go:embed starter/*.tsv
 var starterFS embed.FS
 
+// StarterRelease names the official releases the starter set's
+// descriptions come from, for the README and the first-use notice.
+const StarterRelease = "ICD-10-CM FY2025 and HCPCS October 2025 descriptions (a few hundred codes)"
+
+// StarterNewest is the last day of the newest release the starter set
+// follows (ICD-10-CM FY2025 ends 30 September 2025): a date of service after
+// it may need codes the starter set does not know.
+var StarterNewest = rcm.Date{Year: 2025, Month: 9, Day: 30}
+
 // Starter returns the small code set written into the repository: a few
-// hundred common ICD-10-CM diagnoses, HCPCS codes and modifiers, and CPT
-// code numbers, each with a plain-language label of OpenRCM's own (never an
-// AMA descriptor). It lets the demo and a fresh machine work before any
-// official release is imported; an imported release of a system replaces
-// it.
+// hundred common ICD-10-CM diagnoses and HCPCS codes and modifiers with
+// their official descriptions (public domain), and CPT code numbers, each
+// with a plain-language label of OpenRCM's own (never an AMA descriptor).
+// It lets the demo and a fresh machine work before any official release is
+// imported; an imported release of a system replaces it.
 func Starter() []*Release {
 	eff := rcm.Date{Year: 2015, Month: 10, Day: 1} // ICD-10-CM's first day in the U.S.
 	icd := &Release{System: ICD10CM, Version: "starter", Effective: eff, Sources: []string{"starter/icd10cm.tsv"}}
@@ -48,8 +57,15 @@ func Starter() []*Release {
 				continue
 			}
 			code, label, ok := strings.Cut(line, "\t")
-			if !ok || label == "" {
-				panic(fmt.Sprintf("%s:%d: want code<TAB>label", f.name, n+1))
+			label, header := strings.CutSuffix(label, "\theader")
+			if !ok || label == "" || strings.Contains(label, "\t") {
+				panic(fmt.Sprintf("%s:%d: want code<TAB>label[<TAB>header]", f.name, n+1))
+			}
+			if header {
+				// The parent of 7th-character codes: search reaches them
+				// through it, and it may not be billed itself.
+				icd.Codes = append(icd.Codes, Code{Code: Normalize(code), Short: label, Long: label})
+				continue
 			}
 			f.add(code, label)
 		}

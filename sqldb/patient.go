@@ -91,9 +91,17 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		pat := likePrefix(name)
 		args = append(args, pat, pat)
 	}
-	if f.AccountNumber != "" {
-		q += ` AND account_number = ?`
-		args = append(args, f.AccountNumber)
+	if !f.BirthDate.IsZero() {
+		q += ` AND birth_date = ?`
+		args = append(args, formatDate(f.BirthDate))
+	}
+	if f.After != nil {
+		q += ` AND (last_name > ? OR (last_name = ? AND (first_name > ? OR (first_name = ? AND id > ?))))`
+		args = append(args, f.After.LastName, f.After.LastName, f.After.FirstName, f.After.FirstName, f.After.ID)
+	}
+	if acct := strings.TrimSpace(f.AccountNumber); acct != "" {
+		q += ` AND upper(account_number) = ?`
+		args = append(args, strings.ToUpper(acct))
 	}
 	if f.MemberID != "" {
 		cond, condArgs := db.memberIDMatch(a.OrgID, f.MemberID)

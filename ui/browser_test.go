@@ -62,7 +62,7 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 180*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
@@ -411,6 +411,10 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 	)
 	if state != "denied" || !strings.Contains(text, "CO-27") {
 		t.Fatalf("after the 835 the claim is %q with remittances %q", state, text)
+	}
+	// Issue 16: the claim page's denied lines name the patient.
+	if !strings.Contains(text, "Rivera") {
+		t.Errorf("the claim page's denied lines do not name the patient: %q", text)
 	}
 
 	run("the denial in the queue",

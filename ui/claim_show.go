@@ -33,6 +33,10 @@ type claimData struct {
 	Related []*rcm.Claim
 	// Desk is the A/R desk's part: status answers, work items, appeals.
 	Desk *claimDesk
+	// Words are the codes' descriptions ("dx:I10", "px:99213").
+	Words map[string]string
+	// CanPrint shows the CMS-1500 link to those who may print it.
+	CanPrint bool
 	// Actions say which buttons apply to the claim's state.
 	CanScrub, CanSubmit, CanCorrect, CanReplace, CanVoid, CanVoidClaim bool
 }
@@ -61,7 +65,7 @@ func (h *Handler) showClaim(w http.ResponseWriter, r *http.Request, s *session) 
 		return err
 	}
 	c := b.Claim
-	d := claimData{Claim: c, Bundle: b}
+	d := claimData{Claim: c, Bundle: b, Words: h.codeWords(r, s, c), CanPrint: s.actor.Can(rcm.PermBill)}
 	if d.Findings, err = h.store.FindClaimFindings(ctx, id); err != nil {
 		return err
 	}

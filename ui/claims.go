@@ -2,12 +2,16 @@ package ui
 
 import (
 	"context"
+	"encoding/csv"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/lookup"
 )
 
 // claimStates are the states a claims list can be filtered by, in the
@@ -25,6 +29,9 @@ type claimRow struct {
 }
 
 type claimsFilter struct {
+	// Query is what the biller typed: a claim number, or a patient's
+	// account number, name or member ID (package lookup reads it).
+	Query      string
 	State      string
 	PayerID    int64
 	ProviderID int64
@@ -40,6 +47,8 @@ type claimsData struct {
 	Total     rcm.Money
 	// Limited is true when more claims matched than the list shows.
 	Limited bool
+	// SearchError says why the query found no claim or patient.
+	SearchError string
 }
 
 // listLimit is how many claims a list shows; the filters narrow it.
@@ -69,6 +78,10 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 			return rcm.FieldErrorf(rcm.EINVALID, "to", "The to date must be YYYY-MM-DD.")
 		}
 	}
+	f.Query = strings.TrimSpace(q.Get("q"))
+	if len(f.Query) > 80 || !utf8.ValidString(f.Query) || strings.ContainsFunc(f.Query, func(c rune) bool { return !unicode.IsPrint(c) }) {
+		return rcm.FieldErrorf(rcm.EINVALID, "q", "Search by a claim number, an account number or a name: printable text, at most 80 characters.")
+	}
 	d := claimsData{Filter: f, States: claimStates}
 	if d.Payers, err = h.store.FindPayers(ctx); err != nil {
 		return err
@@ -76,7 +89,26 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 	if d.Providers, err = h.store.FindProviders(ctx); err != nil {
 		return err
 	}
-	cs, err := h.store.FindClaims(ctx, rcm.ClaimFilter{State: f.State, PayerID: f.PayerID, Limit: 1000})
+	cf := rcm.ClaimFilter{State: f.State, PayerID: f.PayerID, Limit: 1000}
+	if f.Query != "" {
+		// A claim number first; else the patient the words name.
+		byNumber, err := h.store.FindClaims(ctx, rcm.ClaimFilter{ControlNumber: strings.ToUpper(f.Query), Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(byNumber) == 1 {
+			cf.ControlNumber = byNumber[0].ControlNumber
+		} else if p, err := lookup.Patient(ctx, h.store, f.Query); err == nil {
+			cf.PatientID = p.ID
+		} else if code := rcm.ErrorCode(err); code == rcm.ENOTFOUND || code == rcm.ECONFLICT {
+			d.SearchError = rcm.ErrorMessage(err)
+			h.renderPage(w, r, s, "claims", &view{Title: "Claims", Nav: "claims", Data: d})
+			return nil
+		} else {
+			return err
+		}
+	}
+	cs, err := h.store.FindClaims(ctx, cf)
 	if err != nil {
 		return err
 	}
@@ -108,6 +140,9 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 		}
 		d.Rows = append(d.Rows, row)
 		d.Total += c.TotalCharge()
+	}
+	if q.Get("format") == "csv" {
+		return writeClaimsCSV(w, d.Rows)
 	}
 	h.renderPage(w, r, s, "claims", &view{Title: "Claims", Nav: "claims", Data: d})
 	return nil
@@ -222,4 +257,30 @@ func (n *names) row(ctx context.Context, c *rcm.Claim) (claimRow, error) {
 	}
 	row.Provider = n.providers[e.RenderingProviderID]
 	return row, nil
+}
+
+// writeClaimsCSV downloads the claims list as shown, names and all.
+func writeClaimsCSV(w http.ResponseWriter, rows []claimRow) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="claims.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"claim", "frequency", "date_of_service", "account", "patient", "payer", "provider", "charge", "state"}); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		rec := []string{r.Claim.ControlNumber, r.Claim.Frequency, r.Claim.DateOfService.String(), r.Patient.AccountNumber,
+			csvSafe(r.Patient.LastName + ", " + r.Patient.FirstName), "", "", r.Claim.TotalCharge().String(), r.Claim.State}
+		if r.Payer != nil {
+			rec[5] = csvSafe(r.Payer.Name)
+		}
+		if r.Provider != nil {
+			rec[6] = csvSafe(r.Provider.LastName + ", " + r.Provider.FirstName)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -141,6 +141,14 @@ func (h *Handler) denials(ctx context.Context, n *names, claimID int64) ([]denia
 	remit.Explain(ds, set)
 	// One set-based read of the claims names the patients.
 	claims := map[int64]*rcm.Claim{}
+	if claimID > 0 {
+		// The claim page's own claim names the patient of its denials.
+		c, err := h.store.FindClaimByID(ctx, claimID)
+		if err != nil {
+			return nil, err
+		}
+		claims[claimID] = c
+	}
 	if claimID == 0 && len(ds) > 0 {
 		cs, err := h.store.FindClaims(ctx, rcm.ClaimFilter{Limit: 1000})
 		if err != nil {

@@ -86,6 +86,10 @@ func TestRemittanceHistoryScreens(t *testing.T) {
 		!strings.Contains(body, `action="`+resolvePath+`"`) {
 		t.Fatalf("biller GET the remittance: %d\n%s", status, body)
 	}
+	// Issue 16: the CLP02 status in words, not a bare "1".
+	if !strings.Contains(body, "<td>1 processed as primary</td>") {
+		t.Error("the remittance page does not say the claim status in words")
+	}
 	// The deposit journal: the whole check went unapplied to the queue.
 	for _, want := range []string{
 		`Received from the payer (BPR02)</th><td class="num">$40.00</td>`,

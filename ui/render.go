@@ -50,6 +50,13 @@ var funcs = template.FuncMap{
 	// args passes several values to a template (read back with index).
 	"args":  func(v ...any) []any { return v },
 	"state": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	// clpStatus says a CLP02 claim status code in words ("4 denied").
+	"clpStatus": func(code string) string {
+		if w, ok := remit.ClaimStatuses[code]; ok {
+			return code + " " + w
+		}
+		return code
+	},
 	"ints": func(v []int) string {
 		s := make([]string, len(v))
 		for i, n := range v {

@@ -197,6 +197,7 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /claims", h.page(h.showClaims))
 	h.mux.Handle("GET /claims/{id}", h.page(h.showClaim))
 	h.mux.Handle("GET /claims/{id}/837p", h.page(h.downloadSubmission))
+	h.mux.Handle("GET /claims/{id}/cms1500.pdf", h.page(h.downloadClaimForm))
 	h.mux.Handle("POST /claims/{id}/scrub", h.action(h.scrubClaim))
 	h.mux.Handle("POST /claims/{id}/submit", h.action(h.submitClaim))
 	h.mux.Handle("POST /claims/{id}/correct", h.action(h.correctClaim))

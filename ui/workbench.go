@@ -36,6 +36,9 @@ type workbenchData struct {
 	// Providers the names its attending and operating lists offer.
 	Facility  facilityForm
 	Providers []*rcm.Provider
+	// Words are the codes' descriptions as of the date of service
+	// ("dx:E11.9", "px:99213").
+	Words map[string]string
 	// CSRF is the session's token, for the forms in the search results,
 	// which are also rendered alone as a fragment.
 	CSRF string
@@ -112,6 +115,7 @@ func (h *Handler) workbench(ctx context.Context, s *session, id int64) (*workben
 		return nil, err
 	}
 	d.Blocking = claim.HasErrors(d.Findings)
+	d.Words = h.encounterWords(ctx, s, e)
 	return d, nil
 }
 

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claim"
+	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/edit"
 	"github.com/openrcm/openrcm/inbox"
+	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/pdf"
 	"github.com/openrcm/openrcm/sqldb"
 )
@@ -22,16 +25,21 @@ func init() {
 }
 
 const claimUsage = `build [--org N] (ENCOUNTER_ID... | --all) [--order 1]
-       rcm claim scrub [--org N] (CLAIM_ID... | --all) [--json]
+       rcm claim scrub [--org N] (CLAIM... | --all) [--json]
        rcm claim submit [--org N] [--key KEY]
-       rcm claim list [--org N] [--state STATE] [--payer ID]
-       rcm claim show [--org N] CLAIM_ID [--json]
-       rcm claim form [--org N] CLAIM_ID --out FILE.pdf (CMS-1500, or UB-04 for an institutional claim)
-All take --db DB.`
+       rcm claim list [--org N] [--state STATE] [--payer PAYER] [--json | --csv]
+       rcm claim show [--org N] CLAIM [--json]
+       rcm claim form [--org N] CLAIM --out FILE.pdf
+All take --db DB. CLAIM is a claim number (such as LFM01010-10-1) or id; PAYER is a
+payer ID (such as SBMCR), a payer's name or its id.`
 
 func runClaim(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm claim %s", claimUsage)
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm claim %s\n", claimUsage)
+		return nil
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "claim "+sub, claimUsage)
@@ -39,18 +47,27 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 	org := orgFlag(fs)
 	all := fs.Bool("all", false, "build: every coded encounter; scrub: every draft")
 	order := fs.Int("order", 1, "build: coverage order to bill (1 primary, 2 secondary)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	format := listFlags(fs)
+	asJSON := format.json
 	key := fs.String("key", "", "submit: idempotency key (default: one per day and payer)")
-	state := fs.String("state", "", "list: only claims in this state")
-	payer := fs.Int64("payer", 0, "list: only claims to this payer")
+	state := fs.String("state", "", "list: only claims in this state ("+strings.Join(rcm.ClaimStates(), ", ")+")")
+	payer := fs.String("payer", "", "list: only claims to this payer (payer ID, name or id)")
 	out := fs.String("out", "", "form: the PDF file to write")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	ids, err := idArgs(pos)
-	if err != nil {
+	if err := format.check(); err != nil {
 		return err
+	}
+	if *state != "" && !rcm.IsClaimState(*state) {
+		return usagef("--state %q is not a claim state; use one of %s", *state, strings.Join(rcm.ClaimStates(), ", "))
+	}
+	var ids []int64
+	if sub == "build" {
+		if ids, err = idArgs(pos); err != nil {
+			return err
+		}
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
@@ -60,6 +77,17 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 	ctx, err = orgContext(ctx, db, *org)
 	if err != nil {
 		return err
+	}
+	if sub != "build" {
+		// Claims are named by what the user knows: the claim number, or
+		// the id.
+		for _, ref := range pos {
+			c, err := lookup.Claim(ctx, db, ref)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
 	}
 	a, _ := rcm.ActorFromContext(ctx)
 	today := rcm.DateOf(db.Clock.Now())
@@ -77,12 +105,16 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 		if len(ids) == 0 {
 			return usagef("name encounters or pass --all")
 		}
+		payers, err := payerIndex(ctx, db)
+		if err != nil {
+			return err
+		}
 		for _, id := range ids {
 			c, err := buildClaim(ctx, db, id, *order)
 			if err != nil {
 				return fmt.Errorf("encounter %d: %w", id, err)
 			}
-			fmt.Fprintf(env.Stdout, "claim %d  %s  encounter %d  payer %d  %s\n", c.ID, c.ControlNumber, id, c.PayerID, c.TotalCharge().Dollars())
+			fmt.Fprintf(env.Stdout, "claim %s built from encounter %d of %s: %s, %s\n", c.ControlNumber, id, c.DateOfService, payerName(payers, c.PayerID), c.TotalCharge().Dollars())
 		}
 	case "scrub":
 		if *all {
@@ -100,20 +132,25 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 		}
 		dirty := 0
 		type result struct {
-			ClaimID  int64          `json:"claim_id"`
-			State    string         `json:"state"`
-			Findings []edit.Finding `json:"findings"`
+			ClaimID     int64          `json:"claim_id"`
+			ClaimNumber string         `json:"claim_number"`
+			State       string         `json:"state"`
+			Findings    []edit.Finding `json:"findings"`
 		}
 		var results []result
 		for _, id := range ids {
+			c, err := db.FindClaimByID(ctx, id)
+			if err != nil {
+				return err
+			}
 			fsd, st, err := claim.ScrubClaim(ctx, db, s, id)
 			if err != nil {
-				return fmt.Errorf("claim %d: %w", id, err)
+				return fmt.Errorf("claim %s: %w", c.ControlNumber, err)
 			}
 			if claim.HasErrors(fsd) {
 				dirty++
 			}
-			results = append(results, result{id, st, fsd})
+			results = append(results, result{id, c.ControlNumber, st, fsd})
 		}
 		if *asJSON {
 			if err := writeJSON(env.Stdout, results); err != nil {
@@ -121,7 +158,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			}
 		} else {
 			for _, r := range results {
-				fmt.Fprintf(env.Stdout, "claim %d: %s, %d findings\n", r.ClaimID, r.State, len(r.Findings))
+				fmt.Fprintf(env.Stdout, "claim %s: %s, %d findings\n", r.ClaimNumber, r.State, len(r.Findings))
 				for _, f := range r.Findings {
 					fmt.Fprintf(env.Stdout, "  %s\n", f)
 				}
@@ -169,16 +206,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	case "list":
-		cs, err := db.FindClaims(ctx, rcm.ClaimFilter{State: *state, PayerID: *payer, Limit: 1000})
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSON(env.Stdout, cs)
-		}
-		for _, c := range cs {
-			fmt.Fprintf(env.Stdout, "%d\t%s\t%s\tpayer %d\t%s\t%s\n", c.ID, c.ControlNumber, c.DateOfService, c.PayerID, c.TotalCharge().Dollars(), c.State)
-		}
+		return listClaims(ctx, env, db, *state, *payer, format)
 	case "show":
 		if len(ids) != 1 {
 			return usagef("name one claim")
@@ -197,19 +225,35 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 				Findings []rcm.ClaimFinding `json:"findings"`
 			}{c, findings})
 		}
-		fmt.Fprintf(env.Stdout, "claim %d %s: %s, %s, date of service %s, payer %d\n", c.ID, c.ControlNumber, c.State, c.TotalCharge().Dollars(), c.DateOfService, c.PayerID)
+		payers, err := payerIndex(ctx, db)
+		if err != nil {
+			return err
+		}
+		pt, err := db.FindPatientByID(ctx, c.PatientID)
+		if err != nil {
+			return err
+		}
+		cat, err := catalogFor(ctx, db)
+		if err != nil {
+			return err
+		}
+		org := strconv.FormatInt(a.OrgID, 10)
+		fmt.Fprintf(env.Stdout, "claim %s: %s, %s, date of service %s, %s, patient %s %s, %s\n", c.ControlNumber, c.State, c.TotalCharge().Dollars(),
+			c.DateOfService, payerName(payers, c.PayerID), pt.AccountNumber, pt.LastName+", "+pt.FirstName, frequencyWord(c.Frequency))
 		if in := c.Institutional; in != nil {
 			fmt.Fprintf(env.Stdout, "  institutional: type of bill %s, statement %s to %s, patient status %s\n", in.TypeOfBill, in.StatementFrom, in.StatementTo, in.PatientStatus)
 		}
 		for i, d := range c.Diagnoses {
-			fmt.Fprintf(env.Stdout, "  dx %d  %s\n", i+1, d.Code)
+			fmt.Fprintf(env.Stdout, "  dx %d  %-8s %s\n", i+1, codeset.Display(codeset.ICD10CM, d.Code), cat.Describe(codeset.ICD10CM, org, d.Code, c.DateOfService))
 		}
 		for i, l := range c.Lines {
 			if rev := c.Institutional.RevenueCodeOf(i); rev != "" {
-				fmt.Fprintf(env.Stdout, "  line %d  revenue %s  %s %v x%d  %s\n", i+1, rev, l.Code, l.Modifiers, l.Units, l.Charge.Dollars())
+				fmt.Fprintf(env.Stdout, "  line %d  revenue %s  %s %v x%d  %s  %s\n", i+1, rev, l.Code, l.Modifiers, l.Units, l.Charge.Dollars(),
+					cat.Describe(codeset.CPT, org, l.Code, c.DateOfService))
 				continue
 			}
-			fmt.Fprintf(env.Stdout, "  line %d  %s %v x%d  %s  pointers %v\n", i+1, l.Code, l.Modifiers, l.Units, l.Charge.Dollars(), l.Pointers)
+			fmt.Fprintf(env.Stdout, "  line %d  %s %v x%d  %s  pointers %v  %s\n", i+1, l.Code, l.Modifiers, l.Units, l.Charge.Dollars(), l.Pointers,
+				cat.Describe(codeset.CPT, org, l.Code, c.DateOfService))
 		}
 		for _, f := range findings {
 			fmt.Fprintf(env.Stdout, "  finding %s %s lines %v: %s Fix: %s\n", f.Severity, f.Rule, f.Lines, f.Message, f.Fix)
@@ -240,7 +284,10 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			os.Remove(*out)
 			return err
 		}
-		return f.Close()
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "CMS-1500 for claim %s written to %s.\n", b.Claim.ControlNumber, *out)
 	default:
 		return usagef("unknown subcommand %q; usage: rcm claim %s", sub, claimUsage)
 	}
@@ -294,6 +341,10 @@ func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm clearinghouse %s", clearinghouseUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm clearinghouse %s\n", clearinghouseUsage)
+		return nil
+	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "clearinghouse "+sub, clearinghouseUsage)
 	dsn := dbFlag(fs, env)
@@ -333,6 +384,9 @@ func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 		res, err := pollResponses(ctx, db, set)
 		for _, line := range res {
 			fmt.Fprintln(env.Stdout, line)
+		}
+		if err == nil && len(res) == 0 {
+			fmt.Fprintln(env.Stdout, "No response was waiting at the clearinghouse.")
 		}
 		return err
 	case "quarantine":

@@ -187,6 +187,7 @@ func runCodesSearch(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	hits := cat.Search(codeset.Query{Text: strings.Join(words, " "), Systems: systems, DOS: dos, Limit: *limit, Org: *org})
+	starterNotice(env, cat, dos)
 	if *asJSON {
 		if hits == nil {
 			hits = []codeset.Hit{}

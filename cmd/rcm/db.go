@@ -7,12 +7,15 @@ import (
 	"github.com/openrcm/openrcm/sqldb"
 )
 
+// defaultDB is the database a command opens without --db or RCM_DB.
+const defaultDB = "rcm.db"
+
 // dbFlag adds the --db flag every storage command shares: a SQLite file
 // path or a postgres:// URL, defaulting to $RCM_DB, else rcm.db.
 func dbFlag(fs *flag.FlagSet, env *Env) *string {
 	def := env.Getenv("RCM_DB")
 	if def == "" {
-		def = "rcm.db"
+		def = defaultDB
 	}
 	return fs.String("db", def, "database: a SQLite file path or a postgres:// URL (env RCM_DB)")
 }
@@ -24,6 +27,7 @@ func openDB(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	noticeNewDefaultDB(envFrom(ctx), dsn)
 	return sqldb.Open(ctx, dsn, opts...)
 }
 

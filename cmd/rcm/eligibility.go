@@ -12,6 +12,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/eligibility"
+	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -19,7 +20,7 @@ func init() {
 	register("eligibility", "check insurance eligibility (X12 270 out, 271 in)", runEligibility)
 }
 
-const eligibilityUsage = `check PATIENT_ID [--order N] [--service-type 30[,98...]] [--dos YYYY-MM-DD]
+const eligibilityUsage = `check PATIENT [--order N] [--service-type 30[,98...]] [--dos YYYY-MM-DD]
               [--practice ID] [--sender ID] [--receiver ID] [--db DB] [--out DIR | --transport dir:PATH|sftp://...]
        rcm eligibility read [--db DB] [--org ID] [--detail] FILE...
 
@@ -64,11 +65,7 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("name exactly one PATIENT_ID")
-	}
-	var patientID int64
-	if _, err := fmt.Sscan(pos[0], &patientID); err != nil || patientID <= 0 {
-		return usagef("PATIENT_ID must be a number, not %q", pos[0])
+		return usagef("name exactly one PATIENT (account number, name, member ID or id)")
 	}
 	if *outDir != "" && *transport != "" {
 		return usagef("give at most one of --out DIR and --transport")
@@ -98,9 +95,22 @@ func runEligibilityCheck(ctx context.Context, env *Env, args []string) error {
 	if dos.IsZero() {
 		dos = rcm.DateOf(now)
 	}
-	var orgID int64
-	if err := db.QueryRowContext(ctx, `SELECT org_id FROM patient WHERE id = ?`, patientID).Scan(&orgID); err != nil {
-		return rcm.Errorf(rcm.ENOTFOUND, "Patient %d not found.", patientID)
+	// An account number or id finds the patient in any organization; a
+	// name or member ID, in the database's only one.
+	orgID, patientID, err := db.FindPatientRef(ctx, 0, pos[0])
+	if err != nil && rcm.ErrorCode(err) != rcm.ENOTFOUND {
+		return err
+	}
+	if err != nil {
+		octx, oerr := orgContext(ctx, db, 0)
+		if oerr != nil {
+			return err
+		}
+		p, err := lookup.Patient(octx, db, pos[0])
+		if err != nil {
+			return err
+		}
+		orgID, patientID = p.OrgID, p.ID
 	}
 	ctx = operator(ctx, orgID)
 	req, err := loadRequest(ctx, db, patientID, *order, *practiceID, dos, serviceTypes)

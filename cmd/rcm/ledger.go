@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/carc"
 	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -27,12 +29,13 @@ and agrees with its BPR02, PLB segments, exceptions and ledger postings.
 Prints the totals. Exits 1 naming each line or remittance that breaks the
 rules.`
 
-const ledgerPayUsage = `pay [--db DB] [--org ID] --patient ID --amount 25.00 --method cash|check|card|ach|other [--reference R] --key K
+const ledgerPayUsage = `pay [--db DB] [--org ID] --patient PATIENT --amount 25.00 --method cash|check|card|ach|other [--reference R] --key K
 
 Posts a payment the patient made toward their balance, oldest service first.
-The key identifies the payment: the same key posts once.`
+The key identifies the payment: the same key posts once. PATIENT is an
+account number (such as LFM01010), a name, a member ID or the patient's id.`
 
-const ledgerWriteOffUsage = `write-off [--db DB] [--org ID] --patient ID --amount 0.50 --reason small_balance|bad_debt|hardship|courtesy|other --key K
+const ledgerWriteOffUsage = `write-off [--db DB] [--org ID] --patient PATIENT --amount 0.50 --reason small_balance|bad_debt|hardship|courtesy|other --key K
 
 Writes off part of what the patient owes, oldest service first. The key
 identifies the write-off: the same key posts once.`
@@ -43,7 +46,7 @@ func runLedger(ctx context.Context, env *Env, args []string) error {
 	}
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n", ledgerUsage)
+			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s\n", ledgerUsage, firstLine(ledgerPayUsage), firstLine(ledgerWriteOffUsage))
 			return nil
 		}
 		return usagef("usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s", ledgerUsage, ledgerPayUsage, ledgerWriteOffUsage)
@@ -195,7 +198,7 @@ func runLedgerPatient(ctx context.Context, env *Env, sub string, args []string) 
 	fs := newFlagSet(env, "ledger "+sub, usage)
 	dsn := dbFlag(fs, env)
 	org := orgFlag(fs)
-	patient := fs.Int64("patient", 0, "the patient's id")
+	patient := fs.String("patient", "", "the patient: account number, name, member ID or id")
 	amount := fs.String("amount", "", "the amount, such as 25.00")
 	method := fs.String("method", "", "pay: cash, check, card, ach or other")
 	reference := fs.String("reference", "", "pay: check number or card authorization")
@@ -219,20 +222,30 @@ func runLedgerPatient(ctx context.Context, env *Env, sub string, args []string) 
 	if ctx, err = orgContext(ctx, db, *org); err != nil {
 		return err
 	}
+	p, err := lookup.Patient(ctx, db, *patient)
+	if err != nil {
+		return err
+	}
 	var t *ledger.Transaction
 	what := "Payment"
 	if sub == "write-off" {
 		what = "Write-off"
-		t, err = db.PostPatientWriteOff(ctx, rcm.PatientWriteOff{PatientID: *patient, Amount: m, Reason: *reason, Key: *key})
+		t, err = db.PostPatientWriteOff(ctx, rcm.PatientWriteOff{PatientID: p.ID, Amount: m, Reason: *reason, Key: *key})
 	} else {
-		t, err = db.PostPatientPayment(ctx, rcm.PatientPayment{PatientID: *patient, Amount: m, Method: *method, Reference: *reference, Key: *key})
+		t, err = db.PostPatientPayment(ctx, rcm.PatientPayment{PatientID: p.ID, Amount: m, Method: *method, Reference: *reference, Key: *key})
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s of %s posted as ledger transaction %d:\n", what, m.Dollars(), t.ID)
+	fmt.Fprintf(env.Stdout, "%s of %s for account %s (%s, %s) posted as ledger transaction %d:\n", what, m.Dollars(), p.AccountNumber, p.LastName, p.FirstName, t.ID)
 	for i := 0; i+1 < len(t.Entries); i += 2 {
 		fmt.Fprintf(env.Stdout, "  service line %d  %s\n", t.Entries[i].Account.Line, t.Entries[i].Amount.Dollars())
 	}
 	return nil
+}
+
+// firstLine is the synopsis line of a usage text.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -133,7 +133,7 @@ func TestLedgerPay(t *testing.T) {
 	db.Close()
 	pay := []string{"ledger", "pay", "--db", path, "--patient", itoa(patient), "--amount", "10.00", "--method", "card", "--key", "front-desk-0001"}
 	code, out, errOut := rcmRun(t, "", pay...)
-	if code != 0 || !strings.Contains(out, "Payment of $10.00 posted") || !strings.Contains(out, "service line "+itoa(line)+"  $10.00") {
+	if code != 0 || !strings.Contains(out, "Payment of $10.00 for account A1001 (Test, Ada) posted") || !strings.Contains(out, "service line "+itoa(line)+"  $10.00") {
 		t.Fatalf("pay: exit %d\n%s%s", code, out, errOut)
 	}
 	if code, _, errOut := rcmRun(t, "", pay...); code != 1 || !strings.Contains(errOut, "already posted") {
@@ -157,7 +157,7 @@ func TestLedgerPay(t *testing.T) {
 		}
 	}
 	wo := []string{"ledger", "write-off", "--db", path, "--patient", itoa(patient), "--amount", "1.00", "--reason", "small_balance", "--key", "small-bal-0001"}
-	if code, out, errOut := rcmRun(t, "", wo...); code != 0 || !strings.Contains(out, "Write-off of $1.00 posted") {
+	if code, out, errOut := rcmRun(t, "", wo...); code != 0 || !strings.Contains(out, "Write-off of $1.00 for account A1001") {
 		t.Errorf("write-off: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, _ = rcmRun(t, "", "ledger", "check", "--db", path)
@@ -189,7 +189,7 @@ func TestStatementCommand(t *testing.T) {
 	if code, _, _ := rcmRun(t, "", "statement", "--db", path, itoa(patient)); code != 2 {
 		t.Errorf("without --out: exit %d, want 2", code)
 	}
-	if code, _, errOut := rcmRun(t, "", "statement", "--db", path, "424242", "--out", out); code != 1 || !strings.Contains(errOut, "not found") {
+	if code, _, errOut := rcmRun(t, "", "statement", "--db", path, "424242", "--out", out); code != 1 || !strings.Contains(errOut, `No patient has the account number, name, member ID or id "424242"`) {
 		t.Errorf("unknown patient: exit %d, %s", code, errOut)
 	}
 }

@@ -127,11 +127,28 @@ func newFlagSet(env *Env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet("rcm "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: rcm %s %s\n", name, usage)
+		fmt.Fprintf(env.Stderr, "usage: %s\n", usageLine(name, usage))
 		fs.PrintDefaults()
 	}
 	return fs
 }
+
+// usageLine is the usage of command name ("claim list") from its usage
+// text. A command family shares one text whose lines each begin with a
+// subcommand ("build ...\n       rcm claim list ..."): that text follows
+// the family's name, not the subcommand's, so no word is said twice.
+func usageLine(name, usage string) string {
+	parent, _, ok := strings.Cut(name, " ")
+	first, _, _ := strings.Cut(usage, " ")
+	if ok && first != "" && first == strings.ToLower(first) && first[0] >= 'a' && first[0] <= 'z' {
+		return "rcm " + parent + " " + usage
+	}
+	return "rcm " + name + " " + usage
+}
+
+// isHelp reports whether a command family's first argument asks for its
+// usage rather than naming a subcommand.
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }
 
 // parseFlags parses args into fs, turning a flag error into a usageError.
 func parseFlags(fs *flag.FlagSet, args []string) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -103,7 +104,7 @@ func TestDemoKeepsDatabase(t *testing.T) {
 				t.Fatalf("user token = %d %q %q", code, out, errOut)
 			}
 			code, out, _ = rcmRun(t, "", "user", "list", "--db", dsn, "--org", "1")
-			if code != 0 || !strings.Contains(out, "demo.admin\tadmin") {
+			if code != 0 || !regexp.MustCompile(`(?m)^demo\.admin +admin +`).MatchString(out) {
 				t.Errorf("user list = %d %q", code, out)
 			}
 			code, _, errOut = rcmRun(t, "", "demo", "--db", dsn, "--seed", "1")

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/pdf"
 	"github.com/openrcm/openrcm/statement"
 )
@@ -15,11 +15,13 @@ func init() {
 	register("statement", "print a patient's statement (PDF)", runStatement)
 }
 
-const statementUsage = `[--db DB] [--org ID] [--date YYYY-MM-DD] [--open] PATIENT_ID --out FILE.pdf
+const statementUsage = `[--db DB] [--org ID] [--date YYYY-MM-DD] [--open] PATIENT --out FILE.pdf
 
 Prints the patient's statement: each service with what insurance paid and
 adjusted, what the patient paid and what they owe, and the amount due in
-30 days. --open lists only the services the patient still owes on.`
+30 days. --open lists only the services the patient still owes on.
+PATIENT is an account number (such as LFM01010), a name, a member ID or the
+patient's id.`
 
 func runStatement(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "statement", statementUsage)
@@ -34,10 +36,6 @@ func runStatement(ctx context.Context, env *Env, args []string) error {
 	}
 	if len(pos) != 1 || *out == "" {
 		return usagef("name one patient and --out FILE.pdf")
-	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
-	if err != nil || id <= 0 {
-		return usagef("the patient id must be a number")
 	}
 	var on rcm.Date
 	if *date != "" {
@@ -56,7 +54,11 @@ func runStatement(ctx context.Context, env *Env, args []string) error {
 	if ctx, err = orgContext(ctx, db, *org); err != nil {
 		return err
 	}
-	st, err := statement.Build(ctx, db, id, on, *open)
+	p, err := lookup.Patient(ctx, db, pos[0])
+	if err != nil {
+		return err
+	}
+	st, err := statement.Build(ctx, db, p.ID, on, *open)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ const userUsage = `add --username NAME --role ROLE (--org ID | --new-org NAME) [
        rcm user reset --username NAME [--db DB]
        rcm user sessions --username NAME [--db DB]
        rcm user end-session --username NAME --session ID [--db DB]
-       rcm user list --org ID [--db DB]
+       rcm user list [--org ID] [--json | --csv] [--db DB]
        rcm user unlock --username NAME [--db DB]
        rcm user mfa-reset --username NAME [--db DB]
 
@@ -112,26 +112,38 @@ func runUserAdd(ctx context.Context, env *Env, args []string) error {
 func runUserList(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "user list", userUsage)
 	dsn := dbFlag(fs, env)
-	orgID := fs.Int64("org", 0, "organization id")
+	orgID := orgFlag(fs)
+	format := listFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *orgID <= 0 {
-		return usagef("--org is required")
+	if err := format.check(); err != nil {
+		return err
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	users, err := db.FindUsers(operator(ctx, *orgID))
+	if ctx, err = orgContext(ctx, db, *orgID); err != nil {
+		return err
+	}
+	users, err := db.FindUsers(ctx)
 	if err != nil {
 		return err
 	}
-	for _, u := range users {
-		fmt.Fprintf(env.Stdout, "%d\t%s\t%s\t%s\n", u.ID, u.Username, u.Role, u.Name)
+	if *format.json {
+		if users == nil {
+			users = []*rcm.User{}
+		}
+		return writeJSON(env.Stdout, users)
 	}
-	return nil
+	t := &table{header: []string{"USERNAME", "ROLE", "NAME", "CREATED"}, none: "No users."}
+	for _, u := range users {
+		t.add(u.Username, u.Role, u.Name, u.CreatedAt.UTC().Format("2006-01-02"))
+	}
+	t.total = plural(len(users), "user") + " in the organization."
+	return t.write(env.Stdout, *format.csv)
 }
 
 // operator is the actor of a command run with direct access to the

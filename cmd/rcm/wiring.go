@@ -68,7 +68,7 @@ func scrubberFor(ctx context.Context, db *sqldb.DB, today rcm.Date, orgID int64)
 		return nil, err
 	}
 	cc := claim.CatalogChecker{Catalog: cat, Org: strconv.FormatInt(orgID, 10)}
-	s := &claim.Scrubber{Today: today, Codes: cc, Taxonomy: cc}
+	s := &claim.Scrubber{Today: today, Codes: cc, Taxonomy: cc, Eligibility: eligibilityLookup(db)}
 	edits, err := db.LoadNCCI(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load NCCI edits: %w", err)

@@ -256,6 +256,7 @@ var permission = map[string]string{
 	"GET /claims":                                rcm.PermReadPatients,
 	"GET /claims/{id}":                           rcm.PermReadPatients,
 	"GET /claims/{id}/837p":                      rcm.PermReadPatients,
+	"GET /claims/{id}/cms1500.pdf":               rcm.PermBill,
 	"POST /claims/{id}/scrub":                    rcm.PermBill,
 	"POST /claims/{id}/submit":                   rcm.PermBill,
 	"POST /claims/{id}/correct":                  rcm.PermBill,

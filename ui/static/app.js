@@ -60,3 +60,47 @@
     }
   });
 })();
+
+// Keyboard shortcuts of the coding workbench, listed on the page: a key
+// pressed outside a text field focuses the element that carries it in
+// data-key ("/" the search, "d" a new diagnosis, "p" a new line, "r" ready
+// for billing); Escape leaves a text field; the arrow keys move between
+// the Add buttons of the search results.
+(function () {
+  "use strict";
+  var keyed = document.querySelectorAll("[data-key]");
+  if (!keyed.length) return;
+  function typing(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var active = document.activeElement;
+    if (ev.key === "Escape" && typing(active)) {
+      active.blur();
+      return;
+    }
+    var results = document.getElementById("code-results");
+    if ((ev.key === "ArrowDown" || ev.key === "ArrowUp") && results && results.contains(active)) {
+      var buttons = Array.prototype.slice.call(results.querySelectorAll("button"));
+      var i = buttons.indexOf(active) + (ev.key === "ArrowDown" ? 1 : -1);
+      if (i >= 0 && i < buttons.length) {
+        ev.preventDefault();
+        buttons[i].focus();
+      } else if (i < 0) {
+        ev.preventDefault();
+        var q = document.getElementById("code-q");
+        if (q) q.focus();
+      }
+      return;
+    }
+    if (typing(active)) return;
+    for (var k = 0; k < keyed.length; k++) {
+      if (keyed[k].getAttribute("data-key") === ev.key && !keyed[k].disabled) {
+        ev.preventDefault();
+        keyed[k].focus();
+        return;
+      }
+    }
+  });
+})();

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// listFormat is how a list command prints: an aligned table with a header
+// (the default), JSON or CSV.
+type listFormat struct{ json, csv *bool }
+
+// listFlags adds --json and --csv, which every list command has.
+func listFlags(fs *flag.FlagSet) listFormat {
+	return listFormat{
+		json: fs.Bool("json", false, "print JSON"),
+		csv:  fs.Bool("csv", false, "print CSV with a header row"),
+	}
+}
+
+// check refuses both formats at once.
+func (f listFormat) check() error {
+	if *f.json && *f.csv {
+		return usagef("give at most one of --json and --csv")
+	}
+	return nil
+}
+
+// table is a list to print: a header and rows of cells, with a closing
+// line that says what the rows count and add up to (text form only).
+type table struct {
+	header []string
+	rows   [][]string
+	total  string
+	// none is the text printed instead of an empty table.
+	none string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+// write prints the table as aligned text or as CSV. Cells are the user's
+// words: names, numbers and codes, never bare internal ids.
+func (t *table) write(w io.Writer, asCSV bool) error {
+	if asCSV {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(t.header); err != nil {
+			return err
+		}
+		if err := cw.WriteAll(t.rows); err != nil {
+			return err
+		}
+		return cw.Error()
+	}
+	if len(t.rows) == 0 && t.none != "" {
+		_, err := fmt.Fprintln(w, t.none)
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
+	for _, r := range t.rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if t.total != "" {
+		_, err := fmt.Fprintln(w, t.total)
+		return err
+	}
+	return nil
+}
+
+// plural counts things in words: "1 claim", "3 claims".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
