@@ -87,11 +87,26 @@ func driver(db *sql.DB, dialect string) (riverdriver.Driver[*sql.Tx], error) {
 	return nil, fmt.Errorf("jobs: unknown dialect %q", dialect)
 }
 
+// migrateLock is the PostgreSQL advisory lock that keeps processes
+// starting together from running River's migrations at once.
+const migrateLock = 0x7263_6d6a_6f62 // "rcmjob"
+
 // Migrate brings River's own tables up to date with River's migrator.
 func Migrate(ctx context.Context, db *sql.DB, dialect string) error {
 	m, err := migrator(db, dialect)
 	if err != nil {
 		return err
+	}
+	if dialect == Postgres {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLock); err != nil {
+			return fmt.Errorf("lock job queue migrations: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLock)
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("migrate job queue: %w", err)

@@ -94,3 +94,10 @@ func (db *DB) jobSchedules(ctx context.Context, q string, args ...any) ([]rcm.Jo
 	}
 	return out, rows.Err()
 }
+
+// Totals counts the 835 claim payments posted and the claims sent in
+// submissions, across organizations, for the metrics.
+func (db *DB) Totals(ctx context.Context) (posted, submitted int64, err error) {
+	err = db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM remit_claim), (SELECT count(*) FROM submission_claim)`).Scan(&posted, &submitted)
+	return posted, submitted, err
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -42,6 +43,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	keyFile := fs.String("tls-key", env.Getenv("RCM_TLS_KEY"), "the PEM private key of --tls-cert (env RCM_TLS_KEY)")
 	proxies := fs.String("trusted-proxy", env.Getenv("RCM_TRUSTED_PROXY"), "believe X-Forwarded-Proto and X-Forwarded-For only from these peers, CIDR[,CIDR] (env RCM_TRUSTED_PROXY)")
 	secure := fs.Bool("secure-cookies", false, "mark workbench cookies Secure on plain HTTP too (default: true unless listening on loopback)")
+	worker := fs.Bool("worker", false, "also run the background and scheduled jobs in this process (default: true on SQLite, false on PostgreSQL, where rcm worker runs them)")
+	metricsAddr := fs.String("metrics-addr", env.Getenv("RCM_METRICS_ADDR"), "serve Prometheus metrics on this address too (env RCM_METRICS_ADDR); /metrics on --addr answers loopback clients only")
+	logJSON := fs.Bool("log-json", env.Getenv("RCM_LOG") == "json", "log JSON lines (env RCM_LOG=json)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +60,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	var opts serveOptions
 	opts.dsn = *dsn
+	opts.metricsAddr = *metricsAddr
+	opts.logJSON = *logJSON
+	opts.worker = !strings.HasPrefix(*dsn, "postgres://") && !strings.HasPrefix(*dsn, "postgresql://")
 	var err error
 	if opts.transport.TrustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
 		return usagef("--trusted-proxy: %v", err)
@@ -75,6 +82,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "secure-cookies" {
 			opts.transport.SecureCookies = *secure
+		}
+		if f.Name == "worker" {
+			opts.worker = *worker
 		}
 	})
 	return serve(ctx, env, opts, ln)
@@ -112,6 +122,14 @@ type serveOptions struct {
 	// tls, when set, makes the server speak HTTPS only.
 	tls       *tls.Config
 	transport web.Transport
+	// worker runs the job queue in the server process.
+	worker bool
+	// metricsAddr, when set, is a listener of its own for /metrics.
+	metricsAddr string
+	logJSON     bool
+	// tick, when set, is how often the scheduler looks (tests and the
+	// demo shorten it).
+	tick time.Duration
 }
 
 // serve runs the server on ln until ctx is cancelled, then shuts down
@@ -125,7 +143,28 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	}
 	defer db.Close()
 
-	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	logger := newLogger(env, opts.logJSON)
+	m := newMetrics(db)
+	// Without a worker the queue only enqueues and lists jobs.
+	queue, err := openQueue(ctx, db, logger, m, queueOptions{work: opts.worker, tick: opts.tick})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		queue.Stop(sctx)
+	}()
+	if opts.metricsAddr != "" {
+		mln, err := net.Listen("tcp", opts.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", opts.metricsAddr, err)
+		}
+		ms := &http.Server{Handler: opsHandler(db, m, nil), ReadHeaderTimeout: readHeaderTimeout}
+		go ms.Serve(mln)
+		defer ms.Close()
+		logger.Info("metrics", "addr", mln.Addr().String())
+	}
 	// The code sets load once at start-up; search and validation then run
 	// in memory, for the API and the workbench alike.
 	cat, err := catalogFor(ctx, db)
@@ -154,6 +193,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		Logger:    logger,
 		UI:        workbench,
 		Transport: opts.transport,
+		Observe:   m.ObserveRequest,
 	})
 	if err != nil {
 		return err
@@ -163,7 +203,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RoutePatientPayments(db)
 	srv.RouteCredentials(db)
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           opsHandler(db, m, srv),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -184,7 +224,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		errc <- hs.Serve(ln)
 	}()
 	logger.Info("serving", "addr", ln.Addr().String(), "dialect", db.Dialect(), "https", opts.tls != nil,
-		"secure_cookies", opts.transport.SecureCookies, "trusted_proxies", len(opts.transport.TrustedProxies))
+		"secure_cookies", opts.transport.SecureCookies, "trusted_proxies", len(opts.transport.TrustedProxies), "worker", opts.worker)
 	if opts.tls == nil && !isLoopback(ln.Addr()) {
 		logger.Warn("plain HTTP on a non-loopback address: serve HTTPS with --tls-cert and --tls-key, or put a TLS proxy in front (--trusted-proxy)")
 	}
