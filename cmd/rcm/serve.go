@@ -45,6 +45,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark workbench cookies Secure on plain HTTP too (default: true unless listening on loopback)")
 	worker := fs.Bool("worker", false, "also run the background and scheduled jobs in this process (default: true on SQLite, false on PostgreSQL, where rcm worker runs them)")
 	metricsAddr := fs.String("metrics-addr", env.Getenv("RCM_METRICS_ADDR"), "serve Prometheus metrics on this address too (env RCM_METRICS_ADDR); /metrics on --addr answers loopback clients only")
+	tick := fs.Duration("tick", 30*time.Second, "with --worker: how often the scheduler looks at the schedules")
 	logJSON := fs.Bool("log-json", env.Getenv("RCM_LOG") == "json", "log JSON lines (env RCM_LOG=json)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -62,6 +63,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	opts.dsn = *dsn
 	opts.metricsAddr = *metricsAddr
 	opts.logJSON = *logJSON
+	opts.tick = *tick
+	if *tick < time.Second {
+		return usagef("--tick must be at least 1s")
+	}
 	opts.worker = !strings.HasPrefix(*dsn, "postgres://") && !strings.HasPrefix(*dsn, "postgresql://")
 	var err error
 	if opts.transport.TrustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {

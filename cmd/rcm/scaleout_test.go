@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/sqldb/sqldbtest"
+)
+
+// startCommand runs an rcm command that serves until its context ends,
+// waits until its log matches ready, and returns the first submatch of
+// ready. The command is stopped, and must exit 0, when the test ends.
+func startCommand(t *testing.T, vars map[string]string, ready *regexp.Regexp, args ...string) (string, *lockedBuffer) {
+	t.Helper()
+	env, out := testEnv(vars)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, env, args) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("rcm %s = %d, want 0\n%s", args[0], code, out.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("rcm %s did not stop", args[0])
+		}
+	})
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if m := ready.FindStringSubmatch(out.String()); m != nil {
+			if len(m) > 1 {
+				return m[1], out
+			}
+			return "", out
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("rcm %s exited %d before it was ready:\n%s", args[0], code, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rcm %s was not ready:\n%s", args[0], out.String())
+		}
+	}
+}
+
+var servingAddr = regexp.MustCompile(`msg=serving addr=(127\.0\.0\.1:\d+)`)
+
+func get(t *testing.T, url string, header ...string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// rcm serve answers /readyz and, to this machine only, /metrics, with the
+// requests it answered counted by route pattern.
+func TestServeMetricsAndReady(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "m.db")
+	addr, _ := startCommand(t, nil, servingAddr, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	base := "http://" + addr
+	if code, body := get(t, base+"/readyz"); code != 200 || !strings.Contains(body, `"ready"`) {
+		t.Errorf("readyz: %d %s", code, body)
+	}
+	if code, _ := get(t, base+"/api/v1/patients/42"); code != http.StatusUnauthorized {
+		t.Errorf("unauthenticated patient read: %d, want 401", code)
+	}
+	code, body := get(t, base+"/metrics")
+	if code != 200 {
+		t.Fatalf("metrics: %d", code)
+	}
+	for _, want := range []string{
+		`rcm_http_requests_total{code="401",method="GET",route="GET /api/v1/patients/{id}"} 1`,
+		"# TYPE rcm_http_request_duration_seconds histogram",
+		"rcm_claim_payments_posted 0",
+		"rcm_claims_submitted 0",
+		`go_sql_max_open_connections{db_name="rcm"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if strings.Contains(body, "/api/v1/patients/42") {
+		t.Error("a path with an id became a label")
+	}
+	// Through a proxy, the metrics are not for the asker.
+	if code, _ := get(t, base+"/metrics", "X-Forwarded-For", "203.0.113.9"); code != http.StatusNotFound {
+		t.Errorf("metrics through a proxy: %d, want 404", code)
+	}
+}
+
+// On one PostgreSQL, two servers and two workers: both servers ready, and
+// each organization's scheduled poll enqueued and run once in its period
+// however many workers and ticks there are.
+func TestManyProcessesOnePostgres(t *testing.T) {
+	dsn := sqldbtest.PostgresDSN(t)
+	db, err := sqldb.Open(context.Background(), dsn, sqldb.WithKeyring(sqldbtest.Keyring()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, a := sqldbtest.Org(t, db, "Org A")
+	_, b := sqldbtest.Org(t, db, "Org B")
+	vars := map[string]string{"RCM_KEY": sqldbtest.KeyringLine()}
+	var bases []string
+	for range 2 {
+		addr, _ := startCommand(t, vars, servingAddr, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+		bases = append(bases, "http://"+addr)
+	}
+	for range 2 {
+		startCommand(t, vars, regexp.MustCompile(`msg="worker started"`), "worker", "--db", dsn, "--tick", "1s")
+	}
+	for _, base := range bases {
+		if code, body := get(t, base+"/readyz"); code != 200 {
+			t.Errorf("%s/readyz: %d %s", base, code, body)
+		}
+	}
+	count := func() map[string]int {
+		rows, err := db.SQL().QueryContext(context.Background(),
+			`SELECT args->>'org_id', state FROM river_job WHERE kind = 'clearinghouse_poll'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		got := map[string]int{}
+		for rows.Next() {
+			var org, state sql.NullString
+			if err := rows.Scan(&org, &state); err != nil {
+				t.Fatal(err)
+			}
+			got[org.String+" "+state.String]++
+		}
+		return got
+	}
+	want := map[string]int{fmt.Sprint(a.ID) + " completed": 1, fmt.Sprint(b.ID) + " completed": 1}
+	deadline := time.Now().Add(30 * time.Second)
+	for got := count(); len(got) < 2 || got[fmt.Sprint(a.ID)+" completed"]+got[fmt.Sprint(b.ID)+" completed"] < 2; got = count() {
+		if time.Now().After(deadline) {
+			t.Fatalf("scheduled polls: %v, want %v", got, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Three more ticks, by whichever worker leads: still once each.
+	time.Sleep(3 * time.Second)
+	if got := count(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("scheduled polls: %v, want %v", got, want)
+	}
+}
