@@ -6,47 +6,28 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/metrics"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
-// The kinds of job this binary knows. Adding one is an args type with a
-// Kind method (and Organization, for scheduled work) and one line in
-// jobKinds.
-
-// pollArgs is the scheduled clearinghouse poll of one organization.
-type pollArgs struct {
-	OrgID int64 `json:"org_id"`
-}
-
-func (pollArgs) Kind() string          { return "clearinghouse_poll" }
-func (a pollArgs) Organization() int64 { return a.OrgID }
-
-// jobKinds returns every kind of job, wired to db.
+// jobKinds returns every kind of job this binary knows, wired to db.
+// Adding one is an args type with a Kind method (and Organization, for
+// scheduled work) and one line here.
 func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 	return []jobs.Kind{
-		jobs.Scheduled("Clearinghouse poll: read and apply 999, 277CA, 835 and 271 files", 15*time.Minute,
-			func(org int64) pollArgs { return pollArgs{OrgID: org} },
-			func(ctx context.Context, a pollArgs) error { return scheduledPoll(ctx, db, logger, a.OrgID) }),
+		jobs.ClearinghousePoll(db, openTransport, func(ctx context.Context, org int64, files []inbox.File) {
+			// Counts only: the files' details name patients' claims.
+			applied := 0
+			for _, f := range files {
+				if f.Applied {
+					applied++
+				}
+			}
+			logger.InfoContext(ctx, "scheduled clearinghouse poll", "org_id", org, "files", len(files), "applied", applied)
+		}),
 	}
-}
-
-// scheduledPoll applies what waits at the organization's clearinghouse;
-// an organization with no clearinghouse set has nothing to poll.
-func scheduledPoll(ctx context.Context, db *sqldb.DB, logger *slog.Logger, org int64) error {
-	set, err := db.FindClearinghouse(ctx)
-	if rcm.ErrorCode(err) == rcm.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	lines, err := pollResponses(ctx, db, set)
-	// File names and counts only: the details name patients' claims.
-	logger.Info("scheduled clearinghouse poll", "org_id", org, "lines", len(lines))
-	return err
 }
 
 // queueOptions says how a process runs the job queue.

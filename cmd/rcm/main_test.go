@@ -76,7 +76,8 @@ func TestDemoRepeatable(t *testing.T) {
 		"CLM-ZIP9", "PAYER-RULE", "CS001", "scrubbed: 20 ready, 0 held back", "valid 005010X222A1", "sent nothing twice",
 		"transaction sets: 1 accepted", "claims: 9 accepted", "secondary claims created", "already posted, nothing posted again",
 		"frequency 7, REF*F8", "1 reversals", "is now paid", "secondary claim", "denied CO-27", "denied CO-50", "denied CO-96",
-		"ledger check: every line balances", "hash chain verified", "Demo complete."} {
+		"ledger check: every line balances", "hash chain verified", "Demo complete.",
+		"scheduled poll: 270-SANDBOXCH-", "3 eligibility answers stored"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, first)
 		}
