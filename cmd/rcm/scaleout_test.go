@@ -164,3 +164,41 @@ func TestManyProcessesOnePostgres(t *testing.T) {
 		t.Errorf("scheduled polls: %v, want %v", got, want)
 	}
 }
+
+// An admin sets and turns off a schedule from the command line, and lists,
+// cancels and retries the jobs it queued; bad values change nothing.
+func TestJobsCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jobs.db")
+	db, err := sqldb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.Org(t, db, "Org Jobs")
+	db.Close()
+	steps := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"schedules"}, 0, "clearinghouse_poll  every 15m0s (default)"},
+		{[]string{"schedule", "--kind", "clearinghouse_poll", "--every", "30s"}, 1, "at most once a minute"},
+		{[]string{"schedule", "--kind", "nope", "--every", "1h"}, 1, `No scheduled job is called "nope"`},
+		{[]string{"schedule", "--kind", "clearinghouse_poll"}, 2, "one of --every and --off"},
+		{[]string{"list"}, 0, "No jobs."},
+		{[]string{"schedule", "--kind", "clearinghouse_poll", "--every", "1h"}, 0, "runs every 1h0m0s; job 1 queued to run now"},
+		{[]string{"schedules"}, 0, "clearinghouse_poll  every 1h0m0s"},
+		{[]string{"list"}, 0, "available"},
+		{[]string{"cancel", "1"}, 0, "job 1 (Clearinghouse poll: read and apply 999, 277CA, 835 and 271 files) is now cancelled"},
+		{[]string{"retry", "1"}, 0, "is now available"},
+		{[]string{"cancel", "99"}, 1, "No job 99."},
+		{[]string{"run", "clearinghouse_poll"}, 0, "job 2 (clearinghouse_poll) queued"},
+		{[]string{"schedule", "--kind", "clearinghouse_poll", "--off"}, 0, "clearinghouse_poll is off"},
+		{[]string{"schedules"}, 0, "clearinghouse_poll  off"},
+	}
+	for _, s := range steps {
+		code, out, errOut := rcmRun(t, "", append([]string{"jobs", s.args[0], "--db", path}, s.args[1:]...)...)
+		if code != s.code || !strings.Contains(out+errOut, s.want) {
+			t.Errorf("rcm jobs %v = %d %q %q; want %d and %q", s.args, code, out, errOut, s.code, s.want)
+		}
+	}
+}
