@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -100,4 +101,14 @@ func (db *DB) jobSchedules(ctx context.Context, q string, args ...any) ([]rcm.Jo
 func (db *DB) Totals(ctx context.Context) (posted, submitted int64, err error) {
 	err = db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM remit_claim), (SELECT count(*) FROM submission_claim)`).Scan(&posted, &submitted)
 	return posted, submitted, err
+}
+
+// CodeSetVersion names the state of the code-set and NCCI releases: it
+// changes when a release is imported or removed, by any process, so every
+// server can see, with one cheap query, that its loaded catalogue is stale.
+func (db *DB) CodeSetVersion(ctx context.Context) (string, error) {
+	var n1, m1, n2, m2 int64
+	err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM code_release), (SELECT coalesce(max(id), 0) FROM code_release),
+		(SELECT count(*) FROM ncci_release), (SELECT coalesce(max(id), 0) FROM ncci_release)`).Scan(&n1, &m1, &n2, &m2)
+	return fmt.Sprintf("codes %d/%d ncci %d/%d", n1, m1, n2, m2), err
 }

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
@@ -199,6 +201,56 @@ func TestJobsCommand(t *testing.T) {
 		code, out, errOut := rcmRun(t, "", append([]string{"jobs", s.args[0], "--db", path}, s.args[1:]...)...)
 		if code != s.code || !strings.Contains(out+errOut, s.want) {
 			t.Errorf("rcm jobs %v = %d %q %q; want %d and %q", s.args, code, out, errOut, s.code, s.want)
+		}
+	}
+}
+
+// A code-set release imported through one process is searched on two
+// running servers within seconds, without a restart.
+func TestCatalogImportSeenByOtherInstances(t *testing.T) {
+	dsn := sqldbtest.PostgresDSN(t)
+	db, err := sqldb.Open(context.Background(), dsn, sqldb.WithKeyring(sqldbtest.Keyring()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, _ := sqldbtest.Org(t, db, "Org Codes")
+	a, _ := rcm.ActorFromContext(ctx)
+	_, secret, err := db.CreateAPIToken(ctx, a.UserID, "reload test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"RCM_KEY": sqldbtest.KeyringLine()}
+	var bases []string
+	for range 2 {
+		addr, _ := startCommand(t, vars, servingAddr, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+		bases = append(bases, "http://"+addr)
+	}
+	search := func(base string) string {
+		_, body := get(t, base+"/api/v1/codes/search?q=reloadprobe", "Authorization", "Bearer "+secret)
+		return body
+	}
+	for _, base := range bases {
+		if body := search(base); strings.Contains(body, "R69") {
+			t.Fatalf("found before the import: %s", body)
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "icd10cm_order_2025.txt")
+	line := fmt.Sprintf("%05d %-7s %d %-60s %s\n", 1, "R69", 1, "Illness, unspecified reloadprobe", "Illness, unspecified reloadprobe")
+	if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := rcmRun(t, "", "codes", "import", "--db", dsn, path); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errOut)
+	}
+	for _, base := range bases {
+		deadline := time.Now().Add(15 * time.Second)
+		for body := search(base); !strings.Contains(body, `"R69"`); body = search(base) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s does not find the imported code: %s", base, body)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	}
 }

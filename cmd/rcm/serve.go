@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/ui"
 	"github.com/openrcm/openrcm/web"
@@ -135,7 +135,14 @@ type serveOptions struct {
 	// tick, when set, is how often the scheduler looks (tests and the
 	// demo shorten it).
 	tick time.Duration
+	// catalogCheck is how often the server asks whether a code-set or
+	// NCCI release was imported; 0 means catalogCheck.
+	catalogCheck time.Duration
 }
+
+// catalogCheck is how often a server looks for a newly imported release:
+// one cheap query, so an import is seen everywhere within seconds.
+const catalogCheck = 3 * time.Second
 
 // serve runs the server on ln until ctx is cancelled, then shuts down
 // gracefully. It takes a listener rather than an address so a test can
@@ -170,20 +177,20 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		defer ms.Close()
 		logger.Info("metrics", "addr", mln.Addr().String())
 	}
-	// The code sets load once at start-up; search and validation then run
+	// The code sets and NCCI edits load once at start-up and again when
+	// any process imports a release; search, validation and scrubbing run
 	// in memory, for the API and the workbench alike.
-	cat, err := catalogFor(ctx, db)
+	cat, err := newLiveCatalog(ctx, db, logger)
 	if err != nil {
-		return fmt.Errorf("load code sets: %w", err)
+		return err
 	}
-	// Build the search index before listening, not on the first search.
-	cat.Warm()
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go cat.watch(wctx, cmp.Or(opts.catalogCheck, catalogCheck))
 	workbench, err := ui.New(ui.Config{
-		Store:   db,
-		Catalog: func(context.Context) (*codeset.Catalog, error) { return cat, nil },
-		Scrubber: func(ctx context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
-			return scrubberFor(ctx, db, today, orgID)
-		},
+		Store:     db,
+		Catalog:   func(context.Context) (*codeset.Catalog, error) { return cat.Catalog(), nil },
+		Scrubber:  cat.Scrubber,
 		Transport: openTransport,
 		Clock:     rcm.SystemClock{},
 		Logger:    logger,
@@ -203,7 +210,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	if err != nil {
 		return err
 	}
-	srv.RouteCodes(cat)
+	srv.RouteCodesFrom(cat.Catalog)
 	srv.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	srv.RoutePatientPayments(db)
 	srv.RouteCredentials(db)
