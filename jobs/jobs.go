@@ -62,8 +62,12 @@ type Config struct {
 	Tick time.Duration
 	// Poll is how often an idle worker looks for jobs; 0 means River's
 	// default (1 s).
-	Poll     time.Duration
-	Logger   *slog.Logger
+	Poll time.Duration
+	// JobTimeout is how long a job may run before it is cancelled and
+	// retried; 0 means 10 minutes. A job whose worker died (kill -9) is
+	// handed to another worker 1.5 times this long after it started.
+	JobTimeout time.Duration
+	Logger     *slog.Logger
 	Observer Observer
 }
 
@@ -154,15 +158,15 @@ func New(cfg Config) (*Queue, error) {
 	if cfg.Workers == 0 {
 		cfg.Workers = 4
 	}
+	if cfg.JobTimeout == 0 {
+		// Imports and polls can take minutes.
+		cfg.JobTimeout = 10 * time.Minute
+	}
 	q := &Queue{cfg: cfg, kinds: map[string]Kind{}}
 	rc := &river.Config{
-		Logger: cfg.Logger,
-		// Imports and polls can take minutes; a job that runs longer is
-		// cancelled and retried.
-		JobTimeout: 10 * time.Minute,
-		// A job whose worker died (kill -9) is handed to another after
-		// this long.
-		RescueStuckJobsAfter: 15 * time.Minute,
+		Logger:               cfg.Logger,
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.JobTimeout * 3 / 2,
 		MaxAttempts:          10,
 	}
 	if cfg.Poll > 0 {

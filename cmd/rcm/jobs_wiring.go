@@ -36,6 +36,7 @@ type queueOptions struct {
 	workers int
 	tick    time.Duration
 	poll    time.Duration
+	timeout time.Duration
 }
 
 // openQueue migrates River's tables and makes the process's queue, started
@@ -45,7 +46,7 @@ func openQueue(ctx context.Context, db *sqldb.DB, logger *slog.Logger, m *metric
 		return nil, err
 	}
 	cfg := jobs.Config{DB: db.SQL(), Dialect: db.Dialect(), Kinds: jobKinds(db, logger), Work: o.work,
-		Workers: o.workers, Tick: o.tick, Poll: o.poll, Logger: logger}
+		Workers: o.workers, Tick: o.tick, Poll: o.poll, JobTimeout: o.timeout, Logger: logger}
 	if o.work {
 		cfg.Schedules = db
 	}

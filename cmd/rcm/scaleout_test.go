@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -252,5 +254,88 @@ func TestCatalogImportSeenByOtherInstances(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
+	}
+}
+
+// A worker killed with SIGKILL in the middle of posting the 835 its
+// scheduled poll picked up loses nothing and does nothing twice: the
+// ledger is as before, the file waits in the inbound folder, and a
+// restarted worker, once River hands the dead worker's job back, posts it
+// once and archives it.
+func TestWorkerKilledMidPosting(t *testing.T) {
+	dbPath, file := eraDB(t)
+	ch := t.TempDir()
+	if code, out, errOut := rcmRun(t, "", "clearinghouse", "set", "--db", dbPath, "--submitter-id", "LAKESIDE01", "--submitter-name", "Lakeside",
+		"--contact", "Billing Office", "--phone", "2175550140", "--receiver-id", "SANDBOXCH", "--receiver-name", "Sandbox", "--transport", "dir:"+ch); code != 0 {
+		t.Fatalf("clearinghouse set: %d %s %s", code, out, errOut)
+	}
+	inbound := filepath.Join(ch, "inbound")
+	if err := os.MkdirAll(inbound, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := filepath.Join(inbound, "835-ACME1-0001.x12")
+	if err := os.WriteFile(waiting, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, before, _ := rcmRun(t, "", "ledger", "check", "--db", dbPath)
+	mark := filepath.Join(t.TempDir(), "stalled")
+	worker := []string{"worker", "--db", dbPath, "--tick", "1s", "--job-timeout", "2s"}
+	cmd := child(t, []string{attackStallEnv + "=3", attackMarkEnv + "=" + mark}, worker...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(mark); err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the worker ended before posting: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the worker's poll never reached the posting")
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if code, after, errOut := rcmRun(t, "", "ledger", "check", "--db", dbPath); code != 0 || after != before {
+		t.Fatalf("after the kill the ledger check says (exit %d):\n%s%s\nwant as before:\n%s", code, after, errOut, before)
+	}
+	if _, err := os.Stat(waiting); err != nil {
+		t.Fatalf("the 835 left the inbound folder unposted: %v", err)
+	}
+	// The restarted worker: the dead one's job comes back after 1.5 job
+	// timeouts and River's rescuer's next round.
+	restarted := child(t, nil, worker...)
+	if err := restarted.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		restarted.Process.Signal(syscall.SIGTERM)
+		restarted.Wait()
+	}()
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if _, err := os.Stat(waiting); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the restarted worker never applied the 835")
+		}
+	}
+	if code, out, _ := rcmRun(t, "", "ledger", "check", "--db", dbPath); code != 0 || !strings.Contains(out, "Remittances (1)") {
+		t.Errorf("after the restart: exit %d\n%s", code, out)
+	}
+	if code, out, errOut := rcmRun(t, "", "audit", "verify", "--db", dbPath); code != 0 {
+		t.Errorf("audit verify: %d %s %s", code, out, errOut)
 	}
 }

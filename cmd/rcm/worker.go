@@ -20,6 +20,7 @@ func runWorker(ctx context.Context, env *Env, args []string) error {
 	workers := fs.Int("workers", 4, "jobs run at once")
 	metricsAddr := fs.String("metrics-addr", env.Getenv("RCM_METRICS_ADDR"), "serve Prometheus metrics, /healthz and /readyz on this address (env RCM_METRICS_ADDR)")
 	tick := fs.Duration("tick", 30*time.Second, "how often the scheduler looks at the schedules")
+	timeout := fs.Duration("job-timeout", 10*time.Minute, "a job running longer is cancelled and retried; a job whose worker died is handed on after 1.5 times this")
 	logJSON := fs.Bool("log-json", env.Getenv("RCM_LOG") == "json", "log JSON lines (env RCM_LOG=json)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -29,6 +30,9 @@ func runWorker(ctx context.Context, env *Env, args []string) error {
 	}
 	if *workers < 1 {
 		return usagef("--workers must be at least 1")
+	}
+	if *timeout < time.Second {
+		return usagef("--job-timeout must be at least 1s")
 	}
 	if *tick < time.Second {
 		return usagef("--tick must be at least 1s")
@@ -40,7 +44,7 @@ func runWorker(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	m := newMetrics(db)
-	q, err := openQueue(ctx, db, logger, m, queueOptions{work: true, workers: *workers, tick: *tick})
+	q, err := openQueue(ctx, db, logger, m, queueOptions{work: true, workers: *workers, tick: *tick, timeout: *timeout})
 	if err != nil {
 		return err
 	}
