@@ -68,7 +68,7 @@ type Config struct {
 	// handed to another worker 1.5 times this long after it started.
 	JobTimeout time.Duration
 	Logger     *slog.Logger
-	Observer Observer
+	Observer   Observer
 }
 
 // Queue is the job queue of one process.
