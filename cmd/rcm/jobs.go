@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -81,6 +81,7 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	a, _ := rcm.ActorFromContext(ctx)
+	desk := jobs.Desk{Queue: q, Store: db}
 	known := func(k string) error {
 		for _, s := range q.ScheduledKinds() {
 			if s.Name == k {
@@ -116,45 +117,29 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "job %d (%s) is now %s\n", j.ID, j.Label, j.State)
 	case "schedules":
-		set, err := db.FindJobSchedules(ctx)
+		views, err := desk.Schedules(ctx)
 		if err != nil {
 			return err
-		}
-		chosen := map[string]rcm.JobSchedule{}
-		for _, s := range set {
-			chosen[s.Kind] = s
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "KIND\tRUNS\tWHAT")
-		for _, k := range q.ScheduledKinds() {
-			runs := "every " + k.Every.String() + " (default)"
-			if s, ok := chosen[k.Name]; ok {
-				runs = "every " + s.Every.String()
-				if !s.Enabled {
-					runs = "off"
-				}
+		for _, v := range views {
+			runs := "every " + v.Every.String()
+			switch {
+			case !v.Enabled:
+				runs = "off"
+			case v.Default:
+				runs += " (default)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", k.Name, runs, k.Label)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Kind, runs, v.Label)
 		}
 		return tw.Flush()
 	case "schedule":
-		if err := known(*kind); err != nil {
-			return err
-		}
-		s := rcm.JobSchedule{Kind: *kind, Every: *every, Enabled: !*off}
-		var jobID int64
-		err := db.SetJobSchedule(ctx, s, func(tx *sql.Tx) error {
-			if !s.Enabled {
-				return nil
-			}
-			var err error
-			jobID, err = q.RunNowTx(ctx, tx, *kind, a.OrgID)
-			return err
-		})
+		jobID, err := desk.SetSchedule(ctx, rcm.JobSchedule{Kind: *kind, Every: *every, Enabled: !*off})
 		if err != nil {
 			return err
 		}
-		if !s.Enabled {
+		if *off {
 			fmt.Fprintf(env.Stdout, "%s is off\n", *kind)
 			return nil
 		}

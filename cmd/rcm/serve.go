@@ -15,6 +15,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/ui"
 	"github.com/openrcm/openrcm/web"
 )
@@ -192,6 +193,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		Catalog:   func(context.Context) (*codeset.Catalog, error) { return cat.Catalog(), nil },
 		Scrubber:  cat.Scrubber,
 		Transport: openTransport,
+		Jobs:      jobs.Desk{Queue: queue, Store: db},
 		Clock:     rcm.SystemClock{},
 		Logger:    logger,
 	})
