@@ -201,7 +201,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		return err
 	}
 	srv, err := web.NewServer(web.Config{
-		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
+		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: newTokenCache(db, tokenTTL), Audit: db,
 		Ping:      db.Ping,
 		Clock:     rcm.SystemClock{},
 		Logger:    logger,
