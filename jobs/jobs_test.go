@@ -178,3 +178,54 @@ func TestInsertTxAndScope(t *testing.T) {
 		})
 	}
 }
+
+type slowArgs struct {
+	OrgID int64 `json:"org_id"`
+}
+
+func (slowArgs) Kind() string { return "slow" }
+
+// Stopping a worker lets the job in hand finish: it is completed, not
+// cut off and left for a retry.
+func TestStopFinishesJobInHand(t *testing.T) {
+	db := open(t, sqldb.SQLite)
+	ctx, org := sqldbtest.Org(t, db, "Org Slow")
+	started := make(chan struct{})
+	finished := make(chan struct{})
+	kind := jobs.Define("Slow", func(ctx context.Context, a slowArgs) error {
+		close(started)
+		time.Sleep(500 * time.Millisecond)
+		close(finished)
+		return ctx.Err()
+	})
+	q, err := jobs.New(jobs.Config{DB: db.SQL(), Dialect: sqldb.SQLite, Kinds: []jobs.Kind{kind}, Work: true, Poll: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	id, err := q.Insert(context.Background(), slowArgs{OrgID: org.ID}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the job never started")
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	select {
+	case <-finished:
+	default:
+		t.Fatal("Stop returned before the job in hand finished")
+	}
+	list, err := q.FindJobs(ctx, 10)
+	if err != nil || len(list) != 1 || list[0].ID != id || list[0].State != "completed" {
+		t.Errorf("after stop: %+v, %v; want job %d completed", list, err, id)
+	}
+}
