@@ -86,6 +86,8 @@ type fixtureOptions struct {
 	// service); logger receives the workbench's log.
 	store  func(*sqldb.DB) ui.Store
 	logger *slog.Logger
+	// jobs, when set, gives the workbench a job queue on the database.
+	jobs func(*sqldb.DB) ui.JobDesk
 }
 
 func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
@@ -129,7 +131,12 @@ func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
 	if opts.store != nil {
 		store = opts.store(db)
 	}
+	var desk ui.JobDesk
+	if opts.jobs != nil {
+		desk = opts.jobs(db)
+	}
 	h, err := ui.New(ui.Config{
+		Jobs:    desk,
 		Store:   store,
 		Logger:  opts.logger,
 		Catalog: func(context.Context) (*codeset.Catalog, error) { return codeset.NewCatalog(codeset.Starter()), nil },

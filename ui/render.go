@@ -79,6 +79,8 @@ var funcs = template.FuncMap{
 		}
 		return kind
 	},
+	// minutes is a period as whole minutes, for the Jobs screen.
+	"minutes": func(d time.Duration) int64 { return int64(d / time.Minute) },
 }
 
 // parsePages parses every screen's template once, at start-up, so a

@@ -110,6 +110,9 @@ type Config struct {
 	// this long after sign-in. Zero means the defaults.
 	IdleTimeout time.Duration
 	MaxAge      time.Duration
+	// Jobs, when set, is the job queue the Jobs screen shows; without it
+	// the screen says the server has none.
+	Jobs JobDesk
 }
 
 // Session lifetimes. A workstation left signed in is a risk to PHI, so an
@@ -223,6 +226,11 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /remittances/poll", h.action(h.pollClearinghouse))
 	h.mux.Handle("GET /remittances/{id}", h.page(h.showRemittance))
 	h.mux.Handle("POST /remittances/exceptions/{id}/resolve", h.action(h.resolveException))
+
+	h.mux.Handle("GET /jobs", h.page(h.showJobs))
+	h.mux.Handle("POST /jobs/retry", h.action(h.retryJob))
+	h.mux.Handle("POST /jobs/cancel", h.action(h.cancelJob))
+	h.mux.Handle("POST /jobs/schedule", h.action(h.setSchedule))
 
 	h.mux.Handle("GET /account", h.page(h.showAccount))
 	h.mux.Handle("POST /account/password", h.action(h.changePassword))

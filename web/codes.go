@@ -17,15 +17,22 @@ import (
 //
 // The caller's organization picks its licensed CPT release, if any.
 func (s *Server) RouteCodes(cat *codeset.Catalog) {
-	s.mux.Handle("GET /api/v1/codes/search", s.api(codesSearch(cat)))
-	s.mux.Handle("GET /api/v1/codes/validate", s.api(codesValidate(cat)))
+	s.RouteCodesFrom(func() *codeset.Catalog { return cat })
+}
+
+// RouteCodesFrom is RouteCodes with the catalogue read at each request, so
+// a server can swap in a newly imported release without a restart.
+func (s *Server) RouteCodesFrom(catalog func() *codeset.Catalog) {
+	s.mux.Handle("GET /api/v1/codes/search", s.api(codesSearch(catalog)))
+	s.mux.Handle("GET /api/v1/codes/validate", s.api(codesValidate(catalog)))
 }
 
 // maxCodeQuery bounds a search query; no index path is longer.
 const maxCodeQuery = 200
 
-func codesSearch(cat *codeset.Catalog) apiFunc {
+func codesSearch(catalog func() *codeset.Catalog) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		cat := catalog()
 		a, err := rcm.RequireActor(r.Context(), "")
 		if err != nil {
 			return err
@@ -62,8 +69,9 @@ func codesSearch(cat *codeset.Catalog) apiFunc {
 	}
 }
 
-func codesValidate(cat *codeset.Catalog) apiFunc {
+func codesValidate(catalog func() *codeset.Catalog) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		cat := catalog()
 		a, err := rcm.RequireActor(r.Context(), "")
 		if err != nil {
 			return err

@@ -142,6 +142,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		pattern := r.Pattern
+		if s.observe != nil {
+			s.observe(r.Method, pattern, sw.status(), s.clock.Now().Sub(start))
+		}
 		if pattern == "" {
 			pattern = "unmatched"
 		}

@@ -44,6 +44,9 @@ type Config struct {
 	// Transport says which proxies are trusted and whether cookies are
 	// Secure on plain HTTP; the zero value trusts no proxy.
 	Transport Transport
+	// Observe, when set, is told of every request answered, with the route
+	// pattern that matched ("" when none did), for metrics.
+	Observe func(method, route string, status int, d time.Duration)
 }
 
 // Server is the HTTP handler of OpenRCM.
@@ -59,6 +62,7 @@ type Server struct {
 	clock      rcm.Clock
 	logger     *slog.Logger
 	ui         http.Handler
+	observe    func(method, route string, status int, d time.Duration)
 
 	mux     *routemux.Mux
 	handler http.Handler
@@ -80,7 +84,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		orgs: cfg.Organizations, payers: cfg.Payers, patients: cfg.Patients, encounters: cfg.Encounters,
-		users: cfg.Users, signin: signin, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI,
+		users: cfg.Users, signin: signin, audit: cfg.Audit, ping: cfg.Ping, clock: cfg.Clock, logger: cfg.Logger, ui: cfg.UI, observe: cfg.Observe,
 		mux: routemux.New(),
 	}
 	if s.clock == nil {

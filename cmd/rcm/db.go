@@ -23,7 +23,7 @@ func dbFlag(fs *flag.FlagSet, env *Env) *string {
 // openDB opens and migrates the database, sealing its sensitive fields with
 // the keys the environment names (keys.go).
 func openDB(ctx context.Context, dsn string) (*sqldb.DB, error) {
-	opts, err := keyOptions(envFrom(ctx))
+	opts, err := keyOptionsFor(envFrom(ctx), dsn)
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,10 @@ const keysUsage = `new [--out FILE] [--db DB]
 Member IDs, subscribers (with their dates of birth) and clinical notes are
 stored encrypted. The keys come from RCM_KEY_FILE (a file of "id:base64key"
 lines, mode 0600, the last key encrypts) or RCM_KEY; without either, a SQLite
-database uses the key file beside it (DB.key), made on first open, and
-PostgreSQL refuses to start.
+database uses the key file beside it (DB.key), made on first open, a
+PostgreSQL server on this machine uses
+~/.config/openrcm/keys/HOST_PORT_DATABASE.key, made on first use, and a
+PostgreSQL server elsewhere refuses to start.
 
 'keys new' adds a key to FILE (default $RCM_KEY_FILE, else the key file beside
 a SQLite --db), creating it with mode 0600. Restart the servers, then run
@@ -39,6 +41,9 @@ func keySource(env *Env, dsn string) string {
 		return "RCM_KEY"
 	case sqldb.KeyFileFor(dsn) != "":
 		return "key file " + sqldb.KeyFileFor(dsn) + " (beside the database)"
+	}
+	if path, err := localPostgresKeyFile(env, dsn); err == nil && path != "" {
+		return "key file " + path + " (this machine's default for the database)"
 	}
 	return "no key"
 }
@@ -61,6 +66,28 @@ func keyOptions(env *Env) ([]sqldb.Option, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	return []sqldb.Option{sqldb.WithKeyring(k)}, nil
+}
+
+// keyOptionsFor is keyOptions for the database dsn: with no key given, a
+// PostgreSQL server on this machine gets its default key file
+// (keydefault.go), made on first use with a notice on the command's error
+// stream.
+func keyOptionsFor(env *Env, dsn string) ([]sqldb.Option, error) {
+	if env.Getenv("RCM_KEY_FILE") != "" || env.Getenv("RCM_KEY") != "" {
+		return keyOptions(env)
+	}
+	path, err := localPostgresKeyFile(env, dsn)
+	if err != nil || path == "" {
+		return nil, err
+	}
+	k, created, err := ensureKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if created && env.Stderr != nil {
+		fmt.Fprintf(env.Stderr, "rcm: made key file %s for this database (no RCM_KEY_FILE or RCM_KEY given); back it up apart from the database\n", path)
 	}
 	return []sqldb.Option{sqldb.WithKeyring(k)}, nil
 }

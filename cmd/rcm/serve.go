@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -9,11 +10,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/ui"
 	"github.com/openrcm/openrcm/web"
 )
@@ -42,6 +44,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	keyFile := fs.String("tls-key", env.Getenv("RCM_TLS_KEY"), "the PEM private key of --tls-cert (env RCM_TLS_KEY)")
 	proxies := fs.String("trusted-proxy", env.Getenv("RCM_TRUSTED_PROXY"), "believe X-Forwarded-Proto and X-Forwarded-For only from these peers, CIDR[,CIDR] (env RCM_TRUSTED_PROXY)")
 	secure := fs.Bool("secure-cookies", false, "mark workbench cookies Secure on plain HTTP too (default: true unless listening on loopback)")
+	worker := fs.Bool("worker", false, "also run the background and scheduled jobs in this process (default: true on SQLite, false on PostgreSQL, where rcm worker runs them)")
+	metricsAddr := fs.String("metrics-addr", env.Getenv("RCM_METRICS_ADDR"), "serve Prometheus metrics on this address too (env RCM_METRICS_ADDR); /metrics on --addr answers loopback clients only")
+	tick := fs.Duration("tick", 30*time.Second, "with --worker: how often the scheduler looks at the schedules")
+	logJSON := fs.Bool("log-json", env.Getenv("RCM_LOG") == "json", "log JSON lines (env RCM_LOG=json)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +62,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	var opts serveOptions
 	opts.dsn = *dsn
+	opts.metricsAddr = *metricsAddr
+	opts.logJSON = *logJSON
+	opts.tick = *tick
+	if *tick < time.Second {
+		return usagef("--tick must be at least 1s")
+	}
+	opts.worker = !strings.HasPrefix(*dsn, "postgres://") && !strings.HasPrefix(*dsn, "postgresql://")
 	var err error
 	if opts.transport.TrustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
 		return usagef("--trusted-proxy: %v", err)
@@ -75,6 +88,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "secure-cookies" {
 			opts.transport.SecureCookies = *secure
+		}
+		if f.Name == "worker" {
+			opts.worker = *worker
 		}
 	})
 	return serve(ctx, env, opts, ln)
@@ -112,7 +128,22 @@ type serveOptions struct {
 	// tls, when set, makes the server speak HTTPS only.
 	tls       *tls.Config
 	transport web.Transport
+	// worker runs the job queue in the server process.
+	worker bool
+	// metricsAddr, when set, is a listener of its own for /metrics.
+	metricsAddr string
+	logJSON     bool
+	// tick, when set, is how often the scheduler looks (tests and the
+	// demo shorten it).
+	tick time.Duration
+	// catalogCheck is how often the server asks whether a code-set or
+	// NCCI release was imported; 0 means catalogCheck.
+	catalogCheck time.Duration
 }
+
+// catalogCheck is how often a server looks for a newly imported release:
+// one cheap query, so an import is seen everywhere within seconds.
+const catalogCheck = 3 * time.Second
 
 // serve runs the server on ln until ctx is cancelled, then shuts down
 // gracefully. It takes a listener rather than an address so a test can
@@ -125,22 +156,44 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	}
 	defer db.Close()
 
-	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	// The code sets load once at start-up; search and validation then run
-	// in memory, for the API and the workbench alike.
-	cat, err := catalogFor(ctx, db)
+	logger := newLogger(env, opts.logJSON)
+	m := newMetrics(db)
+	// Without a worker the queue only enqueues and lists jobs.
+	queue, err := openQueue(ctx, db, logger, m, queueOptions{work: opts.worker, tick: opts.tick})
 	if err != nil {
-		return fmt.Errorf("load code sets: %w", err)
+		return err
 	}
-	// Build the search index before listening, not on the first search.
-	cat.Warm()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		queue.Stop(sctx)
+	}()
+	if opts.metricsAddr != "" {
+		mln, err := net.Listen("tcp", opts.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", opts.metricsAddr, err)
+		}
+		ms := &http.Server{Handler: opsHandler(db, m, nil), ReadHeaderTimeout: readHeaderTimeout}
+		go ms.Serve(mln)
+		defer ms.Close()
+		logger.Info("metrics", "addr", mln.Addr().String())
+	}
+	// The code sets and NCCI edits load once at start-up and again when
+	// any process imports a release; search, validation and scrubbing run
+	// in memory, for the API and the workbench alike.
+	cat, err := newLiveCatalog(ctx, db, logger)
+	if err != nil {
+		return err
+	}
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go cat.watch(wctx, cmp.Or(opts.catalogCheck, catalogCheck))
 	workbench, err := ui.New(ui.Config{
-		Store:   db,
-		Catalog: func(context.Context) (*codeset.Catalog, error) { return cat, nil },
-		Scrubber: func(ctx context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
-			return scrubberFor(ctx, db, today, orgID)
-		},
+		Store:     db,
+		Catalog:   func(context.Context) (*codeset.Catalog, error) { return cat.Catalog(), nil },
+		Scrubber:  cat.Scrubber,
 		Transport: openTransport,
+		Jobs:      jobs.Desk{Queue: queue, Store: db},
 		Clock:     rcm.SystemClock{},
 		Logger:    logger,
 	})
@@ -148,24 +201,25 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		return err
 	}
 	srv, err := web.NewServer(web.Config{
-		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
+		Organizations: db, Payers: db, Patients: db, Encounters: db, Users: newTokenCache(db, tokenTTL), Audit: db,
 		Ping:      db.Ping,
 		Clock:     rcm.SystemClock{},
 		Logger:    logger,
 		UI:        workbench,
 		Transport: opts.transport,
+		Observe:   m.ObserveRequest,
 	})
 	if err != nil {
 		return err
 	}
-	srv.RouteCodes(cat)
+	srv.RouteCodesFrom(cat.Catalog)
 	srv.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	srv.RoutePatientPayments(db)
 	srv.RouteFollowUp(db)
 	srv.RouteCredentials(db)
-	srv.RouteFHIR(db, codeset.Checker{Catalog: cat})
+	srv.RouteFHIR(db, cat.Codes())
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           opsHandler(db, m, srv),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -186,7 +240,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		errc <- hs.Serve(ln)
 	}()
 	logger.Info("serving", "addr", ln.Addr().String(), "dialect", db.Dialect(), "https", opts.tls != nil,
-		"secure_cookies", opts.transport.SecureCookies, "trusted_proxies", len(opts.transport.TrustedProxies))
+		"secure_cookies", opts.transport.SecureCookies, "trusted_proxies", len(opts.transport.TrustedProxies), "worker", opts.worker)
 	if opts.tls == nil && !isLoopback(ln.Addr()) {
 		logger.Warn("plain HTTP on a non-loopback address: serve HTTPS with --tls-cert and --tls-key, or put a TLS proxy in front (--trusted-proxy)")
 	}

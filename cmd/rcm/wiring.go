@@ -67,13 +67,21 @@ func scrubberFor(ctx context.Context, db *sqldb.DB, today rcm.Date, orgID int64)
 	if err != nil {
 		return nil, err
 	}
-	cc := claim.CatalogChecker{Catalog: cat, Org: strconv.FormatInt(orgID, 10)}
-	s := &claim.Scrubber{Today: today, Codes: cc, Taxonomy: cc, Eligibility: eligibilityLookup(db)}
 	edits, err := db.LoadNCCI(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load NCCI edits: %w", err)
 	}
+	return assembleScrubber(db, cat, edits, today, orgID)
+}
+
+// assembleScrubber puts a scrubber together from a loaded catalogue and NCCI
+// tables: the one recipe for the command line, the demo and the servers'
+// shared catalogue.
+func assembleScrubber(db *sqldb.DB, cat *codeset.Catalog, edits *ncci.Edits, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
+	cc := claim.CatalogChecker{Catalog: cat, Org: strconv.FormatInt(orgID, 10)}
+	s := &claim.Scrubber{Today: today, Codes: cc, Taxonomy: cc, Eligibility: eligibilityLookup(db)}
 	if edits.PTPRows(ncci.Practitioner) > 0 || edits.MUERows(ncci.Practitioner) > 0 {
+		var err error
 		if s.NCCI, err = edit.NewEngine(&ncci.Checker{Edits: edits, Setting: ncci.Practitioner}); err != nil {
 			return nil, err
 		}

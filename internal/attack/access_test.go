@@ -279,6 +279,11 @@ var permission = map[string]string{
 	"POST /remittances/poll":                     rcm.PermBill,
 	"GET /remittances/{id}":                      rcm.PermBill,
 	"POST /remittances/exceptions/{id}/resolve":  rcm.PermBill,
+
+	"GET /jobs":           rcm.PermWriteSetup,
+	"POST /jobs/retry":    rcm.PermWriteSetup,
+	"POST /jobs/cancel":   rcm.PermWriteSetup,
+	"POST /jobs/schedule": rcm.PermWriteSetup,
 }
 
 // rolesRefused: every route, asked by every role that lacks the

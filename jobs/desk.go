@@ -1,0 +1,80 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/openrcm/openrcm"
+)
+
+// ScheduleStore keeps the organizations' schedules.
+type ScheduleStore interface {
+	FindJobSchedules(ctx context.Context) ([]rcm.JobSchedule, error)
+	// SetJobSchedule stores a schedule and runs then in its transaction.
+	SetJobSchedule(ctx context.Context, s rcm.JobSchedule, then func(tx *sql.Tx) error) error
+}
+
+// Desk is what an admin does with jobs, for the command line and the Jobs
+// screen alike: the queue's jobs and the organization's schedules.
+type Desk struct {
+	*Queue
+	Store ScheduleStore
+}
+
+// ScheduleView is one scheduled kind as the organization runs it.
+type ScheduleView struct {
+	Kind  string
+	Label string
+	Every time.Duration
+	// Default is true when the organization kept the kind's default.
+	Default bool
+	Enabled bool
+}
+
+// Schedules returns every scheduled kind with the organization's period.
+func (d Desk) Schedules(ctx context.Context) ([]ScheduleView, error) {
+	if _, err := rcm.RequireActor(ctx, rcm.PermWriteSetup); err != nil {
+		return nil, err
+	}
+	set, err := d.Store.FindJobSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	chosen := map[string]rcm.JobSchedule{}
+	for _, s := range set {
+		chosen[s.Kind] = s
+	}
+	var out []ScheduleView
+	for _, k := range d.ScheduledKinds() {
+		v := ScheduleView{Kind: k.Name, Label: k.Label, Every: k.Every, Default: true, Enabled: true}
+		if s, ok := chosen[k.Name]; ok {
+			v.Every, v.Enabled, v.Default = s.Every, s.Enabled, false
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// SetSchedule stores the organization's schedule for a kind; when it is
+// on, the kind's first run is queued in the same transaction. It returns
+// that job's id, or 0.
+func (d Desk) SetSchedule(ctx context.Context, s rcm.JobSchedule) (int64, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermWriteSetup)
+	if err != nil {
+		return 0, err
+	}
+	if k, ok := d.kinds[s.Kind]; !ok || k.forOrg == nil {
+		return 0, rcm.FieldErrorf(rcm.EINVALID, "kind", "No scheduled job is called %q.", s.Kind)
+	}
+	var id int64
+	err = d.Store.SetJobSchedule(ctx, s, func(tx *sql.Tx) error {
+		if !s.Enabled {
+			return nil
+		}
+		var err error
+		id, err = d.RunNowTx(ctx, tx, s.Kind, a.OrgID)
+		return err
+	})
+	return id, err
+}
