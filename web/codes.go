@@ -19,6 +19,7 @@ import (
 func (s *Server) RouteCodes(cat *codeset.Catalog) {
 	s.mux.Handle("GET /api/v1/codes/search", s.api(codesSearch(cat)))
 	s.mux.Handle("GET /api/v1/codes/validate", s.api(codesValidate(cat)))
+	s.describeCodes()
 }
 
 // maxCodeQuery bounds a search query; no index path is longer.

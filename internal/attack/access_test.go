@@ -151,6 +151,8 @@ var permission = map[string]string{
 	"GET /healthz":   "",
 	"GET /api/v1/me": "",
 
+	"GET /api/v1/openapi.json": "",
+
 	"POST /api/v1/practices":      rcm.PermWriteSetup,
 	"GET /api/v1/practices":       "",
 	"GET /api/v1/practices/{id}":  "",
