@@ -35,8 +35,12 @@ type Operation struct {
 	// none. BodyMedia, when set, is a non-JSON body (an X12 file).
 	Body      any
 	BodyMedia string
-	// Status is the success status; 0 means 200.
-	Status int
+	// OptionalBody marks a body that may be left out (an action's options).
+	OptionalBody bool
+	// Status is the success status; 0 means 200. AlsoStatus is a second
+	// success status with the same answer (an action that may create).
+	Status     int
+	AlsoStatus int
 	// Response is the JSON response (a zero value of its type), nil for an
 	// empty one. With List set, the response is {List: [Response...]}.
 	Response any
@@ -156,7 +160,7 @@ func buildOpenAPI(ops map[string]Operation) map[string]any {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				op.BodyMedia: map[string]any{"schema": map[string]any{"type": "string"}}}}
 		case op.Body != nil:
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			o["requestBody"] = map[string]any{"required": !op.OptionalBody, "content": map[string]any{
 				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.Body))}}}
 		}
 		status := op.Status

@@ -153,6 +153,17 @@ var permission = map[string]string{
 
 	"GET /api/v1/openapi.json": "",
 
+	"GET /api/v1/claims":                      rcm.PermReadPatients,
+	"GET /api/v1/claims/{id}":                 rcm.PermReadPatients,
+	"POST /api/v1/encounters/{id}/claims":     rcm.PermBill,
+	"POST /api/v1/claims/{id}/scrub":          rcm.PermBill,
+	"POST /api/v1/claims/{id}/submit":         rcm.PermBill,
+	"POST /api/v1/claims/{id}/correct":        rcm.PermBill,
+	"POST /api/v1/claims/{id}/void":           rcm.PermBill,
+	"POST /api/v1/coverages/{id}/eligibility": rcm.PermWritePatients,
+	"GET /api/v1/coverages/{id}/eligibility":  rcm.PermReadPatients,
+	"GET /api/v1/work-queues":                 rcm.PermBill,
+
 	"POST /api/v1/practices":      rcm.PermWriteSetup,
 	"GET /api/v1/practices":       "",
 	"GET /api/v1/practices/{id}":  "",
