@@ -74,7 +74,8 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 			if len(l.Modifiers) > 0 {
 				mod = l.Modifiers[0]
 			}
-			fee, err := svc.FindFee(ctx, l.Code, mod, e.DateOfService)
+			fee, err := findFee(ctx, svc, rcm.FeeQuery{PracticeID: e.PracticeID, ProviderID: e.RenderingProviderID,
+				Code: l.Code, Modifier: mod, On: e.DateOfService})
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", i+1, err)
 			}
@@ -83,6 +84,17 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 		c.Lines = append(c.Lines, rcm.ClaimLine{ServiceLineID: ids[i], ServiceLine: l})
 	}
 	return c, nil
+}
+
+// findFee prices a service from the fee schedule in force on its date.
+// A store that keeps schedules per practice and provider (rcm.FeeService)
+// prices by the encounter's practice and rendering provider; another by
+// the organization's schedule alone.
+func findFee(ctx context.Context, svc Services, q rcm.FeeQuery) (rcm.Money, error) {
+	if fs, ok := svc.(rcm.FeeService); ok {
+		return fs.FindFeeFor(ctx, q)
+	}
+	return svc.FindFee(ctx, q.Code, q.Modifier, q.On)
 }
 
 // coverageOn finds the patient's coverage of an order in force on a date.
