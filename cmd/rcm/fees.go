@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/fee"
 )
 
@@ -150,4 +151,12 @@ func runFeesList(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "%d entries\n", n)
 	return nil
+}
+
+// feeCodes checks an organization's fee schedule codes against the code
+// sets the server loaded.
+func feeCodes(cat *codeset.Catalog) func(context.Context, int64) (fee.Codes, error) {
+	return func(_ context.Context, orgID int64) (fee.Codes, error) {
+		return fee.CatalogCodes(cat, strconv.FormatInt(orgID, 10)), nil
+	}
 }

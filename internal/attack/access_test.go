@@ -163,6 +163,8 @@ var permission = map[string]string{
 	"POST /api/v1/coverages/{id}/eligibility": rcm.PermWritePatients,
 	"GET /api/v1/coverages/{id}/eligibility":  rcm.PermReadPatients,
 	"GET /api/v1/work-queues":                 rcm.PermBill,
+	"GET /api/v1/fee-schedule":                "",
+	"POST /api/v1/fee-schedule":               rcm.PermWriteSetup,
 
 	"POST /api/v1/practices":      rcm.PermWriteSetup,
 	"GET /api/v1/practices":       "",

@@ -158,6 +158,7 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	e.api.RoutePatientPayments(db)
 	e.api.RouteCredentials(db)
+	e.api.RouteFees(web.FeeConfig{Store: db})
 	e.api.RouteClaims(web.ClaimConfig{Store: db, Scrubber: scrubber, Transport: transport})
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
