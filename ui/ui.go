@@ -209,6 +209,10 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /patients/{id}/payments", h.action(h.recordPayment))
 	h.mux.Handle("POST /patients/{id}/write-offs", h.action(h.recordWriteOff))
 	h.mux.Handle("GET /patients/{id}/statement.pdf", h.page(h.downloadStatement))
+	h.mux.Handle("GET /patients/new", h.page(h.showNewPatient))
+	h.mux.Handle("POST /patients", h.action(h.createPatient))
+	h.mux.Handle("GET /patients/{id}/encounters/new", h.page(h.showNewEncounter))
+	h.mux.Handle("POST /patients/{id}/encounters", h.action(h.createEncounter))
 
 	h.mux.Handle("GET /remittances", h.page(h.showRemittances))
 	h.mux.Handle("POST /remittances", h.upload(h.uploadRemittance))
