@@ -63,6 +63,7 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 		ControlNumber: fmt.Sprintf("%s-%d-%d", patient.AccountNumber, e.ID, order),
 		Frequency:     rcm.FrequencyOriginal, DateOfService: e.DateOfService, PlaceOfService: e.PlaceOfService,
 		Diagnoses: append([]rcm.Diagnosis(nil), e.Diagnoses...),
+		OnsetDate: e.OnsetDate, AccidentDate: e.AccidentDate, AccidentCause: e.AccidentCause, AccidentState: e.AccidentState,
 	}
 	ids, err := serviceLineIDs(ctx, svc, e)
 	if err != nil {

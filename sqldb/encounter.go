@@ -12,18 +12,26 @@ import (
 
 var _ rcm.EncounterService = (*DB)(nil)
 
-const encounterCols = `id, org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status, sealed_key`
+const encounterCols = `id, org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status, sealed_key,
+	onset_date, accident_date, accident_cause, accident_state`
 
 // scanEncounter reads an encounter row and opens its sealed note.
 func (db *DB) scanEncounter(s scanner) (*rcm.Encounter, error) {
 	e := &rcm.Encounter{}
 	var facility sql.NullInt64
-	var dos, note, key string
-	if err := s.Scan(&e.ID, &e.OrgID, &e.PatientID, &e.PracticeID, &e.RenderingProviderID, &facility, &dos, &e.PlaceOfService, &note, &e.Status, &key); err != nil {
+	var dos, note, key, onset, accident string
+	if err := s.Scan(&e.ID, &e.OrgID, &e.PatientID, &e.PracticeID, &e.RenderingProviderID, &facility, &dos, &e.PlaceOfService, &note, &e.Status, &key,
+		&onset, &accident, &e.AccidentCause, &e.AccidentState); err != nil {
+		return nil, err
+	}
+	var err error
+	if e.OnsetDate, err = parseDate(onset); err != nil {
+		return nil, err
+	}
+	if e.AccidentDate, err = parseDate(accident); err != nil {
 		return nil, err
 	}
 	e.FacilityID = facility.Int64
-	var err error
 	if e.Note, err = db.openValue("encounter", "note", e.OrgID, e.ID, key, note); err != nil {
 		return nil, err
 	}
@@ -56,9 +64,11 @@ func (db *DB) CreateEncounter(ctx context.Context, e *rcm.Encounter) error {
 	return db.Transact(ctx, func(tx *Tx) error {
 		// The note is sealed bound to the row's id, so it follows the
 		// insert in the same transaction.
-		id, err := tx.insert(ctx, `INSERT INTO encounter (org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)`,
-			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status)
+		id, err := tx.insert(ctx, `INSERT INTO encounter (org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status,
+			onset_date, accident_date, accident_cause, accident_state)
+			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`,
+			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
+			formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState)
 		if err != nil {
 			return err
 		}
@@ -252,8 +262,9 @@ func (db *DB) UpdateEncounter(ctx context.Context, e *rcm.Encounter) error {
 			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "An encounter cannot move to another patient.")
 		}
 		err = tx.updateOne(ctx, "Encounter", e.ID, `UPDATE encounter SET practice_id = ?, rendering_provider_id = ?, facility_id = ?, date_of_service = ?,
-			place_of_service = ?, status = ? WHERE org_id = ? AND id = ?`,
-			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status, a.OrgID, e.ID)
+			place_of_service = ?, status = ?, onset_date = ?, accident_date = ?, accident_cause = ?, accident_state = ? WHERE org_id = ? AND id = ?`,
+			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
+			formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, a.OrgID, e.ID)
 		if err != nil {
 			return err
 		}

@@ -84,6 +84,13 @@ func (h *Handler) createEncounter(w http.ResponseWriter, r *http.Request, s *ses
 	if e.DateOfService, err = formDate(r, "date_of_service", true); err != nil {
 		return err
 	}
+	if e.OnsetDate, err = formDate(r, "onset_date", false); err != nil {
+		return err
+	}
+	if e.AccidentDate, err = formDate(r, "accident_date", false); err != nil {
+		return err
+	}
+	e.AccidentCause, e.AccidentState = formText(r, "accident_cause"), formText(r, "accident_state")
 	if err := h.store.CreateEncounter(ctx, e); err != nil {
 		return err
 	}
