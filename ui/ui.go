@@ -57,6 +57,7 @@ type Store interface {
 	rcm.SubmissionService
 	rcm.ClearinghouseService
 	rcm.QuarantineService
+	rcm.FeeService
 	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
 	LedgerTotals(ctx context.Context, f sqldb.LedgerFilter) (ledger.Totals, error)
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
@@ -213,6 +214,8 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /patients", h.action(h.createPatient))
 	h.mux.Handle("GET /patients/{id}/encounters/new", h.page(h.showNewEncounter))
 	h.mux.Handle("POST /patients/{id}/encounters", h.action(h.createEncounter))
+	h.mux.Handle("GET /fees", h.page(h.showFees))
+	h.mux.Handle("POST /fees", h.upload(h.uploadFees))
 
 	h.mux.Handle("GET /remittances", h.page(h.showRemittances))
 	h.mux.Handle("POST /remittances", h.upload(h.uploadRemittance))

@@ -269,6 +269,8 @@ var permission = map[string]string{
 	"POST /patients":                             rcm.PermWritePatients,
 	"GET /patients/{id}/encounters/new":          rcm.PermCode,
 	"POST /patients/{id}/encounters":             rcm.PermCode,
+	"GET /fees":                                  "",
+	"POST /fees":                                 rcm.PermWriteSetup,
 	"GET /remittances":                           rcm.PermBill,
 	"POST /remittances":                          rcm.PermBill,
 	"POST /remittances/poll":                     rcm.PermBill,
