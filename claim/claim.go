@@ -84,7 +84,48 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 		}
 		c.Lines = append(c.Lines, rcm.ClaimLine{ServiceLineID: ids[i], ServiceLine: l})
 	}
+	if as, ok := svc.(rcm.AuthorizationService); ok {
+		if err := authorize(ctx, as, c, cov.ID); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+// authorize carries the coverage's prior authorization and referral on
+// the claim (2300 REF*G1 and REF*9F): for each line, the first prior
+// authorization that covers its code on the date of service and has units
+// left, whose units the line then uses (once per service line, so a
+// rebuilt claim uses none twice); and the referral in force that day.
+// A line no authorization covers is left for the scrubber to name.
+func authorize(ctx context.Context, as rcm.AuthorizationService, c *rcm.Claim, coverageID int64) error {
+	auths, err := as.FindAuthorizations(ctx, coverageID)
+	if err != nil {
+		return err
+	}
+	for _, l := range c.Lines {
+		for _, a := range auths {
+			if a.Kind != rcm.AuthPrior || !a.Covers(l.Code, c.DateOfService) {
+				continue
+			}
+			if err := as.UseAuthorization(ctx, a.ID, l.ServiceLineID, max(l.Units, 1)); rcm.ErrorCode(err) == rcm.ECONFLICT {
+				continue // used up: another may cover it
+			} else if err != nil {
+				return err
+			}
+			if c.PriorAuth == "" {
+				c.PriorAuth = a.Number
+			}
+			break
+		}
+	}
+	for _, a := range auths {
+		if a.Kind == rcm.AuthReferral && !c.DateOfService.Before(a.StartsOn) && !a.EndsOn.Before(c.DateOfService) {
+			c.Referral = a.Number
+			break
+		}
+	}
+	return nil
 }
 
 // findFee prices a service from the fee schedule in force on its date.

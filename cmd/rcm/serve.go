@@ -163,6 +163,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RoutePatientPayments(db)
 	srv.RouteCredentials(db)
 	srv.RouteFees(web.FeeConfig{Store: db, Codes: feeCodes(cat)})
+	srv.RouteAuthorizations(db)
 	srv.RouteClaims(web.ClaimConfig{Store: db, Transport: openTransport,
 		Scrubber: func(ctx context.Context, today rcm.Date, orgID int64) (*claim.Scrubber, error) {
 			return scrubberFor(ctx, db, today, orgID)

@@ -159,6 +159,7 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RoutePatientPayments(db)
 	e.api.RouteCredentials(db)
 	e.api.RouteFees(web.FeeConfig{Store: db})
+	e.api.RouteAuthorizations(db)
 	e.api.RouteClaims(web.ClaimConfig{Store: db, Scrubber: scrubber, Transport: transport})
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
