@@ -62,14 +62,6 @@ func (s *Server) Describe(route string, op Operation) {
 	s.doc = nil
 }
 
-// Described reports whether a route has a description in the document.
-func (s *Server) Described(route string) bool {
-	s.docMu.Lock()
-	defer s.docMu.Unlock()
-	_, ok := s.ops[route]
-	return ok
-}
-
 // OpenAPI returns the OpenAPI 3.1 document of the routes described, as
 // JSON.
 func (s *Server) OpenAPI() []byte {
