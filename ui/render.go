@@ -101,6 +101,7 @@ func parsePages() (map[string]*pageTemplate, error) {
 var notices = map[string]string{
 	"scrubbed-clean":    "Scrubbed: no errors. The claim is ready to submit.",
 	"patient-created":   "The patient is registered. Add their coverage, then record an encounter.",
+	"authorization":     "Recorded. Claims built from now on find it by code and date of service.",
 	"encounter-created": "The encounter is recorded. Code it: diagnoses first, then the services.",
 	"scrubbed-dirty":    "Scrubbed: the claim has errors to fix before it can be submitted.",
 	"submitted":         "Submitted to the clearinghouse.",

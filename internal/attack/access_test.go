@@ -273,6 +273,8 @@ var permission = map[string]string{
 	"POST /patients/{id}/encounters":             rcm.PermCode,
 	"GET /fees":                                  "",
 	"POST /fees":                                 rcm.PermWriteSetup,
+	"GET /coverages/{id}/authorizations":         rcm.PermReadPatients,
+	"POST /coverages/{id}/authorizations":        rcm.PermWritePatients,
 	"GET /remittances":                           rcm.PermBill,
 	"POST /remittances":                          rcm.PermBill,
 	"POST /remittances/poll":                     rcm.PermBill,
