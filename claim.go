@@ -141,10 +141,18 @@ type ClaimFilter struct {
 // a date on. The charge is what the practice bills, not what a payer
 // allows.
 type FeeScheduleEntry struct {
+	// PracticeID and ProviderID narrow the entry to one practice or one
+	// rendering provider; 0 means every one. The most specific entry in
+	// force wins.
+	PracticeID    int64  `json:"practice_id,omitempty"`
+	ProviderID    int64  `json:"provider_id,omitempty"`
 	Code          string `json:"code"`
 	Modifier      string `json:"modifier,omitempty"`
 	Charge        Money  `json:"charge"`
 	EffectiveFrom Date   `json:"effective_from"`
+	// EffectiveTo is the last day the entry is in force; zero means until
+	// a later entry for the same service takes over.
+	EffectiveTo Date `json:"effective_to,omitzero"`
 }
 
 // ClaimService stores claims and their history.

@@ -42,7 +42,24 @@ type Encounter struct {
 	// Institutional is set when a facility bills the encounter on the
 	// 837I and UB-04 instead of the 837P.
 	Institutional *Institutional `json:"institutional,omitempty"`
+	// OnsetDate is the onset of the current illness or injury (837P
+	// DTP*431, CMS-1500 box 14).
+	OnsetDate Date `json:"onset_date,omitzero"`
+	// AccidentDate, AccidentCause and AccidentState describe the accident
+	// the visit follows, if any: the cause is AA auto, EM employment or OA
+	// other (837P CLM11 and DTP*439, CMS-1500 box 10); an auto accident
+	// needs the state it happened in.
+	AccidentDate  Date   `json:"accident_date,omitzero"`
+	AccidentCause string `json:"accident_cause,omitempty"`
+	AccidentState string `json:"accident_state,omitempty"`
 }
+
+// Accident causes (837P CLM11-1, related causes code).
+const (
+	AccidentAuto       = "AA"
+	AccidentEmployment = "EM"
+	AccidentOther      = "OA"
+)
 
 // Diagnosis is an ICD-10-CM code in its claim order; the first is the
 // principal (first-listed) diagnosis.
@@ -93,6 +110,19 @@ func (e *Encounter) Validate() error {
 		v.check(!seen[d.Code], field, "%s is listed twice.", d.Code)
 		seen[d.Code] = true
 	}
+	e.AccidentCause, e.AccidentState = strings.ToUpper(strings.TrimSpace(e.AccidentCause)), strings.ToUpper(strings.TrimSpace(e.AccidentState))
+	switch e.AccidentCause {
+	case "":
+		v.check(e.AccidentDate.IsZero() && e.AccidentState == "", "accident_cause", "Give the accident's cause (AA auto, EM employment, OA other) with its date or state.")
+	case AccidentAuto, AccidentEmployment, AccidentOther:
+		v.check(e.AccidentCause != AccidentAuto || e.AccidentState != "", "accident_state", "An auto accident needs the state it happened in (two letters).")
+		v.check(e.AccidentCause == AccidentEmployment || !e.AccidentDate.IsZero(), "accident_date", "An auto or other accident needs its date.")
+	default:
+		v.check(false, "accident_cause", "accident_cause must be AA (auto), EM (employment) or OA (other).")
+	}
+	v.check(e.AccidentState == "" || len(e.AccidentState) == 2 && allLetters(e.AccidentState), "accident_state", "accident_state must be a two-letter state code.")
+	v.check(e.AccidentDate.IsZero() || !e.DateOfService.Before(e.AccidentDate), "accident_date", "The accident (%s) is after the date of service.", e.AccidentDate)
+	v.check(e.OnsetDate.IsZero() || !e.DateOfService.Before(e.OnsetDate), "onset_date", "The onset (%s) is after the date of service.", e.OnsetDate)
 	v.check(len(e.Lines) <= MaxLines, "lines", "at most %d service lines fit on a claim.", MaxLines)
 	for i := range e.Lines {
 		l := &e.Lines[i]
@@ -191,4 +221,13 @@ type EncounterService interface {
 	FindEncounterByID(ctx context.Context, id int64) (*Encounter, error)
 	FindEncounters(ctx context.Context, f EncounterFilter) ([]*Encounter, error)
 	UpdateEncounter(ctx context.Context, e *Encounter) error
+}
+
+func allLetters(s string) bool {
+	for _, c := range s {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
 }

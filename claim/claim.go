@@ -69,6 +69,7 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 		ControlNumber: fmt.Sprintf("%s-%d-%d", patient.AccountNumber, e.ID, order),
 		Frequency:     rcm.FrequencyOriginal, DateOfService: e.DateOfService, PlaceOfService: e.PlaceOfService,
 		Diagnoses: append([]rcm.Diagnosis(nil), e.Diagnoses...),
+		OnsetDate: e.OnsetDate, AccidentDate: e.AccidentDate, AccidentCause: e.AccidentCause, AccidentState: e.AccidentState,
 	}
 	if e.Institutional != nil {
 		c.Institutional = copyInstitutional(e.Institutional)
@@ -88,7 +89,8 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 				// A facility line without HCPCS is priced by its revenue code.
 				code = e.Institutional.RevenueCodeOf(i)
 			}
-			fee, err := svc.FindFee(ctx, code, mod, e.DateOfService)
+			fee, err := findFee(ctx, svc, rcm.FeeQuery{PracticeID: e.PracticeID, ProviderID: e.RenderingProviderID,
+				Code: code, Modifier: mod, On: e.DateOfService})
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", i+1, err)
 			}
@@ -96,7 +98,59 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 		}
 		c.Lines = append(c.Lines, rcm.ClaimLine{ServiceLineID: ids[i], ServiceLine: l})
 	}
+	if as, ok := svc.(rcm.AuthorizationService); ok {
+		if err := authorize(ctx, as, c, cov.ID); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+// authorize carries the coverage's prior authorization and referral on
+// the claim (2300 REF*G1 and REF*9F): for each line, the first prior
+// authorization that covers its code on the date of service and has units
+// left, whose units the line then uses (once per service line, so a
+// rebuilt claim uses none twice); and the referral in force that day.
+// A line no authorization covers is left for the scrubber to name.
+func authorize(ctx context.Context, as rcm.AuthorizationService, c *rcm.Claim, coverageID int64) error {
+	auths, err := as.FindAuthorizations(ctx, coverageID)
+	if err != nil {
+		return err
+	}
+	for _, l := range c.Lines {
+		for _, a := range auths {
+			if a.Kind != rcm.AuthPrior || !a.Covers(l.Code, c.DateOfService) {
+				continue
+			}
+			if err := as.UseAuthorization(ctx, a.ID, l.ServiceLineID, max(l.Units, 1)); rcm.ErrorCode(err) == rcm.ECONFLICT {
+				continue // used up: another may cover it
+			} else if err != nil {
+				return err
+			}
+			if c.PriorAuth == "" {
+				c.PriorAuth = a.Number
+			}
+			break
+		}
+	}
+	for _, a := range auths {
+		if a.Kind == rcm.AuthReferral && !c.DateOfService.Before(a.StartsOn) && !a.EndsOn.Before(c.DateOfService) {
+			c.Referral = a.Number
+			break
+		}
+	}
+	return nil
+}
+
+// findFee prices a service from the fee schedule in force on its date.
+// A store that keeps schedules per practice and provider (rcm.FeeService)
+// prices by the encounter's practice and rendering provider; another by
+// the organization's schedule alone.
+func findFee(ctx context.Context, svc Services, q rcm.FeeQuery) (rcm.Money, error) {
+	if fs, ok := svc.(rcm.FeeService); ok {
+		return fs.FindFeeFor(ctx, q)
+	}
+	return svc.FindFee(ctx, q.Code, q.Modifier, q.On)
 }
 
 // coverageOn finds the patient's coverage of an order in force on a date.

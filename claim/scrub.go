@@ -228,8 +228,8 @@ func checkPayerRule(r rcm.PayerRule, b *Bundle) []edit.Finding {
 		fix = map[string]string{
 			RequireNDC:       "Enter the NDC from the vial or package billed (11 digits, 5-4-2).",
 			RequireModifier:  "Add modifier " + r.Modifier + " if the service qualifies; else check the payer's policy.",
-			RequirePriorAuth: "Enter the authorization number the payer issued before the service.",
-			RequireReferral:  "Enter the referral number from the referring provider.",
+			RequirePriorAuth: "Record the payer's prior authorization on the patient's coverage (number, codes, units, dates) and build the claim again; if one is recorded, check its dates and units: it may have expired or been used up.",
+			RequireReferral:  "Record the referral on the patient's coverage (number, referring provider's NPI, dates) and build the claim again; if one is recorded, check its dates.",
 		}[r.Kind]
 	}
 	add := func(lines []int, msg string) {

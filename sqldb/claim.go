@@ -290,48 +290,6 @@ func (tx *Tx) moveClaim(ctx context.Context, a rcm.Actor, id int64, to, reason s
 	return tx.audit(ctx, a, rcm.AuditUpdate, "claim", id, patientID)
 }
 
-// SetFee sets the practice's charge for a code and modifier from a date.
-func (db *DB) SetFee(ctx context.Context, e rcm.FeeScheduleEntry) error {
-	a, err := rcm.RequireActor(ctx, rcm.PermWriteSetup)
-	if err != nil {
-		return err
-	}
-	e.Code = strings.ToUpper(strings.TrimSpace(e.Code))
-	switch {
-	case len(e.Code) != 5 && !(len(e.Code) == 4 && isDigits(e.Code)):
-		// A facility prices lines without HCPCS by their revenue code.
-		return rcm.FieldErrorf(rcm.EINVALID, "code", "code must be a five-character CPT or HCPCS code, or a four-digit revenue code.")
-	case e.Modifier != "" && len(e.Modifier) != 2:
-		return rcm.FieldErrorf(rcm.EINVALID, "modifier", "modifier must be two characters.")
-	case e.Charge < 0:
-		return rcm.FieldErrorf(rcm.EINVALID, "charge", "charge may not be negative.")
-	case e.EffectiveFrom.IsZero():
-		return rcm.FieldErrorf(rcm.EINVALID, "effective_from", "effective_from is required.")
-	}
-	return db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO fee_schedule (org_id, code, modifier, effective_from, charge) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (org_id, code, modifier, effective_from) DO UPDATE SET charge = excluded.charge`,
-			a.OrgID, e.Code, e.Modifier, formatDate(e.EffectiveFrom), int64(e.Charge))
-		return mapError(err)
-	})
-}
-
-// FindFee returns the charge in force on a date for code with modifier,
-// else for the code alone.
-func (db *DB) FindFee(ctx context.Context, code, modifier string, on rcm.Date) (rcm.Money, error) {
-	a, err := rcm.RequireActor(ctx, "")
-	if err != nil {
-		return 0, err
-	}
-	var charge int64
-	err = db.QueryRowContext(ctx, `SELECT charge FROM fee_schedule WHERE org_id = ? AND code = ? AND modifier IN (?, '') AND effective_from <= ?
-		ORDER BY modifier DESC, effective_from DESC LIMIT 1`, a.OrgID, code, modifier, formatDate(on)).Scan(&charge)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, rcm.Errorf(rcm.ENOTFOUND, "No fee for %s on %s in the fee schedule.", code, on)
-	}
-	return rcm.Money(charge), err
-}
-
 // RecordScrub stores a scrub's findings and moves the claim: a draft with no
 // error becomes ready, a ready claim with an error goes back to draft.
 // Claims in other states keep theirs.

@@ -13,18 +13,26 @@ import (
 
 var _ rcm.EncounterService = (*DB)(nil)
 
-const encounterCols = `id, org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status, sealed_key, institutional`
+const encounterCols = `id, org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status, sealed_key,
+	onset_date, accident_date, accident_cause, accident_state, institutional`
 
 // scanEncounter reads an encounter row and opens its sealed note.
 func (db *DB) scanEncounter(s scanner) (*rcm.Encounter, error) {
 	e := &rcm.Encounter{}
 	var facility sql.NullInt64
-	var dos, note, key, inst string
-	if err := s.Scan(&e.ID, &e.OrgID, &e.PatientID, &e.PracticeID, &e.RenderingProviderID, &facility, &dos, &e.PlaceOfService, &note, &e.Status, &key, &inst); err != nil {
+	var dos, note, key, onset, accident, inst string
+	if err := s.Scan(&e.ID, &e.OrgID, &e.PatientID, &e.PracticeID, &e.RenderingProviderID, &facility, &dos, &e.PlaceOfService, &note, &e.Status, &key,
+		&onset, &accident, &e.AccidentCause, &e.AccidentState, &inst); err != nil {
+		return nil, err
+	}
+	var err error
+	if e.OnsetDate, err = parseDate(onset); err != nil {
+		return nil, err
+	}
+	if e.AccidentDate, err = parseDate(accident); err != nil {
 		return nil, err
 	}
 	e.FacilityID = facility.Int64
-	var err error
 	if e.Institutional, err = institutionalOf(inst); err != nil {
 		return nil, fmt.Errorf("encounter %d institutional data: %w", e.ID, err)
 	}
@@ -60,9 +68,11 @@ func (db *DB) CreateEncounter(ctx context.Context, e *rcm.Encounter) error {
 	return db.Transact(ctx, func(tx *Tx) error {
 		// The note is sealed bound to the row's id, so it follows the
 		// insert in the same transaction.
-		id, err := tx.insert(ctx, `INSERT INTO encounter (org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status, institutional)
-			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`,
-			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status, institutionalJSON(e.Institutional))
+		id, err := tx.insert(ctx, `INSERT INTO encounter (org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status,
+			onset_date, accident_date, accident_cause, accident_state, institutional)
+			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
+			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
+			formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional))
 		if err != nil {
 			return err
 		}
@@ -256,8 +266,9 @@ func (db *DB) UpdateEncounter(ctx context.Context, e *rcm.Encounter) error {
 			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "An encounter cannot move to another patient.")
 		}
 		err = tx.updateOne(ctx, "Encounter", e.ID, `UPDATE encounter SET practice_id = ?, rendering_provider_id = ?, facility_id = ?, date_of_service = ?,
-			place_of_service = ?, status = ?, institutional = ? WHERE org_id = ? AND id = ?`,
-			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status, institutionalJSON(e.Institutional), a.OrgID, e.ID)
+			place_of_service = ?, status = ?, onset_date = ?, accident_date = ?, accident_cause = ?, accident_state = ?, institutional = ? WHERE org_id = ? AND id = ?`,
+			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
+			formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional), a.OrgID, e.ID)
 		if err != nil {
 			return err
 		}

@@ -223,6 +223,70 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 		t.Fatalf("header shows %q, want the user and the organization", who)
 	}
 
+	// The whole job from the screens: register a patient, add their
+	// coverage, record a visit and code it, without the API.
+	var newName string
+	run("register a patient",
+		chromedp.Navigate(base+"/patients"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=new-patient-link]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid=new-patient-link]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#np-account`)),
+		chromedp.SendKeys(chromedp.CSS(`#np-account`), "WALKIN-7"),
+		chromedp.SendKeys(chromedp.CSS(`#np-first`), "Tomasz"),
+		chromedp.SendKeys(chromedp.CSS(`#np-last`), "Okafor"),
+		chromedp.SetValue(chromedp.CSS(`#np-birth`), "1984-07-19"),
+		chromedp.SetValue(chromedp.CSS(`#np-sex`), "M"),
+		chromedp.SendKeys(chromedp.CSS(`#np-line1`), "12 Elm St"),
+		chromedp.SendKeys(chromedp.CSS(`#np-city`), "Springfield"),
+		chromedp.SendKeys(chromedp.CSS(`#np-state`), "IL"),
+		chromedp.SendKeys(chromedp.CSS(`#np-zip`), "627011234"),
+		shot(dir, "patient-new"),
+		chromedp.Submit(chromedp.CSS(`#np-account`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=patient-name]`)),
+		into(&newName, chromedp.Text(chromedp.CSS(`[data-testid=patient-name]`))),
+		chromedp.Click(chromedp.CSS(`[data-testid=add-coverage] summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#new-member`)),
+		chromedp.SendKeys(chromedp.CSS(`#new-member`), "PPO77700011"),
+		chromedp.Submit(chromedp.CSS(`#new-member`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=new-encounter-link]`)),
+	)
+	if !strings.Contains(newName, "Okafor, Tomasz") {
+		t.Fatalf("the new patient's page shows %q", newName)
+	}
+	run("record an encounter and code it",
+		chromedp.Click(chromedp.CSS(`[data-testid=new-encounter-link]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ne-date`)),
+		chromedp.SetValue(chromedp.CSS(`#ne-pos`), "11"),
+		chromedp.SendKeys(chromedp.CSS(`#ne-note`), "Blood pressure check; hypertension, stable."),
+		shot(dir, "encounter-new"),
+		chromedp.Submit(chromedp.CSS(`#ne-date`)),
+		chromedp.WaitVisible(chromedp.CSS(`#dx-code`)),
+		chromedp.SendKeys(chromedp.CSS(`#dx-code`), "I10"),
+		chromedp.Submit(chromedp.CSS(`#dx-code`)),
+		chromedp.WaitVisible(chromedp.CSS(`button[aria-label="Remove I10"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#line-code`), "99213"),
+		chromedp.SendKeys(chromedp.CSS(`#line-ptrs`), "1"),
+		chromedp.Submit(chromedp.CSS(`#line-code`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[aria-label="Units of line 1"]`)),
+		chromedp.Click(chromedp.CSS(`form[action$="/ready"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/claim"] button`)),
+	)
+	walkIns, err := f.db.FindPatients(f.ctx, rcm.PatientFilter{Name: "Okafor"})
+	if err != nil || len(walkIns) != 1 || walkIns[0].AccountNumber != "WALKIN-7" {
+		t.Fatalf("patients named Okafor: %+v, %v", walkIns, err)
+	}
+	if covs, err := f.db.FindCoverages(f.ctx, walkIns[0].ID); err != nil || len(covs) != 1 || covs[0].MemberID != "PPO77700011" {
+		t.Fatalf("the new patient's coverages: %+v, %v", covs, err)
+	}
+	encs, err := f.db.FindEncounters(f.ctx, rcm.EncounterFilter{PatientID: walkIns[0].ID})
+	if err != nil || len(encs) != 1 {
+		t.Fatalf("the new patient's encounters: %d, %v", len(encs), err)
+	}
+	if e := encs[0]; e.Status != rcm.EncounterCoded || len(e.Diagnoses) != 1 || e.Diagnoses[0].Code != "I10" || len(e.Lines) != 1 ||
+		e.Lines[0].Code != "99213" || e.PlaceOfService != "11" || e.RenderingProviderID == 0 || e.DateOfService != rcm.DateOf(f.clock.Now()) {
+		t.Fatalf("the encounter made from the screens: %+v", e)
+	}
+
 	// A code typed by hand that is not billable: the finding appears
 	// inline and "ready for billing" is disabled.
 	run("add an invalid code",

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/claim"
 )
 
 // actionReason reads the reason a person gives for changing a claim; the
@@ -47,23 +48,15 @@ func (h *Handler) correctClaim(w http.ResponseWriter, r *http.Request, s *sessio
 	return nil
 }
 
-// correction makes a replacement (7) or void (8) claim of c: the same
-// lines, linked to c, carrying the payer's claim number, in draft for the
-// scrubber. Its control number gets a suffix, as CLM01 must be unique.
+// correction stores a replacement (7) or void (8) claim of c
+// (claim.Correction).
 func (h *Handler) correction(r *http.Request, c *rcm.Claim, freq string) (*rcm.Claim, error) {
-	if c.PayerClaimNumber == "" {
-		return nil, rcm.Errorf(rcm.ECONFLICT, "Claim %d has no payer claim number yet; a replacement or void needs it (REF*F8).", c.ID)
-	}
-	suffix := map[string]string{rcm.FrequencyReplacement: "R", rcm.FrequencyVoid: "V"}[freq]
-	n := *c
-	n.ID, n.History, n.State = 0, nil, ""
-	n.Frequency, n.ReplacesClaimID = freq, c.ID
-	n.ControlNumber = fmt.Sprintf("%s%s%d", c.ControlNumber, suffix, c.ID)
-	if len(n.ControlNumber) > 38 {
-		return nil, rcm.Errorf(rcm.EINVALID, "The control number %s is too long for a %s suffix.", c.ControlNumber, suffix)
-	}
-	if err := h.store.CreateClaim(r.Context(), &n); err != nil {
+	n, err := claim.Correction(c, freq)
+	if err != nil {
 		return nil, err
 	}
-	return &n, nil
+	if err := h.store.CreateClaim(r.Context(), n); err != nil {
+		return nil, err
+	}
+	return n, nil
 }

@@ -57,6 +57,8 @@ type Store interface {
 	rcm.SubmissionService
 	rcm.ClearinghouseService
 	rcm.QuarantineService
+	rcm.FeeService
+	rcm.AuthorizationService
 	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
 	LedgerTotals(ctx context.Context, f sqldb.LedgerFilter) (ledger.Totals, error)
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
@@ -220,6 +222,14 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /patients/{id}/payments", h.action(h.recordPayment))
 	h.mux.Handle("POST /patients/{id}/write-offs", h.action(h.recordWriteOff))
 	h.mux.Handle("GET /patients/{id}/statement.pdf", h.page(h.downloadStatement))
+	h.mux.Handle("GET /patients/new", h.page(h.showNewPatient))
+	h.mux.Handle("POST /patients", h.action(h.createPatient))
+	h.mux.Handle("GET /patients/{id}/encounters/new", h.page(h.showNewEncounter))
+	h.mux.Handle("POST /patients/{id}/encounters", h.action(h.createEncounter))
+	h.mux.Handle("GET /fees", h.page(h.showFees))
+	h.mux.Handle("POST /fees", h.upload(h.uploadFees))
+	h.mux.Handle("GET /coverages/{id}/authorizations", h.page(h.showAuthorizations))
+	h.mux.Handle("POST /coverages/{id}/authorizations", h.action(h.createAuthorization))
 
 	h.mux.Handle("GET /remittances", h.page(h.showRemittances))
 	h.mux.Handle("POST /remittances", h.upload(h.uploadRemittance))

@@ -12,6 +12,7 @@ import (
 // user their own, an admin anyone's in the organization, and a user of
 // another organization is not found (404).
 func (s *Server) RouteCredentials(svc rcm.CredentialService) {
+	s.describeCredentials()
 	s.mux.Handle("POST /api/v1/me/password", s.api(handleChangePassword(svc)))
 
 	me := func(r *http.Request) (int64, error) {

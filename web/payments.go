@@ -22,6 +22,7 @@ func (s *Server) RoutePatientPayments(svc PatientPaymentService) {
 		func(p *rcm.PatientPayment) *int64 { return &p.PatientID })))
 	s.mux.Handle("POST /api/v1/patients/{id}/write-offs", s.api(handlePatientMoney(svc.PostPatientWriteOff,
 		func(w *rcm.PatientWriteOff) *int64 { return &w.PatientID })))
+	s.describePatientPayments()
 }
 
 // handlePatientMoney posts a payment ({"amount","method","reference",

@@ -52,6 +52,7 @@ func (s *Server) RouteRemittances(svc RemitService, balances func(context.Contex
 		writeJSON(w, http.StatusOK, map[string]any{"balances": b})
 		return nil
 	}))
+	s.describeRemittances()
 }
 
 // handlePostRemittance posts the 835 in the body (Content-Type

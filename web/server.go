@@ -66,6 +66,8 @@ type Server struct {
 
 	mux     *routemux.Mux
 	handler http.Handler
+
+	docState
 }
 
 // NewServer returns a Server with every route registered. It fails when a
@@ -110,6 +112,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
 
 	s.mux.Handle("GET /api/v1/me", s.api(s.handleMe))
+	s.mux.Handle("GET /api/v1/openapi.json", s.api(s.handleOpenAPI))
 
 	s.mux.Handle("POST /api/v1/practices", s.api(createHandler(s.orgs.CreatePractice, practiceID, "/api/v1/practices/")))
 	s.mux.Handle("GET /api/v1/practices", s.api(listHandler("practices", s.orgs.FindPractices)))
@@ -148,6 +151,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/audit", s.api(s.handleFindAuditEvents))
 
 	s.routeUsers()
+	s.describeCore()
 }
 
 // dispatch routes a request. Requests no route matches get the JSON error

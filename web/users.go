@@ -11,6 +11,7 @@ import (
 // removing a lost second factor. The services check PermManageUsers and
 // audit both.
 func (s *Server) routeUsers() {
+	s.describeUsers()
 	s.mux.Handle("POST /api/v1/users/{username}/unlock", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := rcm.RequireActor(r.Context(), rcm.PermManageUsers); err != nil {
 			return err

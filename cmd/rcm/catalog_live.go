@@ -11,6 +11,7 @@ import (
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/edit/ncci"
+	"github.com/openrcm/openrcm/fee"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -106,4 +107,9 @@ func (l liveCodes) CheckDiagnosis(ctx context.Context, code string, dos rcm.Date
 
 func (l liveCodes) CheckProcedure(ctx context.Context, code string, dos rcm.Date) error {
 	return codeset.Checker{Catalog: l.c.Catalog()}.CheckProcedure(ctx, code, dos)
+}
+
+// FeeCodes checks a fee schedule's codes against the loaded catalogue.
+func (c *liveCatalog) FeeCodes(ctx context.Context, orgID int64) (fee.Codes, error) {
+	return feeCodes(c.Catalog())(ctx, orgID)
 }

@@ -218,6 +218,10 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RouteFollowUp(db)
 	srv.RouteCredentials(db)
 	srv.RouteFHIR(db, cat.Codes())
+	srv.RouteFees(web.FeeConfig{Store: db, Codes: cat.FeeCodes})
+	srv.RouteAuthorizations(db)
+	srv.RouteClaims(web.ClaimConfig{Store: db, Transport: openTransport,
+		Scrubber: cat.Scrubber})
 	hs := &http.Server{
 		Handler:           opsHandler(db, m, srv),
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -129,19 +129,21 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.a = seedOrg(t, db, "Alpha", "dir:"+ch, true)
 	e.b = seedOrg(t, db, "Bravo", "dir:"+t.TempDir(), false)
 	starter := codeset.NewCatalog(codeset.Starter())
+	scrubber := func(_ context.Context, today rcm.Date, _ int64) (*claim.Scrubber, error) {
+		return &claim.Scrubber{Today: today, Codes: claim.CatalogChecker{Catalog: starter}}, nil
+	}
+	transport := func(_ context.Context, spec string) (clearinghouse.Transport, error) {
+		root := strings.TrimPrefix(spec, "dir:")
+		return clearinghouse.OpenDir(clearinghouse.Layout{Outbound: filepath.Join(root, "outbound"),
+			Inbound: filepath.Join(root, "inbound"), Archive: filepath.Join(root, "archive")})
+	}
 	var err error
 	e.wb, err = ui.New(ui.Config{
-		Store:   db,
-		Catalog: func(context.Context) (*codeset.Catalog, error) { return starter, nil },
-		Scrubber: func(_ context.Context, today rcm.Date, _ int64) (*claim.Scrubber, error) {
-			return &claim.Scrubber{Today: today, Codes: claim.CatalogChecker{Catalog: starter}}, nil
-		},
-		Transport: func(_ context.Context, spec string) (clearinghouse.Transport, error) {
-			root := strings.TrimPrefix(spec, "dir:")
-			return clearinghouse.OpenDir(clearinghouse.Layout{Outbound: filepath.Join(root, "outbound"),
-				Inbound: filepath.Join(root, "inbound"), Archive: filepath.Join(root, "archive")})
-		},
-		Clock: e.clock,
+		Store:     db,
+		Catalog:   func(context.Context) (*codeset.Catalog, error) { return starter, nil },
+		Scrubber:  scrubber,
+		Transport: transport,
+		Clock:     e.clock,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +160,9 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RouteFollowUp(db)
 	e.api.RouteCredentials(db)
 	e.api.RouteFHIR(db, nil)
+	e.api.RouteFees(web.FeeConfig{Store: db})
+	e.api.RouteAuthorizations(db)
+	e.api.RouteClaims(web.ClaimConfig{Store: db, Scrubber: scrubber, Transport: transport})
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
 	for _, o := range []*org{e.a, e.b} {

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/fee"
+)
+
+func init() {
+	register("fees", "import and list the fee schedule (charge master)", runFees)
+}
+
+const feesUsage = `import [--db DB] [--org ID] FILE
+       rcm fees list [--db DB] [--org ID] [--code CODE] [--on YYYY-MM-DD]
+
+import reads a fee schedule CSV with a header line naming its columns:
+code, modifier, amount, effective_from, effective_to, practice_npi,
+provider_npi (code, amount and effective_from required). The whole file is
+stored or, at the first mistake, nothing; the error names the line and column.
+list prints the schedule (--on: the entries in force that day).`
+
+func runFees(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usagef("usage: rcm fees %s", feesUsage)
+	}
+	switch args[0] {
+	case "import":
+		return runFeesImport(ctx, env, args[1:])
+	case "list":
+		return runFeesList(ctx, env, args[1:])
+	}
+	return usagef("unknown subcommand %q; usage: rcm fees %s", args[0], feesUsage)
+}
+
+func runFeesImport(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "fees import", feesUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("name one FILE")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if ctx, err = orgContext(ctx, db, *org); err != nil {
+		return err
+	}
+	cat, err := catalogFor(ctx, db)
+	if err != nil {
+		return err
+	}
+	a, _ := rcm.ActorFromContext(ctx)
+	n, err := fee.Import(ctx, db, fee.CatalogCodes(cat, strconv.FormatInt(a.OrgID, 10)), f)
+	var re *rcm.Error
+	if errors.As(err, &re) && re.Code == rcm.EINVALID {
+		// The message names line and column already.
+		fmt.Fprintf(env.Stderr, "rcm fees import: %s: %s Nothing was imported.\n", fs.Arg(0), re.Message)
+		return exitCode(1)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d fee schedule entries imported from %s\n", n, fs.Arg(0))
+	return nil
+}
+
+func runFeesList(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "fees list", feesUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs)
+	code := fs.String("code", "", "only this `CODE`")
+	onFlag := fs.String("on", "", "only the entries in force on `DATE` (YYYY-MM-DD)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("fees list takes no arguments")
+	}
+	f := rcm.FeeFilter{Code: *code, Limit: 1000}
+	if *onFlag != "" {
+		on, err := rcm.ParseDate(*onFlag)
+		if err != nil {
+			return usagef("--on must be a date, YYYY-MM-DD")
+		}
+		f.On = on
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if ctx, err = orgContext(ctx, db, *org); err != nil {
+		return err
+	}
+	// Practices and providers by name and NPI, as a biller knows them.
+	practices, err := db.FindPractices(ctx)
+	if err != nil {
+		return err
+	}
+	providers, err := db.FindProviders(ctx)
+	if err != nil {
+		return err
+	}
+	practice := map[int64]string{0: "all practices"}
+	for _, p := range practices {
+		practice[p.ID] = fmt.Sprintf("%s (%s)", p.Name, p.NPI)
+	}
+	provider := map[int64]string{0: "all providers"}
+	for _, p := range providers {
+		provider[p.ID] = fmt.Sprintf("%s %s (%s)", p.FirstName, p.LastName, p.NPI)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tMOD\tAMOUNT\tFROM\tTO\tPRACTICE\tPROVIDER")
+	n := 0
+	for {
+		page, err := db.FindFees(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			to := e.EffectiveTo.String()
+			if to == "" {
+				to = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Code, e.Modifier, e.Charge, e.EffectiveFrom, to, practice[e.PracticeID], provider[e.ProviderID])
+		}
+		n += len(page)
+		if len(page) < f.Limit {
+			break
+		}
+		f.Offset += len(page)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d entries\n", n)
+	return nil
+}
+
+// feeCodes checks an organization's fee schedule codes against the code
+// sets the server loaded.
+func feeCodes(cat *codeset.Catalog) func(context.Context, int64) (fee.Codes, error) {
+	return func(_ context.Context, orgID int64) (fee.Codes, error) {
+		return fee.CatalogCodes(cat, strconv.FormatInt(orgID, 10)), nil
+	}
+}

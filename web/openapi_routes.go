@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/ledger"
+	"github.com/openrcm/openrcm/remit"
+)
+
+// The descriptions of the routes registered outside routes(), one function
+// per Route* method, called from it so a route and its description are
+// added together.
+
+// patientBalance is the shape of one row of GET /api/v1/patient-balances
+// (the store's own type, which this package may not import).
+type patientBalance struct {
+	PatientID     int64     `json:"patient_id"`
+	AccountNumber string    `json:"account_number"`
+	Open          rcm.Money `json:"open"`
+}
+
+// userAction is the answer of the admin's unlock and MFA reset.
+type userAction struct {
+	Username string `json:"username"`
+	Status   string `json:"status"`
+}
+
+func (s *Server) describeCodes() {
+	s.Describe("GET /api/v1/codes/search", Operation{Tag: "codes", Summary: "Search the code sets (encoder) as of a date of service.",
+		Query: []string{"q", "system", "dos", "limit"}, Response: codeset.Hit{}, List: "hits"})
+	s.Describe("GET /api/v1/codes/validate", Operation{Tag: "codes", Summary: "Validate codes as of a date of service, for a patient's age and sex.",
+		Query: []string{"code", "dos", "age", "sex", "system"}, Response: codeset.Validation{}})
+}
+
+func (s *Server) describeRemittances() {
+	s.Describe("POST /api/v1/remittances", Operation{Tag: "remittance", Summary: "Post an 835 file (all or nothing; a copy already posted is reported, not posted).",
+		BodyMedia: "application/edi-x12", Response: remit.Result{}, List: "results"})
+	s.Describe("GET /api/v1/remittances", Operation{Tag: "remittance", Summary: "Remittances received, newest first.",
+		Query: []string{"payer_id", "trace", "paid_from", "paid_to", "posted_from", "posted_to", "before", "limit", "offset"}, Response: remit.RemittanceSummary{}, List: "remittances"})
+	s.Describe("GET /api/v1/remittances/{id}", Operation{Tag: "remittance", Summary: "One remittance with its claim and service payments.", Response: remit.RemittanceDetail{}})
+	s.Describe("GET /api/v1/denials", Operation{Tag: "remittance", Summary: "Denied lines with their CARC/RARC explained.",
+		Query: []string{"payer_id", "limit", "offset"}, Response: remit.Denial{}, List: "denials"})
+	s.Describe("GET /api/v1/remittance-exceptions", Operation{Tag: "remittance", Summary: "Remittance lines that could not be posted.",
+		Query: []string{"status", "limit", "offset"}, Response: remit.Exception{}, List: "exceptions"})
+	s.Describe("POST /api/v1/remittance-exceptions/{id}/resolve", Operation{Tag: "remittance", Summary: "Resolve an exception with a kind and a note.",
+		Body: resolveRequest{}, Response: remit.Exception{}})
+	s.Describe("GET /api/v1/patient-balances", Operation{Tag: "ledger", Summary: "Patients with an open balance, largest first.",
+		Response: patientBalance{}, List: "balances"})
+}
+
+func (s *Server) describePatientPayments() {
+	s.Describe("POST /api/v1/patients/{id}/payments", Operation{Tag: "ledger", Summary: "Post a patient's payment toward their balance (idempotent by key).",
+		Body: rcm.PatientPayment{}, Status: http.StatusCreated, Response: ledger.Transaction{}})
+	s.Describe("POST /api/v1/patients/{id}/write-offs", Operation{Tag: "ledger", Summary: "Write off part of a patient's balance (idempotent by key).",
+		Body: rcm.PatientWriteOff{}, Status: http.StatusCreated, Response: ledger.Transaction{}})
+}
+
+func (s *Server) describeCredentials() {
+	s.Describe("POST /api/v1/me/password", Operation{Tag: "user", Summary: "Change one's own password.", Body: passwordChange{}, Status: http.StatusNoContent})
+	for _, prefix := range []string{"/api/v1/me", "/api/v1/users/{id}"} {
+		whose := "one's own"
+		if prefix != "/api/v1/me" {
+			whose = "a user's (admins)"
+		}
+		s.Describe("GET "+prefix+"/tokens", Operation{Tag: "user", Summary: "List " + whose + " API tokens.", Response: rcm.APIToken{}, List: "tokens"})
+		s.Describe("DELETE "+prefix+"/tokens/{token}", Operation{Tag: "user", Summary: "Revoke one of " + whose + " API tokens.", Status: http.StatusNoContent})
+		s.Describe("GET "+prefix+"/sessions", Operation{Tag: "user", Summary: "List " + whose + " workbench sessions.", Response: rcm.Session{}, List: "sessions"})
+		s.Describe("DELETE "+prefix+"/sessions/{session}", Operation{Tag: "user", Summary: "End one of " + whose + " workbench sessions.", Status: http.StatusNoContent})
+	}
+}
+
+func (s *Server) describeUsers() {
+	s.Describe("POST /api/v1/users/{username}/unlock", Operation{Tag: "user", Summary: "End a user's sign-in lock before its cooling time (admins).", Response: userAction{}})
+	s.Describe("POST /api/v1/users/{username}/mfa-reset", Operation{Tag: "user", Summary: "Remove a user's lost second factor (admins).", Response: userAction{}})
+}
