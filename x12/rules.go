@@ -92,6 +92,10 @@ type sitState struct {
 
 // situational runs the rules that belong to one segment of an 837.
 func (s *txState) situational(v *Validator, seg *Segment, def *SegmentDef, loop string, pos int) {
+	if s.r835 {
+		s.remitSegment(v, seg, def, loop, pos)
+		return
+	}
 	if !s.rules {
 		return
 	}

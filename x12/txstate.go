@@ -48,6 +48,10 @@ type txState struct {
 	// situational rules sit keeps state for.
 	rules, p837 bool
 	sit         sitState
+	// r835 is set when Validator.Situational is on and the schema is
+	// the 835, whose balancing rules remit keeps state for.
+	r835  bool
+	remit remitState
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
@@ -57,6 +61,10 @@ func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 	s.rules = v.Situational && sc != nil && sc.TransactionSet == "837"
 	s.p837 = s.rules && sc.Version == "005010X222A1"
 	s.sit = sitState{}
+	s.r835 = v.Situational && sc != nil && sc.TransactionSet == "835"
+	if s.r835 {
+		s.remitStart()
+	}
 	if sc == nil {
 		return
 	}
@@ -379,6 +387,9 @@ func (s *txState) pop(v *Validator, seg *Segment, pos int) {
 	s.missing(v, f, f.pos+1, len(f.loop.Items), seg, pos)
 	s.subscriberNameRules(v, f, seg, pos)
 	s.claimRules(v, f, seg, pos)
+	if s.r835 {
+		s.remitLoopEnd(v, f, seg, pos)
+	}
 	if len(s.stack) <= s.unitLvl {
 		s.unitLen = 0
 	}
@@ -417,6 +428,9 @@ func (s *txState) finish(v *Validator, end *Segment, pos int) {
 	}
 	f := &s.stack[0]
 	s.missing(v, f, f.pos+1, len(f.loop.Items), end, pos)
+	if s.r835 {
+		s.remitEnd(v, end)
+	}
 	s.stack = s.stack[:0]
 	s.schema = nil
 }

@@ -29,9 +29,9 @@ const (
 	// nothing.
 	Invalid Verdict = "invalid"
 	// Unbalanced 835s are well-formed X12 whose money does not add up
-	// (BPR02 is not the sum of CLP04 less the PLBs). The X12 validator
-	// checks structure, not the 835's arithmetic, so only the posting
-	// doors are held to refuse them.
+	// (BPR02 is not the sum of CLP04 less the PLBs). The 835 guide
+	// requires the balance, so rcm x12 validate refuses them as it does
+	// invalid files, and every posting door refuses them too.
 	Unbalanced Verdict = "unbalanced"
 	// Duplicate 835s carry payments already posted: the same file again
 	// (reported as already posted) or the same content under another trace
