@@ -47,6 +47,9 @@ type txState struct {
 	// 837; p837 when it is moreover the 837P (005010X222A1), whose
 	// situational rules sit keeps state for.
 	rules, p837 bool
+	// i837 is set when the rules are on and the schema is the 837I
+	// (005010X223A2), which shares most of the 837P's claim rules.
+	i837 bool
 	sit         sitState
 	// r835 is set when Validator.Situational is on and the schema is
 	// the 835, whose balancing rules remit keeps state for.
@@ -60,6 +63,7 @@ func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 	s.prevHLLen, s.prevChild, s.hlCount, s.unitLen = 0, 0, 0, 0
 	s.rules = v.Situational && sc != nil && sc.TransactionSet == "837"
 	s.p837 = s.rules && sc.Version == "005010X222A1"
+	s.i837 = s.rules && sc.Version == "005010X223A2"
 	s.sit = sitState{}
 	s.r835 = v.Situational && sc != nil && sc.TransactionSet == "835"
 	if s.r835 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -57,10 +58,11 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
 	npi := fs.Bool("npi", false, "also check NPI check digits (NM109 with NM108 XX)")
 	situational := fs.Bool("situational", true, "check the guides' situational rules too (SNIP type 4)")
-	if err := parseFlags(fs, args); err != nil {
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		fs.Usage()
 		return usagef("no files to validate")
 	}
@@ -72,7 +74,7 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 	seq := &x12.Counter{N: *first - 1}
 	var reports []fileReport
 	bad := false
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -232,4 +234,25 @@ func runX12Fmt(env *Env, args []string) error {
 		return w.Flush()
 	}
 	return nil
+}
+
+// parseInterspersed parses flags wherever they stand among the file names
+// (rcm x12 validate a.edi --json b.edi), as the other commands take them,
+// and returns the file names in order. Everything after "--" is a file.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(files, rest...), nil
+		}
+		if len(rest) == 0 {
+			return files, nil
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
+	}
 }
