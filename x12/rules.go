@@ -75,16 +75,16 @@ type sitState struct {
 	// CLM05-3, the CLM11 component holding AA or OA (0: none), whether
 	// REF*F8 and DTP*439 were seen, the HI position and diagnosis count,
 	// and the charges.
-	clmPos     int
-	clmOrd     int64
-	freq       byte
-	accident   int
-	haveF8     bool
-	have439    bool
+	clmPos   int
+	clmOrd   int64
+	freq     byte
+	accident int
+	haveF8   bool
+	have439  bool
 	// 837I: whether CLM05-1 is an inpatient bill and DTP*435 (admission
 	// date) was seen.
-	inpatient bool
-	have435   bool
+	inpatient  bool
+	have435    bool
 	hiPos      int
 	diagnoses  int
 	charge     int64

@@ -50,7 +50,7 @@ type txState struct {
 	// i837 is set when the rules are on and the schema is the 837I
 	// (005010X223A2), which shares most of the 837P's claim rules.
 	i837 bool
-	sit         sitState
+	sit  sitState
 	// r835 is set when Validator.Situational is on and the schema is
 	// the 835, whose balancing rules remit keeps state for.
 	r835  bool
