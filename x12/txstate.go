@@ -55,6 +55,8 @@ type txState struct {
 	// the 835, whose balancing rules remit keeps state for.
 	r835  bool
 	remit remitState
+	// ext is the date external code lists are judged on.
+	ext extState
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
@@ -65,6 +67,7 @@ func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 	s.p837 = s.rules && sc.Version == "005010X222A1"
 	s.i837 = s.rules && sc.Version == "005010X223A2"
 	s.sit = sitState{}
+	s.ext = extState{}
 	s.r835 = v.Situational && sc != nil && sc.TransactionSet == "835"
 	if s.r835 {
 		s.remitStart()
@@ -201,6 +204,9 @@ func (s *txState) checkSegment(v *Validator, seg *Segment, def *SegmentDef, loop
 	var es elemState
 	es.check(v, seg, def, loop, pos, LevelSegment)
 	s.situational(v, seg, def, loop, pos)
+	if v.Codes != nil {
+		s.external(v, seg, def, loop, pos)
+	}
 	if v.CheckNPI && def.ID == "NM1" && string(seg.Element(8)) == "XX" {
 		if npi := seg.Element(9); len(npi) > 0 && !validNPI(npi) {
 			fd := s.segFinding(seg, pos, loop, SegElementErrors, fmt.Sprintf("NM109 %q is not a valid NPI: it must be 10 digits ending in the NPI check digit", npi))

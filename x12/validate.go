@@ -96,6 +96,13 @@ type Validator struct {
 	// NPI check digit (Luhn over "80840" and the number), as payers do.
 	// The guides' own examples use made-up NPIs, so it is off by default.
 	CheckNPI bool
+	// Codes, when set, checks the codes of the external lists that
+	// change often against the lists it holds, by the transaction's date
+	// (BHT04; in the 835 DTM*405, else BPR16): CARC in CAS, RARC in LQ,
+	// MOA and MIA, claim status category and status codes in the 277's
+	// STC. Nil checks none of them; the lists kept in the package (place
+	// of service, claim frequency, states, countries) are always checked.
+	Codes Codes
 
 	res   *Result
 	isa   *InterchangeResult

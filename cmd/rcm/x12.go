@@ -52,12 +52,13 @@ type fileReport struct {
 }
 
 func runX12Validate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--ack DIR] [--first-control N] FILE...")
+	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--code-lists DIR] [--ack DIR] [--first-control N] FILE...")
 	asJSON := fs.Bool("json", false, "print findings as JSON")
 	ackDir := fs.String("ack", "", "write the 999 (or TA1) acknowledgement for each file into `DIR`")
 	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
 	npi := fs.Bool("npi", false, "also check NPI check digits (NM109 with NM108 XX)")
 	situational := fs.Bool("situational", true, "check the guides' situational rules too (SNIP type 4)")
+	codeDir := fs.String("code-lists", defaultX12CodeDir(), "folder of the published CARC, RARC and claim status code lists (`DIR`; \"\" checks none)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -71,6 +72,14 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 			return usagef("--ack %s: not a directory", *ackDir)
 		}
 	}
+	var codes x12.Codes
+	if *codeDir != "" {
+		set, _, err := loadX12Codes(*codeDir)
+		if err != nil {
+			return err
+		}
+		codes = set
+	}
 	seq := &x12.Counter{N: *first - 1}
 	var reports []fileReport
 	bad := false
@@ -78,7 +87,7 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational})
+		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational, Codes: codes})
 		if rep.Error == "" && *ackDir != "" {
 			if err := writeAck(name, *ackDir, seq, res, &rep); err != nil {
 				return err
