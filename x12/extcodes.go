@@ -23,12 +23,6 @@ const (
 	ClaimStatusCategory CodeSource = 507
 	// ClaimStatus: 277 and 277CA STC01-2, STC10-2, STC11-2.
 	ClaimStatus CodeSource = 508
-	// ICD10CM: diagnosis codes in the 837 HI (qualifiers ABK, ABF, ABJ,
-	// ABN, APR), valid on the date of service.
-	ICD10CM CodeSource = 897
-	// HCPCS: procedure codes (qualifier HC) in 837P SV101-2 and 837I
-	// SV202-2, valid on the date of service.
-	HCPCS CodeSource = 130
 )
 
 // String names the code source for findings.
@@ -42,10 +36,6 @@ func (c CodeSource) String() string {
 		return "claim status category code"
 	case ClaimStatus:
 		return "claim status code"
-	case ICD10CM:
-		return "ICD-10-CM diagnosis code"
-	case HCPCS:
-		return "HCPCS/CPT procedure code"
 	}
 	return fmt.Sprintf("code (code source %d)", int(c))
 }
