@@ -154,7 +154,7 @@ L 2000A R >1 Information Source Level
        NM1 R 1 | R R=1,2 S S S S S S S S
        N3 S 1 | R S
        N4 S 1 | R S=@state S S=@country S S S
-       PER S 3 | R=IC S S S S S S S
+       PER S 3 | R=IC S S=ED,EM,FX,TE,UR,WP S S=ED,EM,EX,FX,TE,UR,WP S S=ED,EM,EX,FX,TE,UR,WP S
        PRV S 1 | R=` + provCodes + ` S=PXC S
       LE S 1 | R=2120
 `
@@ -226,7 +226,7 @@ L 2000A R >1 Information Source Level
  HL R 1 | R N R=20 R=1
  L 2100A R 1 Payer Name
   NM1 R 1 | R=PR R=2 R N N N N R=24,46,FI,NI,PI,XV R
-  PER S 1 | R=IC S R S S S S S
+  PER S 1 | R=IC S R=ED,EM,FX,TE S S=ED,EM,EX,FX,TE S S=ED,EM,EX,FX,TE S
  L 2200A S 1 Information Source Trace Identifier
   TRN R 1 | R=1 R
   STC R >1 | ` + stcElems + `
