@@ -53,6 +53,14 @@ import (
 //   - 2010AA N301 and N302 are a street address: a post office box or
 //     lock box belongs in the pay-to address, loop 2010AB.
 //
+// The 837I (005010X223A2) shares the claim rules a file alone decides:
+// the billing provider's (2010AA) and the service facility's (2310E)
+// nine-digit ZIP code in the US, a street address rather than a box for
+// the billing provider, REF*F8 when CLM05-3 is 7 or 8, PWK05 and PWK06,
+// HI codes without a decimal point, and CLM02 equal to the sum of the
+// 2400 SV203 line charges. It adds DTP*435 (admission date and hour),
+// required on inpatient bills: CLM05-1 facility type 11, 18, 21 or 41.
+//
 // Findings use the 999's implementation codes: I9 for an
 // implementation-dependent element missing, I13 for one present that
 // must not be, I6 for an implementation-dependent segment missing, I9

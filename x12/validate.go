@@ -88,7 +88,9 @@ type Validator struct {
 	// rules.go (REF*F8 for replacement and void claims, the accident
 	// state and date, SBR05 for Medicare secondary, attachment control
 	// numbers, diagnosis pointers and codes, the claim charge balance,
-	// ZIP+4 and no post office box for the billing provider). Receivers
+	// ZIP+4 and no post office box for the billing provider), the 837I's
+	// (the same where the guide has them, and the admission date on
+	// inpatient bills) and the 835's balancing (balance.go). Receivers
 	// differ in enforcing them (X12 RFI 1512), so it is off by default;
 	// rcm x12 validate turns it on.
 	Situational bool
