@@ -259,3 +259,34 @@ func TestSituational837I(t *testing.T) {
 		})
 	}
 }
+
+// HCP (pricing and repricing) elements have the X12 dictionary's types:
+// HCP08 and HCP10 product/service IDs (AN 1-48), HCP09 their qualifier,
+// HCP11 the unit basis (DA or UN), HCP12 the quantity and HCP13 the
+// reject reason. A repriced 837I line with a HCPCS code and units was
+// refused before (HCP09 read as the product code, HCP11 and HCP12 shifted by one).
+func TestHCPTypes(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(needSamples(t), "stupidedi-005010/X223A2_HC837/pass/ppo-repriced-claim.edi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	const line = "HCP*03*137.06*40.94~"
+	if !strings.Contains(s, line) {
+		t.Fatal("line HCP not in the sample")
+	}
+	for _, tt := range []struct {
+		hcp  string
+		want []string
+	}{
+		{"HCP*03*137.06*40.94*RPO12345*****HC*92557*UN*1*T1~", nil},
+		{"HCP*03*137.06*40.94*RPO12345*****HC*92557*XX*1~", []string{"7 HCP11 2400"}},
+		{"HCP*03*137.06*40.94*RPO12345*****HC*92557*UN*1*T9~", []string{"7 HCP13 2400"}},
+	} {
+		in := strings.Replace(s, line, tt.hcp, 1)
+		res := (&Validator{Situational: true}).Validate(strings.NewReader(in))
+		if diff := cmp.Diff(tt.want, findingKeys(res.Findings)); diff != "" {
+			t.Errorf("%s: findings mismatch (-want +got):\n%s\n%v", tt.hcp, diff, res.Findings)
+		}
+	}
+}
