@@ -140,7 +140,7 @@ func (s *txState) remitLoopEnd(v *Validator, f *frame, seg *Segment, pos int) {
 	switch f.loop.ID {
 	case "2110":
 		if r.inLine && r.lineOK && r.lineCharge-r.adj != r.svc.cents {
-			v.add(s.balanceFinding(seg, "SVC", "2110", r.svc, 3, fmt.Sprintf("SVC03 line payment %s must equal the line charge SVC02 %s less the line's adjustments (CAS) %s, that is %s",
+			v.add(s.balanceFinding(seg, "SVC", "2110", r.svc, 3, fmt.Sprintf("the service line does not balance: SVC03 line payment %s must equal the line charge SVC02 %s less the line's adjustments (CAS) %s, that is %s",
 				centsText(r.svc.cents), centsText(r.lineCharge), centsText(r.adj), centsText(r.lineCharge-r.adj))))
 		}
 		r.inLine = false
@@ -150,10 +150,10 @@ func (s *txState) remitLoopEnd(v *Validator, f *frame, seg *Segment, pos int) {
 		}
 		all := r.claimAdj + r.lineAdj
 		if r.claimOK && r.charge-all != r.clp.cents {
-			v.add(s.balanceFinding(seg, "CLP", "2100", r.clp, 4, fmt.Sprintf("CLP04 claim payment %s must equal the claim charge CLP03 %s less every adjustment of the claim and its lines (CAS) %s, that is %s",
+			v.add(s.balanceFinding(seg, "CLP", "2100", r.clp, 4, fmt.Sprintf("the claim does not balance: CLP04 claim payment %s must equal the claim charge CLP03 %s less every adjustment of the claim and its lines (CAS) %s, that is %s",
 				centsText(r.clp.cents), centsText(r.charge), centsText(all), centsText(r.charge-all))))
 		} else if r.lines > 0 && r.linesSumOK && r.linesPaid-r.claimAdj != r.clp.cents {
-			v.add(s.balanceFinding(seg, "CLP", "2100", r.clp, 4, fmt.Sprintf("CLP04 claim payment %s must equal the sum of its service line payments (SVC03) %s less the claim-level adjustments (2100 CAS) %s, that is %s",
+			v.add(s.balanceFinding(seg, "CLP", "2100", r.clp, 4, fmt.Sprintf("the claim does not balance: CLP04 claim payment %s must equal the sum of its service line payments (SVC03) %s less the claim-level adjustments (2100 CAS) %s, that is %s",
 				centsText(r.clp.cents), centsText(r.linesPaid), centsText(r.claimAdj), centsText(r.linesPaid-r.claimAdj))))
 		}
 		r.inClaim, r.inLine = false, false
@@ -167,7 +167,7 @@ func (s *txState) remitEnd(v *Validator, seg *Segment) {
 		return
 	}
 	if want := r.claimsPaid - r.plb; r.bpr.cents != want {
-		v.add(s.balanceFinding(seg, "BPR", "", r.bpr, 2, fmt.Sprintf("BPR02 total payment %s must equal the claim payments (CLP04) %s less the provider-level adjustments (PLB) %s, that is %s",
+		v.add(s.balanceFinding(seg, "BPR", "", r.bpr, 2, fmt.Sprintf("the 835 does not balance: BPR02 total payment %s must equal the claim payments (CLP04) %s less the provider-level adjustments (PLB) %s, that is %s",
 			centsText(r.bpr.cents), centsText(r.claimsPaid), centsText(r.plb), centsText(want))))
 	}
 }

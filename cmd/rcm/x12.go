@@ -17,7 +17,7 @@ import (
 
 func init() { register("x12", "read, validate and write X12 files", runX12) }
 
-const x12Usage = `validate [--json] [--ack DIR] FILE...   check files against envelopes and the implementation guides
+const x12Usage = `validate [--json] [--ack DIR] FILE...   check files against envelopes, the implementation guides and their code lists
   json FILE                                  print the transactions with their loop structure as JSON
   fmt FILE                                   print one segment per line`
 
