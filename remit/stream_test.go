@@ -2,6 +2,7 @@ package remit_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,10 +49,6 @@ func TestReadFileStream(t *testing.T) {
 			return r
 		}()),
 	}
-	unbalanced := manyClaims("T3", 40)
-	unbalanced.Claims[17].Lines[1].Paid += 1
-	unbalanced.Claims[33].Paid += 2
-	files["does not balance"] = write(t, unbalanced)
 	dir := filepath.Dir(shareddata.Path(t, samples+"/era-sample.edi"))
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.edi"))
 	for _, p := range paths {
@@ -110,8 +107,33 @@ func TestReadFileStream(t *testing.T) {
 			}
 		})
 	}
-	if rems, _ := remit.ReadFileStream(bytes.NewReader(files["does not balance"])); rems == nil || !strings.Contains(fmt.Sprint(rems[0].Balance()), "claim 18 (C00017-1) line 2") {
-		t.Errorf("the unbalanced file's balance error does not name claim 18 line 2: %v", rems)
+}
+
+// An 835 whose amounts do not add up is refused by the validator before
+// anything is read (issue 17: the 835 guide's balancing rules), and the
+// findings name the line, the claim and the total that disagree.
+func TestReadFileStreamUnbalanced(t *testing.T) {
+	unbalanced := manyClaims("T3", 40)
+	unbalanced.Claims[17].Lines[1].Paid += 1
+	unbalanced.Claims[33].Paid += 2
+	b := write(t, unbalanced)
+	rems, err := remit.ReadFileStream(bytes.NewReader(b))
+	var inv *remit.InvalidFileError
+	if rems != nil || !errors.As(err, &inv) {
+		t.Fatalf("got %v, %v; want an *remit.InvalidFileError", rems, err)
+	}
+	var got []string
+	for _, f := range inv.Findings {
+		got = append(got, fmt.Sprintf("%s%02d %s %s", f.SegmentID, f.Element, f.BusinessUnit, f.Code))
+	}
+	want := []string{
+		"SVC03 CLP01:C00017-1 I12", // line 2 of claim 18 pays a cent more than charge less adjustments
+		"CLP04 CLP01:C00017-1 I12", // so claim 18's payment is not its lines' payments
+		"CLP04 CLP01:C00033-1 I12", // claim 34 pays 2 cents more than charge less adjustments
+		"BPR02  I12",               // and the total is not the claims' payments
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings mismatch (-want +got):\n%s\n%v", diff, inv.Findings)
 	}
 }
 

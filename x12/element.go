@@ -263,6 +263,9 @@ func checkSimple(e *Element, v []byte, d *Delimiters) (string, string) {
 		if e.Codes != nil && !e.hasCode(v) {
 			return ElemInvalidCode, fmt.Sprintf("%q is not a code the guide allows here (allowed: %s)", v, codeList(e.Codes))
 		}
+		if e.table != nil && !e.table.has(v) {
+			return ElemInvalidCode, fmt.Sprintf("%q is not a valid %s", v, e.table.name)
+		}
 		return "", ""
 	}
 	for _, c := range v {
@@ -324,6 +327,9 @@ func checkValue(e *Element, v []byte) (string, string) {
 	}
 	if e.Codes != nil && !e.hasCode(v) {
 		return ElemInvalidCode, fmt.Sprintf("%q is not a code the guide allows here (allowed: %s)", v, codeList(e.Codes))
+	}
+	if e.table != nil && !e.table.has(v) {
+		return ElemInvalidCode, fmt.Sprintf("%q is not a valid %s", v, e.table.name)
 	}
 	return "", ""
 }

@@ -68,8 +68,15 @@ func fuzzGuide(f *testing.F, dir string, seeds ...[]byte) {
 	for _, b := range sampleSeeds(f, dir) {
 		f.Add(b)
 	}
+	// A few external codes, so the code-list checks run on fuzzed input.
+	var codes CodeSet
+	codes.Add(CARC, "45", "1995-01-01", "")
+	codes.Add(RARC, "MA02", "1997-01-01", "2030-01-01")
+	codes.Add(ClaimStatusCategory, "A1", "", "")
+	codes.Add(ClaimStatus, "20", "", "")
+	codes.JudgeNumericUpTo(ClaimStatus)
 	f.Fuzz(func(t *testing.T, in []byte) {
-		v := Validator{MaxFindings: 200, MaxSegmentSize: 8192, Situational: true}
+		v := Validator{MaxFindings: 200, MaxSegmentSize: 8192, Situational: true, Codes: &codes}
 		res := v.Validate(bytes.NewReader(in))
 		if len(res.Findings) > 200 {
 			t.Fatalf("%d findings over the cap", len(res.Findings))

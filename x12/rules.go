@@ -53,6 +53,14 @@ import (
 //   - 2010AA N301 and N302 are a street address: a post office box or
 //     lock box belongs in the pay-to address, loop 2010AB.
 //
+// The 837I (005010X223A2) shares the claim rules a file alone decides:
+// the billing provider's (2010AA) and the service facility's (2310E)
+// nine-digit ZIP code in the US, a street address rather than a box for
+// the billing provider, REF*F8 when CLM05-3 is 7 or 8, PWK05 and PWK06,
+// HI codes without a decimal point, and CLM02 equal to the sum of the
+// 2400 SV203 line charges. It adds DTP*435 (admission date and hour),
+// required on inpatient bills: CLM05-1 facility type 11, 18, 21 or 41.
+//
 // Findings use the 999's implementation codes: I9 for an
 // implementation-dependent element missing, I13 for one present that
 // must not be, I6 for an implementation-dependent segment missing, I9
@@ -75,12 +83,16 @@ type sitState struct {
 	// CLM05-3, the CLM11 component holding AA or OA (0: none), whether
 	// REF*F8 and DTP*439 were seen, the HI position and diagnosis count,
 	// and the charges.
-	clmPos     int
-	clmOrd     int64
-	freq       byte
-	accident   int
-	haveF8     bool
-	have439    bool
+	clmPos   int
+	clmOrd   int64
+	freq     byte
+	accident int
+	haveF8   bool
+	have439  bool
+	// 837I: whether CLM05-1 is an inpatient bill and DTP*435 (admission
+	// date) was seen.
+	inpatient  bool
+	have435    bool
 	hiPos      int
 	diagnoses  int
 	charge     int64
@@ -88,26 +100,31 @@ type sitState struct {
 	balance    bool // CLM02 and every SV102 so far were read as cents
 	chargeText [18]byte
 	chargeLen  int
+	facility   [2]byte // 837I CLM05-1
 }
 
 // situational runs the rules that belong to one segment of an 837.
 func (s *txState) situational(v *Validator, seg *Segment, def *SegmentDef, loop string, pos int) {
+	if s.r835 {
+		s.remitSegment(v, seg, def, loop, pos)
+		return
+	}
 	if !s.rules {
 		return
 	}
 	if def.ID == "SBR" && loop == "2000B" {
 		s.subscriberRules(v, seg, loop, pos)
 	}
-	if !s.p837 {
+	if !s.p837 && !s.i837 {
 		return
 	}
 	switch def.ID {
 	case "SBR":
-		if loop == "2000B" {
+		if loop == "2000B" && s.p837 {
 			s.medicareSecondary(v, seg, loop, pos)
 		}
 	case "PAT":
-		if loop == "2000B" && !s.subscriberIsPatient {
+		if loop == "2000B" && s.p837 && !s.subscriberIsPatient {
 			fd := s.segFinding(seg, pos, loop, SegDependentNotUsed, "PAT must not be sent in loop 2000B because a patient level (2000C) follows this subscriber (2000B HL04 is 1); the patient's PAT goes in 2000C")
 			fd.Trigger = s.subscriberTrigger()
 			v.add(fd)
@@ -121,16 +138,25 @@ func (s *txState) situational(v *Validator, seg *Segment, def *SegmentDef, loop 
 			s.sit.haveF8 = true
 		}
 	case "DTP":
-		if loop == "2300" && string(seg.Element(1)) == "439" {
-			s.sit.have439 = true
+		if loop == "2300" {
+			switch string(seg.Element(1)) {
+			case "439":
+				s.sit.have439 = true
+			case "435":
+				s.sit.have435 = true
+			}
 		}
 	case "HI":
 		if loop == "2300" && s.sit.hiPos == 0 {
 			s.diagnosisRules(v, seg, loop, pos)
 		}
 	case "SV1":
-		if loop == "2400" {
+		if loop == "2400" && s.p837 {
 			s.lineRules(v, seg, loop, pos)
+		}
+	case "SV2":
+		if loop == "2400" && s.i837 {
+			s.institutionalLine(seg)
 		}
 	case "PWK":
 		s.attachmentRules(v, seg, loop, pos)
@@ -139,7 +165,7 @@ func (s *txState) situational(v *Validator, seg *Segment, def *SegmentDef, loop 
 			s.streetAddress(v, seg, loop, pos)
 		}
 	case "N4":
-		if loop == "2010AA" || loop == "2310C" || loop == "2420C" {
+		if loop == "2010AA" || s.p837 && (loop == "2310C" || loop == "2420C") || s.i837 && loop == "2310E" {
 			s.zipPlus4(v, seg, loop, pos)
 		}
 	}
@@ -217,6 +243,8 @@ func (s *txState) claimStart(v *Validator, seg *Segment, loop string, pos int) {
 		c.freq = f[0]
 	}
 	c.haveF8, c.have439, c.hiPos, c.diagnoses, c.lines = false, false, 0, 0, 0
+	c.have435, c.inpatient = false, s.i837 && inpatientBill(seg.Component(5, 1))
+	copy(c.facility[:], seg.Component(5, 1))
 	c.charge, c.balance = cents(seg.Element(2))
 	c.chargeLen = copy(c.chargeText[:], seg.Element(2))
 	c.accident = 0
@@ -242,7 +270,7 @@ func (s *txState) claimStart(v *Validator, seg *Segment, loop string, pos int) {
 
 // claimRules runs when loop 2300 closes, after its service lines.
 func (s *txState) claimRules(v *Validator, f *frame, seg *Segment, pos int) {
-	if !s.p837 || f.loop.ID != "2300" || s.sit.clmPos == 0 {
+	if !s.p837 && !s.i837 || f.loop.ID != "2300" || s.sit.clmPos == 0 {
 		return
 	}
 	c := &s.sit
@@ -262,9 +290,19 @@ func (s *txState) claimRules(v *Validator, f *frame, seg *Segment, pos int) {
 		fd.Trigger = Trigger{SegmentID: "CLM", Position: c.clmPos, Loop: "2300", Element: 11, Component: c.accident}
 		v.add(fd)
 	}
+	if c.inpatient && !c.have435 {
+		fd := s.segFinding(seg, pos, "2300", SegDependentMissing, fmt.Sprintf("DTP*435 (admission date and hour) is required in loop 2300 because CLM05-1 %s is an inpatient bill", c.facility[:]))
+		fd.SegmentID = "DTP"
+		fd.Trigger = Trigger{SegmentID: "CLM", Position: c.clmPos, Loop: "2300", Element: 5, Component: 1}
+		v.add(fd)
+	}
 	if c.balance && c.charge != c.lines {
 		charge := string(c.chargeText[:c.chargeLen])
-		fd := s.segFinding(seg, pos, "2300", SegElementErrors, fmt.Sprintf("CLM02 total claim charge %s must equal the sum of the service line charges (SV102), %s", charge, centsText(c.lines)))
+		lineAmt := "SV102"
+		if s.i837 {
+			lineAmt = "SV203"
+		}
+		fd := s.segFinding(seg, pos, "2300", SegElementErrors, fmt.Sprintf("CLM02 total claim charge %s must equal the sum of the service line charges (%s), %s", charge, lineAmt, centsText(c.lines)))
 		fd.Level, fd.Code, fd.Element, fd.Value = LevelElement, ElemPattern, 2, charge
 		fd.Segment, fd.Position, fd.SegmentID = c.clmOrd, c.clmPos, "CLM"
 		v.add(fd)
@@ -335,6 +373,33 @@ func (s *txState) lineRules(v *Validator, seg *Segment, loop string, pos int) {
 			v.add(fd)
 		}
 	}
+}
+
+// institutionalLine adds an 837I service line's charge (SV203) to the
+// claim's sum.
+func (s *txState) institutionalLine(seg *Segment) {
+	c := &s.sit
+	if c.clmPos == 0 {
+		return
+	}
+	if amt, ok := cents(seg.Element(3)); ok && c.balance {
+		c.lines += amt
+	} else {
+		c.balance = false
+	}
+}
+
+// inpatientBill reports whether an 837I CLM05-1 facility type code (the
+// type of bill's first two digits) is an inpatient bill: hospital
+// inpatient (11), swing bed (18), skilled nursing inpatient (21) and
+// religious nonmedical inpatient (41). The 837I requires the admission
+// date (2300 DTP*435) on inpatient claims.
+func inpatientBill(v []byte) bool {
+	switch string(v) {
+	case "11", "18", "21", "41":
+		return true
+	}
+	return false
 }
 
 // attachmentRules checks PWK05 and PWK06: an attachment sent apart from

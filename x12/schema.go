@@ -63,6 +63,9 @@ type Element struct {
 	Components []Element
 	// Repeat is the maximum number of repetitions (1 for most elements).
 	Repeat int
+	// table is an external code list kept as data (codelist.go), such
+	// as place of service; nil when the guide names none here.
+	table *codeTable
 }
 
 // hasCode reports whether v is one of e.Codes without allocating.
@@ -410,6 +413,13 @@ func applyUsage(e *Element, tok string) error {
 		for i := 1; i < len(e.Components); i++ {
 			e.Components[i].Usage = Situational
 		}
+	}
+	if strings.HasPrefix(rest, "=@") {
+		e.table = codeTables[rest[2:]]
+		if e.table == nil {
+			return fmt.Errorf("unknown code table %q", rest[2:])
+		}
+		return nil
 	}
 	if strings.HasPrefix(rest, "=") {
 		// Codes with spaces (999 CTX01-1) are written with underscores.

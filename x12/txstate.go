@@ -47,7 +47,16 @@ type txState struct {
 	// 837; p837 when it is moreover the 837P (005010X222A1), whose
 	// situational rules sit keeps state for.
 	rules, p837 bool
-	sit         sitState
+	// i837 is set when the rules are on and the schema is the 837I
+	// (005010X223A2), which shares most of the 837P's claim rules.
+	i837 bool
+	sit  sitState
+	// r835 is set when Validator.Situational is on and the schema is
+	// the 835, whose balancing rules remit keeps state for.
+	r835  bool
+	remit remitState
+	// ext is the date external code lists are judged on.
+	ext extState
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
@@ -56,7 +65,13 @@ func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 	s.prevHLLen, s.prevChild, s.hlCount, s.unitLen = 0, 0, 0, 0
 	s.rules = v.Situational && sc != nil && sc.TransactionSet == "837"
 	s.p837 = s.rules && sc.Version == "005010X222A1"
+	s.i837 = s.rules && sc.Version == "005010X223A2"
 	s.sit = sitState{}
+	s.ext = extState{}
+	s.r835 = v.Situational && sc != nil && sc.TransactionSet == "835"
+	if s.r835 {
+		s.remitStart()
+	}
 	if sc == nil {
 		return
 	}
@@ -189,6 +204,9 @@ func (s *txState) checkSegment(v *Validator, seg *Segment, def *SegmentDef, loop
 	var es elemState
 	es.check(v, seg, def, loop, pos, LevelSegment)
 	s.situational(v, seg, def, loop, pos)
+	if v.Codes != nil {
+		s.external(v, seg, def, loop, pos)
+	}
 	if v.CheckNPI && def.ID == "NM1" && string(seg.Element(8)) == "XX" {
 		if npi := seg.Element(9); len(npi) > 0 && !validNPI(npi) {
 			fd := s.segFinding(seg, pos, loop, SegElementErrors, fmt.Sprintf("NM109 %q is not a valid NPI: it must be 10 digits ending in the NPI check digit", npi))
@@ -379,6 +397,9 @@ func (s *txState) pop(v *Validator, seg *Segment, pos int) {
 	s.missing(v, f, f.pos+1, len(f.loop.Items), seg, pos)
 	s.subscriberNameRules(v, f, seg, pos)
 	s.claimRules(v, f, seg, pos)
+	if s.r835 {
+		s.remitLoopEnd(v, f, seg, pos)
+	}
 	if len(s.stack) <= s.unitLvl {
 		s.unitLen = 0
 	}
@@ -417,6 +438,9 @@ func (s *txState) finish(v *Validator, end *Segment, pos int) {
 	}
 	f := &s.stack[0]
 	s.missing(v, f, f.pos+1, len(f.loop.Items), end, pos)
+	if s.r835 {
+		s.remitEnd(v, end)
+	}
 	s.stack = s.stack[:0]
 	s.schema = nil
 }

@@ -88,7 +88,9 @@ type Validator struct {
 	// rules.go (REF*F8 for replacement and void claims, the accident
 	// state and date, SBR05 for Medicare secondary, attachment control
 	// numbers, diagnosis pointers and codes, the claim charge balance,
-	// ZIP+4 and no post office box for the billing provider). Receivers
+	// ZIP+4 and no post office box for the billing provider), the 837I's
+	// (the same where the guide has them, and the admission date on
+	// inpatient bills) and the 835's balancing (balance.go). Receivers
 	// differ in enforcing them (X12 RFI 1512), so it is off by default;
 	// rcm x12 validate turns it on.
 	Situational bool
@@ -96,6 +98,13 @@ type Validator struct {
 	// NPI check digit (Luhn over "80840" and the number), as payers do.
 	// The guides' own examples use made-up NPIs, so it is off by default.
 	CheckNPI bool
+	// Codes, when set, checks the codes of the external lists that
+	// change often against the lists it holds, by the transaction's date
+	// (BHT04; in the 835 DTM*405, else BPR16): CARC in CAS, RARC in LQ,
+	// MOA and MIA, claim status category and status codes in the 277's
+	// STC. Nil checks none of them; the lists kept in the package (place
+	// of service, claim frequency, states, countries) are always checked.
+	Codes Codes
 
 	res   *Result
 	isa   *InterchangeResult

@@ -16,7 +16,7 @@ DTM S 1 | R=405 R
 L 1000A R 1 Payer Identification
  N1 R 1 | R=PR R S=XV S
  N3 R 1 | R S
- N4 R 1 | R S S S N N S
+ N4 R 1 | R S=@state S S=@country N N S
  REF S 4 | R=2U,EO,HI,NF R
  PER S 1 | R=CX S S=EM,FX,TE S S=EM,EX,FX,TE S S=EX S
  PER R >1 | R=BL S S=EM,TE,UR S S=EM,EX,FX,TE,UR S S=EM,EX,FX,UR S
@@ -24,7 +24,7 @@ L 1000A R 1 Payer Identification
 L 1000B R 1 Payee Identification
  N1 R 1 | R=PE R R=FI,XV,XX R
  N3 S 1 | R S
- N4 S 1 | R S S S N N S
+ N4 S 1 | R S=@state S S=@country N N S
  REF S >1 | R=0B,D3,PQ,TJ R
  RDM S 1 | R=BM,EM,FT,OL S S
 L 2000 S >1 Header Number
@@ -32,7 +32,7 @@ L 2000 S >1 Header Number
  TS3 S 1 | R R R R R N N N N N N N S N S N S S N S S S S S
  TS2 S 1 | S S S S S S S S S S S S S S S S S S S
  L 2100 R >1 Claim Payment Information
-  CLP R 1 | R R=1,2,3,4,19,20,21,22,23,25 R R S R=12,13,14,15,16,17,AM,CH,DS,HM,LM,MA,MB,MC,OF,TV,VA,WC,ZZ R S S N S S S S
+  CLP R 1 | R R=1,2,3,4,19,20,21,22,23,25 R R S R=12,13,14,15,16,17,AM,CH,DS,HM,LM,MA,MB,MC,OF,TV,VA,WC,ZZ R S S=@freq N S S S S
   CAS S 99 | R=CO,OA,PI,PR R R S S S S S S S S S S S S S S S S
   NM1 R 1 | R=QC R=1 S S S N S S=34,HN,II,MI,MR S
   NM1 S 1 | R=IL R=1,2 S S S N S R=FI,II,MI R

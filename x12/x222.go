@@ -31,18 +31,18 @@ L 2000A R >1 Billing Provider Hierarchical Level
  L 2010AA R 1 Billing Provider Name
   NM1 R 1 | R=85 R=1,2 R S S N S R=XX R
   N3 R 1 | R S
-  N4 R 1 | R S S S N N S
+  N4 R 1 | R S=@state S S=@country N N S
   REF R 1 | R=EI,SY R
   REF S 2 | R=0B,1G R
   PER S 2 | R=IC S R=EM,FX,TE R S=EM,EX,FX,TE S S=EM,EX,FX,TE S
  L 2010AB S 1 Pay-to Address Name
   NM1 R 1 | R=87 R=1,2
   N3 R 1 | R S
-  N4 R 1 | R S S S N N S
+  N4 R 1 | R S=@state S S=@country N N S
  L 2010AC S 1 Pay-To Plan Name
   NM1 R 1 | R=PE R=2 R N N N N R=PI,XV R
   N3 R 1 | R S
-  N4 R 1 | R S S S N N S
+  N4 R 1 | R S=@state S S=@country N N S
   REF S 1 | R=2U,FY,NF R
   REF R 1 | R=EI R
  L 2000B R >1 Subscriber Hierarchical Level
@@ -52,7 +52,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
   L 2010BA R 1 Subscriber Name
    NM1 R 1 | R=IL R=1,2 R S S N S R=II,MI R
    N3 S 1 | R S
-   N4 S 1 | R S S S N N S
+   N4 S 1 | R S=@state S S=@country N N S
    DMG S 1 | R=D8 R R=F,M,U
    REF S 1 | R=SY R
    REF S 1 | R=Y4 R
@@ -60,11 +60,11 @@ L 2000A R >1 Billing Provider Hierarchical Level
   L 2010BB R 1 Payer Name
    NM1 R 1 | R=PR R=2 R N N N N R=PI,XV R
    N3 S 1 | R S
-   N4 S 1 | R S S S N N S
+   N4 S 1 | R S=@state S S=@country N N S
    REF S 3 | R=2U,EI,FY,NF R
    REF S 2 | R=G2,LU R
   L 2300 S 100 Claim Information
-   CLM R 1 | R R N N R{R;R=B;R} R=N,Y R=A,B,C R=N,W,Y R=I,Y S=P S{R=AA,EM,OA;S=AA,EM,OA;N;S;S} S=02,03,05,09 N N N N N N N S=1,2,3,4,5,6,7,8,9,10,11,15
+   CLM R 1 | R R N N R{R=@pos;R=B;R=@freq} R=N,Y R=A,B,C R=N,W,Y R=I,Y S=P S{R=AA,EM,OA;S=AA,EM,OA;N;S=@state;S=@country} S=02,03,05,09 N N N N N N N S=1,2,3,4,5,6,7,8,9,10,11,15
    DTP S 1 | R=431 R=D8 R
    DTP S 1 | R=454 R=D8 R
    DTP S 1 | R=304 R=D8 R
@@ -120,7 +120,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
    L 2310C S 1 Service Facility Location Name
     NM1 R 1 | R=77 R=2 R N N N N S=XX S
     N3 R 1 | R S
-    N4 R 1 | R S S S N N S
+    N4 R 1 | R S=@state S S=@country N N S
     REF S 3 | R=0B,G2,LU R
     PER S 1 | R=IC S R=TE R S=EX S
    L 2310D S 1 Supervising Provider Name
@@ -129,11 +129,11 @@ L 2000A R >1 Billing Provider Hierarchical Level
    L 2310E S 1 Ambulance Pick-up Location
     NM1 R 1 | R=PW R=2
     N3 R 1 | R S
-    N4 R 1 | R S S S N N S
+    N4 R 1 | R S=@state S S=@country N N S
    L 2310F S 1 Ambulance Drop-off Location
     NM1 R 1 | R=45 R=2 S
     N3 R 1 | R S
-    N4 R 1 | R S S S N N S
+    N4 R 1 | R S=@state S S=@country N N S
    L 2320 S 10 Other Subscriber Information
     SBR R 1 | R=A,B,C,D,E,F,G,H,P,S,T,U R=` + relCodes + ` S S S=12,13,14,15,16,41,42,43,47 N N N S=` + claimFiling + `
     CAS S 5 | ` + casElems + `
@@ -145,12 +145,12 @@ L 2000A R >1 Billing Provider Hierarchical Level
     L 2330A R 1 Other Subscriber Name
      NM1 R 1 | R=IL R=1,2 R S S N S R=II,MI R
      N3 S 1 | R S
-     N4 S 1 | R S S S N N S
+     N4 S 1 | R S=@state S S=@country N N S
      REF S 1 | R=SY R
     L 2330B R 1 Other Payer Name
      NM1 R 1 | R=PR R=2 R N N N N R=PI,XV R
      N3 S 1 | R S
-     N4 S 1 | R S S S N N S
+     N4 S 1 | R S=@state S S=@country N N S
      DTP S 1 | R=573 R=D8 R
      REF S 2 | R=2U,EI,FY,NF R
      REF S 1 | R=G1 R
@@ -174,7 +174,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
      REF R 2 | R=G2,LU R
    L 2400 R 50 Service Line Number
     LX R 1 | R
-    SV1 R 1 | R{R=` + procQual + `;R;S;S;S;S;S} R R=MJ,UN R S N ` + diagPtr + ` N S=Y N S=Y S=Y N N S=0
+    SV1 R 1 | R{R=` + procQual + `;R;S;S;S;S;S} R R=MJ,UN R S=@pos N ` + diagPtr + ` N S=Y N S=Y S=Y N N S=0
     SV5 S 1 | R{R=HC;R} R=DA R R R R=1,4,6
     PWK S 10 | R=` + pwkReport + ` R=AA,BM,EL,EM,FT,FX N N S=AC S
     PWK S 1 | R=CT R=AB,AD,AF,AG,NS
@@ -227,7 +227,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
     L 2420C S 1 Service Facility Location Name
      NM1 R 1 | R=77 R=2 R N N N N S=XX S
      N3 R 1 | R S
-     N4 R 1 | R S S S N N S
+     N4 R 1 | R S=@state S S=@country N N S
      REF S 3 | R=G2,LU R N S{R=2U;R}
     L 2420D S 1 Supervising Provider Name
      NM1 R 1 | R=DQ R=1 R S S N S S=XX S
@@ -235,7 +235,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
     L 2420E S 1 Ordering Provider Name
      NM1 R 1 | R=DK R=1 R S S N S S=XX S
      N3 S 1 | R S
-     N4 S 1 | R S S S N N S
+     N4 S 1 | R S=@state S S=@country N N S
      REF S 20 | R=0B,1G,G2 R N S{R=2U;R}
      PER S 1 | R=IC S R=EM,FX,TE R S=EM,EX,FX,TE S S=EM,EX,FX,TE S
     L 2420F S 2 Referring Provider Name
@@ -244,11 +244,11 @@ L 2000A R >1 Billing Provider Hierarchical Level
     L 2420G S 1 Ambulance Pick-up Location
      NM1 R 1 | R=PW R=2
      N3 R 1 | R S
-     N4 R 1 | R S S S N N S
+     N4 R 1 | R S=@state S S=@country N N S
     L 2420H S 1 Ambulance Drop-off Location
      NM1 R 1 | R=45 R=2 S
      N3 R 1 | R S
-     N4 R 1 | R S S S N N S
+     N4 R 1 | R S=@state S S=@country N N S
     L 2430 S 15 Line Adjudication Information
      SVD R 1 | R R R{R=` + procQual + `;R;S;S;S;S;S} N R S
      CAS S 5 | ` + casElems + `
@@ -263,7 +263,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
    L 2010CA R 1 Patient Name
     NM1 R 1 | R=QC R=1 R S S N S
     N3 R 1 | R S
-    N4 R 1 | R S S S N N S
+    N4 R 1 | R S=@state S S=@country N N S
     DMG R 1 | R=D8 R R=F,M,U
     REF S 1 | R=Y4 R
     REF S 1 | R=1W,SY R

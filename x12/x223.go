@@ -28,17 +28,17 @@ L 2000A R >1 Billing Provider Hierarchical Level
  L 2010AA R 1 Billing Provider Name
   NM1 R 1 | R=85 R=2 R N N N N S=XX S
   N3 R 1 | R S
-  N4 R 1 | R S S S N N S
+  N4 R 1 | R S=@state S S=@country N N S
   REF R 1 | R=EI R
   PER S 2 | R=IC S R=EM,FX,TE R S=EM,EX,FX,TE S S=EM,EX,FX,TE S
  L 2010AB S 1 Pay-to Address Name
   NM1 R 1 | R=87 R=2
   N3 R 1 | R S
-  N4 R 1 | R S S S N N S
+  N4 R 1 | R S=@state S S=@country N N S
  L 2010AC S 1 Pay-To Plan Name
   NM1 R 1 | R=PE R=2 R N N N N R=PI,XV R
   N3 R 1 | R S
-  N4 R 1 | R S S S N N S
+  N4 R 1 | R S=@state S S=@country N N S
   REF S 1 | R=2U,FY,NF R
   REF R 1 | R=EI R
  L 2000B R >1 Subscriber Hierarchical Level
@@ -47,18 +47,18 @@ L 2000A R >1 Billing Provider Hierarchical Level
   L 2010BA R 1 Subscriber Name
    NM1 R 1 | R=IL R=1,2 R S S N S S=II,MI S
    N3 S 1 | R S
-   N4 S 1 | R S S S N N S
+   N4 S 1 | R S=@state S S=@country N N S
    DMG S 1 | R=D8 R R=F,M,U
    REF S 1 | R=SY R
    REF S 1 | R=Y4 R
   L 2010BB R 1 Payer Name
    NM1 R 1 | R=PR R=2 R N N N N R=PI,XV R
    N3 S 1 | R S
-   N4 S 1 | R S S S N N S
+   N4 S 1 | R S=@state S S=@country N N S
    REF S 3 | R=2U,EI,FY,NF R
    REF S 1 | R=G2,LU R
   L 2300 S 100 Claim Information
-   CLM R 1 | R R N N R{R;R=A;R} N R=A,B,C R=N,W,Y R=I,Y N N N N N N N N N N S=1,2,3,4,5,6,7,8,9,10,11,15
+   CLM R 1 | R R N N R{R=@facility;R=A;R=@freq} N R=A,B,C R=N,W,Y R=I,Y N N N N N N N N N N S=1,2,3,4,5,6,7,8,9,10,11,15
    DTP S 1 | R=096 R=TM R
    DTP R 1 | R=434 R=RD8 R
    DTP S 1 | R=435 R=D8,DT R
@@ -113,7 +113,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
    L 2310E S 1 Service Facility Location Name
     NM1 R 1 | R=77 R=2 R N N N N S=XX S
     N3 R 1 | R S
-    N4 R 1 | R S S S N N S
+    N4 R 1 | R S=@state S S=@country N N S
     REF S 3 | R=0B,G2,LU R
    L 2310F S 1 Referring Provider Name
     NM1 R 1 | R=DN R=1 R S S N S S=XX S
@@ -130,12 +130,12 @@ L 2000A R >1 Billing Provider Hierarchical Level
     L 2330A R 1 Other Subscriber Name
      NM1 R 1 | R=IL R=1,2 R S S N S R=II,MI R
      N3 S 1 | R S
-     N4 S 1 | R S S S N N S
+     N4 S 1 | R S=@state S S=@country N N S
      REF S 2 | R=SY R
     L 2330B R 1 Other Payer Name
      NM1 R 1 | R=PR R=2 R N N N N R=PI,XV R
      N3 S 1 | R S
-     N4 S 1 | R S S S N N S
+     N4 S 1 | R S=@state S S=@country N N S
      DTP S 1 | R=573 R=D8 R
      REF S 2 | R=2U,EI,FY,NF R
      REF S 1 | R=G1 R
@@ -202,7 +202,7 @@ L 2000A R >1 Billing Provider Hierarchical Level
    L 2010CA R 1 Patient Name
     NM1 R 1 | R=QC R=1 R S S N S
     N3 R 1 | R S
-    N4 R 1 | R S S S N N S
+    N4 R 1 | R S=@state S S=@country N N S
     DMG R 1 | R=D8 R R=F,M,U
     REF S 1 | R=Y4 R
     REF S 1 | R=1W,SY R

@@ -30,7 +30,7 @@ L 2000A R >1 Information Source Level
    NM1 R 1 | R=` + rcvEntity + ` R=1,2 R S S N S R=` + rcvIDQual + ` R
    REF S 9 | R=` + provRefs + ` R S
    N3 S 1 | R S
-   N4 S 1 | R S S S N N S
+   N4 S 1 | R S=@state S S=@country N N S
    PRV S 1 | R=` + provCodes + ` S=9K,D3,EI,HPI,PXC,SY,TJ S
   L 2000C R >1 Subscriber Level
    HL R 1 | R R R=22 R=0,1
@@ -39,7 +39,7 @@ L 2000A R >1 Information Source Level
     NM1 R 1 | R=IL R=1,2 S S S N S S=II,MI S
     REF S 9 | R=` + personRefs + ` R S
     N3 S 1 | R S
-    N4 S 1 | R S S S N N S
+    N4 S 1 | R S=@state S S=@country N N S
     PRV S 1 | R=` + provCodes + ` S=9K,D3,EI,HPI,PXC,SY,TJ S
     DMG S 1 | S=D8 S S=F,M,U
     INS S 1 | R=Y R=18 N N N N N N N N N N N N N N S
@@ -59,7 +59,7 @@ L 2000A R >1 Information Source Level
      NM1 R 1 | R=03 R=1 S S S N S
      REF S 9 | R=` + personRefs + ` R S
      N3 S 1 | R S
-     N4 S 1 | R S S S N N S
+     N4 S 1 | R S=@state S S=@country N N S
      PRV S 1 | R=` + provCodes + ` S=9K,D3,EI,HPI,PXC,SY,TJ S
      DMG S 1 | S=D8 S S=F,M,U
      INS S 1 | R=N R=01,19,34,39,40,53,G8 N N N N N N N N N N N N N N S
@@ -90,7 +90,7 @@ L 2000A R >1 Information Source Level
    NM1 R 1 | R=` + rcvEntity + ` R=1,2 S S S N S R=` + rcvIDQual + ` R
    REF S 9 | R=` + provRefs + ` R S
    N3 S 1 | R S
-   N4 S 1 | R S S S N N S
+   N4 S 1 | R S=@state S S=@country N N S
    AAA S 9 | R=N,Y N R=15,41,43,44,45,46,47,48,50,51,79,97,T4 R=C,N,P,R,S,W,X,Y
    PRV S 1 | R=` + provCodes + ` S=9K,D3,EI,HPI,PXC,SY,TJ S
   L 2000C S >1 Subscriber Level
@@ -100,7 +100,7 @@ L 2000A R >1 Information Source Level
     NM1 R 1 | R=IL R=1,2 S S S N S S=II,MI S
     REF S 9 | R=` + personRefs + `,49,6P,A6,CE,CT,EL,F6,GH,HJ,IF,IG,ML,N6,NQ,Q4,SY R S
     N3 S 1 | R S
-    N4 S 1 | R S S S N N S
+    N4 S 1 | R S=@state S S=@country N N S
     AAA S 9 | R=N,Y N R=15,35,42,43,45,47,48,49,51,52,56,57,58,60,61,62,63,69,70,71,72,73,74,75,76,78 R=C,N,P,R,S,W,X,Y
     PRV S 1 | R=` + provCodes + ` S=9K,D3,EI,HPI,PXC,SY,TJ S
     DMG S 1 | S=D8 S S=F,M,U
@@ -121,7 +121,7 @@ L 2000A R >1 Information Source Level
      L 2120C S 23 Subscriber Benefit Related Entity Name
       NM1 R 1 | R=13,1I,1P,2B,36,73,FA,GP,GW,I3,IL,LR,OC,P3,P4,P5,PR,PRP,SEP,TTP,VER,VN,VY,X3,Y2 R=1,2 S S S N S S=24,34,46,FA,FI,II,MI,NI,PI,PP,SV,XV,XX S S=01,02,27,41,48,65,72
       N3 S 1 | R S
-      N4 S 1 | R S S S S S S
+      N4 S 1 | R S=@state S S=@country S S S
       PER S 3 | R=IC S S=ED,EM,FX,TE,UR,WP S S=ED,EM,EX,FX,TE,UR,WP S S=ED,EM,EX,FX,TE,UR,WP S
       PRV S 1 | R=` + provCodes + ` S=PXC S
      LE S 1 | R=2120
@@ -132,7 +132,7 @@ L 2000A R >1 Information Source Level
      NM1 R 1 | R=03 R=1 S S S N S
      REF S 9 | R R S
      N3 S 1 | R S
-     N4 S 1 | R S S S N N S
+     N4 S 1 | R S=@state S S=@country N N S
      AAA S 9 | R=N,Y N R R=C,N,P,R,S,W,X,Y
      PRV S 1 | R=` + provCodes + ` S=9K,D3,EI,HPI,PXC,SY,TJ S
      DMG S 1 | S=D8 S S=F,M,U
@@ -153,8 +153,8 @@ L 2000A R >1 Information Source Level
       L 2120D S 23 Dependent Benefit Related Entity Name
        NM1 R 1 | R R=1,2 S S S S S S S S
        N3 S 1 | R S
-       N4 S 1 | R S S S S S S
-       PER S 3 | R=IC S S S S S S S
+       N4 S 1 | R S=@state S S=@country S S S
+       PER S 3 | R=IC S S=ED,EM,FX,TE,UR,WP S S=ED,EM,EX,FX,TE,UR,WP S S=ED,EM,EX,FX,TE,UR,WP S
        PRV S 1 | R=` + provCodes + ` S=PXC S
       LE S 1 | R=2120
 `
@@ -226,7 +226,7 @@ L 2000A R >1 Information Source Level
  HL R 1 | R N R=20 R=1
  L 2100A R 1 Payer Name
   NM1 R 1 | R=PR R=2 R N N N N R=24,46,FI,NI,PI,XV R
-  PER S 1 | R=IC S R S S S S S
+  PER S 1 | R=IC S R=ED,EM,FX,TE S S=ED,EM,EX,FX,TE S S=ED,EM,EX,FX,TE S
  L 2200A S 1 Information Source Trace Identifier
   TRN R 1 | R=1 R
   STC R >1 | ` + stcElems + `

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +17,7 @@ import (
 
 func init() { register("x12", "read, validate and write X12 files", runX12) }
 
-const x12Usage = `validate [--json] [--ack DIR] FILE...   check files against envelopes and the implementation guides
+const x12Usage = `validate [--json] [--ack DIR] FILE...   check files against envelopes, the implementation guides and their code lists
   json FILE                                  print the transactions with their loop structure as JSON
   fmt FILE                                   print one segment per line`
 
@@ -51,16 +52,18 @@ type fileReport struct {
 }
 
 func runX12Validate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--ack DIR] [--first-control N] FILE...")
+	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--code-lists DIR] [--ack DIR] [--first-control N] FILE...")
 	asJSON := fs.Bool("json", false, "print findings as JSON")
 	ackDir := fs.String("ack", "", "write the 999 (or TA1) acknowledgement for each file into `DIR`")
 	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
 	npi := fs.Bool("npi", false, "also check NPI check digits (NM109 with NM108 XX)")
 	situational := fs.Bool("situational", true, "check the guides' situational rules too (SNIP type 4)")
-	if err := parseFlags(fs, args); err != nil {
+	codeDir := fs.String("code-lists", defaultX12CodeDir(), "folder of the published CARC, RARC and claim status code lists (`DIR`; \"\" checks none)")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		fs.Usage()
 		return usagef("no files to validate")
 	}
@@ -69,14 +72,22 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 			return usagef("--ack %s: not a directory", *ackDir)
 		}
 	}
+	var codes x12.Codes
+	if *codeDir != "" {
+		set, _, err := loadX12Codes(*codeDir)
+		if err != nil {
+			return err
+		}
+		codes = set
+	}
 	seq := &x12.Counter{N: *first - 1}
 	var reports []fileReport
 	bad := false
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational})
+		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational, Codes: codes})
 		if rep.Error == "" && *ackDir != "" {
 			if err := writeAck(name, *ackDir, seq, res, &rep); err != nil {
 				return err
@@ -232,4 +243,25 @@ func runX12Fmt(env *Env, args []string) error {
 		return w.Flush()
 	}
 	return nil
+}
+
+// parseInterspersed parses flags wherever they stand among the file names
+// (rcm x12 validate a.edi --json b.edi), as the other commands take them,
+// and returns the file names in order. Everything after "--" is a file.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(files, rest...), nil
+		}
+		if len(rest) == 0 {
+			return files, nil
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
+	}
 }

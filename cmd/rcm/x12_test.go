@@ -82,6 +82,7 @@ func TestX12Validate(t *testing.T) {
 		return strings.Replace(s, "SE*23*", "SE*21*", 1)
 	})
 	badNPI := write837(t, dir, "npi.x12", func(s string) string { return strings.Replace(s, "1234567893", "1234567890", 1) })
+	badPOS := write837(t, dir, "pos.x12", func(s string) string { return strings.Replace(s, "*11:B:1*", "*XX:B:1*", 1) })
 	tests := []struct {
 		name string
 		args []string
@@ -102,6 +103,14 @@ func TestX12Validate(t *testing.T) {
 		{"unknown subcommand", []string{"x12", "frobnicate"}, 2, ""},
 		{"bad flag", []string{"x12", "validate", "--nope", good}, 2, ""},
 		{"ack dir missing", []string{"x12", "validate", "--ack", filepath.Join(dir, "none"), good}, 2, ""},
+		// Issue 17: flags after the file names, as the other commands take them.
+		{"flag after the files", []string{"x12", "validate", good, badNPI, "--npi"}, 1, `NM109 "1234567890" is not a valid NPI`},
+		{"flag between the files", []string{"x12", "validate", noAddr, "--situational=false", good}, 0, "noaddr.x12: valid"},
+		{"json after the file", []string{"x12", "validate", good, "--json"}, 0, `"valid": true`},
+		{"files after --", []string{"x12", "validate", "--", good}, 0, "good.x12: valid"},
+		{"bad flag after the files", []string{"x12", "validate", good, "--nope"}, 2, ""},
+		// Issue 17: place of service is checked against the CMS code set.
+		{"place of service XX", []string{"x12", "validate", badPOS}, 1, `CLM05-1 "XX" is not a valid place of service code`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -107,8 +107,9 @@ func TestCorpusIsDeterministic(t *testing.T) {
 }
 
 // TestCorpusValidate runs every mutant through the validator rcm x12
-// validate uses: an invalid one is refused, a valid or duplicate one
-// passes (a duplicate is valid X12; only posting knows it was posted).
+// validate uses: an invalid or unbalanced one is refused, a valid or
+// duplicate one passes (a duplicate is valid X12; only posting knows it
+// was posted).
 func TestCorpusValidate(t *testing.T) {
 	bases, ms := corpus(t)
 	for _, b := range bases {
@@ -130,9 +131,12 @@ func TestCorpusValidate(t *testing.T) {
 				t.Errorf("%s (%s) is refused: %v %v", m.Name, m.Verdict, res.Err, res.Findings)
 			}
 		case attack.Unbalanced:
-			// The validator checks X12, not the 835's sums: posting refuses.
-			if !res.Valid() {
-				t.Errorf("%s (%s): the validator refuses it (%v); the generator's defect was meant to be money only", m.Name, m.Verdict, res.Findings)
+			// The 835 guide's balancing rules (issue 17): the validator
+			// refuses it, naming the amount that does not add up.
+			if res.Valid() {
+				t.Errorf("%s (%s) passes validation, want it refused as unbalanced", m.Name, m.Verdict)
+			} else if f := res.Findings[0]; f.Code != x12.ElemPattern || f.SegmentID != "BPR" && f.SegmentID != "CLP" && f.SegmentID != "SVC" {
+				t.Errorf("%s (%s): first finding %+v, want a balancing finding (I12) on BPR, CLP or SVC", m.Name, m.Verdict, f)
 			}
 		}
 	}

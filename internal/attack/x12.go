@@ -29,9 +29,9 @@ const (
 	// nothing.
 	Invalid Verdict = "invalid"
 	// Unbalanced 835s are well-formed X12 whose money does not add up
-	// (BPR02 is not the sum of CLP04 less the PLBs). The X12 validator
-	// checks structure, not the 835's arithmetic, so only the posting
-	// doors are held to refuse them.
+	// (BPR02 is not the sum of CLP04 less the PLBs). The 835 guide
+	// requires the balance, so rcm x12 validate refuses them as it does
+	// invalid files, and every posting door refuses them too.
 	Unbalanced Verdict = "unbalanced"
 	// Duplicate 835s carry payments already posted: the same file again
 	// (reported as already posted) or the same content under another trace
@@ -207,6 +207,25 @@ func setElem(id string, n int, f func(string) string) func(*interchange, *rand.R
 	}
 }
 
+// setComponent sets component c of element n of the first segment id,
+// splitting on the interchange's component separator (ISA16).
+func setComponent(id string, n, c int, v string) func(*interchange, *rand.Rand) bool {
+	return func(x *interchange, _ *rand.Rand) bool {
+		e := x.at(id, n)
+		sep := x.at("ISA", 16)
+		if e == nil || sep == nil || *sep == "" {
+			return false
+		}
+		parts := strings.Split(*e, *sep)
+		if len(parts) < c {
+			return false
+		}
+		parts[c-1] = v
+		*e = strings.Join(parts, *sep)
+		return true
+	}
+}
+
 func drop(id string) func(*interchange, *rand.Rand) bool {
 	return func(x *interchange, _ *rand.Rand) bool {
 		i := x.find(id)
@@ -339,6 +358,11 @@ var defects = []defect{
 		x.gap = "\n"
 		return true
 	}},
+	// Place of service (837P CLM05-1) outside the CMS code set: XX is no
+	// code, 00 is unassigned (issue 17). On an 837I, CLM05-1 is the
+	// facility type, where neither is a code either.
+	{"clm05-place-of-service-xx", "837", Invalid, setComponent("CLM", 5, 1, "XX")},
+	{"clm05-place-of-service-00", "837", Invalid, setComponent("CLM", 5, 1, "00")},
 	{"newlines", "837", Valid, func(x *interchange, _ *rand.Rand) bool {
 		x.gap = "\r\n"
 		return true
