@@ -109,6 +109,7 @@ func (s *Server) RouteFHIR(svc FHIRService, codes fhir.Codes) {
 		}
 		return fhir.EOB(p, c, practice), nil
 	})))
+	s.describeFHIR()
 }
 
 // fhirRead answers a FHIR read: the resource as application/fhir+json.

@@ -67,11 +67,44 @@ func (s *Server) RouteFollowUp(svc FollowUpService) {
 	s.mux.Handle("POST /api/v1/claims/{id}/appeals", s.api(handleCreateAppeal(svc)))
 	s.mux.Handle("GET /api/v1/claims/{id}/appeal-letter", s.api(handleAppealLetter(svc)))
 	s.mux.Handle("POST /api/v1/eobs", s.api(handlePostEOB(svc)))
+	s.describeFollowUp()
 }
 
 // handlePostEOB posts a paper EOB or lockbox check (package eob reads the
 // JSON body: the same parser as rcm eob post). 201 when posted, 200 when
 // the same payer and check number were posted before (nothing posted).
+// The bodies and answers of the A/R desk's changes, named so the OpenAPI
+// document describes the very types decoded and encoded.
+type (
+	assignRequest struct {
+		IDs     []int64 `json:"ids"`
+		OwnerID int64   `json:"owner_id"`
+	}
+	assignResult struct {
+		Assigned int `json:"assigned"`
+	}
+	noteRequest struct {
+		ItemID   int64    `json:"item_id"`
+		Note     string   `json:"note"`
+		FollowUp rcm.Date `json:"follow_up"`
+	}
+	closeRequest struct {
+		ItemID  int64  `json:"item_id"`
+		Outcome string `json:"outcome"`
+		Note    string `json:"note"`
+	}
+	appealRequest struct {
+		ItemID       int64    `json:"item_id"`
+		Level        string   `json:"level"`
+		Reason       string   `json:"reason"`
+		Argument     string   `json:"argument"`
+		Documents    []string `json:"documents"`
+		PayerAddress []string `json:"payer_address"`
+		SentOn       rcm.Date `json:"sent_on"`
+		AnswerBy     rcm.Date `json:"answer_by"`
+	}
+)
+
 func handlePostEOB(svc FollowUpService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		// Who may post money is checked before the body is read.
@@ -162,28 +195,21 @@ func handleFollowUps(svc FollowUpService) apiFunc {
 
 func handleAssignFollowUps(svc FollowUpService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			IDs     []int64 `json:"ids"`
-			OwnerID int64   `json:"owner_id"`
-		}
+		var in assignRequest
 		if err := decodeJSON(w, r, &in); err != nil {
 			return err
 		}
 		if err := svc.AssignFollowUps(r.Context(), in.IDs, in.OwnerID); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"assigned": len(in.IDs)})
+		writeJSON(w, http.StatusOK, assignResult{Assigned: len(in.IDs)})
 		return nil
 	}
 }
 
 func handleNoteFollowUp(svc FollowUpService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			ItemID   int64    `json:"item_id"`
-			Note     string   `json:"note"`
-			FollowUp rcm.Date `json:"follow_up"`
-		}
+		var in noteRequest
 		if err := decodeJSON(w, r, &in); err != nil {
 			return err
 		}
@@ -201,11 +227,7 @@ func handleNoteFollowUp(svc FollowUpService) apiFunc {
 
 func handleCloseFollowUp(svc FollowUpService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			ItemID  int64  `json:"item_id"`
-			Outcome string `json:"outcome"`
-			Note    string `json:"note"`
-		}
+		var in closeRequest
 		if err := decodeJSON(w, r, &in); err != nil {
 			return err
 		}
@@ -233,16 +255,7 @@ func handleCreateAppeal(svc FollowUpService) apiFunc {
 		if _, err := svc.FindClaimByID(r.Context(), id); err != nil {
 			return err
 		}
-		var in struct {
-			ItemID       int64    `json:"item_id"`
-			Level        string   `json:"level"`
-			Reason       string   `json:"reason"`
-			Argument     string   `json:"argument"`
-			Documents    []string `json:"documents"`
-			PayerAddress []string `json:"payer_address"`
-			SentOn       rcm.Date `json:"sent_on"`
-			AnswerBy     rcm.Date `json:"answer_by"`
-		}
+		var in appealRequest
 		if err := decodeJSON(w, r, &in); err != nil {
 			return err
 		}

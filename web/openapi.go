@@ -45,9 +45,22 @@ type Operation struct {
 	// empty one. With List set, the response is {List: [Response...]}.
 	Response any
 	List     string
+	// ResponseMedia, when set, is the answer's media type in place of
+	// application/json: Response in that media (a FHIRResource as
+	// application/fhir+json), or a file (application/pdf) when Response
+	// is nil. AlsoMedia is a file the route answers instead when asked
+	// (text/csv for ?format=csv).
+	ResponseMedia string
+	AlsoMedia     string
 	// Public routes need no token.
 	Public bool
 }
+
+// FHIRResource, as an Operation's Body or Response, is a FHIR R4 resource
+// of that type ("Patient"). Its schema names the resourceType only: the
+// FHIR specification defines the rest, and the model types marshal
+// themselves, so reflection cannot see their fields.
+type FHIRResource string
 
 // Describe adds or replaces the description of a route, keyed as it is
 // registered ("GET /api/v1/patients/{id}"). Packages that register routes
@@ -103,6 +116,9 @@ func (s *Server) describeCore() {
 	s.Describe("GET /api/v1/openapi.json", Operation{Tag: "server", Summary: "This document.", Response: map[string]any{}})
 	s.Describe("GET /api/v1/me", Operation{Tag: "user", Summary: "The signed-in user.", Response: rcm.User{}})
 	crud("practice", "practices", rcm.Practice{}, "setup")
+	s.Describe("POST /api/v1/facilities", Operation{Tag: "facility", Summary: "Create a facility, where services are rendered, with its kind and taxonomy for institutional claims (setup).",
+		Body: rcm.Facility{}, Status: http.StatusCreated, Response: rcm.Facility{}})
+	s.Describe("GET /api/v1/facilities", Operation{Tag: "facility", Summary: "List the organization's facilities.", Response: rcm.Facility{}, List: "facilities"})
 	crud("provider", "providers", rcm.Provider{}, "setup")
 	crud("payer", "payers", rcm.Payer{}, "setup")
 	crud("patient", "patients", rcm.Patient{}, "patients")
@@ -149,29 +165,53 @@ func buildOpenAPI(ops map[string]Operation) map[string]any {
 		}
 		switch {
 		case op.BodyMedia != "":
+			bs := map[string]any{"type": "string"}
+			if op.Body != nil {
+				bs = g.valueSchema(op.Body)
+			}
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				op.BodyMedia: map[string]any{"schema": map[string]any{"type": "string"}}}}
+				op.BodyMedia: map[string]any{"schema": bs}}}
 		case op.Body != nil:
 			o["requestBody"] = map[string]any{"required": !op.OptionalBody, "content": map[string]any{
-				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.Body))}}}
+				"application/json": map[string]any{"schema": g.valueSchema(op.Body)}}}
 		}
 		status := op.Status
 		if status == 0 {
 			status = http.StatusOK
 		}
 		ok := map[string]any{"description": http.StatusText(status)}
-		if op.Response != nil {
-			rs := g.schema(reflect.TypeOf(op.Response))
+		content := map[string]any{}
+		media := op.ResponseMedia
+		if media == "" {
+			media = "application/json"
+		}
+		switch {
+		case op.Response != nil:
+			rs := g.valueSchema(op.Response)
 			if op.List != "" {
 				rs = map[string]any{"type": "object", "required": []string{op.List}, "additionalProperties": false,
 					"properties": map[string]any{op.List: map[string]any{"type": "array", "items": rs}}}
 			}
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": rs}}
+			content[media] = map[string]any{"schema": rs}
+		case op.ResponseMedia != "":
+			content[media] = map[string]any{"schema": fileSchema(media)}
 		}
-		o["responses"] = map[string]any{
+		if op.AlsoMedia != "" {
+			content[op.AlsoMedia] = map[string]any{"schema": fileSchema(op.AlsoMedia)}
+		}
+		if len(content) > 0 {
+			ok["content"] = content
+		}
+		responses := map[string]any{
 			strconv.Itoa(status): ok,
 			"default":            map[string]any{"description": "An error, with the field it concerns.", "content": map[string]any{"application/json": map[string]any{"schema": errRef}}},
 		}
+		if op.AlsoStatus != 0 {
+			also := maps.Clone(ok)
+			also["description"] = http.StatusText(op.AlsoStatus)
+			responses[strconv.Itoa(op.AlsoStatus)] = also
+		}
+		o["responses"] = responses
 		if op.Public {
 			o["security"] = []any{}
 		}
@@ -193,17 +233,40 @@ func buildOpenAPI(ops map[string]Operation) map[string]any {
 	}
 }
 
+// valueSchema is the schema of an Operation's Body or Response: a FHIR
+// resource by its type, anything else by its Go type.
+func (g *schemaGen) valueSchema(v any) map[string]any {
+	if r, ok := v.(FHIRResource); ok {
+		return map[string]any{"type": "object", "required": []string{"resourceType"},
+			"description": "A FHIR R4 " + string(r) + " resource; the FHIR specification defines its fields.",
+			"properties": map[string]any{"resourceType": map[string]any{"type": "string", "enum": []string{string(r)}},
+				"id": map[string]any{"type": "string"}}}
+	}
+	return g.schema(reflect.TypeOf(v))
+}
+
+// fileSchema is the schema of an answer sent as a file (a PDF, a CSV).
+func fileSchema(media string) map[string]any {
+	return map[string]any{"type": "string", "contentMediaType": media}
+}
+
 var pathParamRE = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 // paramSchema types a parameter by its name: ids and paging are integers,
 // dates are dates, the rest strings.
 func paramSchema(name string) map[string]any {
 	switch {
-	case name == "id" || name == "token" || strings.HasSuffix(name, "_id") && name != "member_id":
+	case name == "owner_id":
+		// The follow-up queue's filter: a user's id, or none for the
+		// unassigned items.
+		return map[string]any{"type": "string", "pattern": "^([1-9][0-9]*|none)$"}
+	case name == "format":
+		return map[string]any{"type": "string", "enum": []string{"json", "csv"}}
+	case name == "id" || name == "token" || name == "after" || strings.HasSuffix(name, "_id") && name != "member_id":
 		return map[string]any{"type": "integer", "minimum": 1}
 	case name == "limit" || name == "offset" || name == "age":
 		return map[string]any{"type": "integer", "minimum": 0}
-	case name == "dos" || name == "on" || name == "from" || name == "to":
+	case name == "dos" || name == "on" || name == "due_by" || name == "from" || name == "to":
 		return map[string]any{"type": "string", "format": "date"}
 	}
 	return map[string]any{"type": "string"}

@@ -4,7 +4,11 @@ import (
 	"net/http"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/eob"
+	"github.com/openrcm/openrcm/fhir"
+	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/remit"
 )
@@ -74,4 +78,36 @@ func (s *Server) describeCredentials() {
 func (s *Server) describeUsers() {
 	s.Describe("POST /api/v1/users/{username}/unlock", Operation{Tag: "user", Summary: "End a user's sign-in lock before its cooling time (admins).", Response: userAction{}})
 	s.Describe("POST /api/v1/users/{username}/mfa-reset", Operation{Tag: "user", Summary: "Remove a user's lost second factor (admins).", Response: userAction{}})
+}
+
+func (s *Server) describeFollowUp() {
+	s.Describe("GET /api/v1/followups", Operation{Tag: "followup", Summary: "The A/R follow-up queue, by due date (owner_id=none for the unassigned; after an item's id for the next page; format=csv for a spreadsheet).",
+		Query: []string{"payer_id", "category", "owner_id", "due_by", "state", "after", "limit", "format"}, Response: followup.Item{}, List: "followups", AlsoMedia: "text/csv"})
+	s.Describe("POST /api/v1/followups/assign", Operation{Tag: "followup", Summary: "Assign work items to a user.",
+		Body: assignRequest{}, Response: assignResult{}})
+	s.Describe("POST /api/v1/followups/notes", Operation{Tag: "followup", Summary: "Note a work item, with an optional next follow-up date.",
+		Body: noteRequest{}, Response: followup.Item{}})
+	s.Describe("POST /api/v1/followups/close", Operation{Tag: "followup", Summary: "Close a work item with its outcome.",
+		Body: closeRequest{}, Response: followup.Item{}})
+	s.Describe("GET /api/v1/claims/{id}/status", Operation{Tag: "followup", Summary: "The claim's status checks (276/277), oldest first.",
+		Response: claimstatus.Check{}, List: "status_checks"})
+	s.Describe("GET /api/v1/claims/{id}/appeals", Operation{Tag: "followup", Summary: "The claim's appeals, oldest first.",
+		Response: followup.Appeal{}, List: "appeals"})
+	s.Describe("POST /api/v1/claims/{id}/appeals", Operation{Tag: "followup", Summary: "Record an appeal of the claim.",
+		Body: appealRequest{}, Status: http.StatusCreated, Response: followup.Appeal{}})
+	s.Describe("GET /api/v1/claims/{id}/appeal-letter", Operation{Tag: "followup", Summary: "The letter of the claim's latest appeal, as a PDF.",
+		ResponseMedia: "application/pdf"})
+	s.Describe("POST /api/v1/eobs", Operation{Tag: "remittance", Summary: "Post a paper EOB or lockbox check: 201 when posted, 200 when the payer's check was posted before (nothing posted).",
+		Body: eob.Check{}, Status: http.StatusCreated, AlsoStatus: http.StatusOK, Response: remit.Result{}})
+}
+
+func (s *Server) describeFHIR() {
+	s.Describe("POST /fhir/R4", Operation{Tag: "fhir", Summary: "Import a FHIR R4 Bundle (transaction or collection) of patients, coverages and encounters, all or nothing.",
+		BodyMedia: "application/fhir+json", Body: FHIRResource("Bundle"), Response: fhir.Result{}})
+	for _, kind := range []string{"Patient", "Coverage", "Claim", "ExplanationOfBenefit"} {
+		what := map[string]string{"Patient": "a patient", "Coverage": "a coverage", "Claim": "a claim",
+			"ExplanationOfBenefit": "a posted 835 claim payment (by its id)"}[kind]
+		s.Describe("GET /fhir/R4/"+kind+"/{id}", Operation{Tag: "fhir", Summary: "Export " + what + " as a FHIR R4 " + kind + ".",
+			Response: FHIRResource(kind), ResponseMedia: "application/fhir+json"})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,6 +59,12 @@ func TestOpenAPIResponsesValidate(t *testing.T) {
 	e := newEnv(t, openSQLite(t))
 	doc := loadOpenAPI(t, e)
 	ctx := context.Background()
+	// An appeal, so the claim's appeal letter (a PDF) is there to check.
+	if res := e.apiCall(t, http.MethodPost, "/api/v1/claims/"+strconv.FormatInt(e.a.ids["claim"], 10)+"/appeals", e.a.token[rcm.RoleAdmin],
+		`{"item_id":0,"level":"first","reason":"Timely filing met","argument":"The claim was filed on time.","documents":["Clearinghouse acceptance report"],`+
+			`"payer_address":["PO Box 1","Springfield, IL 62701"],"sent_on":"2026-02-10","answer_by":"2026-04-10"}`); res.status != http.StatusCreated {
+		t.Fatalf("POST appeal: %d %.300s", res.status, res.body)
+	}
 	checked := 0
 	for _, r := range routes(e.api.Routes()) {
 		if r.method != http.MethodGet {
