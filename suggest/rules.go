@@ -1,0 +1,3 @@
+package suggest
+
+func (r *reader) applyRules() {}
