@@ -123,16 +123,33 @@ type tagged struct {
 	ctx     Context
 	trigger bool // part of a trigger phrase
 	tail    bool // after a tail trigger: status or treatment
+	paren   bool // inside parentheses: a detail or an alternative name
 }
 
 // annotate runs the ConText algorithm over one clause: each pre-trigger
 // marks the words after it up to a terminator or the clause's end, each
 // post-trigger the words before it back to a terminator or the clause's
 // start. Pseudo-triggers are consumed so their words trigger nothing.
-func annotate(ws []word) []tagged {
+//
+// Negation and uncertainty run through a comma list ("denies fever, chills
+// or cough"); history, family and hypothetical scopes stop at a comma or a
+// parenthesis, since a list of those is rare and a run-on is common.
+func annotate(n Note, ws []word) []tagged {
 	out := make([]tagged, len(ws))
+	depth := 0
 	for i, w := range ws {
 		out[i].word = w
+		if i > 0 {
+			gap := n.Lower[ws[i-1].end:w.start]
+			depth += strings.Count(gap, "(") - strings.Count(gap, ")")
+			if depth < 0 {
+				depth = 0
+			}
+		}
+		out[i].paren = depth > 0
+	}
+	comma := func(j int) bool {
+		return j > 0 && strings.ContainsAny(n.Lower[ws[j-1].end:ws[j].start], ",()")
 	}
 	type hit struct {
 		t      trigger
@@ -188,7 +205,8 @@ func annotate(ws []word) []tagged {
 					out[j].ctx |= h.t.ctx
 				}
 			} else {
-				for j := h.to; j < len(out) && !ends(j); j++ {
+				short := h.t.ctx&(Historical|Family|Hypothetical) != 0
+				for j := h.to; j < len(out) && !ends(j) && !(short && j > h.to && comma(j)); j++ {
 					out[j].ctx |= h.t.ctx
 				}
 			}

@@ -88,10 +88,16 @@ type mention struct {
 	order int
 }
 
-func (m mention) phrase(n Note) string {
+func (m mention) phrase(n Note) string { return m.text(n, true) }
+
+// text joins the mention's words, with or without those in parentheses.
+func (m mention) text(n Note, paren bool) string {
 	var b strings.Builder
-	for i, w := range m.ws {
-		if i > 0 {
+	for _, w := range m.ws {
+		if w.paren && !paren {
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(n.Text[w.start:w.end])
@@ -170,7 +176,7 @@ func (r *reader) readSection(s section, conditions, dx bool) {
 		if len(ws) == 0 {
 			continue
 		}
-		tg := annotate(ws)
+		tg := annotate(r.n, ws)
 		var cur *mention
 		for _, p := range parts(r.n, st) {
 			var own []tagged
@@ -236,7 +242,7 @@ func (r *reader) add(m mention, conditions, dx bool) {
 		return
 	}
 	m.order = r.order
-	r.order++
+	r.order += 10
 	r.mentions = append(r.mentions, m)
 }
 
@@ -282,9 +288,11 @@ func (r *reader) codeMention(m mention) {
 		r.leaveOut(m, "uncertain diagnosis in an outpatient setting (Official Guidelines IV.H): code the documented signs and symptoms instead")
 		return
 	}
-	h, ok := r.lookup(m.phrase(r.n), nil)
+	h, ok := r.lookup(m.text(r.n, false), nil)
 	if !ok {
-		return
+		if h, ok = r.lookup(m.phrase(r.n), nil); !ok {
+			return
+		}
 	}
 	path := []string{"note: " + quoteSpan(m.span(r.n))}
 	if m.ctx&Uncertain != 0 {
@@ -351,7 +359,19 @@ func (r *reader) suggest(h codeset.Hit, m mention, path []string) {
 // familyHistory codes a relative's condition to the family history
 // categories Z80-Z84.
 func (r *reader) familyHistory(m mention) {
-	h, ok := r.lookup("family history of "+m.phrase(r.n), func(c string) bool { return c >= "Z80" && c < "Z85" })
+	cond, ok := r.lookup(m.text(r.n, false), nil)
+	if !ok || cond.Code[0] == 'Z' {
+		r.leaveOut(m, "family history: no condition named")
+		return
+	}
+	if cond.Code[0] == 'C' {
+		if z := neoHistory(cond.Code, true); z != "" {
+			r.addCode(z, []Span{m.span(r.n)}, m.order, "note: "+quoteSpan(m.span(r.n)), "family history of "+codeset.Display(codeset.ICD10CM, cond.Code)+" "+cond.Description,
+				"malignant neoplasm classifiable to "+cond.Code[:3]+": family history category by the Tabular's inclusion note")
+			return
+		}
+	}
+	h, ok := r.lookup("family history of "+m.text(r.n, false), func(c string) bool { return c >= "Z80" && c < "Z85" })
 	if !ok {
 		r.leaveOut(m, "family history: the relative's condition is not the patient's")
 		return
@@ -362,9 +382,25 @@ func (r *reader) familyHistory(m mention) {
 // history codes a past condition to personal history (Z85-Z87, Z92) or a
 // status (Z93-Z99).
 func (r *reader) history(m mention) {
-	p := m.phrase(r.n)
+	p := m.text(r.n, false)
+	cond, ok := r.lookup(p, nil)
+	if !ok {
+		r.leaveOut(m, "history: no condition named")
+		return
+	}
+	if cond.Code[0] == 'C' {
+		if z := neoHistory(cond.Code, false); z != "" {
+			r.addCode(z, []Span{m.span(r.n)}, m.order, "note: "+quoteSpan(m.span(r.n)), "personal history of "+codeset.Display(codeset.ICD10CM, cond.Code)+" "+cond.Description,
+				"malignant neoplasm excised or treated, no longer present: personal history category by the Tabular's inclusion note (I.C.2.d)")
+			return
+		}
+	}
 	isZ := func(lo, hi string) func(string) bool {
 		return func(c string) bool { return c >= lo && c < hi }
+	}
+	if h, ok := r.lookup("presence of "+p, isZ("Z93", "Z9A")); ok {
+		r.suggest(h, m, []string{"note: " + quoteSpan(m.span(r.n)), "status after a procedure or device: status code"})
+		return
 	}
 	if h, ok := r.lookup("status "+p, isZ("Z93", "Z9A")); ok {
 		r.suggest(h, m, []string{"note: " + quoteSpan(m.span(r.n)), "status after a procedure or device: status code"})
