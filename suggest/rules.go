@@ -129,6 +129,7 @@ func (r *reader) addCode(code string, ev []Span, order int, path ...string) *Sug
 }
 
 func (r *reader) applyRules() {
+	r.sepsis()
 	r.hypertension()
 	r.diabetesWith()
 	r.episode()
@@ -136,6 +137,32 @@ func (r *reader) applyRules() {
 	r.bmi()
 	r.gestation()
 	r.delivery()
+	r.immunization()
+}
+
+var vaccineRE = regexp.MustCompile(`\b(vaccines?|vaccinations?|immunizations?)\b[^.;]{0,40}?\b(given|administered|received today|were given|was given)\b|\b(administered|gave|given)\b[^.;]{0,40}?\b(vaccines?|immunizations?)\b`)
+
+// immunization adds Z23 when the visit gave a vaccine (I.C.21.c.2).
+func (r *reader) immunization() {
+	for _, st := range statements(r.n, 0, len(r.n.Text)) {
+		m := vaccineRE.FindStringIndex(r.n.Lower[st[0]:st[1]])
+		if m == nil {
+			continue
+		}
+		tg := annotate(r.n, words(r.n, st[0], st[1]))
+		neg := false
+		for _, t := range tg {
+			if t.start >= st[0]+m[0] && t.end <= st[0]+m[1] && t.ctx&(Negated|Hypothetical) != 0 {
+				neg = true
+			}
+		}
+		if neg {
+			continue
+		}
+		ev := Span{st[0] + m[0], st[0] + m[1], r.n.Text[st[0]+m[0] : st[0]+m[1]]}
+		r.addCode("Z23", []Span{ev}, 1<<19, "encounter for immunization: vaccine given at this visit (Official Guidelines I.C.21.c.2)")
+		return
+	}
 }
 
 // hypertension applies I.C.9.a: hypertension with heart failure or chronic
@@ -403,4 +430,14 @@ func (r *reader) delivery() {
 	if h, ok := r.lookup("outcome of delivery "+r.n.Lower[m[0]:m[1]], prefix("Z37")); ok {
 		r.suggest(h, mention{ws: []tagged{{word: word{start: m[0], end: m[1]}}}, order: 1 << 20}, []string{"outcome of delivery " + quoteSpan(ev) + " (Official Guidelines I.C.15.b.5)"})
 	}
+}
+
+// sepsis applies I.C.1.d.4: severe sepsis (R65.2-) is never first; the
+// systemic infection is coded first, A41.9 when the organism is not named.
+func (r *reader) sepsis() {
+	sev := r.find(prefix("R65.2"))
+	if sev == nil || r.has(prefix("A40", "A41", "A02.1", "A22.7", "A26.7", "A32.7", "A42.7", "A54.86", "B37.7", "O85", "T81.44", "P36")) {
+		return
+	}
+	r.addCode("A41.9", sev.Evidence, sev.order-1, "severe sepsis requires the underlying systemic infection coded first; organism not documented: A41.9 (Official Guidelines I.C.1.d.1.a, I.C.1.d.4)")
 }

@@ -79,6 +79,11 @@ type Engine struct {
 // code: the search matched only stray words.
 const minScore = 0.3
 
+// minScoreBody is the score a phrase must reach when the note has no
+// diagnosis heading and every sentence is read: narrative text matches
+// stray index words far more often than a diagnosis statement does.
+const minScoreBody = 0.9
+
 // mention is a condition named in the note with its context.
 type mention struct {
 	ws    []tagged // the condition's own words
@@ -291,14 +296,68 @@ func (r *reader) codeMention(m mention) {
 	h, ok := r.lookup(m.text(r.n, false), nil)
 	if !ok {
 		if h, ok = r.lookup(m.phrase(r.n), nil); !ok {
+			if m.dx {
+				r.chunks(m, codeset.Hit{Code: "---"})
+			}
 			return
 		}
+	}
+	if !m.dx && h.Score < minScoreBody {
+		// a note without a diagnosis statement: only a clear match
+		return
 	}
 	path := []string{"note: " + quoteSpan(m.span(r.n))}
 	if m.ctx&Uncertain != 0 {
 		path = append(path, "uncertain diagnosis coded as established: inpatient setting (Official Guidelines II.H, III.C)")
 	}
 	r.suggest(h, m, path)
+	if m.dx {
+		r.chunks(m, h)
+	}
+}
+
+// linkers join two conditions in one statement ("cough with fever", "UTI
+// due to E. coli").
+var linkers = wordSet("with due secondary and from w/")
+
+// chunks codes the conditions a statement joins with "with", "due to" or
+// "and" when the code found for the whole statement is not itself a
+// combination ("acute cough with fever" is R05.1 and R50.9; "COPD with
+// acute exacerbation" is one code): each part is looked up alone and kept
+// when it names a condition of another category that the first code's
+// description does not already say.
+func (r *reader) chunks(m mention, main codeset.Hit) {
+	var parts [][]tagged
+	start := 0
+	for i, w := range m.ws {
+		if linkers[w.w] {
+			if i > start {
+				parts = append(parts, m.ws[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start == 0 {
+		return
+	}
+	if start < len(m.ws) {
+		parts = append(parts, m.ws[start:])
+	}
+	for _, p := range parts {
+		sub := mention{ws: trimConnectors(p), all: m.all, ctx: m.ctx, dx: m.dx, order: m.order + 1}
+		if len(sub.ws) == 0 {
+			continue
+		}
+		text := sub.text(r.n, false)
+		if covered(text, main.Description) {
+			continue
+		}
+		h, ok := r.lookup(text, nil)
+		if !ok || h.Code[:3] == main.Code[:3] || !saysMore(h.Description, main.Description) {
+			continue
+		}
+		r.suggest(h, sub, []string{"note: " + quoteSpan(sub.span(r.n)), "a second condition in the statement " + quoteSpan(m.span(r.n)) + ", not part of " + codeset.Display(codeset.ICD10CM, main.Code)})
+	}
 }
 
 func quoteSpan(s Span) string { return "\u201c" + s.Text + "\u201d" }
@@ -321,6 +380,9 @@ func (r *reader) lookup(phrase string, want func(code string) bool) (codeset.Hit
 			h.Code, h.Description, h.Billable = c.Code, c.Description, true
 		}
 		if want != nil && !want(h.Code) {
+			continue
+		}
+		if contradicts(phrase, h.Description) {
 			continue
 		}
 		if want == nil && i > 0 {
@@ -453,6 +515,8 @@ func rank(code string) int {
 		return 1
 	case code >= "A40" && code < "A42", strings.HasPrefix(code, "R65.2"):
 		return 2
+	case code >= "B95" && code < "B98":
+		return 11 // organism: use additional code after the infection
 	case code >= "V00":
 		return rankStatus + 5
 	case strings.HasPrefix(code, "Z3A"), strings.HasPrefix(code, "Z37"):
@@ -461,4 +525,39 @@ func rank(code string) int {
 		return rankStatus + 1
 	}
 	return 10
+}
+
+// contradicts reports a hit whose description says "with X" where the
+// phrase says "without X", or the reverse: the search matches words, and
+// "without coma" shares them with "with coma".
+func contradicts(phrase, desc string) bool {
+	p, d := " "+strings.ToLower(phrase)+" ", " "+strings.ToLower(desc)+" "
+	for _, pair := range [][2]string{{" without ", " with "}, {" with ", " without "}} {
+		for i := strings.Index(p, pair[0]); i >= 0; {
+			rest := strings.Fields(p[i+len(pair[0]):])
+			if len(rest) > 0 {
+				w := strings.Trim(rest[0], ",.;()")
+				if strings.Contains(d, pair[1]+w) && !strings.Contains(d, pair[0]+w) {
+					return true
+				}
+			}
+			j := strings.Index(p[i+1:], pair[0])
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+	}
+	return false
+}
+
+// covered reports whether some reading of a phrase (abbreviations spelled
+// out) has all its words in a description.
+func covered(phrase, desc string) bool {
+	for _, rd := range codeset.Readings(phrase) {
+		if !saysMore(strings.Join(rd, " "), desc) {
+			return true
+		}
+	}
+	return false
 }
