@@ -54,7 +54,7 @@ func statements(n Note, start, end int) [][2]int {
 	s := n.Lower
 	from := start
 	cut := func(at, next int) {
-		if at > from {
+		if at > from && strings.TrimSpace(s[from:at]) != "" {
 			out = append(out, [2]int{from, at})
 		}
 		from = next

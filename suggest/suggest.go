@@ -385,6 +385,9 @@ func (r *reader) lookup(phrase string, want func(code string) bool) (codeset.Hit
 		if contradicts(phrase, h.Description) {
 			continue
 		}
+		if alt, ok := withoutSibling(phrase, h, hits); ok {
+			return alt, true
+		}
 		if want == nil && i > 0 {
 			return h, true
 		}
@@ -560,4 +563,26 @@ func covered(phrase, desc string) bool {
 		}
 	}
 	return false
+}
+
+// withoutSibling prefers "X without Y" to a hit "X with Y" when the phrase
+// does not state Y: a "with" axis must be documented, and the Index's
+// default for the plain term is the "without" code.
+func withoutSibling(phrase string, h codeset.Hit, hits []codeset.Hit) (codeset.Hit, bool) {
+	d := strings.ToLower(h.Description)
+	i := strings.Index(d, " with ")
+	if i < 0 {
+		return h, false
+	}
+	rest := strings.Fields(d[i+6:])
+	if len(rest) == 0 || strings.Contains(strings.ToLower(phrase), strings.Trim(rest[0], ",.()")) {
+		return h, false
+	}
+	want := d[:i] + " without " + d[i+6:]
+	for _, o := range hits {
+		if o.Billable && strings.ToLower(o.Description) == want {
+			return o, true
+		}
+	}
+	return h, false
 }
