@@ -14,7 +14,7 @@ import (
 
 // minDevF1 is the micro-F1 reached on the development notes minus a small
 // margin: a change that loses more fails CI.
-const minDevF1 = 0.71
+const minDevF1 = 0.73
 
 func sharedEngine(t testing.TB) *Engine {
 	t.Helper()
