@@ -22,6 +22,7 @@ const codesUsage = `import [--db DB] [--org ID] [--version V --effective DATE] [
        rcm codes validate CODE... --dos DATE [--age N --sex F|M] [--system S] [--json]
        rcm codes diff [--db DB] [--system S] [--json] OLD NEW
        rcm codes releases [--db DB]
+       rcm codes suggest [--db DB] [--dos DATE] [--age N --sex F|M] [--json] (FILE | -)
 
 import recognizes each file's kind (order file, tabular or index XML, index
 CSV, code list, HCPCS, CPT, POS; plain or zip). A file with malformed lines
@@ -44,6 +45,8 @@ func runCodes(ctx context.Context, env *Env, args []string) error {
 		return runCodesDiff(ctx, env, args[1:])
 	case "releases":
 		return runCodesReleases(ctx, env, args[1:])
+	case "suggest":
+		return runCodesSuggest(ctx, env, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(env.Stderr, "usage: rcm codes %s\n", codesUsage)
 		return flag.ErrHelp
