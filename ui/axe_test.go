@@ -105,7 +105,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	signIn("bill.biller")
 	for _, path := range []string{
 		"/", "/encounters", fmt.Sprintf("/encounters/%d", f.encounter.ID), "/claims", fmt.Sprintf("/claims/%d", claimID),
-		"/queues", "/patients", fmt.Sprintf("/patients/%d", f.patient.ID), "/remittances", "/account",
+		"/queues", "/patients", fmt.Sprintf("/patients/%d", f.patient.ID), "/remittances", "/statements", "/account",
 	} {
 		check("biller", path)
 	}

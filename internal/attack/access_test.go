@@ -279,6 +279,8 @@ var permission = map[string]string{
 	"POST /remittances/poll":                     rcm.PermBill,
 	"GET /remittances/{id}":                      rcm.PermBill,
 	"POST /remittances/exceptions/{id}/resolve":  rcm.PermBill,
+	"GET /statements":                            rcm.PermBill,
+	"GET /statements/print.zip":                  rcm.PermBill,
 }
 
 // rolesRefused: every route, asked by every role that lacks the
