@@ -133,8 +133,12 @@ type ClaimFilter struct {
 	PatientID int64
 	// ControlNumber finds the claim an acknowledgement or remittance names.
 	ControlNumber string
-	Limit         int
-	Offset        int
+	// Before, when set, keeps the claims with a lower id: lists are newest
+	// first, so the next page starts before the last claim shown (keyset
+	// paging).
+	Before int64
+	Limit  int
+	Offset int
 }
 
 // FeeScheduleEntry is the practice's charge for a code (and modifier) from

@@ -34,7 +34,7 @@ func (r *run) arDesk(ctx context.Context) (context.Context, error) {
 	if err := r.paperEOB(ctx); err != nil {
 		return ctx, err
 	}
-	return ctx, nil
+	return ctx, r.queueLeft(ctx)
 }
 
 // paperEOB bills one visit to Medicaid on paper (a CMS-1500 in the mail),
@@ -278,8 +278,21 @@ func (r *run) workDenials(ctx context.Context) error {
 			break
 		}
 	}
+	// The scrubber now stops claims on coverages a 271 said had ended
+	// (CLM-ELIGIBILITY), so a coverage denial is rare; the biller appeals
+	// the drug line Medicaid denied as not covered instead: the state's
+	// fee schedule covers it in the office.
+	why := appealCoverage
 	if target == nil {
-		r.printf("no coverage denial to appeal this time")
+		for _, it := range items {
+			if it.Category == "non_covered" && strings.HasPrefix(it.LineCode, "J") {
+				target, why = it, appealDrug
+				break
+			}
+		}
+	}
+	if target == nil {
+		r.printf("no denial to appeal this time")
 		return nil
 	}
 	c, err := r.db.FindClaimByID(ctx, target.ClaimID)
@@ -295,12 +308,8 @@ func (r *run) workDenials(ctx context.Context) error {
 	if sp != nil {
 		addr = []string{sp.Address.Line, fmt.Sprintf("%s, %s %s", sp.Address.City, sp.Address.State, sp.Address.Zip)}
 	}
-	ap := &followup.Appeal{ClaimID: c.ID, ItemID: target.ID, Level: followup.LevelFirst, Reason: "coverage was in force on the date of service",
-		Argument: "The patient's employer reinstated the group plan retroactively after a billing error; the enclosed letter from the employer's " +
-			"benefits office confirms coverage without a gap through the date of service. We ask that the claim be adjudicated under the plan.",
-		Documents:    []string{"Employer letter of coverage reinstatement", "Copy of the member ID card", "Remittance advice with the denial"},
-		SentOn:       rcm.DateOf(r.db.Clock.Now()),
-		PayerAddress: addr}
+	ap := &followup.Appeal{ClaimID: c.ID, ItemID: target.ID, Level: followup.LevelFirst, Reason: why.reason, Argument: why.argument,
+		Documents: why.documents, SentOn: rcm.DateOf(r.db.Clock.Now()), PayerAddress: addr}
 	if err := r.db.CreateAppeal(ctx, ap); err != nil {
 		return err
 	}
@@ -324,10 +333,18 @@ func (r *run) workDenials(ctx context.Context) error {
 	}
 	r.printf("first-level appeal of claim %s (payer claim %s): letter %s, %d bytes, answer due %s; the claim is %s",
 		c.ControlNumber, c.PayerClaimNumber, name, buf.Len(), ap.AnswerBy, got.State)
-	// The payer's configured rule: coverage denials are overturned when
-	// the provider documents the coverage.
+	// The payer's configured rule: such denials are overturned when the
+	// provider documents the case.
 	if sp != nil {
-		sp.OverturnOnAppeal = append(sp.OverturnOnAppeal, payer.RuleCoverageInactive)
+		sp.OverturnOnAppeal = append(sp.OverturnOnAppeal, why.rule)
+		// The drug was missing from the payer's schedule: it allows the
+		// state schedule's amount from now on.
+		for code, fee := range why.fees {
+			if sp.Contract.Fees == nil {
+				sp.Contract.Fees = map[string]rcm.Money{}
+			}
+			sp.Contract.Fees[code] = fee
+		}
 	}
 	ans, err := srv.Engine.Appeal(c.PayerClaimNumber)
 	if err != nil {
@@ -351,3 +368,27 @@ func (r *run) workDenials(ctx context.Context) error {
 	r.printf("claim %s is now %s; %d more items closed as resolved, %d open items left on the desk", c.ControlNumber, got.State, resolved, len(left))
 	return nil
 }
+
+// appealCase is what a first-level appeal argues and which of the payer
+// sandbox's denial rules it answers.
+type appealCase struct {
+	reason, argument string
+	documents        []string
+	rule             string
+	// fees are what the payer allows once the appeal is granted, for
+	// codes its schedule lacked.
+	fees map[string]rcm.Money
+}
+
+var (
+	appealCoverage = appealCase{reason: "coverage was in force on the date of service",
+		argument: "The patient's employer reinstated the group plan retroactively after a billing error; the enclosed letter from the employer's " +
+			"benefits office confirms coverage without a gap through the date of service. We ask that the claim be adjudicated under the plan.",
+		documents: []string{"Employer letter of coverage reinstatement", "Copy of the member ID card", "Remittance advice with the denial"},
+		rule:      payer.RuleCoverageInactive}
+	appealDrug = appealCase{reason: "the drug is covered when given in the office",
+		argument: "The state's physician fee schedule lists the drug as covered when administered in the office; the enclosed schedule page, " +
+			"the note documenting the injection and the invoice with the NDC billed support the line. We ask that the line be paid under the schedule.",
+		documents: []string{"Fee schedule page listing the drug", "Visit note documenting the injection", "Invoice with the NDC", "Remittance advice with the denial"},
+		rule:      payer.RuleNotInContract, fees: map[string]rcm.Money{"J1885": 650}}
+)

@@ -32,9 +32,11 @@ func (r *run) primaryPayer(patientID int64) *rcm.Payer {
 }
 
 // scrubber is the demo's scrubber: the code sets the database holds (the
-// starter set on a fresh machine) and the payers' own rules.
+// starter set on a fresh machine), the payers' own rules and the latest
+// eligibility answers (271) stored on the claims' coverages.
 func (r *run) scrubber() *claim.Scrubber {
-	return &claim.Scrubber{Today: rcm.DateOf(Start), Codes: claim.CatalogChecker{Catalog: codeset.NewCatalog(codeset.Starter())}}
+	return &claim.Scrubber{Today: rcm.DateOf(Start), Codes: claim.CatalogChecker{Catalog: codeset.NewCatalog(codeset.Starter())},
+		Eligibility: r.eligibilityLookup()}
 }
 
 func (r *run) buildAndScrub(ctx context.Context) (context.Context, error) {
@@ -89,7 +91,8 @@ func (r *run) scrubAll(ctx context.Context) error {
 }
 
 // fixAndRescrub does what a biller does with the findings: the practice's
-// ZIP+4, the NDC of the drug line, and the coder's typo.
+// ZIP+4, the NDC of the drug line, the coder's typo, and the claim on a
+// coverage that had ended.
 func (r *run) fixAndRescrub(ctx context.Context) (context.Context, error) {
 	p := r.res.Practice
 	p.Address.ZIP = "627014105"
@@ -128,6 +131,9 @@ func (r *run) fixAndRescrub(ctx context.Context) (context.Context, error) {
 			return ctx, err
 		}
 		r.claims[i] = &fixed
+	}
+	if err := r.switchCoverage(ctx); err != nil {
+		return ctx, err
 	}
 	return ctx, r.scrubAll(ctx)
 }

@@ -233,6 +233,10 @@ func (db *DB) FindClaims(ctx context.Context, f rcm.ClaimFilter) ([]*rcm.Claim, 
 		q += ` AND control_number = ?`
 		args = append(args, f.ControlNumber)
 	}
+	if f.Before > 0 {
+		q += ` AND id < ?`
+		args = append(args, f.Before)
+	}
 	q += ` ORDER BY id DESC LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
 	var out []*rcm.Claim

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
 )
 
@@ -69,6 +71,15 @@ func TestBrowserAccessibility(t *testing.T) {
 	b.login(f.admin)
 	codeEncounter(t, b, f)
 	claimID := buildClaim(t, b, f)
+	// A balance due, so the statements screen has a row (its checkbox and
+	// label) to check.
+	lines, err := f.db.FindServiceLineIDs(f.ctx, f.encounter.ID)
+	if err != nil || len(lines) == 0 {
+		t.Fatalf("service lines: %v %v", lines, err)
+	}
+	if err := f.db.PostLedger(f.ctx, new(ledger.Transaction).Charge(lines[0], 0, rcm.MustParseMoney("20.00"))); err != nil {
+		t.Fatal(err)
+	}
 	base := f.srv.URL
 
 	check := func(who, path string) {
@@ -105,7 +116,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	signIn("bill.biller")
 	for _, path := range []string{
 		"/", "/encounters", fmt.Sprintf("/encounters/%d", f.encounter.ID), "/claims", fmt.Sprintf("/claims/%d", claimID),
-		"/queues", "/patients", fmt.Sprintf("/patients/%d", f.patient.ID), "/remittances", "/account",
+		"/queues", "/patients", fmt.Sprintf("/patients/%d", f.patient.ID), "/remittances", "/statements", "/account",
 	} {
 		check("biller", path)
 	}

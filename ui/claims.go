@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/csv"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -45,14 +46,22 @@ type claimsData struct {
 	Providers []*rcm.Provider
 	Rows      []claimRow
 	Total     rcm.Money
-	// Limited is true when more claims matched than the list shows.
-	Limited bool
+	// Next is the address of the next page, empty on the last; built from
+	// url.Values.Encode, so already escaped. Continued is true on a page
+	// after the first.
+	Next      template.URL
+	Continued bool
 	// SearchError says why the query found no claim or patient.
 	SearchError string
 }
 
-// listLimit is how many claims a list shows; the filters narrow it.
+// listLimit is how many rows the short lists (queues, a patient's claims)
+// show.
 const listLimit = 200
+
+// claimPage is how many claims a page of the list shows; pages follow one
+// another by keyset (?before=the last claim's id).
+var claimPage = 50
 
 // showClaims lists claims filtered by state, payer, date of service and
 // rendering provider.
@@ -89,7 +98,7 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 	if d.Providers, err = h.store.FindProviders(ctx); err != nil {
 		return err
 	}
-	cf := rcm.ClaimFilter{State: f.State, PayerID: f.PayerID, Limit: 1000}
+	cf := rcm.ClaimFilter{State: f.State, PayerID: f.PayerID, Limit: 500}
 	if f.Query != "" {
 		// A claim number first; else the patient the words name.
 		byNumber, err := h.store.FindClaims(ctx, rcm.ClaimFilter{ControlNumber: strings.ToUpper(f.Query), Limit: 1})
@@ -108,38 +117,61 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 			return err
 		}
 	}
-	cs, err := h.store.FindClaims(ctx, cf)
-	if err != nil {
-		return err
+	if v := q.Get("before"); v != "" {
+		if cf.Before, err = strconv.ParseInt(v, 10, 64); err != nil || cf.Before <= 0 {
+			return rcm.FieldErrorf(rcm.EINVALID, "before", "The page to start before is not a claim.")
+		}
 	}
 	names := newNames(h, d.Payers, d.Providers)
-	inDates := cs[:0:0]
-	for _, c := range cs {
-		if !f.From.IsZero() && c.DateOfService.Before(f.From) || !f.To.IsZero() && c.DateOfService.After(f.To) {
-			continue
-		}
-		inDates = append(inDates, c)
-	}
-	if err := names.readPatients(ctx, claimPatientIDs(inDates)); err != nil {
-		return err
-	}
-	if err := names.readEncounters(ctx, inDates); err != nil {
-		return err
-	}
-	for _, c := range inDates {
-		row, err := names.row(ctx, c)
+	// Keyset paging: read newest first in batches from the cursor until a
+	// page and one more claim pass the filters the store does not apply
+	// (dates of service, rendering provider), or the claims run out.
+	for len(d.Rows) <= claimPage {
+		cs, err := h.store.FindClaims(ctx, cf)
 		if err != nil {
 			return err
 		}
-		if f.ProviderID != 0 && (row.Provider == nil || row.Provider.ID != f.ProviderID) {
-			continue
+		inDates := cs[:0:0]
+		for _, c := range cs {
+			if !f.From.IsZero() && c.DateOfService.Before(f.From) || !f.To.IsZero() && c.DateOfService.After(f.To) {
+				continue
+			}
+			inDates = append(inDates, c)
 		}
-		if len(d.Rows) == listLimit {
-			d.Limited = true
+		if err := names.readPatients(ctx, claimPatientIDs(inDates)); err != nil {
+			return err
+		}
+		if err := names.readEncounters(ctx, inDates); err != nil {
+			return err
+		}
+		for _, c := range inDates {
+			row, err := names.row(ctx, c)
+			if err != nil {
+				return err
+			}
+			if f.ProviderID != 0 && (row.Provider == nil || row.Provider.ID != f.ProviderID) {
+				continue
+			}
+			d.Rows = append(d.Rows, row)
+			if len(d.Rows) > claimPage {
+				break
+			}
+		}
+		if len(cs) < cf.Limit {
 			break
 		}
-		d.Rows = append(d.Rows, row)
-		d.Total += c.TotalCharge()
+		cf.Before = cs[len(cs)-1].ID
+	}
+	if len(d.Rows) > claimPage {
+		d.Rows = d.Rows[:claimPage]
+		next := r.URL.Query()
+		next.Set("before", strconv.FormatInt(d.Rows[claimPage-1].Claim.ID, 10))
+		next.Del("format")
+		d.Next = template.URL("/claims?" + next.Encode())
+	}
+	d.Continued = q.Get("before") != ""
+	for _, row := range d.Rows {
+		d.Total += row.Claim.TotalCharge()
 	}
 	if q.Get("format") == "csv" {
 		return writeClaimsCSV(w, d.Rows)

@@ -28,7 +28,7 @@ type patientsData struct {
 }
 
 // patientPage is how many patients a page of the list shows.
-const patientPage = 50
+var patientPage = 50
 
 // showPatients lists patients found by what the front desk types in one
 // box: an account number, a date of birth (YYYY-MM-DD or MM/DD/YYYY) or the

@@ -64,6 +64,9 @@ type Store interface {
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
 	PostPatientWriteOff(ctx context.Context, w rcm.PatientWriteOff) (*ledger.Transaction, error)
 	FindServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
+	// FindPatientBalances lists who gets a statement (the statements
+	// screen).
+	FindPatientBalances(ctx context.Context) ([]sqldb.PatientBalance, error)
 
 	// Remittances: posting through the inbox (the same routine as the
 	// clearinghouse poll), the denials and exceptions queues and the
@@ -203,6 +206,8 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /claims/{id}", h.page(h.showClaim))
 	h.mux.Handle("GET /claims/{id}/837p", h.page(h.downloadSubmission))
 	h.mux.Handle("GET /claims/{id}/cms1500.pdf", h.page(h.downloadClaimForm))
+	h.mux.Handle("GET /statements", h.page(h.showStatements))
+	h.mux.Handle("GET /statements/print.zip", h.page(h.printStatements))
 	h.mux.Handle("POST /claims/{id}/scrub", h.action(h.scrubClaim))
 	h.mux.Handle("POST /claims/{id}/submit", h.action(h.submitClaim))
 	h.mux.Handle("POST /claims/{id}/correct", h.action(h.correctClaim))

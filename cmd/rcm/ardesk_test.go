@@ -23,7 +23,7 @@ func TestARDeskCommands(t *testing.T) {
 		t.Helper()
 		return rcmRun(t, "", append(args, "--db", dsn)...)
 	}
-	code, out, errOut := run("status", "show", "LFM01005-21-1")
+	code, out, errOut := run("status", "show", "LFM01005-24-1")
 	if code != 0 || !strings.Contains(out, "Not found: the payer cannot find the claim (A4:35 claim not found)") || !strings.Contains(out, "is paid") {
 		t.Errorf("status show = %d %q %q", code, out, errOut)
 	}
@@ -33,7 +33,7 @@ func TestARDeskCommands(t *testing.T) {
 	if code, _, errOut = run("status", "request", "--older-than", "soon"); code != 2 || !strings.Contains(errOut, "--older-than") {
 		t.Errorf("status request --older-than soon = %d %q", code, errOut)
 	}
-	if code, _, errOut = run("status", "request", "--claim", "LFM01005-21-1"); code != 1 || !strings.Contains(errOut, "not waiting for a payer's answer") {
+	if code, _, errOut = run("status", "request", "--claim", "LFM01005-24-1"); code != 1 || !strings.Contains(errOut, "not waiting for a payer's answer") {
 		t.Errorf("status request for a paid claim = %d %q", code, errOut)
 	}
 	// The same 277 delivered again is refused and set aside, naming the
@@ -72,12 +72,12 @@ func TestARDeskCommands(t *testing.T) {
 		t.Errorf("rules = %d %q", code, out)
 	}
 	letter := filepath.Join(dir, "letter.pdf")
-	if code, out, errOut = run("followup", "letter", "LFM01003-3-1C", "--out", letter); code != 0 {
+	if code, out, errOut = run("followup", "letter", "LFM01002-3-1C", "--out", letter); code != 0 {
 		t.Fatalf("letter = %d %q %q", code, out, errOut)
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
 		txt, err := exec.Command("pdftotext", letter, "-").Output()
-		if err != nil || !strings.Contains(string(txt), "First-level appeal: claim LFM01003-3-1C") || !strings.Contains(string(txt), "CO-27") {
+		if err != nil || !strings.Contains(string(txt), "First-level appeal: claim LFM01002-3-1C") || !strings.Contains(string(txt), "CO-96") {
 			t.Errorf("letter text: %v %s", err, txt)
 		}
 	} else if b, err := os.ReadFile(letter); err != nil || !strings.HasPrefix(string(b), "%PDF") {

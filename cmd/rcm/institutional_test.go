@@ -26,7 +26,8 @@ func institutionalCommands(t *testing.T, dsn, out, paidList string) {
 	}
 	var id string
 	for _, line := range strings.Split(paidList, "\n") {
-		if f := strings.Fields(line); len(f) > 1 && strings.HasSuffix(f[1], "-1") {
+		// The list is a table whose first column is the claim number.
+		if f := strings.Fields(line); len(f) > 1 && strings.HasSuffix(f[0], "-1") {
 			if code, show, _ := rcmRun(t, "", "claim", "show", "--db", dsn, f[0]); code == 0 && strings.Contains(show, "institutional: type of bill 0831") {
 				if !strings.Contains(show, "revenue 0490") {
 					t.Errorf("claim show lacks the revenue code:\n%s", show)

@@ -75,14 +75,21 @@ func TestDemoRepeatable(t *testing.T) {
 	for _, want := range []string{"Billing provider: Lakeside Family Medicine, NPI ", "Rendering provider: Dr. ", "Payer: Medicare Part B",
 		"20 patients registered", "19 of 20 coverages active", "is not covered: Inactive", "20 encounters coded",
 		"CLM-ZIP9", "PAYER-RULE", "CS001", "scrubbed: 20 ready, 0 held back", "valid 005010X222A1", "sent nothing twice",
-		"transaction sets: 1 accepted", "claims: 9 accepted", "secondary claims created", "already posted, nothing posted again",
-		"frequency 7, REF*F8", "1 reversals", "is now paid", "secondary claim", "denied CO-27", "denied CO-50", "denied CO-96",
+		"transaction sets: 1 accepted", "claims: 8 accepted", "secondary claims created", "already posted, nothing posted again",
+		"frequency 7, REF*F8", "1 reversals", "is now paid", "secondary claim", "denied CO-50", "denied CO-96",
+		"CLM-ELIGIBILITY", "stopped: The eligibility answer (271) of 2026-03-02", "Coverage ended 01/15/2026", "voided; claim ", "built to Illinois Medicaid",
+		"follow-up desk at the end of the day: 0 closed as resolved",
 		"ledger check: every line balances", "hash chain verified", "Demo complete.",
 		"valid 005010X212", "(A4:35 claim not found)", "The payer has no record of the claim", "overturned on appeal", "letter appeal-",
 		"scheduled poll: 270-SANDBOXCH-", "3 eligibility answers stored"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, first)
 		}
+	}
+	// The scrubber stopped the claim on the ended coverage: no payer
+	// denies it for coverage any more.
+	if strings.Contains(first, "denied CO-27") {
+		t.Errorf("a claim on a coverage the 271 said had ended went out and was denied CO-27:\n%s", first)
 	}
 }
 

@@ -46,8 +46,8 @@ func TestNamesOrIDs(t *testing.T) {
 		{"claim show by an unknown number", []string{"claim", "show", "--db", dsn, "LFM0-0-0"}, 1, `No claim has the claim number or id "LFM0-0-0"`},
 		{"claim form by claim number", []string{"claim", "form", "--db", dsn, "LFM01010-10-1", "--out", filepath.Join(dir, "c.pdf")}, 0, "CMS-1500 for claim LFM01010-10-1 written to"},
 		{"claim scrub by claim number", []string{"claim", "scrub", "--db", dsn, "LFM01010-10-1"}, 0, "claim LFM01010-10-1: "},
-		{"eligibility check by account", []string{"eligibility", "check", "LFM01010", "--db", dsn, "--out", dir}, 0, ""},
-		{"eligibility check by name", []string{"eligibility", "check", "Jessup, Jordan", "--db", dsn, "--out", dir}, 0, ""},
+		{"eligibility check by account", []string{"eligibility", "check", "LFM01010", "--db", dsn, "--practice", "1", "--out", dir}, 0, ""},
+		{"eligibility check by name", []string{"eligibility", "check", "Jessup, Jordan", "--db", dsn, "--practice", "1", "--out", dir}, 0, ""},
 		{"audit export by account", []string{"audit", "export", "--db", dsn, "--patient", "LFM01010", "--format", "csv", "--out", filepath.Join(dir, "a.csv")}, 0, ""},
 	}
 	for _, tt := range tests {

@@ -309,6 +309,8 @@ var permission = map[string]string{
 	"POST /jobs/retry":    rcm.PermWriteSetup,
 	"POST /jobs/cancel":   rcm.PermWriteSetup,
 	"POST /jobs/schedule": rcm.PermWriteSetup,
+	"GET /statements":                            rcm.PermBill,
+	"GET /statements/print.zip":                  rcm.PermBill,
 }
 
 // rolesRefused: every route, asked by every role that lacks the

@@ -1,0 +1,9 @@
+package ui
+
+// SetPageSizes shortens the claims and patients pages, so that a small
+// fixture has several pages; the returned func restores them.
+func SetPageSizes(claims, patients int) (restore func()) {
+	c, p := claimPage, patientPage
+	claimPage, patientPage = claims, patients
+	return func() { claimPage, patientPage = c, p }
+}
