@@ -305,12 +305,12 @@ var permission = map[string]string{
 	"GET /remittances/{id}":                      rcm.PermBill,
 	"POST /remittances/exceptions/{id}/resolve":  rcm.PermBill,
 
-	"GET /jobs":           rcm.PermWriteSetup,
-	"POST /jobs/retry":    rcm.PermWriteSetup,
-	"POST /jobs/cancel":   rcm.PermWriteSetup,
-	"POST /jobs/schedule": rcm.PermWriteSetup,
-	"GET /statements":                            rcm.PermBill,
-	"GET /statements/print.zip":                  rcm.PermBill,
+	"GET /jobs":                 rcm.PermWriteSetup,
+	"POST /jobs/retry":          rcm.PermWriteSetup,
+	"POST /jobs/cancel":         rcm.PermWriteSetup,
+	"POST /jobs/schedule":       rcm.PermWriteSetup,
+	"GET /statements":           rcm.PermBill,
+	"GET /statements/print.zip": rcm.PermBill,
 }
 
 // rolesRefused: every route, asked by every role that lacks the
