@@ -686,13 +686,10 @@ func (db *DB) FindLedgerTransactionByKey(ctx context.Context, key string) (*ledg
 	return t, err
 }
 
-// LedgerFilter selects the service lines whose balances to read; zero
-// fields select everything.
-type LedgerFilter struct {
-	LineID      int64
-	EncounterID int64
-	PatientID   int64
-}
+// LedgerFilter is rcm.LedgerFilter; the alias keeps existing
+// sqldb.LedgerFilter callers compiling now that the type lives in the
+// domain.
+type LedgerFilter = rcm.LedgerFilter
 
 // FindLineBalances returns the balances of the organization's lines that
 // have ledger entries and match f, in line order.

@@ -905,10 +905,9 @@ func (db *DB) FindRemitExceptions(ctx context.Context) ([]*remit.Exception, erro
 	return out, err
 }
 
-// RemitStats counts stored remittance rows, for tests and reports.
-type RemitStats struct {
-	Remittances, ClaimPayments, Lines, Exceptions, ProviderAdjustments int
-}
+// RemitStats is rcm.RemitStats; the alias keeps existing sqldb.RemitStats
+// callers compiling now that the type lives in the domain.
+type RemitStats = rcm.RemitStats
 
 // CountRemittances returns the organization's counts of stored remittance
 // rows.

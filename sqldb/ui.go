@@ -9,28 +9,9 @@ import (
 	"github.com/openrcm/openrcm"
 )
 
-// UISession is a signed-in browser of the web workbench. The session id
-// itself lives only in the browser's cookie; the store keys the row by its
-// hash, so reading the table does not let anyone ride a live session.
-type UISession struct {
-	OrgID  int64
-	UserID int64
-	// CSRF is the synchronizer token every state-changing form of the
-	// session must send back.
-	CSRF      string
-	CreatedAt time.Time
-	SeenAt    time.Time
-	// Client is where the session signed in from, for its user's list of
-	// sessions: the address and a summary of the browser.
-	Client string
-	// MustChangePassword is read from the user, not stored with the
-	// session: an admin's reset sends the next sign-in to the change form.
-	MustChangePassword bool
-	// Stage is "" for a signed-in session, or the step of signing in it
-	// waits for: "mfa" (a second-factor code) or "enrol" (an admin who
-	// must set up TOTP first).
-	Stage string
-}
+// UISession is rcm.UISession; the alias keeps existing sqldb.UISession
+// callers compiling now that the type lives in the domain.
+type UISession = rcm.UISession
 
 // CreateUISession stores a session under the hash of its id. Signing in
 // is what makes an actor, so it takes none.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/ledger"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 // DaysToPay is how long after the statement date the payment is due.
@@ -51,7 +50,7 @@ type Store interface {
 	FindPracticeByID(ctx context.Context, id int64) (*rcm.Practice, error)
 	FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm.Encounter, error)
 	FindServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
-	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
+	FindLineBalances(ctx context.Context, f rcm.LedgerFilter) ([]*ledger.LineBalance, error)
 }
 
 // Build reads the patient's statement as of on. With openOnly, services
@@ -76,7 +75,7 @@ func Build(ctx context.Context, s Store, patientID int64, on rcm.Date, openOnly 
 	if len(encs) == 0 {
 		return nil, rcm.Errorf(rcm.ENOTFOUND, "The patient has no visits, so no statement.")
 	}
-	balances, err := s.FindLineBalances(ctx, sqldb.LedgerFilter{PatientID: patientID})
+	balances, err := s.FindLineBalances(ctx, rcm.LedgerFilter{PatientID: patientID})
 	if err != nil {
 		return nil, err
 	}

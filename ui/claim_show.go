@@ -9,7 +9,6 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/ledger"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 // claimData is everything the claim page shows.
@@ -93,7 +92,7 @@ func (h *Handler) showClaim(w http.ResponseWriter, r *http.Request, s *session) 
 			}
 		}
 	}
-	bal, err := h.store.FindLineBalances(ctx, sqldb.LedgerFilter{EncounterID: c.EncounterID})
+	bal, err := h.store.FindLineBalances(ctx, rcm.LedgerFilter{EncounterID: c.EncounterID})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/remit"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 // Age buckets of accounts receivable, in days since the date of service,
@@ -77,7 +76,7 @@ func (h *Handler) dashboard(ctx context.Context, biller bool) (*dashboardData, e
 	if err != nil {
 		return nil, err
 	}
-	balances, err := h.store.FindLineBalances(ctx, sqldb.LedgerFilter{})
+	balances, err := h.store.FindLineBalances(ctx, rcm.LedgerFilter{})
 	if err != nil {
 		return nil, err
 	}

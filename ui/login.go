@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/web"
 )
 
@@ -120,7 +119,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *rcm.Us
 		return err
 	}
 	now := h.clock.Now()
-	if err := h.store.CreateUISession(ctx, hashID(id), &sqldb.UISession{OrgID: u.OrgID, UserID: u.ID, CSRF: csrf, CreatedAt: now, SeenAt: now,
+	if err := h.store.CreateUISession(ctx, hashID(id), &rcm.UISession{OrgID: u.OrgID, UserID: u.ID, CSRF: csrf, CreatedAt: now, SeenAt: now,
 		Client: clientSummary(r), Stage: stage}); err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/eligibility"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 // coverageRow is a coverage with its payer.
@@ -121,7 +120,7 @@ func (h *Handler) showPatient(w http.ResponseWriter, r *http.Request, s *session
 		}
 		d.Claims = append(d.Claims, row)
 	}
-	bal, err := h.store.FindLineBalances(ctx, sqldb.LedgerFilter{PatientID: id})
+	bal, err := h.store.FindLineBalances(ctx, rcm.LedgerFilter{PatientID: id})
 	if err != nil {
 		return err
 	}

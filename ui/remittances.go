@@ -9,14 +9,13 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/remit"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 // remittancesData is the remittance screen: what is stored, the 835s
 // posted, the open posting exceptions, and what the last upload or poll
 // did.
 type remittancesData struct {
-	Stats    sqldb.RemitStats
+	Stats    rcm.RemitStats
 	Payments rcm.Money
 	// History is a page of the 835s posted, newest first; Older is the
 	// key of the next page, 0 when there is none.
@@ -62,7 +61,7 @@ func (h *Handler) remittances(r *http.Request, s *session, files []inbox.File, p
 	if d.Stats, err = h.store.CountRemittances(ctx); err != nil {
 		return nil, err
 	}
-	tot, err := h.store.LedgerTotals(ctx, sqldb.LedgerFilter{})
+	tot, err := h.store.LedgerTotals(ctx, rcm.LedgerFilter{})
 	if err != nil {
 		return nil, err
 	}

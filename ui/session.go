@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/web"
 )
 
@@ -42,7 +41,7 @@ const (
 // session is the signed-in user of a request.
 type session struct {
 	idHash string
-	row    *sqldb.UISession
+	row    *rcm.UISession
 	user   *rcm.User
 	org    *rcm.Organization
 	actor  rcm.Actor

@@ -33,7 +33,6 @@ import (
 	"github.com/openrcm/openrcm/internal/routemux"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/remit"
-	"github.com/openrcm/openrcm/sqldb"
 )
 
 //go:embed templates static
@@ -59,8 +58,8 @@ type Store interface {
 	rcm.QuarantineService
 	rcm.FeeService
 	rcm.AuthorizationService
-	FindLineBalances(ctx context.Context, f sqldb.LedgerFilter) ([]*ledger.LineBalance, error)
-	LedgerTotals(ctx context.Context, f sqldb.LedgerFilter) (ledger.Totals, error)
+	FindLineBalances(ctx context.Context, f rcm.LedgerFilter) ([]*ledger.LineBalance, error)
+	LedgerTotals(ctx context.Context, f rcm.LedgerFilter) (ledger.Totals, error)
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
 	PostPatientWriteOff(ctx context.Context, w rcm.PatientWriteOff) (*ledger.Transaction, error)
 	FindServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
@@ -78,7 +77,7 @@ type Store interface {
 	ResolveRemitException(ctx context.Context, id int64, kind, note string) (*remit.Exception, error)
 	FindRemittances(ctx context.Context, f remit.RemittanceFilter) ([]*remit.RemittanceSummary, error)
 	GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error)
-	CountRemittances(ctx context.Context) (sqldb.RemitStats, error)
+	CountRemittances(ctx context.Context) (rcm.RemitStats, error)
 	CodeSet(ctx context.Context) (*carc.Set, error)
 
 	// Eligibility: 270s sent and the 271 answers stored per coverage.
@@ -88,8 +87,8 @@ type Store interface {
 	// The A/R desk's Follow-up queue.
 	FollowUpStore
 
-	CreateUISession(ctx context.Context, idHash string, s *sqldb.UISession) error
-	FindUISession(ctx context.Context, idHash string) (*sqldb.UISession, error)
+	CreateUISession(ctx context.Context, idHash string, s *rcm.UISession) error
+	FindUISession(ctx context.Context, idHash string) (*rcm.UISession, error)
 	TouchUISession(ctx context.Context, idHash string, t time.Time) error
 	DeleteUISession(ctx context.Context, idHash string) error
 	DeleteExpiredUISessions(ctx context.Context, created, seen time.Time) (int64, error)
