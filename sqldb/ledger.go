@@ -751,13 +751,8 @@ func (db *DB) LedgerTotals(ctx context.Context, f LedgerFilter) (ledger.Totals, 
 	return t, nil
 }
 
-// PatientBalance is a patient's open balance over all their lines.
-type PatientBalance struct {
-	OrgID         int64     `json:"-"`
-	PatientID     int64     `json:"patient_id"`
-	AccountNumber string    `json:"account_number"`
-	Open          rcm.Money `json:"open"`
-}
+// PatientBalance is the domain type; the alias keeps older callers compiling.
+type PatientBalance = rcm.PatientBalance
 
 // FindPatientBalances returns the organization's patients with an open
 // balance, largest first. The read is one audit event naming them all.

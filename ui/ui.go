@@ -65,7 +65,7 @@ type Store interface {
 	FindServiceLineIDs(ctx context.Context, encounterID int64) ([]int64, error)
 	// FindPatientBalances lists who gets a statement (the statements
 	// screen).
-	FindPatientBalances(ctx context.Context) ([]sqldb.PatientBalance, error)
+	FindPatientBalances(ctx context.Context) ([]rcm.PatientBalance, error)
 
 	// Remittances: posting through the inbox (the same routine as the
 	// clearinghouse poll), the denials and exceptions queues and the
