@@ -174,4 +174,3 @@ func refundTo(r *rcm.Refund) string {
 	}
 	return "the patient"
 }
-
