@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -157,12 +158,15 @@ func TestRefundsConcurrent(t *testing.T) {
 }
 
 // TestCloseRefusesPostingsInClosedPeriod: once the books are closed
-// through today, a patient payment and a refund dated today are refused,
-// changing nothing; only an administrator closes, and never backwards.
+// through February, an 835 paid in February, a patient payment and a
+// refund dated inside it are refused, changing nothing; the same 835 dated
+// in March (the correction, in the open period) posts. Only an
+// administrator closes, and never backwards.
 func TestCloseRefusesPostingsInClosedPeriod(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
 		f := newRemitFixture(t, db, "Org Close", false)
 		c1 := f.claim("CL-1", dos(), threeLines()...)
+		c2 := f.claim("CL-2", dos(), threeLines()...)
 		f.post(primary835("EFT-CL1", c1.ControlNumber))
 		patient := f.s.patient.ID
 		if _, err := db.PostPatientPayment(f.ctx, rcm.PatientPayment{PatientID: patient, Amount: m("25"), Method: "cash", Key: "cl-pay-0001"}); err != nil {
@@ -173,27 +177,41 @@ func TestCloseRefusesPostingsInClosedPeriod(t *testing.T) {
 			t.Fatal(err)
 		}
 		other := secondBiller(t, db, f, "close.biller")
-		if err := db.ClosePeriod(other, time.Now()); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
+		feb := time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)
+		if err := db.ClosePeriod(other, feb); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
 			t.Errorf("a biller closes the books: %v", err)
 		}
-		today := db.Clock.Now()
-		if err := db.ClosePeriod(f.ctx, today); err != nil {
+		if err := db.ClosePeriod(f.ctx, feb); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.ClosePeriod(f.ctx, today.AddDate(0, -1, 0)); rcm.ErrorCode(err) != rcm.ECONFLICT {
+		if err := db.ClosePeriod(f.ctx, feb.AddDate(0, -1, 0)); rcm.ErrorCode(err) != rcm.ECONFLICT {
 			t.Errorf("close moved back: %v", err)
 		}
-		before, _ := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{PatientID: patient})
+		if got, err := db.ClosedThrough(f.ctx); err != nil || got != "2026-02-28" {
+			t.Errorf("closed through %q, %v", got, err)
+		}
+		before, _ := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{})
+		closed := func(what string, err error) {
+			t.Helper()
+			if rcm.ErrorCode(err) != rcm.EINVALID || !strings.Contains(rcm.ErrorMessage(err), "books are closed through 2026-02-28") {
+				t.Errorf("%s in a closed period: %v", what, err)
+			}
+		}
+		_, err = remit.Post(f.ctx, db, roundTrip(t, primary835("EFT-CL2", c2.ControlNumber)))
+		closed("835 paid 2026-02-03", err)
 		_, err = db.PostPatientPayment(f.ctx, rcm.PatientPayment{PatientID: patient, Amount: m("1"), Method: "cash", Key: "cl-pay-0002"})
-		if rcm.ErrorCode(err) != rcm.EINVALID || !strings.Contains(rcm.ErrorMessage(err), "books are closed through") {
-			t.Errorf("payment in a closed period: %v", err)
-		}
-		if _, err := db.ApproveRefund(other, r.ID); rcm.ErrorCode(err) != rcm.EINVALID || !strings.Contains(rcm.ErrorMessage(err), "books are closed") {
-			t.Errorf("refund in a closed period: %v", err)
-		}
-		after, _ := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{PatientID: patient})
-		if before.PatientPaid != after.PatientPaid || before.Credit != after.Credit {
+		closed("patient payment", err)
+		_, err = db.ApproveRefund(other, r.ID)
+		closed("refund", err)
+		after, _ := db.LedgerTotals(f.ctx, sqldb.LedgerFilter{})
+		if before.Debits != after.Debits || before.Credit != after.Credit {
 			t.Errorf("refused postings changed the ledger: %+v → %+v", before, after)
+		}
+		// The correction, dated in the open period, posts.
+		march := primary835("EFT-CL2", c2.ControlNumber)
+		march.PaidOn = rcm.MustParseDate("2026-03-02")
+		if res := f.post(march); res.Posted != 1 {
+			t.Errorf("835 dated in the open period: %+v", res)
 		}
 		checkLedger(t, db)
 	})
