@@ -80,6 +80,7 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 		{"Secondary claims from the primary payer's 835", r.secondaries},
 		{"The A/R desk: claim status, denials worked, an appeal", r.arDesk},
 		{"Patients pay at the front desk", r.patientPayments},
+		{"An overpayment held as credit and refunded", r.credits},
 		{"Money", r.money},
 		{"Audit log", r.checkAudit},
 	}

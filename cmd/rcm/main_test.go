@@ -77,7 +77,8 @@ func TestDemoRepeatable(t *testing.T) {
 		"transaction sets: 1 accepted", "claims: 9 accepted", "secondary claims created", "already posted, nothing posted again",
 		"frequency 7, REF*F8", "1 reversals", "is now paid", "secondary claim", "denied CO-27", "denied CO-50", "denied CO-96",
 		"ledger check: every line balances", "hash chain verified", "Demo complete.",
-		"valid 005010X212", "(A4:35 claim not found)", "The payer has no record of the claim", "overturned on appeal", "letter appeal-"} {
+		"valid 005010X212", "(A4:35 claim not found)", "The payer has no record of the claim", "overturned on appeal", "letter appeal-",
+		"beyond the balance is held as a credit", "another user must approve", "approved by demo.biller", "credit balances held now $0.00"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, first)
 		}
