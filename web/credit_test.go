@@ -32,6 +32,7 @@ func TestCreditRoutes(t *testing.T) {
 			}
 			srv.RoutePatientPayments(db)
 			srv.RouteCredits(db)
+			srv.RouteKPI(db)
 			hs := httptest.NewServer(srv)
 			t.Cleanup(hs.Close)
 			a, _ := rcm.ActorFromContext(ctx)
@@ -91,6 +92,12 @@ func TestCreditRoutes(t *testing.T) {
 				{"bad date", admin, "POST", "/api/v1/periods/close", `{"through":"2099-02-30"}`, 400, `"field":"through"`},
 				{"close", admin, "POST", "/api/v1/periods/close", `{"through":"2099-01-31"}`, 200, "2099-01-31"},
 				{"payment in closed period", admin, "POST", p + "payments", `{"amount":"1.00","method":"card","key":"pay-000002"}`, 400, "books are closed"},
+				// The manager's numbers: $50.00 charged, nothing contractual,
+				// $60.00 in and $10.00 refunded: 100% net collection.
+				{"kpi json", biller, "GET", "/api/v1/reports/kpi?from=2000-01-01&to=2099-12-31", "", 200, `"net_collection_rate":100`},
+				{"kpi csv", biller, "GET", "/api/v1/reports/kpi?from=2000-01-01&to=2099-12-31&format=csv", "", 200, "organization,all,0.0,n/a,100.0,n/a,0.00,0.00,50.00,50.00,0,0"},
+				{"kpi bad date", biller, "GET", "/api/v1/reports/kpi?from=2000-13-01", "", 400, `"field":"from"`},
+				{"kpi bad format", biller, "GET", "/api/v1/reports/kpi?format=xml", "", 400, `"field":"format"`},
 			} {
 				status, body := do(tc.token, tc.method, tc.path, tc.body)
 				if status != tc.status || !strings.Contains(body, tc.want) {

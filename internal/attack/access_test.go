@@ -207,6 +207,7 @@ var permission = map[string]string{
 	"POST /api/v1/refunds/approve":                    rcm.PermBill,
 	"POST /api/v1/refunds/decline":                    rcm.PermBill,
 	"POST /api/v1/periods/close":                      rcm.PermManageUsers,
+	"GET /api/v1/reports/kpi":                         rcm.PermBill,
 
 	"POST /api/v1/me/password":                     "",
 	"GET /api/v1/me/tokens":                        "",
