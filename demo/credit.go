@@ -3,8 +3,10 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/kpi"
 )
 
 // credits: a patient who owes pays $20.00 more than the balance at the
@@ -80,6 +82,31 @@ func (r *run) credits(ctx context.Context) (context.Context, error) {
 		if rep.OrgID == r.res.Org.ID {
 			r.printf("ledger check: every line balances; credit balances held now %s", rep.Totals.Credit.Dollars())
 		}
+	}
+	return ctx, nil
+}
+
+// managerNumbers prints the billing manager's numbers over the year to
+// date, as rcm report kpi does, from what the story posted.
+func (r *run) managerNumbers(ctx context.Context) (context.Context, error) {
+	now := r.db.Clock.Now().UTC()
+	from := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	rep, err := r.db.KPIReport(ctx, from, to)
+	if err != nil {
+		return ctx, err
+	}
+	line := func(f kpi.Figures) string {
+		return fmt.Sprintf("%s: days in A/R %s, A/R over 90 days %s%%, net collection rate %s%%, denial rate %s%% (%d of %d claims)",
+			f.Group, kpi.Num(f.DaysInAR), kpi.Num(f.AROver90Pct), kpi.Num(f.NetCollectionRate), kpi.Num(f.DenialRate), f.ClaimsDenied, f.ClaimsAnswered)
+	}
+	r.printf("the manager's numbers, %s to %s (rcm report kpi)", rep.From, rep.To)
+	r.printf("  %s", line(rep.Total))
+	for _, f := range rep.ByPayer {
+		r.printf("  payer %s", line(f))
+	}
+	for _, f := range rep.ByProvider {
+		r.printf("  provider %s", line(f))
 	}
 	return ctx, nil
 }

@@ -83,6 +83,7 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 		{"An overpayment held as credit and refunded", r.credits},
 		{"Money", r.money},
 		{"Audit log", r.checkAudit},
+		{"The manager's numbers", r.managerNumbers},
 	}
 	for i, s := range steps {
 		fmt.Fprintf(w, "\n%d. %s\n", i+1, s.title)

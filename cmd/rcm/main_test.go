@@ -78,7 +78,7 @@ func TestDemoRepeatable(t *testing.T) {
 		"frequency 7, REF*F8", "1 reversals", "is now paid", "secondary claim", "denied CO-27", "denied CO-50", "denied CO-96",
 		"ledger check: every line balances", "hash chain verified", "Demo complete.",
 		"valid 005010X212", "(A4:35 claim not found)", "The payer has no record of the claim", "overturned on appeal", "letter appeal-",
-		"beyond the balance is held as a credit", "another user must approve", "approved by demo.biller", "credit balances held now $0.00"} {
+		"beyond the balance is held as a credit", "another user must approve", "approved by demo.biller", "credit balances held now $0.00", "the manager's numbers", "payer Medicare Part B (sandbox): days in A/R"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, first)
 		}
