@@ -26,6 +26,8 @@ var Definitions = []Definition{
 	{"ar_over_90_pct", "A/R over 90 days", "HFMA MAP Key AR-4: open A/R on services more than 90 days before the end of the period, as a percent of all open A/R at the end of the period."},
 	{"net_collection_rate", "Net collection rate", "HFMA MAP Key (cash collection as a percent of net revenue): payments received from payers and patients in the period, less refunds, divided by net patient service revenue (charges less contractual adjustments) of the period."},
 	{"denial_rate", "Denial rate", "HFMA MAP Key (initial denial rate): claims the payer denied in whole (835 CLP02 = 4) on their first answer in the period, as a percent of claims answered for the first time in the period."},
+	{"clean_claim_rate", "Clean claim rate", "HFMA MAP Key (clean claim rate): claims first submitted in the period that were not rejected (by the clearinghouse or the payer) before their first adjudication, as a percent of claims first submitted in the period; read from each claim's history, not its state today."},
+	{"first_pass_rate", "First-pass resolution rate", "Claims paid (835 CLP02 = 1, 2 or 3 with money) on their first answer in the period, as a percent of claims answered for the first time in the period: no rework was needed to get paid."},
 }
 
 // LineFacts is one service line: who it was billed to, who rendered it,
@@ -40,10 +42,20 @@ type LineFacts struct {
 	Collected       rcm.Money
 }
 
-// ClaimFacts is a claim's first answer from its payer, within the period.
+// ClaimFacts is a claim's first answer from its payer, within the period:
+// denied in whole, or paid.
 type ClaimFacts struct {
 	Payer, Provider string
 	Denied          bool
+	Paid            bool
+}
+
+// SubmissionFacts is a claim first submitted within the period, and
+// whether it went through without a rejection before its first
+// adjudication.
+type SubmissionFacts struct {
+	Payer, Provider string
+	Clean           bool
 }
 
 // Figures are the numbers for one group (all, a payer, a provider).
@@ -55,12 +67,17 @@ type Figures struct {
 	AROver90Pct       *float64  `json:"ar_over_90_pct"`
 	NetCollectionRate *float64  `json:"net_collection_rate"`
 	DenialRate        *float64  `json:"denial_rate"`
+	CleanClaimRate    *float64  `json:"clean_claim_rate"`
+	FirstPassRate     *float64  `json:"first_pass_rate"`
 	OpenAR            rcm.Money `json:"open_ar"`
 	AROver90          rcm.Money `json:"ar_over_90"`
 	NetRevenue        rcm.Money `json:"net_revenue"`
 	Collected         rcm.Money `json:"collected"`
 	ClaimsAnswered    int       `json:"claims_answered"`
 	ClaimsDenied      int       `json:"claims_denied"`
+	ClaimsPaidFirst   int       `json:"claims_paid_first"`
+	ClaimsSubmitted   int       `json:"claims_submitted"`
+	ClaimsClean       int       `json:"claims_clean"`
 }
 
 // Report is the manager's numbers for a period.
@@ -105,11 +122,13 @@ func (a *acc) finish() Figures {
 		f.NetCollectionRate = ratio(float64(f.Collected), float64(f.NetRevenue), 100)
 	}
 	f.DenialRate = ratio(float64(f.ClaimsDenied), float64(f.ClaimsAnswered), 100)
+	f.FirstPassRate = ratio(float64(f.ClaimsPaidFirst), float64(f.ClaimsAnswered), 100)
+	f.CleanClaimRate = ratio(float64(f.ClaimsClean), float64(f.ClaimsSubmitted), 100)
 	return f
 }
 
 // Compute computes the report for the days from through to (inclusive).
-func Compute(from, to time.Time, lines []LineFacts, claims []ClaimFacts) *Report {
+func Compute(from, to time.Time, lines []LineFacts, claims []ClaimFacts, subs []SubmissionFacts) *Report {
 	days := int(to.Sub(from).Hours()/24) + 1
 	end := to.AddDate(0, 0, 1)
 	total := &acc{f: Figures{Group: "all"}, days: days}
@@ -130,6 +149,17 @@ func Compute(from, to time.Time, lines []LineFacts, claims []ClaimFacts) *Report
 			a.f.ClaimsAnswered++
 			if c.Denied {
 				a.f.ClaimsDenied++
+			}
+			if c.Paid {
+				a.f.ClaimsPaidFirst++
+			}
+		}
+	}
+	for _, c := range subs {
+		for _, a := range []*acc{total, group(payers, c.Payer), group(providers, c.Provider)} {
+			a.f.ClaimsSubmitted++
+			if c.Clean {
+				a.f.ClaimsClean++
 			}
 		}
 	}

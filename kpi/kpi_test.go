@@ -19,8 +19,9 @@ func TestCompute(t *testing.T) {
 		{Payer: "Acme", Provider: "Dr. A", DateOfService: day("2026-11-10"), OpenAtEnd: m("750"), Charged: m("2500"), Contractual: m("500"), Collected: m("1500")},
 		{Payer: "Self-pay", Provider: "Dr. B", DateOfService: day("2026-08-01"), OpenAtEnd: m("250"), Charged: m("1000"), Contractual: 0, Collected: m("900")},
 	}
-	claims := []kpi.ClaimFacts{{"Acme", "Dr. A", true}, {"Acme", "Dr. A", false}, {"Acme", "Dr. A", false}, {"Self-pay", "Dr. B", false}}
-	r := kpi.Compute(day("2026-11-01"), day("2026-11-30"), lines, claims)
+	claims := []kpi.ClaimFacts{{"Acme", "Dr. A", true, false}, {"Acme", "Dr. A", false, true}, {"Acme", "Dr. A", false, false}, {"Self-pay", "Dr. B", false, true}}
+	subs := []kpi.SubmissionFacts{{"Acme", "Dr. A", true}, {"Acme", "Dr. A", false}, {"Acme", "Dr. A", true}, {"Acme", "Dr. A", true}, {"Self-pay", "Dr. B", true}}
+	r := kpi.Compute(day("2026-11-01"), day("2026-11-30"), lines, claims, subs)
 	f := r.Total
 	check := func(name string, got *float64, want float64) {
 		t.Helper()
@@ -32,6 +33,8 @@ func TestCompute(t *testing.T) {
 	check("A/R over 90 %", f.AROver90Pct, 25)
 	check("net collection rate", f.NetCollectionRate, 80)
 	check("denial rate", f.DenialRate, 25)
+	check("first-pass resolution rate", f.FirstPassRate, 50)
+	check("clean claim rate", f.CleanClaimRate, 80)
 	if len(r.ByPayer) != 2 || r.ByPayer[0].Group != "Acme" {
 		t.Fatalf("by payer: %+v", r.ByPayer)
 	}
@@ -41,11 +44,11 @@ func TestCompute(t *testing.T) {
 		t.Errorf("Acme over 90: %v", r.ByPayer[0].AROver90Pct)
 	}
 	// No revenue, no claims: no number rather than a made-up one.
-	empty := kpi.Compute(day("2026-11-01"), day("2026-11-30"), nil, nil).Total
-	if empty.DaysInAR != nil || empty.DenialRate != nil || empty.NetCollectionRate != nil {
+	empty := kpi.Compute(day("2026-11-01"), day("2026-11-30"), nil, nil, nil).Total
+	if empty.DaysInAR != nil || empty.DenialRate != nil || empty.NetCollectionRate != nil || empty.CleanClaimRate != nil || empty.FirstPassRate != nil {
 		t.Errorf("empty period: %+v", empty)
 	}
-	if len(r.Definitions) != 4 || r.Definitions[0].Definition == "" {
+	if len(r.Definitions) != 6 || r.Definitions[0].Definition == "" {
 		t.Errorf("definitions missing")
 	}
 }

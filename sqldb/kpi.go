@@ -25,6 +25,7 @@ func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, e
 	lo, hi := formatTime(from), formatTime(to.AddDate(0, 0, 1).Add(-time.Nanosecond))
 	var lines []kpi.LineFacts
 	var claims []kpi.ClaimFacts
+	var subs []kpi.SubmissionFacts
 	err = db.Transact(ctx, func(tx *Tx) error {
 		payers, err := queryAll(ctx, tx, func(s scanner) ([2]string, error) {
 			var id, name string
@@ -76,10 +77,12 @@ func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, e
 		claims, err = queryAll(ctx, tx, func(s scanner) (kpi.ClaimFacts, error) {
 			var c kpi.ClaimFacts
 			var payer, first, last, status string
-			err := s.Scan(&payer, &first, &last, &status)
+			var paid int64
+			err := s.Scan(&payer, &first, &last, &status, &paid)
 			c.Payer, c.Provider, c.Denied = payerName[payer], "Dr. "+first+" "+last, status == "4"
+			c.Paid = (status == "1" || status == "2" || status == "3") && paid > 0
 			return c, err
-		}, `SELECT CAST(cl.payer_id AS TEXT), pv.first_name, pv.last_name, rc.status
+		}, `SELECT CAST(cl.payer_id AS TEXT), pv.first_name, pv.last_name, rc.status, rc.paid
 			FROM remit_claim rc
 			JOIN remittance r ON r.org_id = rc.org_id AND r.id = rc.remittance_id
 			JOIN claim cl ON cl.org_id = rc.org_id AND cl.id = rc.claim_id
@@ -92,10 +95,33 @@ func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, e
 		if err != nil {
 			return err
 		}
+		// Each claim's first submission in the period, from its history:
+		// clean unless a rejection came before its first adjudication.
+		subs, err = queryAll(ctx, tx, func(s scanner) (kpi.SubmissionFacts, error) {
+			var c kpi.SubmissionFacts
+			var payer, first, last string
+			var rejected int64
+			err := s.Scan(&payer, &first, &last, &rejected)
+			c.Payer, c.Provider, c.Clean = payerName[payer], "Dr. "+first+" "+last, rejected == 0
+			return c, err
+		}, `SELECT CAST(cl.payer_id AS TEXT), pv.first_name, pv.last_name,
+				(SELECT COUNT(*) FROM claim_event rj WHERE rj.org_id = ev.org_id AND rj.claim_id = ev.claim_id AND rj.to_state = 'rejected' AND rj.id > ev.id
+					AND NOT EXISTS (SELECT 1 FROM claim_event ad WHERE ad.org_id = ev.org_id AND ad.claim_id = ev.claim_id AND ad.id < rj.id
+						AND ad.to_state IN ('paid', 'partly_paid', 'denied', 'reversed', 'appealed', 'closed')))
+			FROM claim_event ev
+			JOIN claim cl ON cl.org_id = ev.org_id AND cl.id = ev.claim_id
+			JOIN encounter e ON e.org_id = cl.org_id AND e.id = cl.encounter_id
+			JOIN provider pv ON pv.org_id = e.org_id AND pv.id = e.rendering_provider_id
+			WHERE ev.org_id = ? AND ev.to_state = 'submitted' AND ev.at >= ? AND ev.at <= ?
+			AND NOT EXISTS (SELECT 1 FROM claim_event e0 WHERE e0.org_id = ev.org_id AND e0.claim_id = ev.claim_id AND e0.to_state = 'submitted' AND e0.id < ev.id)`,
+			a.OrgID, lo, hi)
+		if err != nil {
+			return err
+		}
 		return tx.audit(ctx, a, rcm.AuditRead, "kpi_report", 0, 0)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return kpi.Compute(from, to, lines, claims), nil
+	return kpi.Compute(from, to, lines, claims, subs), nil
 }

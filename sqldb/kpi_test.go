@@ -12,13 +12,20 @@ import (
 
 // TestKPIReport: one claim paid ($205.50 charged, $50.00 contractual,
 // $135.50 paid, $20.00 left to the patient), one denied in whole (CO-27):
-// the numbers come from the ledger and the 835s on both databases; a
+// a third rejected after it was sent: the numbers come from the ledger,
+// the 835s and the claims' history on both databases; a
 // period before anything was posted has none.
 func TestKPIReport(t *testing.T) {
 	eachDialect(t, func(t *testing.T, db *sqldb.DB) {
 		f := newRemitFixture(t, db, "Org KPI", false)
 		c1 := f.claim("K-1", dos(), threeLines()...)
 		c2 := f.claim("K-2", dos(), threeLines()...)
+		// A third is rejected after its first submission: not clean, and
+		// its $205.50 charge stays open.
+		c3 := f.claim("K-3", dos(), threeLines()...)
+		if err := db.MoveClaim(f.ctx, c3.ID, rcm.ClaimRejected, "999 rejected"); err != nil {
+			t.Fatal(err)
+		}
 		f.post(primary835("EFT-K1", c1.ControlNumber))
 		rem := primary835("EFT-K2", "NOPE")
 		rem.Claims = []*remit.ClaimPayment{{ControlNumber: c2.ControlNumber, Status: "4", Charge: m("205.50"),
@@ -31,7 +38,7 @@ func TestKPIReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		tot := r.Total
-		if tot.OpenAR != m("20") || tot.NetRevenue != m("155.50") || tot.Collected != m("135.50") || tot.ClaimsAnswered != 2 || tot.ClaimsDenied != 1 {
+		if tot.OpenAR != m("225.50") || tot.ClaimsSubmitted != 3 || tot.ClaimsClean != 2 || tot.NetRevenue != m("361") || tot.Collected != m("135.50") || tot.ClaimsAnswered != 2 || tot.ClaimsDenied != 1 {
 			t.Fatalf("totals: %+v", tot)
 		}
 		near := func(name string, got *float64, want float64) {
@@ -40,10 +47,12 @@ func TestKPIReport(t *testing.T) {
 				t.Errorf("%s = %v, want %.2f", name, got, want)
 			}
 		}
-		near("days in A/R", tot.DaysInAR, 20/(155.50/365))
-		near("net collection rate", tot.NetCollectionRate, 135.50/155.50*100)
+		near("days in A/R", tot.DaysInAR, 225.50/(361.0/365))
+		near("net collection rate", tot.NetCollectionRate, 135.50/361*100)
 		near("denial rate", tot.DenialRate, 50)
 		near("A/R over 90 days", tot.AROver90Pct, 100)
+		near("first-pass resolution rate", tot.FirstPassRate, 50)
+		near("clean claim rate", tot.CleanClaimRate, 200.0/3)
 		if len(r.ByPayer) != 1 || len(r.ByProvider) != 1 || r.ByPayer[0].ClaimsDenied != 1 {
 			t.Errorf("groups: %+v %+v", r.ByPayer, r.ByProvider)
 		}

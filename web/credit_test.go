@@ -95,7 +95,7 @@ func TestCreditRoutes(t *testing.T) {
 				// The manager's numbers: $50.00 charged, nothing contractual,
 				// $60.00 in and $10.00 refunded: 100% net collection.
 				{"kpi json", biller, "GET", "/api/v1/reports/kpi?from=2000-01-01&to=2099-12-31", "", 200, `"net_collection_rate":100`},
-				{"kpi csv", biller, "GET", "/api/v1/reports/kpi?from=2000-01-01&to=2099-12-31&format=csv", "", 200, "organization,all,0.0,n/a,100.0,n/a,0.00,0.00,50.00,50.00,0,0"},
+				{"kpi csv", biller, "GET", "/api/v1/reports/kpi?from=2000-01-01&to=2099-12-31&format=csv", "", 200, "organization,all,0.0,n/a,100.0,n/a,n/a,n/a,0.00,0.00,50.00,50.00,0,0"},
 				{"kpi bad date", biller, "GET", "/api/v1/reports/kpi?from=2000-13-01", "", 400, `"field":"from"`},
 				{"kpi bad format", biller, "GET", "/api/v1/reports/kpi?format=xml", "", 400, `"field":"format"`},
 			} {

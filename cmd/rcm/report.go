@@ -15,7 +15,8 @@ func init() {
 
 const reportUsage = `kpi [--db DB] [--org ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv|--json]
 
-Days in A/R, A/R over 90 days, net collection rate and denial rate, for the
+Days in A/R, A/R over 90 days, net collection rate, denial rate, clean
+claim rate at first submission and first-pass resolution rate, for the
 organization, per payer and per provider, over the period (default: the
 current month to today), each with its HFMA MAP Keys definition.`
 
@@ -76,8 +77,9 @@ func printKPI(env *Env, r *kpi.Report) {
 	out := env.Stdout
 	fmt.Fprintf(out, "The manager's numbers, %s to %s\n", r.From, r.To)
 	fig := func(f kpi.Figures) {
-		fmt.Fprintf(out, "  %-34s days in A/R %s, over 90 days %s%%, net collection %s%%, denials %s%% (%d of %d claims)\n",
-			f.Group, kpi.Num(f.DaysInAR), kpi.Num(f.AROver90Pct), kpi.Num(f.NetCollectionRate), kpi.Num(f.DenialRate), f.ClaimsDenied, f.ClaimsAnswered)
+		fmt.Fprintf(out, "  %-34s days in A/R %s, over 90 days %s%%, net collection %s%%, denials %s%% (%d of %d claims), clean at first submission %s%% (%d of %d), first-pass resolution %s%%\n",
+			f.Group, kpi.Num(f.DaysInAR), kpi.Num(f.AROver90Pct), kpi.Num(f.NetCollectionRate), kpi.Num(f.DenialRate), f.ClaimsDenied, f.ClaimsAnswered,
+			kpi.Num(f.CleanClaimRate), f.ClaimsClean, f.ClaimsSubmitted, kpi.Num(f.FirstPassRate))
 	}
 	fig(r.Total)
 	fmt.Fprintln(out, "By payer:")

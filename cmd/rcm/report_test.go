@@ -26,7 +26,7 @@ func TestReportKPI(t *testing.T) {
 	}
 	code, out, _ = rcmRun(t, "", append(base, "--json")...)
 	var r kpi.Report
-	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || r.Total.NetCollectionRate == nil || *r.Total.NetCollectionRate != 80 || len(r.Definitions) != 4 {
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || r.Total.NetCollectionRate == nil || *r.Total.NetCollectionRate != 80 || len(r.Definitions) != 6 {
 		t.Errorf("json: exit %d %v %+v", code, err, r.Total)
 	}
 	if code, _, _ := rcmRun(t, "", "report", "kpi", "--db", path, "--from", "2026-13-01"); code != 2 {
