@@ -82,8 +82,10 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 		{"The A/R desk: claim status, denials worked, an appeal", r.arDesk},
 		{"Scheduled work: the clearinghouse poll runs by itself", r.scheduledPoll},
 		{"Patients pay at the front desk", r.patientPayments},
+		{"An overpayment held as credit and refunded", r.credits},
 		{"Money", r.money},
 		{"Audit log", r.checkAudit},
+		{"The manager's numbers", r.managerNumbers},
 	}
 	for i, s := range steps {
 		fmt.Fprintf(w, "\n%d. %s\n", i+1, s.title)

@@ -22,6 +22,9 @@ type LineBalance struct {
 	PatientPaid rcm.Money `json:"patient_paid"`
 	// Adjusted is what was given up, by group (CO, OA, PI, CR, WO).
 	Adjusted map[string]rcm.Money `json:"adjusted,omitempty"`
+	// Credit is the money held on the line beyond what was owed, by who
+	// paid it (payer 0: the patient). It is a credit balance.
+	Credit map[int64]rcm.Money `json:"credit,omitempty"`
 	// PatientShare breaks down, by CARC, the balance moved from payers to
 	// the patient. It is a report of the PatientAR debits, not an account.
 	PatientShare map[string]rcm.Money `json:"patient_share,omitempty"`
@@ -37,6 +40,7 @@ func (b *LineBalance) Clone() *LineBalance {
 	c.PayerPaid = maps.Clone(b.PayerPaid)
 	c.Adjusted = maps.Clone(b.Adjusted)
 	c.PatientShare = maps.Clone(b.PatientShare)
+	c.Credit = maps.Clone(b.Credit)
 	return &c
 }
 
@@ -70,6 +74,8 @@ func (b *LineBalance) ApplySum(op Op, a Account, side Side, reason string, amoun
 		b.PatientPaid += signed
 	case Adjusted:
 		b.Adjusted = addTo(b.Adjusted, a.Group, signed)
+	case CreditHeld:
+		b.Credit = addTo(b.Credit, a.Payer, -signed)
 	}
 }
 
@@ -101,21 +107,24 @@ func (b *LineBalance) InsuranceOpen() rcm.Money { return sum(b.Insurance) }
 // PayerPaidTotal is what all payers together have paid.
 func (b *LineBalance) PayerPaidTotal() rcm.Money { return sum(b.PayerPaid) }
 
+// CreditTotal is the credit held on the line for the patient and payers.
+func (b *LineBalance) CreditTotal() rcm.Money { return sum(b.Credit) }
+
 // AdjustedTotal is what was given up in all groups together.
 func (b *LineBalance) AdjustedTotal() rcm.Money { return sum(b.Adjusted) }
 
 // Verify checks the line's invariant: debits equal credits; the charge
-// equals payer payments + adjustments + patient payments + open insurance
-// balance + open patient balance; and no charge, receivable or payment is
-// below zero. The error names the line.
+// plus the credit held equals payer payments + adjustments + patient
+// payments + open insurance balance + open patient balance; and no charge,
+// receivable, payment or credit is below zero. The error names the line.
 func (b *LineBalance) Verify() error {
 	if b.Debits != b.Credits {
 		return lineErrorf(b.Line, "debits %s do not equal credits %s", b.Debits, b.Credits)
 	}
 	accounted := b.PayerPaidTotal() + b.AdjustedTotal() + b.PatientPaid + b.InsuranceOpen() + b.Patient
-	if b.Charge != accounted {
-		return lineErrorf(b.Line, "charge %s does not equal payer payments %s + adjustments %s + patient payments %s + insurance balance %s + patient balance %s (%s)",
-			b.Charge, b.PayerPaidTotal(), b.AdjustedTotal(), b.PatientPaid, b.InsuranceOpen(), b.Patient, accounted)
+	if b.Charge != accounted-b.CreditTotal() {
+		return lineErrorf(b.Line, "charge %s does not equal payer payments %s + adjustments %s + patient payments %s + insurance balance %s + patient balance %s - credit held %s (%s)",
+			b.Charge, b.PayerPaidTotal(), b.AdjustedTotal(), b.PatientPaid, b.InsuranceOpen(), b.Patient, b.CreditTotal(), accounted-b.CreditTotal())
 	}
 	if b.Charge < 0 {
 		return lineErrorf(b.Line, "charge would be %s", b.Charge)
@@ -135,6 +144,11 @@ func (b *LineBalance) Verify() error {
 	}
 	if b.PatientPaid < 0 {
 		return lineErrorf(b.Line, "patient payments would be %s", b.PatientPaid)
+	}
+	for _, p := range sortedKeys(b.Credit) {
+		if v := b.Credit[p]; v < 0 {
+			return lineErrorf(b.Line, "credit held would be %s: more than the credit cannot be applied or refunded", v)
+		}
 	}
 	return nil
 }
@@ -157,6 +171,7 @@ type Totals struct {
 	PatientPaid  rcm.Money            `json:"patient_paid"`
 	InsuranceAR  map[int64]rcm.Money  `json:"insurance_ar,omitempty"`
 	PatientAR    rcm.Money            `json:"patient_ar"`
+	Credit       rcm.Money            `json:"credit"`
 	Debits       rcm.Money            `json:"debits"`
 	Credits      rcm.Money            `json:"credits"`
 }
@@ -179,6 +194,7 @@ func (t *Totals) Add(b *LineBalance) {
 		t.InsuranceAR = addTo(t.InsuranceAR, k, v)
 	}
 	t.PatientAR += b.Patient
+	t.Credit += b.CreditTotal()
 	t.Debits += b.Debits
 	t.Credits += b.Credits
 }

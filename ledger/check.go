@@ -138,6 +138,15 @@ func checkPair(d, c Entry) error {
 		ok = dk == PatientPaid && ck == PatientAR
 	case OpWriteOff:
 		ok = dk == Adjusted && d.Account.Group == GroupWO && (ck == InsuranceAR || ck == PatientAR)
+	case OpOverpayment:
+		ok = ck == CreditHeld && ((dk == PatientPaid && c.Account.Payer == 0) || (dk == PayerPaid && d.Account.Payer == c.Account.Payer))
+	case OpApplyCredit:
+		ok = dk == CreditHeld && d.Account.Payer == 0 && ck == PatientPaid
+	case OpRefund:
+		ok = dk == CreditHeld && ((ck == PatientPaid && d.Account.Payer == 0) || (ck == PayerPaid && c.Account.Payer == d.Account.Payer))
+		if ok && d.Reason == "" {
+			return lineErrorf(line, "a refund needs its reason")
+		}
 	default:
 		return lineErrorf(line, "unknown operation %q", d.Op)
 	}
@@ -156,6 +165,12 @@ func payerGroup(g string) bool {
 func checkAccount(a Account) error {
 	perPayer := a.Kind == InsuranceAR || a.Kind == PayerPaid
 	switch a.Kind {
+	case CreditHeld:
+		// The patient's credit (no payer) or a payer's.
+		if a.Payer < 0 || a.Group != "" {
+			return lineErrorf(a.Line, "credit account needs no group and a payer or none")
+		}
+		return nil
 	case Charges, InsuranceAR, PatientAR, PayerPaid, PatientPaid, Adjusted:
 	default:
 		return lineErrorf(a.Line, "unknown account kind %q", a.Kind)

@@ -35,6 +35,10 @@ const (
 	PayerPaid   Kind = "payer_paid"   // money received from a payer (per payer)
 	PatientPaid Kind = "patient_paid" // money received from the patient
 	Adjusted    Kind = "adjusted"     // amounts given up, per adjustment group
+	// CreditHeld is money received beyond what was owed on the line, held
+	// for whoever paid it: the patient (no payer) or a payer. It carries a
+	// credit balance, like Charges: it is owed back, not earned.
+	CreditHeld Kind = "credit"
 )
 
 // Adjustment groups: the CAS01 claim adjustment group codes a payer may use
@@ -62,6 +66,9 @@ const (
 	OpPayerTransfer  Op = "payer_transfer"  // a balance moves from one payer to another (primary to secondary)
 	OpPatientPayment Op = "patient_payment" // the patient pays on their balance
 	OpWriteOff       Op = "write_off"       // the practice writes off an open balance
+	OpOverpayment    Op = "overpayment"     // money beyond what was owed is held as a credit
+	OpApplyCredit    Op = "apply_credit"    // a patient's credit leaves its line to pay another
+	OpRefund         Op = "refund"          // a credit is paid back to whoever paid it
 )
 
 // Side says whether an entry debits or credits its account.
@@ -188,6 +195,38 @@ func (t *Transaction) PatientPayment(line int64, amount rcm.Money, method string
 // the patient when payer is 0, for the practice's reason.
 func (t *Transaction) WriteOff(line, payer int64, reason string, amount rcm.Money) *Transaction {
 	return t.pair(OpWriteOff, Account{Line: line, Kind: Adjusted, Group: GroupWO}, receivable(line, payer), amount, reason, "")
+}
+
+// paid is the payment account of payer on the line, or of the patient
+// when payer is 0.
+func paid(line, payer int64) Account {
+	if payer == 0 {
+		return Account{Line: line, Kind: PatientPaid}
+	}
+	return Account{Line: line, Kind: PayerPaid, Payer: payer}
+}
+
+// Overpayment records amount paid on the line by payer (the patient when
+// payer is 0) beyond what it owed, held as that payer's credit: the money
+// is received, so nothing is refused or lost, and it stays owed back until
+// it is applied or refunded.
+func (t *Transaction) Overpayment(line, payer int64, amount rcm.Money, method string) *Transaction {
+	return t.pair(OpOverpayment, paid(line, payer), Account{Line: line, Kind: CreditHeld, Payer: payer}, amount, "", method)
+}
+
+// ApplyCredit moves amount of the patient's credit held on line from to
+// the patient's open balance on line to: the credit leaves the line it was
+// paid on and becomes a payment of the other. Only a patient's credit
+// pays a patient's balance; a payer's credit is refunded to the payer.
+func (t *Transaction) ApplyCredit(from, to int64, amount rcm.Money) *Transaction {
+	t.pair(OpApplyCredit, Account{Line: from, Kind: CreditHeld}, Account{Line: from, Kind: PatientPaid}, amount, "", "credit")
+	return t.PatientPayment(to, amount, "credit")
+}
+
+// Refund pays amount of the credit held on the line back to payer (the
+// patient when payer is 0), for reason.
+func (t *Transaction) Refund(line, payer int64, reason string, amount rcm.Money) *Transaction {
+	return t.pair(OpRefund, Account{Line: line, Kind: CreditHeld, Payer: payer}, paid(line, payer), amount, reason, "")
 }
 
 // Reverse returns the transaction that undoes orig: the same pairs with

@@ -13,9 +13,10 @@ import (
 // PostPatientPayment applies a patient's payment to their open balance,
 // oldest service first, in one ledger transaction: the lines are locked
 // and their balances read in the same database transaction, so two
-// payments cannot both take the same balance. A payment above what the
-// patient owes is refused (the ledger keeps no credit balances); the same
-// key twice is ECONFLICT and posts nothing. The payment is audited against
+// payments cannot both take the same balance. What is paid beyond what
+// the patient owes is held as the patient's credit on their newest line
+// (ledger.Overpayment), never refused: it is applied or refunded later
+// (credit.go). The same key twice is ECONFLICT and posts nothing. The payment is audited against
 // the patient.
 func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermBill)
@@ -28,6 +29,8 @@ func (db *DB) PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*le
 	t := &ledger.Transaction{Key: "patient-payment:" + p.Key, Memo: strings.TrimSpace("patient payment " + p.Method + " " + p.Reference)}
 	return db.applyToPatient(ctx, a, p.PatientID, p.Amount, "payment", p.Key, t, "patient_payment", func(line int64, amount rcm.Money) {
 		t.PatientPayment(line, amount, p.Method)
+	}, func(line int64, amount rcm.Money) {
+		t.Overpayment(line, 0, amount, p.Method)
 	})
 }
 
@@ -45,19 +48,23 @@ func (db *DB) PostPatientWriteOff(ctx context.Context, w rcm.PatientWriteOff) (*
 	t := &ledger.Transaction{Key: "patient-write-off:" + w.Key, Memo: "patient write-off " + w.Reason}
 	return db.applyToPatient(ctx, a, w.PatientID, w.Amount, "write-off", w.Key, t, "patient_write_off", func(line int64, amount rcm.Money) {
 		t.WriteOff(line, 0, w.Reason, amount)
-	})
+	}, nil)
 }
 
 // applyToPatient spreads amount over the patient's open balance, oldest
 // service first, with entry adding each line's share to t, and posts t as
-// the actor a (already checked for billing).
+// the actor a (already checked for billing). What is beyond the balance
+// goes to over on the newest line, or is refused when over is nil.
 func (db *DB) applyToPatient(ctx context.Context, a rcm.Actor, patientID int64, amount rcm.Money, what, key string, t *ledger.Transaction, entity string,
-	entry func(line int64, amount rcm.Money)) (*ledger.Transaction, error) {
+	entry, over func(line int64, amount rcm.Money)) (*ledger.Transaction, error) {
 	err := db.Transact(ctx, func(tx *Tx) error {
 		// Transact may run this again after a serialization failure: the
 		// entries are planned anew from the balances read then.
 		t.Entries = nil
 		if err := tx.requirePatient(ctx, a.OrgID, patientID); err != nil {
+			return err
+		}
+		if err := tx.refuseClosed(ctx, a.OrgID, tx.Now()); err != nil {
 			return err
 		}
 		// A retry of one already posted is told so, before its amount is
@@ -89,7 +96,17 @@ func (db *DB) applyToPatient(ctx context.Context, a rcm.Actor, patientID int64, 
 				owed += b.Patient
 			}
 		}
-		if amount > owed {
+		// A credit is held on the newest line that was charged.
+		var newest int64
+		for _, l := range lines {
+			if b := balances[l]; b != nil && b.Charge > 0 {
+				newest = l
+			}
+		}
+		if amount > owed && (over == nil || newest == 0) {
+			if over != nil {
+				return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "The patient has no service on file to hold a credit of %s against.", (amount - owed).Dollars())
+			}
 			return rcm.FieldErrorf(rcm.EINVALID, "amount", "The patient owes %s; a %s of %s is more than that.", owed.Dollars(), what, amount.Dollars())
 		}
 		left := amount
@@ -106,6 +123,12 @@ func (db *DB) applyToPatient(ctx context.Context, a rcm.Actor, patientID int64, 
 			entry(l, share)
 			touched = append(touched, l)
 			left -= share
+		}
+		if left > 0 {
+			over(newest, left)
+			if !slices.Contains(touched, newest) {
+				touched = append(touched, newest)
+			}
 		}
 		slices.Sort(touched)
 		ids, err := tx.postLedgerOn(ctx, a, []*ledger.Transaction{t}, touched, balances)

@@ -113,6 +113,15 @@ func (db *DB) PostRemittance(ctx context.Context, rem *remit.Remittance, newPlan
 		if err := tx.refuseSameContent(ctx, a.OrgID, payer.ID, rem.Trace, fingerprint); err != nil {
 			return err
 		}
+		// The payer's money is dated by its payment date (BPR16, or the
+		// paper check's date): none posts into a closed period.
+		dated := tx.Now()
+		if !rem.PaidOn.IsZero() {
+			dated = rem.PaidOn.Time()
+		}
+		if err := tx.refuseClosed(ctx, a.OrgID, dated); err != nil {
+			return err
+		}
 		now := tx.Now()
 		remID, err := tx.insert(ctx, `INSERT INTO remittance (org_id, payer_id, trace, trace_originator, control, handling, method, amount, paid_on,
 			payer_name, claims, exceptions, posted_at, user_id, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,

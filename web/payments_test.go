@@ -76,17 +76,18 @@ func TestPatientPaymentRoute(t *testing.T) {
 				{"card payment", path, `{"amount":"30.00","method":"card","reference":"AUTH 7731","key":"pay-000001"}`, 201, `"method":"card"`},
 				{"same key again", path, `{"amount":"30.00","method":"card","key":"pay-000001"}`, 409, "already posted"},
 				{"same key, other amount", path, `{"amount":"5.00","method":"card","key":"pay-000001"}`, 409, "already posted"},
-				{"more than the rest", path, `{"amount":"20.01","method":"cash","key":"pay-000002"}`, 400, "owes $20.00"},
 				{"write-off with an unknown reason", strings.Replace(path, "payments", "write-offs", 1), `{"amount":"1.00","reason":"mood","key":"wo-000001"}`, 400, `"field":"reason"`},
 				{"write-off for another patient in the body", strings.Replace(path, "payments", "write-offs", 1),
 					fmt.Sprintf(`{"patient_id":%d,"amount":"1.00","reason":"courtesy","key":"wo-000002"}`, s.Patient.ID+1), 400, `"field":"patient_id"`},
 				{"write-off of a small balance", strings.Replace(path, "payments", "write-offs", 1), `{"amount":"0.75","reason":"small_balance","key":"wo-000001"}`, 201, `"op":"write_off"`},
+				// More than the rest is held as credit, not refused.
+				{"more than the rest", path, `{"amount":"20.00","method":"cash","key":"pay-000002"}`, 201, `"op":"overpayment"`},
 			} {
 				status, body := do(tc.path, tc.body)
 				if status != tc.status || !strings.Contains(body, tc.want) {
 					t.Errorf("%s: %d %s, want %d with %q", tc.name, status, body, tc.status, tc.want)
 				}
-				if tc.status == 201 && strings.HasSuffix(tc.path, "/payments") {
+				if tc.status == 201 && strings.HasSuffix(tc.path, "/payments") && tc.name == "card payment" {
 					var txn ledger.Transaction
 					if err := json.Unmarshal([]byte(body), &txn); err != nil || txn.ID == 0 || len(txn.Entries) != 2 || txn.Entries[0].Amount != rcm.MustParseMoney("30.00") {
 						t.Errorf("payment answer: %+v, %v", txn, err)
@@ -94,8 +95,11 @@ func TestPatientPaymentRoute(t *testing.T) {
 				}
 			}
 			pb, err := db.FindPatientBalances(ctx)
-			if err != nil || len(pb) != 1 || pb[0].Open != rcm.MustParseMoney("19.25") {
+			if err != nil || len(pb) != 0 {
 				t.Errorf("balance after the payments: %+v, %v", pb, err)
+			}
+			if cs, err := db.FindCredits(ctx); err != nil || len(cs) != 1 || cs[0].Amount != rcm.MustParseMoney("0.75") {
+				t.Errorf("credit after paying 20.00 on 19.25: %+v, %v", cs, err)
 			}
 		})
 	}

@@ -44,12 +44,15 @@ func runLedger(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && (args[0] == "pay" || args[0] == "write-off") {
 		return runLedgerPatient(ctx, env, args[0], args[1:])
 	}
+	if len(args) > 0 && (args[0] == "credits" || args[0] == "apply-credit" || args[0] == "refund" || args[0] == "close") {
+		return runLedgerCredit(ctx, env, args[0], args[1:])
+	}
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintf(env.Stderr, "usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s\n", ledgerUsage, firstLine(ledgerPayUsage), firstLine(ledgerWriteOffUsage))
 			return nil
 		}
-		return usagef("usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s", ledgerUsage, ledgerPayUsage, ledgerWriteOffUsage)
+		return usagef("usage: rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s\n       rcm ledger %s", ledgerUsage, ledgerPayUsage, ledgerWriteOffUsage, ledgerCreditUsage)
 	}
 	fs := newFlagSet(env, "ledger check", ledgerUsage)
 	dsn := dbFlag(fs, env)
@@ -132,6 +135,7 @@ func printLedgerReport(w io.Writer, r *sqldb.LedgerReport, top int) {
 		}
 		row(4, "account "+p.AccountNumber, p.Open)
 	}
+	row(2, "Credit balances held", t.Credit)
 	row(2, "Debits", t.Debits)
 	row(2, "Credits", t.Credits)
 	d := r.Deposits

@@ -139,11 +139,6 @@ func TestLedgerPay(t *testing.T) {
 	if code, _, errOut := rcmRun(t, "", pay...); code != 1 || !strings.Contains(errOut, "already posted") {
 		t.Errorf("the same key again: exit %d, %s", code, errOut)
 	}
-	more := append([]string(nil), pay...)
-	more[7], more[11] = "5.01", "front-desk-0002"
-	if code, _, errOut := rcmRun(t, "", more...); code != 1 || !strings.Contains(errOut, "owes $5.00") {
-		t.Errorf("more than owed: exit %d, %s", code, errOut)
-	}
 	if code, _, _ := rcmRun(t, "", "ledger", "pay", "--db", path, "--amount", "ten"); code != 2 {
 		t.Errorf("bad amount: exit %d, want 2", code)
 	}
@@ -164,6 +159,16 @@ func TestLedgerPay(t *testing.T) {
 	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "Patient payments $10.00") || !strings.Contains(flat, "account A1001 $4.00") ||
 		!strings.Contains(flat, "WO Write-offs $1.00") {
 		t.Errorf("ledger check after the payment: exit %d\n%s", code, out)
+	}
+	// More than the $4.00 still owed is held as credit, not refused.
+	more := append([]string(nil), pay...)
+	more[7], more[11] = "5.01", "front-desk-0002"
+	if code, _, errOut := rcmRun(t, "", more...); code != 0 {
+		t.Errorf("more than owed: exit %d, %s", code, errOut)
+	}
+	code, out, _ = rcmRun(t, "", "ledger", "check", "--db", path)
+	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "Credit balances held $1.01") {
+		t.Errorf("ledger check after the overpayment: exit %d\n%s", code, out)
 	}
 }
 

@@ -215,6 +215,8 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RouteCodesFrom(cat.Catalog)
 	srv.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	srv.RoutePatientPayments(db)
+	srv.RouteCredits(db)
+	srv.RouteKPI(db)
 	srv.RouteFollowUp(db)
 	srv.RouteCredentials(db)
 	srv.RouteFHIR(db, cat.Codes())

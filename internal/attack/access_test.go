@@ -23,6 +23,8 @@ func (e *env) apiBody(t *testing.T, r route, o *org, path string) string {
 		return `{"amount":"1.00","method":"card","key":"attack-payment"}`
 	case "write-offs":
 		return `{"amount":"1.00","reason":"small_balance","key":"attack-write-off"}`
+	case "apply-credit":
+		return `{"amount":"1.00","key":"attack-apply-credit"}`
 	case "resolve":
 		return `{"kind":"not_ours","note":"attack"}`
 	case "unlock", "mfa-reset":
@@ -217,6 +219,14 @@ var permission = map[string]string{
 	"GET /api/v1/patient-balances":                    rcm.PermReadPatients,
 	"POST /api/v1/patients/{id}/payments":             rcm.PermBill,
 	"POST /api/v1/patients/{id}/write-offs":           rcm.PermBill,
+	"GET /api/v1/credits":                             rcm.PermReadPatients,
+	"POST /api/v1/patients/{id}/apply-credit":         rcm.PermBill,
+	"GET /api/v1/refunds":                             rcm.PermReadPatients,
+	"POST /api/v1/refunds":                            rcm.PermBill,
+	"POST /api/v1/refunds/approve":                    rcm.PermBill,
+	"POST /api/v1/refunds/decline":                    rcm.PermBill,
+	"POST /api/v1/periods/close":                      rcm.PermManageUsers,
+	"GET /api/v1/reports/kpi":                         rcm.PermBill,
 
 	// The FHIR door: an import writes patients and encounters (it needs
 	// patients:write too); the reads are patient data.

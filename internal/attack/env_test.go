@@ -157,6 +157,8 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RouteCodes(starter)
 	e.api.RouteRemittances(db, func(ctx context.Context) (any, error) { return db.FindPatientBalances(ctx) })
 	e.api.RoutePatientPayments(db)
+	e.api.RouteCredits(db)
+	e.api.RouteKPI(db)
 	e.api.RouteFollowUp(db)
 	e.api.RouteCredentials(db)
 	e.api.RouteFHIR(db, nil)

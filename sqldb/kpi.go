@@ -1,0 +1,127 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/kpi"
+)
+
+// KPIReport computes the manager's numbers for the days from through to
+// (inclusive), by the ledger's posting times and the 835s' posting times:
+// one pass over the ledger grouped by service line, one over the claims
+// answered. It reads sums, not patients, so it is audited as one report
+// read.
+func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return nil, err
+	}
+	if to.Before(from) {
+		return nil, rcm.FieldErrorf(rcm.EINVALID, "to", "The period ends (%s) before it starts (%s).", to.Format(time.DateOnly), from.Format(time.DateOnly))
+	}
+	lo, hi := formatTime(from), formatTime(to.AddDate(0, 0, 1).Add(-time.Nanosecond))
+	var lines []kpi.LineFacts
+	var claims []kpi.ClaimFacts
+	var subs []kpi.SubmissionFacts
+	err = db.Transact(ctx, func(tx *Tx) error {
+		payers, err := queryAll(ctx, tx, func(s scanner) ([2]string, error) {
+			var id, name string
+			return [2]string{id, name}, s.Scan(&id, &name)
+		}, `SELECT CAST(id AS TEXT), name FROM payer WHERE org_id = ?`, a.OrgID)
+		if err != nil {
+			return err
+		}
+		payerName := map[string]string{"": "Self-pay"}
+		for _, p := range payers {
+			payerName[p[0]] = p[1]
+		}
+		const in = `t.posted_at >= ? AND t.posted_at <= ?`
+		lines, err = queryAll(ctx, tx, func(s scanner) (kpi.LineFacts, error) {
+			var l kpi.LineFacts
+			var dos, first, last string
+			var payer sql.NullString
+			var open, charged, co, collected int64
+			if err := s.Scan(&dos, &first, &last, &payer, &open, &charged, &co, &collected); err != nil {
+				return l, err
+			}
+			d, err := parseDate(dos)
+			l.DateOfService, l.Provider, l.Payer = d.Time(), "Dr. "+first+" "+last, payerName[payer.String]
+			l.OpenAtEnd, l.Charged, l.Contractual, l.Collected = rcm.Money(open), rcm.Money(charged), rcm.Money(co), rcm.Money(collected)
+			return l, err
+		}, `SELECT e.date_of_service, pv.first_name, pv.last_name,
+				(SELECT CAST(MIN(c.debit_payer) AS TEXT) FROM ledger_pair c WHERE c.org_id = s.org_id AND c.line_id = s.id AND c.op = 'charge'),
+				CAST(SUM(CASE WHEN p.debit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END
+					- CASE WHEN p.credit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END) AS BIGINT),
+				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.credit_kind = 'charges' THEN p.amount ELSE 0 END
+					- CASE WHEN p.debit_kind = 'charges' THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT),
+				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.debit_kind = 'adjusted' AND p.debit_grp = 'CO' THEN p.amount ELSE 0 END
+					- CASE WHEN p.credit_kind = 'adjusted' AND p.credit_grp = 'CO' THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT),
+				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.debit_kind IN ('payer_paid', 'patient_paid') THEN p.amount ELSE 0 END
+					- CASE WHEN p.credit_kind IN ('payer_paid', 'patient_paid') THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT)
+			FROM ledger_pair p
+			JOIN ledger_txn t ON t.org_id = p.org_id AND t.id = p.txn_id
+			JOIN service_line s ON s.org_id = p.org_id AND s.id = p.line_id
+			JOIN encounter e ON e.org_id = s.org_id AND e.id = s.encounter_id
+			JOIN provider pv ON pv.org_id = e.org_id AND pv.id = e.rendering_provider_id
+			WHERE p.org_id = ? AND t.posted_at <= ?
+			GROUP BY s.org_id, s.id, e.date_of_service, pv.first_name, pv.last_name`,
+			lo, hi, lo, hi, lo, hi, a.OrgID, hi)
+		if err != nil {
+			return err
+		}
+		// Each claim's first answer (its earliest 835), when that falls in
+		// the period.
+		claims, err = queryAll(ctx, tx, func(s scanner) (kpi.ClaimFacts, error) {
+			var c kpi.ClaimFacts
+			var payer, first, last, status string
+			var paid int64
+			err := s.Scan(&payer, &first, &last, &status, &paid)
+			c.Payer, c.Provider, c.Denied = payerName[payer], "Dr. "+first+" "+last, status == "4"
+			c.Paid = (status == "1" || status == "2" || status == "3") && paid > 0
+			return c, err
+		}, `SELECT CAST(cl.payer_id AS TEXT), pv.first_name, pv.last_name, rc.status, rc.paid
+			FROM remit_claim rc
+			JOIN remittance r ON r.org_id = rc.org_id AND r.id = rc.remittance_id
+			JOIN claim cl ON cl.org_id = rc.org_id AND cl.id = rc.claim_id
+			JOIN encounter e ON e.org_id = cl.org_id AND e.id = cl.encounter_id
+			JOIN provider pv ON pv.org_id = e.org_id AND pv.id = e.rendering_provider_id
+			WHERE rc.org_id = ? AND r.posted_at >= ? AND r.posted_at <= ?
+			AND NOT EXISTS (SELECT 1 FROM remit_claim rc2 JOIN remittance r2 ON r2.org_id = rc2.org_id AND r2.id = rc2.remittance_id
+				WHERE rc2.org_id = rc.org_id AND rc2.claim_id = rc.claim_id AND (r2.posted_at < r.posted_at OR (r2.posted_at = r.posted_at AND rc2.id < rc.id)))`,
+			a.OrgID, lo, hi)
+		if err != nil {
+			return err
+		}
+		// Each claim's first submission in the period, from its history:
+		// clean unless a rejection came before its first adjudication.
+		subs, err = queryAll(ctx, tx, func(s scanner) (kpi.SubmissionFacts, error) {
+			var c kpi.SubmissionFacts
+			var payer, first, last string
+			var rejected int64
+			err := s.Scan(&payer, &first, &last, &rejected)
+			c.Payer, c.Provider, c.Clean = payerName[payer], "Dr. "+first+" "+last, rejected == 0
+			return c, err
+		}, `SELECT CAST(cl.payer_id AS TEXT), pv.first_name, pv.last_name,
+				(SELECT COUNT(*) FROM claim_event rj WHERE rj.org_id = ev.org_id AND rj.claim_id = ev.claim_id AND rj.to_state = 'rejected' AND rj.id > ev.id
+					AND NOT EXISTS (SELECT 1 FROM claim_event ad WHERE ad.org_id = ev.org_id AND ad.claim_id = ev.claim_id AND ad.id < rj.id
+						AND ad.to_state IN ('paid', 'partly_paid', 'denied', 'reversed', 'appealed', 'closed')))
+			FROM claim_event ev
+			JOIN claim cl ON cl.org_id = ev.org_id AND cl.id = ev.claim_id
+			JOIN encounter e ON e.org_id = cl.org_id AND e.id = cl.encounter_id
+			JOIN provider pv ON pv.org_id = e.org_id AND pv.id = e.rendering_provider_id
+			WHERE ev.org_id = ? AND ev.to_state = 'submitted' AND ev.at >= ? AND ev.at <= ?
+			AND NOT EXISTS (SELECT 1 FROM claim_event e0 WHERE e0.org_id = ev.org_id AND e0.claim_id = ev.claim_id AND e0.to_state = 'submitted' AND e0.id < ev.id)`,
+			a.OrgID, lo, hi)
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, rcm.AuditRead, "kpi_report", 0, 0)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return kpi.Compute(from, to, lines, claims, subs), nil
+}
