@@ -39,7 +39,7 @@ func (f *fakeCatalog) CheckCode(src CodeSource, code, date string) (CodeVerdict,
 // service (issue 17, --codes): each bad code an IK403 7 on its element.
 // The 837P's claim has no date of its own: diagnoses are judged on the
 // earliest line date (20231003), each procedure on its line's.
-func TestClinicalCodes837P(t *testing.T) {
+func TestValidateClinicalCodes837P(t *testing.T) {
 	hi := "HI*ABK:J0300*ABF:J320~"
 	tests := []struct {
 		name  string
@@ -84,7 +84,7 @@ func TestClinicalCodes837P(t *testing.T) {
 }
 
 // Without a catalogue no code is judged.
-func TestClinicalCodesOff(t *testing.T) {
+func TestValidateClinicalCodesOff(t *testing.T) {
 	in := edit(t, sitBase(), "HI*ABK:J0300*ABF:J320~", "HI*ABK:J45*ABF:Q9999~")
 	if res := (&Validator{Situational: true}).Validate(strings.NewReader(in)); !res.Valid() {
 		t.Errorf("findings without a catalogue: %v", res.Findings)
@@ -93,7 +93,7 @@ func TestClinicalCodesOff(t *testing.T) {
 
 // The 999 says which element failed: IK3 on the HI, IK4 at HI01-2 with
 // IK403 7 and the code.
-func TestClinicalCodesAck(t *testing.T) {
+func TestValidateClinicalCodesAck(t *testing.T) {
 	v := Validator{Situational: true, Catalog: &fakeCatalog{}}
 	res := v.Validate(strings.NewReader(edit(t, sitBase(), "HI*ABK:J0300*", "HI*ABK:J45*")))
 	var b strings.Builder
@@ -110,7 +110,7 @@ func TestClinicalCodesAck(t *testing.T) {
 // The 837I: diagnoses (ABK, ABJ, ABF; not the ICD-9-CM BK) on the
 // statement period's first day, or its last on an inpatient bill;
 // procedures (SV2-02-2 HC) on the line's date.
-func TestClinicalCodes837I(t *testing.T) {
+func TestValidateClinicalCodes837I(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(needSamples(t), "stupidedi-005010/X223A2_HC837/pass/ppo-repriced-claim.edi"))
 	if err != nil {
 		t.Fatal(err)
