@@ -57,6 +57,9 @@ type txState struct {
 	remit remitState
 	// ext is the date external code lists are judged on.
 	ext extState
+	// clin holds the 837's diagnosis and procedure codes until their
+	// date of service is known, for Validator.Catalog.
+	clin clinicalState
 }
 
 func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
@@ -68,6 +71,9 @@ func (s *txState) start(v *Validator, sc *Schema, st *Segment) {
 	s.i837 = s.rules && sc.Version == "005010X223A2"
 	s.sit = sitState{}
 	s.ext = extState{}
+	s.clin.on = v.Catalog != nil && sc != nil && sc.TransactionSet == "837"
+	s.clin.codes, s.clin.lines = s.clin.codes[:0], s.clin.lines[:0]
+	s.clin.claimDate, s.clin.haveLine, s.clin.haveFirst, s.clin.inpatient = false, false, false, false
 	s.r835 = v.Situational && sc != nil && sc.TransactionSet == "835"
 	if s.r835 {
 		s.remitStart()
@@ -206,6 +212,9 @@ func (s *txState) checkSegment(v *Validator, seg *Segment, def *SegmentDef, loop
 	s.situational(v, seg, def, loop, pos)
 	if v.Codes != nil {
 		s.external(v, seg, def, loop, pos)
+	}
+	if s.clin.on {
+		s.clinical(seg, def, loop, pos)
 	}
 	if v.CheckNPI && def.ID == "NM1" && string(seg.Element(8)) == "XX" {
 		if npi := seg.Element(9); len(npi) > 0 && !validNPI(npi) {
@@ -394,6 +403,9 @@ func loopHas(l *Loop, id string) bool {
 // pop closes the innermost loop, reporting required items it lacks.
 func (s *txState) pop(v *Validator, seg *Segment, pos int) {
 	f := &s.stack[len(s.stack)-1]
+	if s.clin.on {
+		s.clinicalLoopEnd(v, f)
+	}
 	s.missing(v, f, f.pos+1, len(f.loop.Items), seg, pos)
 	s.subscriberNameRules(v, f, seg, pos)
 	s.claimRules(v, f, seg, pos)

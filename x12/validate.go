@@ -105,6 +105,14 @@ type Validator struct {
 	// STC. Nil checks none of them; the lists kept in the package (place
 	// of service, claim frequency, states, countries) are always checked.
 	Codes Codes
+	// Catalog, when set, judges the 837's ICD-10-CM diagnoses (2300 HI)
+	// and HCPCS/CPT procedure codes (SV1-01-2, SV2-02-2 with HC) on the
+	// claim's date of service: 2400 DTP*472, else the 2300 DTP*434 or
+	// *472 (the through date of an 837I inpatient bill),
+	// and for diagnoses without a claim date the earliest line date. A
+	// code that is unknown, not in use or a header on that date is an
+	// IK4 invalid code value (7). Nil judges none.
+	Catalog CodeCatalog
 
 	res   *Result
 	isa   *InterchangeResult

@@ -24,6 +24,12 @@ func institutionalCommands(t *testing.T, dsn, out, paidList string) {
 			t.Errorf("x12 validate %s = %d %s %s", filepath.Base(f), code, stdout, errOut)
 		}
 	}
+	// Every 837 the demo wrote is also clean with its codes judged against
+	// the demo database's code sets (issue 17, --codes).
+	all, _ := filepath.Glob(filepath.Join(out, "837*.x12"))
+	if code, stdout, errOut := rcmRun(t, "", append([]string{"x12", "validate", "--codes", dsn}, all...)...); code != 0 {
+		t.Errorf("x12 validate --codes %s = %d %s %s", dsn, code, stdout, errOut)
+	}
 	var id string
 	for _, line := range strings.Split(paidList, "\n") {
 		// The list is a table whose first column is the claim number.

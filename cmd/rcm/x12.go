@@ -17,7 +17,7 @@ import (
 
 func init() { register("x12", "read, validate and write X12 files", runX12) }
 
-const x12Usage = `validate [--json] [--ack DIR] FILE...   check files against envelopes, the implementation guides and their code lists
+const x12Usage = `validate [--json] [--ack DIR] [--codes DB] FILE...   check files against envelopes, the implementation guides and their code lists
   json FILE                                  print the transactions with their loop structure as JSON
   fmt FILE                                   print one segment per line`
 
@@ -52,13 +52,15 @@ type fileReport struct {
 }
 
 func runX12Validate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--code-lists DIR] [--ack DIR] [--first-control N] FILE...")
+	fs := newFlagSet(env, "x12 validate", "[--json] [--npi] [--situational=false] [--code-lists DIR] [--codes DB [--org ID]] [--ack DIR] [--first-control N] FILE...")
 	asJSON := fs.Bool("json", false, "print findings as JSON")
 	ackDir := fs.String("ack", "", "write the 999 (or TA1) acknowledgement for each file into `DIR`")
 	first := fs.Int64("first-control", 1, "first control number of the acknowledgements written with --ack")
 	npi := fs.Bool("npi", false, "also check NPI check digits (NM109 with NM108 XX)")
 	situational := fs.Bool("situational", true, "check the guides' situational rules too (SNIP type 4)")
 	codeDir := fs.String("code-lists", defaultX12CodeDir(), "folder of the published CARC, RARC and claim status code lists (`DIR`; \"\" checks none)")
+	codesDB := fs.String("codes", "", "also judge the 837s' ICD-10-CM and HCPCS/CPT codes on the date of service against the code sets of `DB` (a SQLite file or postgres:// URL)")
+	org := fs.Int64("org", 0, "organization whose CPT release judges CPT codes with --codes (default: the only organization in DB)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -80,6 +82,14 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 		}
 		codes = set
 	}
+	var catalog x12.CodeCatalog
+	if *codesDB != "" {
+		c, err := loadX12Catalog(ctx, env, *codesDB, *org)
+		if err != nil {
+			return err
+		}
+		catalog = c
+	}
 	seq := &x12.Counter{N: *first - 1}
 	var reports []fileReport
 	bad := false
@@ -87,7 +97,7 @@ func runX12Validate(ctx context.Context, env *Env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational, Codes: codes})
+		rep, res := validateFile(name, x12.Validator{CheckNPI: *npi, Situational: *situational, Codes: codes, Catalog: catalog})
 		if rep.Error == "" && *ackDir != "" {
 			if err := writeAck(name, *ackDir, seq, res, &rep); err != nil {
 				return err
