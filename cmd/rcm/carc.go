@@ -28,6 +28,10 @@ func runCarc(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm carc %s", carcUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm carc %s\n", carcUsage)
+		return nil
+	}
 	switch args[0] {
 	case "import":
 		return runCarcImport(ctx, env, args[1:])

@@ -30,6 +30,10 @@ func runFees(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm fees %s", feesUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm fees %s\n", feesUsage)
+		return nil
+	}
 	switch args[0] {
 	case "import":
 		return runFeesImport(ctx, env, args[1:])

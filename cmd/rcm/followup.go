@@ -46,6 +46,10 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm followup %s", followupUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm followup %s\n", followupUsage)
+		return nil
+	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "followup "+sub, followupUsage)
 	dsn := dbFlag(fs, env)

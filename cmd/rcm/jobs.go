@@ -31,6 +31,10 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm jobs %s", jobsUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm jobs %s\n", jobsUsage)
+		return nil
+	}
 	sub := args[0]
 	fs := newFlagSet(env, "jobs "+sub, jobsUsage)
 	dsn := dbFlag(fs, env)

@@ -96,6 +96,10 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm keys %s", keysUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm keys %s\n", keysUsage)
+		return nil
+	}
 	switch args[0] {
 	case "new":
 		return runKeysNew(env, args[1:])

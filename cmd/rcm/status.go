@@ -73,6 +73,10 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm status %s", statusUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm status %s\n", statusUsage)
+		return nil
+	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "status "+sub, statusUsage)
 	dsn := dbFlag(fs, env)

@@ -41,6 +41,10 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		return usagef("usage: rcm user %s", userUsage)
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm user %s\n", userUsage)
+		return nil
+	}
 	switch args[0] {
 	case "add":
 		return runUserAdd(ctx, env, args[1:])
