@@ -31,6 +31,8 @@ var codeFixes = map[string]string{
 	codeset.RuleManifestation: "List the underlying condition first and the manifestation after it.",
 	codeset.RuleCodeFirst:     "Add the underlying condition and list it before this code.",
 	codeset.RuleUseAdditional: "Add the additional code the note asks for, if documented.",
+	codeset.RuleMalformed:     "Type the code as printed: letters and digits, the dot only after the third character (E11.9).",
+	codeset.RuleStale:         "Import the code set release in force on the date of service (rcm codes import).",
 }
 
 // KnownTaxonomy implements TaxonomyList from the catalog's NUCC releases.

@@ -299,7 +299,7 @@ func (c *Catalog) line(sys System, org string) []*loaded {
 // Lookup returns a code as the release in force on dos has it.
 func (c *Catalog) Lookup(sys System, org, code string, dos rcm.Date) (Code, bool) {
 	l := c.inForce(sys, org, dos)
-	if l == nil {
+	if l == nil || CheckShape(sys, code) != nil {
 		return Code{}, false
 	}
 	return l.code(Normalize(code))

@@ -107,6 +107,10 @@ func (c *Catalog) Validate(codes []string, sys System, org string, dos rcm.Date,
 		s := sys
 		if s == "" {
 			s = c.guessSystem(Normalize(in), org)
+			// Only ICD-10-CM codes are written with a dot.
+			if strings.Contains(in, ".") {
+				s = ICD10CM
+			}
 		}
 		r := c.validateOne(in, s, org, dos, p)
 		v.Codes = append(v.Codes, r)
@@ -140,6 +144,23 @@ func (c *Catalog) guessSystem(code, org string) System {
 func (c *Catalog) validateOne(in string, sys System, org string, dos rcm.Date, p Patient) CodeResult {
 	code := Normalize(in)
 	r := CodeResult{Input: in, System: sys, Code: Display(sys, code)}
+	find := func(rule string, sev Severity, format string, args ...any) {
+		r.Findings = append(r.Findings, Finding{Rule: rule, Severity: sev, Code: r.Code, Message: fmt.Sprintf(format, args...)})
+	}
+	if err := CheckShape(sys, in); err != nil {
+		r.Code = strings.TrimSpace(in)
+		find(RuleMalformed, SeverityError, "%s", err.Error())
+		return r
+	}
+	r = c.checkOne(r, code, sys, org, dos, p)
+	if f, ok := c.staleFinding(sys, org, dos, r.Code); ok {
+		r.Findings = append(r.Findings, f)
+	}
+	return r
+}
+
+// checkOne looks a well-formed code up in the release in force on dos.
+func (c *Catalog) checkOne(r CodeResult, code string, sys System, org string, dos rcm.Date, p Patient) CodeResult {
 	find := func(rule string, sev Severity, format string, args ...any) {
 		r.Findings = append(r.Findings, Finding{Rule: rule, Severity: sev, Code: r.Code, Message: fmt.Sprintf(format, args...)})
 	}

@@ -30,6 +30,8 @@ type workbenchData struct {
 	Blocking bool
 	Editable bool
 	Claims   []*rcm.Claim
+	// Suggested is the suggestions from the note (?suggest=1).
+	Suggested *suggestionsView
 	// FormError is the message of a change the services refused.
 	FormError string
 	// Facility is the facility bill form's values (837I, UB-04), and
@@ -59,6 +61,11 @@ func (h *Handler) showWorkbench(w http.ResponseWriter, r *http.Request, s *sessi
 	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
 		d.Query = q
 		if d.Hits, err = h.search(r.Context(), s, q, d.Encounter.DateOfService); err != nil {
+			return err
+		}
+	}
+	if r.URL.Query().Get("suggest") != "" && d.Encounter.Note != "" {
+		if d.Suggested, err = h.suggestFor(r.Context(), s, d.Encounter, d.Age, d.Patient.Sex); err != nil {
 			return err
 		}
 	}

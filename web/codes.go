@@ -25,6 +25,7 @@ func (s *Server) RouteCodes(cat *codeset.Catalog) {
 func (s *Server) RouteCodesFrom(catalog func() *codeset.Catalog) {
 	s.mux.Handle("GET /api/v1/codes/search", s.api(codesSearch(catalog)))
 	s.mux.Handle("GET /api/v1/codes/validate", s.api(codesValidate(catalog)))
+	s.mux.Handle("POST /api/v1/codes/suggest", s.api(s.codesSuggest(catalog)))
 	s.describeCodes()
 }
 

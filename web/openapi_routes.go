@@ -11,6 +11,7 @@ import (
 	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/suggest"
 )
 
 // The descriptions of the routes registered outside routes(), one function
@@ -36,6 +37,8 @@ func (s *Server) describeCodes() {
 		Query: []string{"q", "system", "dos", "limit"}, Response: codeset.Hit{}, List: "hits"})
 	s.Describe("GET /api/v1/codes/validate", Operation{Tag: "codes", Summary: "Validate codes as of a date of service, for a patient's age and sex.",
 		Query: []string{"code", "dos", "age", "sex", "system"}, Response: codeset.Validation{}})
+	s.Describe("POST /api/v1/codes/suggest", Operation{Tag: "codes", Summary: "Suggest codes from a note (or an encounter's note, audited), with evidence and path.",
+		Body: suggestBody{}, Response: suggest.Result{}})
 }
 
 func (s *Server) describeRemittances() {

@@ -195,6 +195,7 @@ var permission = map[string]string{
 	"GET /api/v1/audit":           rcm.PermReadAudit,
 	"GET /api/v1/codes/search":    "",
 	"GET /api/v1/codes/validate":  "",
+	"POST /api/v1/codes/suggest":  rcm.PermReadPatients,
 
 	"POST /api/v1/patients/{id}/coverages": rcm.PermWritePatients,
 	"GET /api/v1/patients/{id}/coverages":  rcm.PermReadPatients,
