@@ -194,6 +194,13 @@ func (in *Institutional) validate(v *validator, lines, diagnoses int) {
 	v.check(t != "", "institutional.type_of_bill", "type_of_bill is required on a facility claim (four digits such as 0831).")
 	v.check(t == "" || len(t) == 4 && allDigits(t) && t[0] == '0' && t[1] != '0' && t[2] != '0', "institutional.type_of_bill",
 		"type_of_bill %q must be four digits: 0, the facility type, the bill classification and the frequency (such as 0831).", t)
+	// A replacement (7) or void (8) is a correction of a claim the payer
+	// already has: it needs the payer's claim number (REF*F8), so it is made
+	// by correcting that claim, never entered on a new visit's bill.
+	if len(t) == 4 && (t[3] == '7' || t[3] == '8') {
+		v.check(false, "institutional.type_of_bill",
+			"type_of_bill %q ends in %c (a replacement or void): correct or void the claim the payer has instead; a new bill ends in 1 to 4 (such as 0831).", t, t[3])
+	}
 	v.check(!in.StatementFrom.IsZero() && !in.StatementTo.IsZero(), "institutional.statement_from", "statement_from and statement_to (the statement covers period) are required.")
 	v.check(in.StatementTo.IsZero() || !in.StatementTo.Before(in.StatementFrom), "institutional.statement_to", "statement_to may not be before statement_from.")
 	hour := func(h, field string) {

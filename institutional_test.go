@@ -31,6 +31,8 @@ func TestInstitutionalValidate(t *testing.T) {
 		{"no type of bill", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "" }, "institutional.type_of_bill", "type_of_bill is required"},
 		{"type of bill letters", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "08X1" }, "institutional.type_of_bill", "four digits"},
 		{"type of bill zero facility", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "0031" }, "institutional.type_of_bill", "four digits"},
+		{"type of bill void on a new bill", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "138" }, "institutional.type_of_bill", "replacement or void"},
+		{"type of bill replacement on a new bill", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "0837" }, "institutional.type_of_bill", "replacement or void"},
 		{"no statement period", func(e *rcm.Encounter) { e.Institutional.StatementFrom = rcm.Date{} }, "institutional.statement_from", "statement covers period"},
 		{"period backwards", func(e *rcm.Encounter) { e.Institutional.StatementTo = rcm.MustParseDate("2026-02-01") }, "institutional.statement_to", "before"},
 		{"no patient status", func(e *rcm.Encounter) { e.Institutional.PatientStatus = "" }, "institutional.patient_status", "patient_status is required"},
