@@ -354,7 +354,7 @@ func TestRotateKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}, {Table: "submission"}, {Table: "eligibility_result"}, {Table: "user_totp"}}
+			want := []sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}, {Table: "submission"}, {Table: "eligibility_result"}, {Table: "user_totp"}, {Table: "claim_status_batch"}}
 			if diff := cmp.Diff(want, counts); diff != "" {
 				t.Errorf("rotation counts mismatch (-want +got):\n%s", diff)
 			}
