@@ -75,11 +75,11 @@ func TestInstitutionalStorage(t *testing.T) {
 		if diff := cmp.Diff(e.Institutional, gc.Institutional); diff != "" {
 			t.Errorf("claim's institutional data (-encounter +claim):\n%s", diff)
 		}
-		e.Institutional.TypeOfBill = "0837"
+		e.Institutional.TypeOfBill = "0832"
 		if err := db.UpdateEncounter(ctx, e); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.FindEncounterByID(ctx, e.ID); got.Institutional.TypeOfBill != "0837" {
+		if got, _ := db.FindEncounterByID(ctx, e.ID); got.Institutional.TypeOfBill != "0832" {
 			t.Errorf("updated type of bill = %q", got.Institutional.TypeOfBill)
 		}
 		if gc, _ := db.FindClaimByID(ctx, c.ID); gc.Institutional.TypeOfBill != "0831" {
