@@ -17,8 +17,9 @@ func validFee(e *rcm.FeeScheduleEntry) error {
 	e.Code = strings.ToUpper(strings.TrimSpace(e.Code))
 	e.Modifier = strings.ToUpper(strings.TrimSpace(e.Modifier))
 	switch {
-	case len(e.Code) != 5 && !(len(e.Code) == 4 && isDigits(e.Code)):
-		// A facility prices lines without HCPCS by their revenue code.
+	case len(e.Code) != 5 && !(len(e.Code) == 4 && isDigits(e.Code) && e.Code[0] == '0'):
+		// A facility prices lines without HCPCS by their revenue code (NUBC
+		// revenue codes are four digits with a leading zero).
 		return rcm.FieldErrorf(rcm.EINVALID, "code", "code must be a five-character CPT or HCPCS code, or a four-digit revenue code.")
 	case e.Modifier != "" && len(e.Modifier) != 2:
 		return rcm.FieldErrorf(rcm.EINVALID, "modifier", "modifier must be two characters.")

@@ -213,6 +213,12 @@ func (tx *Tx) refuseSameContent(ctx context.Context, org, payer int64, trace, fi
 	} else if err != nil {
 		return err
 	}
+	if earlier == trace {
+		// The same 835, committed by another posting after this one looked
+		// its key up (PostgreSQL reads each statement afresh): report it as
+		// already posted, as the key check would have.
+		return errAlreadyPosted
+	}
 	postedAt, err := parseTime(at)
 	if err != nil {
 		return err
