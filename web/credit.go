@@ -82,9 +82,7 @@ func (s *Server) RouteCredits(svc CreditService) {
 			if _, err := parseQuery(r); err != nil {
 				return err
 			}
-			var body struct {
-				ID int64 `json:"id"`
-			}
+			var body refundDecision
 			if err := decodeJSON(w, r, &body); err != nil {
 				return err
 			}
@@ -108,9 +106,7 @@ func (s *Server) RouteCredits(svc CreditService) {
 		if _, err := parseQuery(r); err != nil {
 			return err
 		}
-		var body struct {
-			Through string `json:"through"`
-		}
+		var body periodClose
 		if err := decodeJSON(w, r, &body); err != nil {
 			return err
 		}
@@ -121,7 +117,40 @@ func (s *Server) RouteCredits(svc CreditService) {
 		if err := svc.ClosePeriod(r.Context(), day); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"closed_through": body.Through})
+		writeJSON(w, http.StatusOK, periodClosed{ClosedThrough: body.Through})
 		return nil
 	}))
+	s.describeCredits()
+}
+
+// refundDecision names the refund an approval or a decline decides.
+type refundDecision struct {
+	ID int64 `json:"id"`
+}
+
+// periodClose is the last day of the period to close, YYYY-MM-DD.
+type periodClose struct {
+	Through string `json:"through"`
+}
+
+// periodClosed answers a close with the day the books are closed through.
+type periodClosed struct {
+	ClosedThrough string `json:"closed_through"`
+}
+
+func (s *Server) describeCredits() {
+	s.Describe("GET /api/v1/credits", Operation{Tag: "ledger", Summary: "Credit balances held (patients' and payers' overpayments), never lost and never refused.",
+		Response: rcm.CreditBalance{}, List: "credits"})
+	s.Describe("POST /api/v1/patients/{id}/apply-credit", Operation{Tag: "ledger", Summary: "Apply a patient's credit to their open balance, oldest service first (idempotent by key).",
+		Body: rcm.CreditApplication{}, Status: http.StatusCreated, Response: ledger.Transaction{}})
+	s.Describe("GET /api/v1/refunds", Operation{Tag: "ledger", Summary: "Refunds requested, approved or declined (status filters).",
+		Query: []string{"status"}, Response: rcm.Refund{}, List: "refunds"})
+	s.Describe("POST /api/v1/refunds", Operation{Tag: "ledger", Summary: "Request a refund of a credit, with a reason; another user must approve it.",
+		Body: rcm.RefundRequest{}, Status: http.StatusCreated, Response: rcm.Refund{}})
+	s.Describe("POST /api/v1/refunds/approve", Operation{Tag: "ledger", Summary: "Approve a refund (not its requester): the credit is paid out in the ledger.",
+		Body: refundDecision{}, Response: rcm.Refund{}})
+	s.Describe("POST /api/v1/refunds/decline", Operation{Tag: "ledger", Summary: "Decline a refund; the credit stays held.",
+		Body: refundDecision{}, Response: rcm.Refund{}})
+	s.Describe("POST /api/v1/periods/close", Operation{Tag: "ledger", Summary: "Close the books through a day (admins): nothing posts dated inside a closed period.",
+		Body: periodClose{}, Response: periodClosed{}})
 }

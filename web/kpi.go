@@ -59,4 +59,6 @@ func (s *Server) RouteKPI(svc KPIService) {
 		writeJSON(w, http.StatusOK, rep)
 		return nil
 	}))
+	s.Describe("GET /api/v1/reports/kpi", Operation{Tag: "reports", Summary: "The manager's numbers over a period (HFMA MAP Keys definitions beside each), in all, per payer and per provider; format=csv for a spreadsheet.",
+		Query: []string{"from", "to", "format"}, Response: kpi.Report{}, AlsoMedia: "text/csv"})
 }

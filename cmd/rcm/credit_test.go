@@ -33,7 +33,7 @@ func TestLedgerCreditCommands(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"ledger", "pay", "--patient", p, "--amount", "20.00", "--method", "cash", "--key", "overpay-0001"}, 0, "Payment of $20.00 posted"},
+		{[]string{"ledger", "pay", "--patient", p, "--amount", "20.00", "--method", "cash", "--key", "overpay-0001"}, 0, "Payment of $20.00 for account"},
 		{[]string{"ledger", "credits"}, 0, "A1001        Test, Ada                           $5.00  the patient's"},
 		{[]string{"ledger", "refund", "request", "--patient", p, "--amount", "5.00", "--reason", "paid twice"}, 2, "needs --as USER"},
 		{[]string{"ledger", "refund", "request", "--as", "front.desk", "--patient", p, "--amount", "5.01", "--reason", "paid twice"}, 1, "credit held is $5.00"},
