@@ -197,6 +197,14 @@ func (in *Institutional) validate(v *validator, lines, diagnoses int) {
 	// A replacement (7) or void (8) is a correction of a claim the payer
 	// already has: it needs the payer's claim number (REF*F8), so it is made
 	// by correcting that claim, never entered on a new visit's bill.
+	if len(t) == 4 && allDigits(t) {
+		// NUBC: the facility type is 1-4 or 6-8 (5 and 9 are reserved), and
+		// a bill's frequency is 0-5 or 9 (6 is retired).
+		v.check(t[1] != '5' && t[1] != '9', "institutional.type_of_bill",
+			"type_of_bill %q names facility type %c, which NUBC reserves: the second digit is 1-4 or 6-8 (such as 0831, hospital outpatient).", t, t[1])
+		v.check(t[3] != '6', "institutional.type_of_bill",
+			"type_of_bill %q ends in 6, a frequency NUBC retired: a new bill ends in 0 to 5 or 9 (such as 0831).", t)
+	}
 	if len(t) == 4 && (t[3] == '7' || t[3] == '8') {
 		v.check(false, "institutional.type_of_bill",
 			"type_of_bill %q ends in %c (a replacement or void): correct or void the claim the payer has instead; a new bill ends in 1 to 4 (such as 0831).", t, t[3])

@@ -32,6 +32,8 @@ func TestInstitutionalValidate(t *testing.T) {
 		{"type of bill letters", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "08X1" }, "institutional.type_of_bill", "four digits"},
 		{"type of bill zero facility", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "0031" }, "institutional.type_of_bill", "four digits"},
 		{"type of bill void on a new bill", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "138" }, "institutional.type_of_bill", "replacement or void"},
+		{"type of bill reserved facility type", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "0971" }, "institutional.type_of_bill", "reserves"},
+		{"type of bill retired frequency", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "0836" }, "institutional.type_of_bill", "retired"},
 		{"type of bill replacement on a new bill", func(e *rcm.Encounter) { e.Institutional.TypeOfBill = "0837" }, "institutional.type_of_bill", "replacement or void"},
 		{"no statement period", func(e *rcm.Encounter) { e.Institutional.StatementFrom = rcm.Date{} }, "institutional.statement_from", "statement covers period"},
 		{"period backwards", func(e *rcm.Encounter) { e.Institutional.StatementTo = rcm.MustParseDate("2026-02-01") }, "institutional.statement_to", "before"},
