@@ -25,12 +25,8 @@ show explains codes: a CARC (45), a RARC (N290) or a group and reason
 (CO-45), as of the date of service --dos (default today).`
 
 func runCarc(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm carc %s", carcUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm carc %s\n", carcUsage)
-		return nil
+	if done, err := familyHelp(env, "carc", carcUsage, args); done {
+		return err
 	}
 	switch args[0] {
 	case "import":

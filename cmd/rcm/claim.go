@@ -34,12 +34,8 @@ All take --db DB. CLAIM is a claim number (such as LFM01010-10-1) or id; PAYER i
 payer ID (such as SBMCR), a payer's name or its id.`
 
 func runClaim(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm claim %s", claimUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm claim %s\n", claimUsage)
-		return nil
+	if done, err := familyHelp(env, "claim", claimUsage, args); done {
+		return err
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "claim "+sub, claimUsage)
@@ -338,12 +334,8 @@ beside the archive, and goes on with the others; quarantine lists those
 files with their reasons.`
 
 func runClearinghouse(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm clearinghouse %s", clearinghouseUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm clearinghouse %s\n", clearinghouseUsage)
-		return nil
+	if done, err := familyHelp(env, "clearinghouse", clearinghouseUsage, args); done {
+		return err
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "clearinghouse "+sub, clearinghouseUsage)

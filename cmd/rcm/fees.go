@@ -27,12 +27,8 @@ stored or, at the first mistake, nothing; the error names the line and column.
 list prints the schedule (--on: the entries in force that day).`
 
 func runFees(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm fees %s", feesUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm fees %s\n", feesUsage)
-		return nil
+	if done, err := familyHelp(env, "fees", feesUsage, args); done {
+		return err
 	}
 	switch args[0] {
 	case "import":

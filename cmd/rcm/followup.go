@@ -43,12 +43,8 @@ func userRef(ctx context.Context, db *sqldb.DB, name string) (int64, error) {
 }
 
 func runFollowup(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm followup %s", followupUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm followup %s\n", followupUsage)
-		return nil
+	if done, err := familyHelp(env, "followup", followupUsage, args); done {
+		return err
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "followup "+sub, followupUsage)

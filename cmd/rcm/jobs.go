@@ -28,12 +28,8 @@ least every minute) or turns it off, and queues a run now in the same
 transaction; 'run' queues one run now.`
 
 func runJobs(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm jobs %s", jobsUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm jobs %s\n", jobsUsage)
-		return nil
+	if done, err := familyHelp(env, "jobs", jobsUsage, args); done {
+		return err
 	}
 	sub := args[0]
 	fs := newFlagSet(env, "jobs "+sub, jobsUsage)

@@ -93,12 +93,8 @@ func keyOptionsFor(env *Env, dsn string) ([]sqldb.Option, error) {
 }
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm keys %s", keysUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm keys %s\n", keysUsage)
-		return nil
+	if done, err := familyHelp(env, "keys", keysUsage, args); done {
+		return err
 	}
 	switch args[0] {
 	case "new":

@@ -150,6 +150,20 @@ func usageLine(name, usage string) string {
 // usage rather than naming a subcommand.
 func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }
 
+// familyHelp answers a command family's bare call (a usage error) and its
+// -h (the usage, exit 0) before a subcommand opens a database; done says
+// whether it answered.
+func familyHelp(env *Env, family, usage string, args []string) (done bool, err error) {
+	if len(args) == 0 {
+		return true, usagef("usage: rcm %s %s", family, usage)
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(env.Stderr, "usage: rcm %s %s\n", family, usage)
+		return true, nil
+	}
+	return false, nil
+}
+
 // parseFlags parses args into fs, turning a flag error into a usageError.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {

@@ -70,12 +70,8 @@ func claimRef(ctx context.Context, db *sqldb.DB, ref string) (*rcm.Claim, error)
 }
 
 func runStatus(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm status %s", statusUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm status %s\n", statusUsage)
-		return nil
+	if done, err := familyHelp(env, "status", statusUsage, args); done {
+		return err
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet(env, "status "+sub, statusUsage)

@@ -38,12 +38,8 @@ Roles: admin, coder, biller, auditor.`
 // runUser is an operator's tool: whoever can open the database directly is
 // trusted as an administrator of every organization in it.
 func runUser(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usagef("usage: rcm user %s", userUsage)
-	}
-	if isHelp(args[0]) {
-		fmt.Fprintf(env.Stderr, "usage: rcm user %s\n", userUsage)
-		return nil
+	if done, err := familyHelp(env, "user", userUsage, args); done {
+		return err
 	}
 	switch args[0] {
 	case "add":
