@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -74,7 +73,7 @@ func (r *Request) validate(i int) error {
 	switch {
 	case r.Payer == nil || r.Practice == nil || r.Patient == nil || r.Coverage == nil || r.Claim == nil:
 		return bad("the claim, its payer, practice, patient and coverage are all required.")
-	case r.Trace == "" || len(r.Trace) > 50 || !printable(r.Trace):
+	case r.Trace == "" || len(r.Trace) > 50 || !x12.PlainText(r.Trace):
 		return bad("the trace number (TRN02) must be 1 to 50 printable characters.")
 	case r.Payer.PayerID == "" || r.Payer.Name == "":
 		return bad("the payer needs a name and a payer ID.")
@@ -82,7 +81,7 @@ func (r *Request) validate(i int) error {
 		return bad("the practice's NPI %q is not valid; the payer finds the provider by it (2100C NM109).", r.Practice.NPI)
 	case !rcm.ValidMemberID(r.Coverage.MemberID):
 		return bad("claim %s: the coverage has no valid member ID.", r.Claim.ControlNumber)
-	case r.Claim.ControlNumber == "" || !printable(r.Claim.ControlNumber):
+	case r.Claim.ControlNumber == "" || !x12.PlainText(r.Claim.ControlNumber):
 		return bad("the claim has no patient control number.")
 	case r.dependent() && r.Coverage.Subscriber == nil:
 		return bad("claim %s: the coverage names no subscriber, but the patient is not the subscriber.", r.Claim.ControlNumber)
@@ -99,7 +98,7 @@ func Build276(w io.Writer, in *Inquiry, seq x12.Sequence) error {
 	if len(in.Requests) == 0 {
 		return rcm.Errorf(rcm.EINVALID, "A 276 needs at least one claim.")
 	}
-	if in.Reference == "" || len(in.Reference) > 50 || !printable(in.Reference) {
+	if in.Reference == "" || len(in.Reference) > 50 || !x12.PlainText(in.Reference) {
 		return rcm.Errorf(rcm.EINVALID, "The inquiry reference (BHT03) must be 1 to 50 printable characters.")
 	}
 	p := in.Partner
@@ -116,59 +115,51 @@ func Build276(w io.Writer, in *Inquiry, seq x12.Sequence) error {
 		}
 		seen[r.Trace] = true
 	}
-	xw := x12.NewWriter(w, x12.DefaultDelimiters, true, seq)
-	if err := xw.StartInterchange(x12.InterchangeHeader{SenderQual: "ZZ", Sender: p.SenderID, ReceiverQual: "ZZ", Receiver: p.ReceiverID,
-		Time: in.Time, Production: p.Production}); err != nil {
-		return err
+	env := x12.Single{
+		Interchange: x12.InterchangeHeader{SenderQual: "ZZ", Sender: p.SenderID, ReceiverQual: "ZZ", Receiver: p.ReceiverID,
+			Time: in.Time, Production: p.Production},
+		Group: x12.GroupHeader{FunctionalID: "HR", Sender: p.SenderID, Receiver: p.ReceiverID, Time: in.Time, Version: Version},
+		SetID: "276",
 	}
-	if err := xw.StartGroup(x12.GroupHeader{FunctionalID: "HR", Sender: p.SenderID, Receiver: p.ReceiverID, Time: in.Time, Version: Version}); err != nil {
-		return err
-	}
-	if _, err := xw.StartTransaction("276", Version); err != nil {
-		return err
-	}
-	s := &segWriter{w: xw}
-	s.seg("BHT", "0010", "13", in.Reference, in.Time.Format("20060102"), in.Time.Format("1504"))
+	return x12.NewWriter(w, x12.DefaultDelimiters, true, seq).WriteSingle(env, func(s *x12.SegmentRun) {
+		s.Put("BHT", "0010", "13", in.Reference, in.Time.Format("20060102"), in.Time.Format("1504"))
+		writeHierarchy(s, in)
+	})
+}
+
+// writeHierarchy writes 2000A once per payer, 2000B (the submitter) under
+// it, 2000C once per billing provider, and the claims under each.
+func writeHierarchy(s *x12.SegmentRun, in *Inquiry) {
 	hl := 0
 	for _, payer := range orderedBy(in.Requests, func(r *Request) string { return r.Payer.PayerID }) {
 		hl++
 		source := hl
 		// 2000A/2100A: the payer, by payer ID.
-		s.seg("HL", strconv.Itoa(hl), "", "20", "1")
-		s.seg("NM1", "PR", "2", upper(payer[0].Payer.Name, 60), "", "", "", "", "PI", payer[0].Payer.PayerID)
+		s.Put("HL", strconv.Itoa(hl), "", "20", "1")
+		s.Put("NM1", "PR", "2", x12.NameElement(payer[0].Payer.Name, 60), "", "", "", "", "PI", payer[0].Payer.PayerID)
 		// 2000B/2100B: the information receiver is the submitter, by its
 		// electronic transmitter ID (46).
 		hl++
 		receiver := hl
-		s.seg("HL", strconv.Itoa(hl), strconv.Itoa(source), "21", "1")
-		s.seg("NM1", "41", "2", upper(payer[0].Practice.Name, 60), "", "", "", "", "46", p.SenderID)
+		s.Put("HL", strconv.Itoa(hl), strconv.Itoa(source), "21", "1")
+		s.Put("NM1", "41", "2", x12.NameElement(payer[0].Practice.Name, 60), "", "", "", "", "46", in.Partner.SenderID)
 		for _, prov := range orderedBy(payer, func(r *Request) string { return r.Practice.NPI }) {
 			// 2000C/2100C: the billing provider, by NPI.
 			hl++
 			provider := hl
-			s.seg("HL", strconv.Itoa(hl), strconv.Itoa(receiver), "19", "1")
-			s.seg("NM1", "1P", "2", upper(prov[0].Practice.Name, 60), "", "", "", "", "XX", prov[0].Practice.NPI)
+			s.Put("HL", strconv.Itoa(hl), strconv.Itoa(receiver), "19", "1")
+			s.Put("NM1", "1P", "2", x12.NameElement(prov[0].Practice.Name, 60), "", "", "", "", "XX", prov[0].Practice.NPI)
 			for _, r := range prov {
 				hl = writeClaim(s, r, hl, provider)
 			}
 		}
 	}
-	if s.err != nil {
-		return s.err
-	}
-	if err := xw.EndTransaction(); err != nil {
-		return err
-	}
-	if err := xw.EndGroup(); err != nil {
-		return err
-	}
-	return xw.EndInterchange()
 }
 
 // writeClaim writes the subscriber loop (2000D) and, when the patient is
 // not the subscriber, the dependent loop (2000E), with the claim's 2200
 // tracking loop under the patient. It returns the last HL number.
-func writeClaim(s *segWriter, r *Request, hl, parent int) int {
+func writeClaim(s *x12.SegmentRun, r *Request, hl, parent int) int {
 	hl++
 	sub := hl
 	dep := r.dependent()
@@ -176,49 +167,49 @@ func writeClaim(s *segWriter, r *Request, hl, parent int) int {
 	if dep {
 		child = "1"
 	}
-	s.seg("HL", strconv.Itoa(hl), strconv.Itoa(parent), "22", child)
+	s.Put("HL", strconv.Itoa(hl), strconv.Itoa(parent), "22", child)
 	pat := r.Patient
 	if !dep {
 		demographics(s, pat.BirthDate, pat.Sex)
-		s.seg("NM1", "IL", "1", upper(pat.LastName, 60), upper(pat.FirstName, 35), upper(pat.MiddleName, 25), "", "", "MI", r.Coverage.MemberID)
+		s.Put("NM1", "IL", "1", x12.NameElement(pat.LastName, 60), x12.NameElement(pat.FirstName, 35), x12.NameElement(pat.MiddleName, 25), "", "", "MI", r.Coverage.MemberID)
 		tracking(s, r)
 		return hl
 	}
 	sb := r.Coverage.Subscriber
-	s.seg("NM1", "IL", "1", upper(sb.LastName, 60), upper(sb.FirstName, 35), "", "", "", "MI", r.Coverage.MemberID)
+	s.Put("NM1", "IL", "1", x12.NameElement(sb.LastName, 60), x12.NameElement(sb.FirstName, 35), "", "", "", "MI", r.Coverage.MemberID)
 	hl++
-	s.seg("HL", strconv.Itoa(hl), strconv.Itoa(sub), "23")
+	s.Put("HL", strconv.Itoa(hl), strconv.Itoa(sub), "23")
 	demographics(s, pat.BirthDate, pat.Sex)
-	s.seg("NM1", "QC", "1", upper(pat.LastName, 60), upper(pat.FirstName, 35), upper(pat.MiddleName, 25))
+	s.Put("NM1", "QC", "1", x12.NameElement(pat.LastName, 60), x12.NameElement(pat.FirstName, 35), x12.NameElement(pat.MiddleName, 25))
 	tracking(s, r)
 	return hl
 }
 
 // tracking writes loop 2200D/E: the trace, the payer's claim number when
 // known, the patient control number, the charge and the dates of service.
-func tracking(s *segWriter, r *Request) {
-	s.seg("TRN", "1", r.Trace)
-	if r.Claim.PayerClaimNumber != "" && printable(r.Claim.PayerClaimNumber) {
-		s.seg("REF", "1K", r.Claim.PayerClaimNumber)
+func tracking(s *x12.SegmentRun, r *Request) {
+	s.Put("TRN", "1", r.Trace)
+	if r.Claim.PayerClaimNumber != "" && x12.PlainText(r.Claim.PayerClaimNumber) {
+		s.Put("REF", "1K", r.Claim.PayerClaimNumber)
 	}
-	s.seg("REF", "EJ", r.Claim.ControlNumber)
-	s.seg("AMT", "T3", r.Claim.TotalCharge().X12())
+	s.Put("REF", "EJ", r.Claim.ControlNumber)
+	s.Put("AMT", "T3", r.Claim.TotalCharge().X12())
 	from, to := r.serviceDates()
 	if from == to {
-		s.seg("DTP", "472", "D8", from.D8())
+		s.Put("DTP", "472", "D8", from.D8())
 	} else {
-		s.seg("DTP", "472", "RD8", from.D8()+"-"+to.D8())
+		s.Put("DTP", "472", "RD8", from.D8()+"-"+to.D8())
 	}
 }
 
-func demographics(s *segWriter, birth rcm.Date, sex string) {
+func demographics(s *x12.SegmentRun, birth rcm.Date, sex string) {
 	if birth.IsZero() {
 		return
 	}
 	if sex != rcm.SexFemale && sex != rcm.SexMale {
 		sex = ""
 	}
-	s.seg("DMG", "D8", birth.D8(), sex)
+	s.Put("DMG", "D8", birth.D8(), sex)
 }
 
 // orderedBy groups requests by key, in the order keys first appear.
@@ -236,32 +227,4 @@ func orderedBy(rs []*Request, key func(*Request) string) [][]*Request {
 		out[i] = append(out[i], r)
 	}
 	return out
-}
-
-type segWriter struct {
-	w   *x12.Writer
-	err error
-}
-
-func (s *segWriter) seg(id string, elements ...string) {
-	if s.err == nil {
-		s.err = s.w.Segment(id, elements...)
-	}
-}
-
-func upper(s string, max int) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if len(s) > max {
-		s = strings.TrimSpace(s[:max])
-	}
-	return s
-}
-
-func printable(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || strings.IndexByte("*~:^", c) >= 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -102,7 +101,7 @@ func (r *Request) validate(i int) error {
 	switch {
 	case r.Payer == nil || r.Practice == nil || r.Patient == nil || r.Coverage == nil:
 		return bad("the payer, practice, patient and coverage are all required.")
-	case r.Trace == "" || len(r.Trace) > 50 || !printable(r.Trace):
+	case r.Trace == "" || len(r.Trace) > 50 || !x12.PlainText(r.Trace):
 		return bad("the trace number (TRN02) must be 1 to 50 printable characters.")
 	case r.Payer.PayerID == "" || r.Payer.Name == "":
 		return bad("the payer needs a name and a payer ID.")
@@ -132,10 +131,10 @@ func Build270(w io.Writer, in *Inquiry, seq x12.Sequence) error {
 	if len(in.Requests) == 0 {
 		return rcm.Errorf(rcm.EINVALID, "A 270 needs at least one eligibility request.")
 	}
-	if len(in.Originator) != 10 || !printable(in.Originator) {
+	if len(in.Originator) != 10 || !x12.PlainText(in.Originator) {
 		return rcm.Errorf(rcm.EINVALID, "The trace originator (TRN03) must be 10 characters: 1 and an EIN, or 9 and an identifier.")
 	}
-	if in.Reference == "" || len(in.Reference) > 50 || !printable(in.Reference) {
+	if in.Reference == "" || len(in.Reference) > 50 || !x12.PlainText(in.Reference) {
 		return rcm.Errorf(rcm.EINVALID, "The inquiry reference (BHT03) must be 1 to 50 printable characters.")
 	}
 	if in.Partner.SenderID == "" || in.Partner.ReceiverID == "" || len(in.Partner.SenderID) > 15 || len(in.Partner.ReceiverID) > 15 {
@@ -152,38 +151,24 @@ func Build270(w io.Writer, in *Inquiry, seq x12.Sequence) error {
 		seen[r.Trace] = true
 	}
 
-	xw := x12.NewWriter(w, x12.DefaultDelimiters, true, seq)
 	p := in.Partner
-	if err := xw.StartInterchange(x12.InterchangeHeader{SenderQual: "ZZ", Sender: p.SenderID, ReceiverQual: "ZZ", Receiver: p.ReceiverID,
-		Time: in.Time, Production: p.Production}); err != nil {
-		return err
+	env := x12.Single{
+		Interchange: x12.InterchangeHeader{SenderQual: "ZZ", Sender: p.SenderID, ReceiverQual: "ZZ", Receiver: p.ReceiverID,
+			Time: in.Time, Production: p.Production},
+		Group: x12.GroupHeader{FunctionalID: "HS", Sender: p.SenderID, Receiver: p.ReceiverID, Time: in.Time, Version: Version},
+		SetID: "270",
 	}
-	if err := xw.StartGroup(x12.GroupHeader{FunctionalID: "HS", Sender: p.SenderID, Receiver: p.ReceiverID, Time: in.Time, Version: Version}); err != nil {
-		return err
-	}
-	if _, err := xw.StartTransaction("270", Version); err != nil {
-		return err
-	}
-	s := &segWriter{w: xw}
-	// BHT02 13 request; BHT01 0022 information source, receiver, subscriber,
-	// dependent: the hierarchy every 270 uses.
-	s.seg("BHT", "0022", "13", in.Reference, in.Time.Format("20060102"), in.Time.Format("1504"))
-	writeHierarchy(s, in)
-	if s.err != nil {
-		return s.err
-	}
-	if err := xw.EndTransaction(); err != nil {
-		return err
-	}
-	if err := xw.EndGroup(); err != nil {
-		return err
-	}
-	return xw.EndInterchange()
+	return x12.NewWriter(w, x12.DefaultDelimiters, true, seq).WriteSingle(env, func(s *x12.SegmentRun) {
+		// BHT02 13 request; BHT01 0022 information source, receiver,
+		// subscriber, dependent: the hierarchy every 270 uses.
+		s.Put("BHT", "0022", "13", in.Reference, in.Time.Format("20060102"), in.Time.Format("1504"))
+		writeHierarchy(s, in)
+	})
 }
 
 // writeHierarchy writes 2000A once per payer and 2000B once per practice
 // under it, in the order requests first name them.
-func writeHierarchy(s *segWriter, in *Inquiry) {
+func writeHierarchy(s *x12.SegmentRun, in *Inquiry) {
 	var payers []string
 	byPayer := map[string][]*Request{}
 	for _, r := range in.Requests {
@@ -199,8 +184,8 @@ func writeHierarchy(s *segWriter, in *Inquiry) {
 		hl++
 		sourceHL := hl
 		// 2000A/2100A information source: the payer, by its payer ID (PI).
-		s.seg("HL", strconv.Itoa(hl), "", "20", "1")
-		s.seg("NM1", "PR", "2", upper(reqs[0].Payer.Name, 60), "", "", "", "", "PI", reqs[0].Payer.PayerID)
+		s.Put("HL", strconv.Itoa(hl), "", "20", "1")
+		s.Put("NM1", "PR", "2", x12.NameElement(reqs[0].Payer.Name, 60), "", "", "", "", "PI", reqs[0].Payer.PayerID)
 		var npis []string
 		byPractice := map[string][]*Request{}
 		for _, r := range reqs {
@@ -214,8 +199,8 @@ func writeHierarchy(s *segWriter, in *Inquiry) {
 			hl++
 			receiverHL := hl
 			// 2000B/2100B information receiver: the practice, by NPI (XX).
-			s.seg("HL", strconv.Itoa(hl), strconv.Itoa(sourceHL), "21", "1")
-			s.seg("NM1", "1P", "2", upper(group[0].Practice.Name, 60), "", "", "", "", "XX", npi)
+			s.Put("HL", strconv.Itoa(hl), strconv.Itoa(sourceHL), "21", "1")
+			s.Put("NM1", "1P", "2", x12.NameElement(group[0].Practice.Name, 60), "", "", "", "", "XX", npi)
 			for _, r := range group {
 				hl = writeRequest(s, in, r, hl, receiverHL)
 			}
@@ -227,7 +212,7 @@ func writeHierarchy(s *segWriter, in *Inquiry) {
 // loop when the patient is not the subscriber, and returns the last HL
 // number used. The TRN, the date of service and the EQ inquiries go in the
 // loop of the patient (2000C or 2000D), as the guide requires.
-func writeRequest(s *segWriter, in *Inquiry, r *Request, hl, parent int) int {
+func writeRequest(s *x12.SegmentRun, in *Inquiry, r *Request, hl, parent int) int {
 	hl++
 	subscriberHL := hl
 	dep := r.Dependent()
@@ -235,22 +220,22 @@ func writeRequest(s *segWriter, in *Inquiry, r *Request, hl, parent int) int {
 	if dep {
 		child = "1"
 	}
-	s.seg("HL", strconv.Itoa(hl), strconv.Itoa(parent), "22", child)
+	s.Put("HL", strconv.Itoa(hl), strconv.Itoa(parent), "22", child)
 	cov, pat := r.Coverage, r.Patient
 	if !dep {
-		s.seg("TRN", "1", r.Trace, in.Originator)
-		s.seg("NM1", "IL", "1", upper(pat.LastName, 60), upper(pat.FirstName, 35), upper(pat.MiddleName, 25), "", "", "MI", cov.MemberID)
+		s.Put("TRN", "1", r.Trace, in.Originator)
+		s.Put("NM1", "IL", "1", x12.NameElement(pat.LastName, 60), x12.NameElement(pat.FirstName, 35), x12.NameElement(pat.MiddleName, 25), "", "", "MI", cov.MemberID)
 		demographics(s, pat.BirthDate, pat.Sex)
 		inquiries(s, r)
 		return hl
 	}
 	sub := cov.Subscriber
-	s.seg("NM1", "IL", "1", upper(sub.LastName, 60), upper(sub.FirstName, 35), "", "", "", "MI", cov.MemberID)
+	s.Put("NM1", "IL", "1", x12.NameElement(sub.LastName, 60), x12.NameElement(sub.FirstName, 35), "", "", "", "MI", cov.MemberID)
 	demographics(s, sub.BirthDate, sub.Sex)
 	hl++
-	s.seg("HL", strconv.Itoa(hl), strconv.Itoa(subscriberHL), "23", "0")
-	s.seg("TRN", "1", r.Trace, in.Originator)
-	s.seg("NM1", "03", "1", upper(pat.LastName, 60), upper(pat.FirstName, 35), upper(pat.MiddleName, 25))
+	s.Put("HL", strconv.Itoa(hl), strconv.Itoa(subscriberHL), "23", "0")
+	s.Put("TRN", "1", r.Trace, in.Originator)
+	s.Put("NM1", "03", "1", x12.NameElement(pat.LastName, 60), x12.NameElement(pat.FirstName, 35), x12.NameElement(pat.MiddleName, 25))
 	demographics(s, pat.BirthDate, pat.Sex)
 	inquiries(s, r)
 	return hl
@@ -259,55 +244,24 @@ func writeRequest(s *segWriter, in *Inquiry, r *Request, hl, parent int) int {
 // demographics writes DMG: the birth date is one of the search options the
 // guide requires payers to support (section 1.4.8), and the sex helps the
 // payer tell apart people with one name.
-func demographics(s *segWriter, birth rcm.Date, sex string) {
+func demographics(s *x12.SegmentRun, birth rcm.Date, sex string) {
 	if birth.IsZero() {
 		return
 	}
 	if sex != rcm.SexFemale && sex != rcm.SexMale {
 		sex = ""
 	}
-	s.seg("DMG", "D8", birth.D8(), sex)
+	s.Put("DMG", "D8", birth.D8(), sex)
 }
 
 // inquiries writes DTP*291 (plan date) and one EQ per service type.
-func inquiries(s *segWriter, r *Request) {
+func inquiries(s *x12.SegmentRun, r *Request) {
 	if !r.DateOfService.IsZero() {
-		s.seg("DTP", "291", "D8", r.DateOfService.D8())
+		s.Put("DTP", "291", "D8", r.DateOfService.D8())
 	}
 	for _, st := range r.serviceTypes() {
-		s.seg("EQ", st)
+		s.Put("EQ", st)
 	}
-}
-
-// segWriter remembers the first error, so the mapping reads as a list of
-// segments.
-type segWriter struct {
-	w   *x12.Writer
-	err error
-}
-
-func (s *segWriter) seg(id string, elements ...string) {
-	if s.err == nil {
-		s.err = s.w.Segment(id, elements...)
-	}
-}
-
-// upper upper-cases a name and cuts it to the element's maximum length.
-func upper(s string, max int) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if len(s) > max {
-		s = strings.TrimSpace(s[:max])
-	}
-	return s
-}
-
-func printable(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || strings.IndexByte("*~:^", c) >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // ErrNot271 means the input holds a transaction set other than a 271, or

@@ -1,7 +1,6 @@
 package payer
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,54 +25,7 @@ const (
 // eligibility answers every accepted 270 transaction set of a file with a
 // 271 in one interchange.
 func (e *Engine) eligibility(name string, data []byte, accepted map[string]bool, now time.Time) ([]File, error) {
-	var txs []*x12.Transaction
-	env := map[string]envelope{}
-	rd := x12.NewReader(bytes.NewReader(data))
-	for {
-		seg, err := rd.Next()
-		if err != nil {
-			break
-		}
-		if seg.ID() == "ISA" {
-			env[seg.String(13)] = envelope{strings.TrimSpace(seg.String(5)), strings.TrimSpace(seg.String(6)), strings.TrimSpace(seg.String(7)), strings.TrimSpace(seg.String(8)), seg.String(15) == "P"}
-		}
-	}
-	// As for claims, a read error after the last complete set is already
-	// in the 999 or TA1.
-	_ = x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
-		if tx.ID == "270" && tx.Schema != nil && accepted[txKey(tx.Interchange, tx.Group, tx.Control)] {
-			txs = append(txs, tx)
-		}
-		return nil
-	})
-	if len(txs) == 0 {
-		return nil, nil
-	}
-	var buf bytes.Buffer
-	ev := env[txs[0].Interchange]
-	w := x12.NewWriter(&buf, x12.DefaultDelimiters, e.Newline, e.State)
-	if err := w.StartInterchange(x12.InterchangeHeader{
-		SenderQual: isaQual(ev.receiverQual), Sender: clean(orDefault(ev.receiver, "UNKNOWN"), 15),
-		ReceiverQual: isaQual(ev.senderQual), Receiver: clean(orDefault(ev.sender, "UNKNOWN"), 15),
-		Time: now, Production: ev.production,
-	}); err != nil {
-		return nil, err
-	}
-	if err := w.StartGroup(x12.GroupHeader{FunctionalID: "HB", Sender: gsID(ev.receiver), Receiver: gsID(ev.sender), Time: now, Version: "005010X279A1"}); err != nil {
-		return nil, err
-	}
-	for _, tx := range txs {
-		if err := e.write271(w, tx, now); err != nil {
-			return nil, fmt.Errorf("write 271 for %s: %w", name, err)
-		}
-	}
-	if err := w.EndGroup(); err != nil {
-		return nil, err
-	}
-	if err := w.EndInterchange(); err != nil {
-		return nil, err
-	}
-	return []File{{Name: name + ".271", Data: buf.Bytes()}}, nil
+	return e.answerInquiries(name, data, accepted, now, answerKind{id: "270", answer: "271", functionalID: "HB", version: "005010X279A1", write: e.write271})
 }
 
 // write271 answers one 270: the hierarchy is echoed (2000A source, 2000B
@@ -83,12 +35,12 @@ func (e *Engine) write271(w *x12.Writer, tx *x12.Transaction, now time.Time) err
 	if _, err := w.StartTransaction("271", "005010X279A1"); err != nil {
 		return err
 	}
-	seg := segWriter{w: w}
+	seg := x12.SegmentRun{W: w}
 	ref := "0"
 	if b := tx.Root.Segment("BHT"); b != nil {
 		ref = orDefault(clean(b.String(3), 50), "0")
 	}
-	seg.put("BHT", "0022", "11", ref, rcm.DateOf(now).D8(), now.Format("1504"))
+	seg.Put("BHT", "0022", "11", ref, rcm.DateOf(now).D8(), now.Format("1504"))
 	hl := 0
 	for _, a := range tx.Loops("2000A") {
 		hl++
@@ -101,43 +53,43 @@ func (e *Engine) write271(w *x12.Writer, tx *x12.Transaction, now time.Time) err
 		}
 		p := e.Config.PayerByID(payerID)
 		recv := childLoops(a, "2000B")
-		seg.put("HL", strconv.Itoa(src), "", "20", boolFlag(p != nil && len(recv) > 0))
+		seg.Put("HL", strconv.Itoa(src), "", "20", boolFlag(p != nil && len(recv) > 0))
 		if p != nil {
 			payerName = p.Name
 		}
-		seg.put("NM1", "PR", "2", clean(orDefault(payerName, "UNKNOWN PAYER"), 60), "", "", "", "", "PI", clean(orDefault(payerID, "UNKNOWN"), 80))
+		seg.Put("NM1", "PR", "2", clean(orDefault(payerName, "UNKNOWN PAYER"), 60), "", "", "", "", "PI", clean(orDefault(payerID, "UNKNOWN"), 80))
 		if p == nil {
-			seg.put("AAA", "Y", "", aaaBadPayer, "C")
+			seg.Put("AAA", "Y", "", aaaBadPayer, "C")
 			continue
 		}
 		for _, b := range recv {
 			hl++
 			rcv := hl
 			subs := childLoops(b, "2000C")
-			seg.put("HL", strconv.Itoa(rcv), strconv.Itoa(src), "21", boolFlag(len(subs) > 0))
+			seg.Put("HL", strconv.Itoa(rcv), strconv.Itoa(src), "21", boolFlag(len(subs) > 0))
 			for _, n := range childLoops(b, "2100B") {
 				if s := n.Segment("NM1"); s != nil {
-					seg.put("NM1", clean(s.String(1), 3), clean(s.String(2), 1), clean(s.String(3), 60), clean(s.String(4), 35), clean(s.String(5), 25), "", clean(s.String(7), 10), clean(s.String(8), 2), clean(s.String(9), 80))
+					seg.Put("NM1", clean(s.String(1), 3), clean(s.String(2), 1), clean(s.String(3), 60), clean(s.String(4), 35), clean(s.String(5), 25), "", clean(s.String(7), 10), clean(s.String(8), 2), clean(s.String(9), 80))
 				}
 			}
 			for _, c := range subs {
 				hl++
 				sub := hl
 				deps := childLoops(c, "2000D")
-				seg.put("HL", strconv.Itoa(sub), strconv.Itoa(rcv), "22", boolFlag(len(deps) > 0))
+				seg.Put("HL", strconv.Itoa(sub), strconv.Itoa(rcv), "22", boolFlag(len(deps) > 0))
 				q := readInquiry(c, "2100C", "2110C")
 				e.answer(&seg, p, q, q, false, now)
 				for _, d := range deps {
 					hl++
-					seg.put("HL", strconv.Itoa(hl), strconv.Itoa(sub), "23", "0")
+					seg.Put("HL", strconv.Itoa(hl), strconv.Itoa(sub), "23", "0")
 					dq := readInquiry(d, "2100D", "2110D")
 					e.answer(&seg, p, q, dq, true, now)
 				}
 			}
 		}
 	}
-	if seg.err != nil {
-		return seg.err
+	if seg.Err != nil {
+		return seg.Err
 	}
 	return w.EndTransaction()
 }
@@ -201,9 +153,9 @@ func readInquiry(n *x12.Node, name, benefit string) inquiry {
 // answer writes one person level of the 271: TRN echoed as TRN*2, the
 // name, then AAA when the member cannot be found, or the member's plan
 // dates and benefits (EB) per requested service type.
-func (e *Engine) answer(seg *segWriter, p *Payer, sub, q inquiry, dependent bool, now time.Time) {
+func (e *Engine) answer(seg *x12.SegmentRun, p *Payer, sub, q inquiry, dependent bool, now time.Time) {
 	if len(q.trn) == 2 && q.trn[0] != "" {
-		seg.put("TRN", "2", clean(q.trn[0], 50), clean(orDefault(q.trn[1], "9"+p.TIN), 10))
+		seg.Put("TRN", "2", clean(q.trn[0], 50), clean(orDefault(q.trn[1], "9"+p.TIN), 10))
 	}
 	entity, nmQual := "IL", "MI"
 	if dependent {
@@ -212,11 +164,11 @@ func (e *Engine) answer(seg *segWriter, p *Payer, sub, q inquiry, dependent bool
 	reject := func(code string) {
 		if id := clean(q.id, 80); dependent || id == "" {
 			// NM108 and NM109 are paired: no ID, no qualifier.
-			seg.put("NM1", entity, "1", clean(q.last, 60), clean(q.first, 35))
+			seg.Put("NM1", entity, "1", clean(q.last, 60), clean(q.first, 35))
 		} else {
-			seg.put("NM1", entity, "1", clean(q.last, 60), clean(q.first, 35), "", "", "", nmQual, id)
+			seg.Put("NM1", entity, "1", clean(q.last, 60), clean(q.first, 35), "", "", "", nmQual, id)
 		}
-		seg.put("AAA", "Y", "", code, "C")
+		seg.Put("AAA", "Y", "", code, "C")
 	}
 	id := q.id
 	if dependent {
@@ -249,18 +201,18 @@ func (e *Engine) answer(seg *segWriter, p *Payer, sub, q inquiry, dependent bool
 		return
 	}
 	if dependent {
-		seg.put("NM1", entity, "1", clean(m.Last, 60), clean(m.First, 35))
+		seg.Put("NM1", entity, "1", clean(m.Last, 60), clean(m.First, 35))
 	} else {
-		seg.put("NM1", entity, "1", clean(m.Last, 60), clean(m.First, 35), "", "", "", nmQual, clean(m.ID, 80))
+		seg.Put("NM1", entity, "1", clean(m.Last, 60), clean(m.First, 35), "", "", "", nmQual, clean(m.ID, 80))
 	}
 	sex := m.Sex
 	if sex != "F" && sex != "M" {
 		sex = "U"
 	}
-	seg.put("DMG", "D8", m.BirthDate.D8(), sex)
-	seg.put("DTP", "346", "D8", m.PlanBegin.D8())
+	seg.Put("DMG", "D8", m.BirthDate.D8(), sex)
+	seg.Put("DTP", "346", "D8", m.PlanBegin.D8())
 	if !m.PlanEnd.IsZero() {
-		seg.put("DTP", "347", "D8", m.PlanEnd.D8())
+		seg.Put("DTP", "347", "D8", m.PlanEnd.D8())
 	}
 	on := q.date
 	if on.IsZero() {
@@ -273,7 +225,7 @@ func (e *Engine) answer(seg *segWriter, p *Payer, sub, q inquiry, dependent bool
 	plan := clean(orDefault(m.Plan, p.Name), 50)
 	if coverageReason(m, on) != "" {
 		for _, st := range types {
-			seg.put("EB", "6", "IND", st, "", plan)
+			seg.Put("EB", "6", "IND", st, "", plan)
 		}
 		return
 	}
@@ -283,29 +235,29 @@ func (e *Engine) answer(seg *segWriter, p *Payer, sub, q inquiry, dependent bool
 	}
 	b := m.Benefits
 	for _, st := range types {
-		seg.put("EB", "1", "IND", st, "", plan)
+		seg.Put("EB", "1", "IND", st, "", plan)
 		// EB06 time period: 23 calendar year, 29 remaining, 27 visit.
 		if st == "30" {
 			if b.Deductible > 0 {
-				seg.put("EB", "C", "IND", st, "", "", "23", b.Deductible.X12())
-				seg.put("EB", "C", "IND", st, "", "", "29", max(0, b.Deductible-acc.Deductible).X12())
+				seg.Put("EB", "C", "IND", st, "", "", "23", b.Deductible.X12())
+				seg.Put("EB", "C", "IND", st, "", "", "29", max(0, b.Deductible-acc.Deductible).X12())
 			}
 			if b.Coinsurance > 0 {
-				seg.put("EB", "A", "IND", st, "", "", "27", "", b.Coinsurance.Fraction())
+				seg.Put("EB", "A", "IND", st, "", "", "27", "", b.Coinsurance.Fraction())
 			}
 			if b.OOPMax > 0 {
-				seg.put("EB", "G", "IND", st, "", "", "23", b.OOPMax.X12())
-				seg.put("EB", "G", "IND", st, "", "", "29", max(0, b.OOPMax-acc.OOP).X12())
+				seg.Put("EB", "G", "IND", st, "", "", "23", b.OOPMax.X12())
+				seg.Put("EB", "G", "IND", st, "", "", "29", max(0, b.OOPMax-acc.OOP).X12())
 			}
 			for _, k := range sortedKeys(b.Copays) {
-				seg.put("EB", "B", "IND", k, "", "", "27", b.Copays[k].X12())
+				seg.Put("EB", "B", "IND", k, "", "", "27", b.Copays[k].X12())
 			}
 			continue
 		}
 		if cp, ok := b.Copays[st]; ok {
-			seg.put("EB", "B", "IND", st, "", "", "27", cp.X12())
+			seg.Put("EB", "B", "IND", st, "", "", "27", cp.X12())
 		} else if b.Coinsurance > 0 {
-			seg.put("EB", "A", "IND", st, "", "", "27", "", b.Coinsurance.Fraction())
+			seg.Put("EB", "A", "IND", st, "", "", "27", "", b.Coinsurance.Fraction())
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/x12"
@@ -150,17 +151,17 @@ type Adjustment struct {
 	Amount rcm.Money `json:"amount"`
 }
 
-// Envelope is what the 837P interchange says about its sender, kept for
-// the answers.
+// Envelope is what an interchange says about its sender, kept for the
+// answers.
 type envelope struct {
 	senderQual, sender, receiverQual, receiver string
 	production                                 bool
 }
 
-// readClaims maps the transaction sets of an 837P file to claims. Only the
-// sets in accepted (ISA13/GS06/ST02) are read, so a set the 999 rejects is
-// never adjudicated.
-func readClaims(name string, data []byte, accepted map[string]bool) []*Claim {
+// acceptedSets returns the envelopes of a file's interchanges, by ISA13,
+// and its transaction sets of kind id that the 999 accepted (ISA13, GS06,
+// ST02 in accepted), so a set the 999 rejects is never answered.
+func acceptedSets(data []byte, id string, accepted map[string]bool) (map[string]envelope, []*x12.Transaction) {
 	env := map[string]envelope{}
 	rd := x12.NewReader(bytes.NewReader(data))
 	for {
@@ -172,17 +173,71 @@ func readClaims(name string, data []byte, accepted map[string]bool) []*Claim {
 			env[seg.String(13)] = envelope{strings.TrimSpace(seg.String(5)), strings.TrimSpace(seg.String(6)), strings.TrimSpace(seg.String(7)), strings.TrimSpace(seg.String(8)), seg.String(15) == "P"}
 		}
 	}
-	var out []*Claim
+	var txs []*x12.Transaction
 	// A read error after the last complete transaction set (a truncated
 	// file) is already reported in the 999 or TA1; the sets read before it
-	// that the validator accepted are still claims.
+	// that the validator accepted are still answered.
 	_ = x12.ReadTransactions(bytes.NewReader(data), func(tx *x12.Transaction) error {
-		if tx.ID != "837" || tx.Schema == nil || !accepted[txKey(tx.Interchange, tx.Group, tx.Control)] {
-			return nil
+		if tx.ID == id && tx.Schema != nil && accepted[txKey(tx.Interchange, tx.Group, tx.Control)] {
+			txs = append(txs, tx)
 		}
-		out = append(out, claimsOf(name, env[tx.Interchange], tx)...)
 		return nil
 	})
+	return env, txs
+}
+
+// answerKind says how the sandbox answers one kind of inquiry file.
+type answerKind struct {
+	id, answer   string // ST01 of the inquiry and of the answer: "270" and "271"
+	functionalID string // GS01 of the answer
+	version      string // GS08 of the answer
+	// write answers one accepted inquiry set in the open group.
+	write func(w *x12.Writer, tx *x12.Transaction, now time.Time) error
+}
+
+// answerInquiries answers every accepted inquiry set of a file in one
+// interchange, from the payer back to the sender.
+func (e *Engine) answerInquiries(name string, data []byte, accepted map[string]bool, now time.Time, q answerKind) ([]File, error) {
+	env, txs := acceptedSets(data, q.id, accepted)
+	if len(txs) == 0 {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	ev := env[txs[0].Interchange]
+	w := x12.NewWriter(&buf, x12.DefaultDelimiters, e.Newline, e.State)
+	if err := w.StartInterchange(x12.InterchangeHeader{
+		SenderQual: isaQual(ev.receiverQual), Sender: clean(orDefault(ev.receiver, "UNKNOWN"), 15),
+		ReceiverQual: isaQual(ev.senderQual), Receiver: clean(orDefault(ev.sender, "UNKNOWN"), 15),
+		Time: now, Production: ev.production,
+	}); err != nil {
+		return nil, err
+	}
+	if err := w.StartGroup(x12.GroupHeader{FunctionalID: q.functionalID, Sender: gsID(ev.receiver), Receiver: gsID(ev.sender), Time: now, Version: q.version}); err != nil {
+		return nil, err
+	}
+	for _, tx := range txs {
+		if err := q.write(w, tx, now); err != nil {
+			return nil, fmt.Errorf("write %s for %s: %w", q.answer, name, err)
+		}
+	}
+	if err := w.EndGroup(); err != nil {
+		return nil, err
+	}
+	if err := w.EndInterchange(); err != nil {
+		return nil, err
+	}
+	return []File{{Name: name + "." + q.answer, Data: buf.Bytes()}}, nil
+}
+
+// readClaims maps the transaction sets of an 837P file to claims. Only the
+// sets in accepted (ISA13/GS06/ST02) are read, so a set the 999 rejects is
+// never adjudicated.
+func readClaims(name string, data []byte, accepted map[string]bool) []*Claim {
+	env, txs := acceptedSets(data, "837", accepted)
+	var out []*Claim
+	for _, tx := range txs {
+		out = append(out, claimsOf(name, env[tx.Interchange], tx)...)
+	}
 	return out
 }
 

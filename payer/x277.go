@@ -103,9 +103,9 @@ func write277CA(dst io.Writer, cfg *Config, st *State, newline bool, now time.Ti
 	if err != nil {
 		return err
 	}
-	seg := segWriter{w: w}
+	seg := x12.SegmentRun{W: w}
 	d8 := rcm.DateOf(now).D8()
-	seg.put("BHT", "0085", "08", clean(orDefault(c0.BatchID, "0"), 50), d8, now.Format("1504"), "TH")
+	seg.Put("BHT", "0085", "08", clean(orDefault(c0.BatchID, "0"), 50), d8, now.Format("1504"), "TH")
 	hl := 0
 	nextHL := func(parent int, level string, child bool) int {
 		hl++
@@ -116,7 +116,7 @@ func write277CA(dst io.Writer, cfg *Config, st *State, newline bool, now time.Ti
 		if level != "PT" {
 			els = append(els, map[bool]string{true: "1", false: "0"}[child])
 		}
-		seg.put("HL", els...)
+		seg.Put("HL", els...)
 		return hl
 	}
 	// Claims are grouped by payer, then billing provider, in file order.
@@ -127,22 +127,22 @@ func write277CA(dst io.Writer, cfg *Config, st *State, newline bool, now time.Ti
 			name = p.Name
 		}
 		a := nextHL(0, "20", true)
-		seg.put("NM1", "PR", "2", clean(orDefault(name, "UNKNOWN PAYER"), 60), "", "", "", "", "PI", clean(orDefault(payerID, "UNKNOWN"), 80))
-		seg.put("TRN", "1", ctl+strconv.Itoa(a))
-		seg.put("DTP", "050", "D8", d8)
-		seg.put("DTP", "009", "D8", d8)
+		seg.Put("NM1", "PR", "2", clean(orDefault(name, "UNKNOWN PAYER"), 60), "", "", "", "", "PI", clean(orDefault(payerID, "UNKNOWN"), 80))
+		seg.Put("TRN", "1", ctl+strconv.Itoa(a))
+		seg.Put("DTP", "050", "D8", d8)
+		seg.Put("DTP", "009", "D8", d8)
 		b := nextHL(a, "21", true)
-		seg.put("NM1", "41", "2", clean(orDefault(c0.SubmitterName, "SUBMITTER"), 60), "", "", "", "", "46", clean(orDefault(c0.SubmitterID, "UNKNOWN"), 80))
-		seg.put("TRN", "2", clean(orDefault(c0.BatchID, "0"), 50))
+		seg.Put("NM1", "41", "2", clean(orDefault(c0.SubmitterName, "SUBMITTER"), 60), "", "", "", "", "46", clean(orDefault(c0.SubmitterID, "UNKNOWN"), 80))
+		seg.Put("TRN", "2", clean(orDefault(c0.BatchID, "0"), 50))
 		acc, rej := tally(pvs)
-		seg.put("STC", w.Composite("A1", "19", "PR"), d8, "WQ", (acc.amount + rej.amount).X12())
+		seg.Put("STC", w.Composite("A1", "19", "PR"), d8, "WQ", (acc.amount + rej.amount).X12())
 		putTotals(&seg, "90", "AA", acc, rej)
 		for _, npi := range orderedKeys(pvs, func(v Verdict) string { return v.Claim.BillingNPI }) {
 			bvs := filter(pvs, func(v Verdict) bool { return v.Claim.BillingNPI == npi })
 			c := bvs[0].Claim
 			cl := nextHL(b, "19", true)
-			seg.put("NM1", "85", "2", clean(orDefault(c.BillingName, "BILLING PROVIDER"), 60), "", "", "", "", "XX", clean(orDefault(npi, "0000000000"), 80))
-			seg.put("TRN", "1", "0")
+			seg.Put("NM1", "85", "2", clean(orDefault(c.BillingName, "BILLING PROVIDER"), 60), "", "", "", "", "XX", clean(orDefault(npi, "0000000000"), 80))
+			seg.Put("TRN", "1", "0")
 			acc, rej := tally(bvs)
 			// 2200C STC: STC02 is not used here; the action is WQ when
 			// any of the provider's claims was accepted.
@@ -150,31 +150,31 @@ func write277CA(dst io.Writer, cfg *Config, st *State, newline bool, now time.Ti
 			if acc.n > 0 {
 				action = "WQ"
 			}
-			seg.put("STC", w.Composite("A1", "19", "PR"), "", action, (acc.amount + rej.amount).X12())
+			seg.Put("STC", w.Composite("A1", "19", "PR"), "", action, (acc.amount + rej.amount).X12())
 			putTotals(&seg, "QA", "QC", acc, rej)
 			for _, v := range bvs {
 				c := v.Claim
 				nextHL(cl, "PT", false)
 				pat := c.PatientName()
-				seg.put("NM1", "QC", "1", clean(orDefault(pat.Last, "UNKNOWN"), 60), clean(pat.First, 35), "", "", "", "MI", clean(orDefault(c.SubscriberID, "UNKNOWN"), 80))
-				seg.put("TRN", "2", clean(orDefault(c.ID, "0"), 50))
+				seg.Put("NM1", "QC", "1", clean(orDefault(pat.Last, "UNKNOWN"), 60), clean(pat.First, 35), "", "", "", "MI", clean(orDefault(c.SubscriberID, "UNKNOWN"), 80))
+				seg.Put("TRN", "2", clean(orDefault(c.ID, "0"), 50))
 				stc := w.Composite(v.Category, v.Status, v.Entity)
 				action := "U"
 				if v.Accepted {
 					action = "WQ"
 				}
-				seg.put("STC", stc, d8, action, c.Charge.X12())
+				seg.Put("STC", stc, d8, action, c.Charge.X12())
 				if v.Accepted {
-					seg.put("REF", "1K", clean(c.PayerClaim, 50))
+					seg.Put("REF", "1K", clean(c.PayerClaim, 50))
 				}
 				if ref := clean(c.ClearinghouseRef, 50); ref != "" {
-					seg.put("REF", "D9", ref)
+					seg.Put("REF", "D9", ref)
 				}
 				if from, to := c.ServiceDates(); !from.IsZero() {
 					if from == to {
-						seg.put("DTP", "472", "D8", from.D8())
+						seg.Put("DTP", "472", "D8", from.D8())
 					} else {
-						seg.put("DTP", "472", "RD8", from.D8()+"-"+to.D8())
+						seg.Put("DTP", "472", "RD8", from.D8()+"-"+to.D8())
 					}
 				}
 				if v.Line > 0 && v.Line <= len(c.Lines) {
@@ -184,22 +184,22 @@ func write277CA(dst io.Writer, cfg *Config, st *State, newline bool, now time.Ti
 					proc := append([]string{orDefault(l.Qualifier, "HC"), l.Code}, l.Modifiers...)
 					// SVC03 (payment) and the line STC04 (charge) are not
 					// used in a 277CA.
-					seg.put("SVC", w.Composite(proc...), l.Charge.X12(), "", "", "", "", clean(orDefault(l.Units, "1"), 15))
-					seg.put("STC", stc, d8, action)
+					seg.Put("SVC", w.Composite(proc...), l.Charge.X12(), "", "", "", "", clean(orDefault(l.Units, "1"), 15))
+					seg.Put("STC", stc, d8, action)
 					if ref := clean(l.Control, 50); ref != "" {
-						seg.put("REF", "FJ", ref)
+						seg.Put("REF", "FJ", ref)
 					}
 					if l.From == l.To || l.To.IsZero() {
-						seg.put("DTP", "472", "D8", l.From.D8())
+						seg.Put("DTP", "472", "D8", l.From.D8())
 					} else {
-						seg.put("DTP", "472", "RD8", l.From.D8()+"-"+l.To.D8())
+						seg.Put("DTP", "472", "RD8", l.From.D8()+"-"+l.To.D8())
 					}
 				}
 			}
 		}
 	}
-	if seg.err != nil {
-		return seg.err
+	if seg.Err != nil {
+		return seg.Err
 	}
 	if err := w.EndTransaction(); err != nil {
 		return err
@@ -230,18 +230,18 @@ func tally(vs []Verdict) (acc, rej count) {
 
 // putTotals writes the accepted and rejected quantities and amounts
 // (QTY and AMT YU/YY), each only when there is something to count.
-func putTotals(seg *segWriter, accQ, rejQ string, acc, rej count) {
+func putTotals(seg *x12.SegmentRun, accQ, rejQ string, acc, rej count) {
 	if acc.n > 0 {
-		seg.put("QTY", accQ, strconv.Itoa(acc.n))
+		seg.Put("QTY", accQ, strconv.Itoa(acc.n))
 	}
 	if rej.n > 0 {
-		seg.put("QTY", rejQ, strconv.Itoa(rej.n))
+		seg.Put("QTY", rejQ, strconv.Itoa(rej.n))
 	}
 	if acc.n > 0 {
-		seg.put("AMT", "YU", acc.amount.X12())
+		seg.Put("AMT", "YU", acc.amount.X12())
 	}
 	if rej.n > 0 {
-		seg.put("AMT", "YY", rej.amount.X12())
+		seg.Put("AMT", "YY", rej.amount.X12())
 	}
 }
 

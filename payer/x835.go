@@ -70,32 +70,32 @@ func write835(w *x12.Writer, r *Remittance) error {
 	if _, err := w.StartTransaction("835", ""); err != nil {
 		return err
 	}
-	seg := segWriter{w: w}
+	seg := x12.SegmentRun{W: w}
 	d8 := r.Date.D8()
 	switch {
 	case r.Total == 0:
 		// H: notification only; NON: no payment (BPR01, BPR04).
-		seg.put("BPR", "H", "0", "C", "NON", "", "", "", "", "", "", "", "", "", "", "", d8)
+		seg.Put("BPR", "H", "0", "C", "NON", "", "", "", "", "", "", "", "", "", "", "", d8)
 	case p.Payment.Method == "ACH":
-		seg.put("BPR", "I", r.Total.X12(), "C", "ACH", "CCP", "01", p.Payment.PayerRouting, "DA", p.Payment.PayerAccount,
+		seg.Put("BPR", "I", r.Total.X12(), "C", "ACH", "CCP", "01", p.Payment.PayerRouting, "DA", p.Payment.PayerAccount,
 			"1"+p.TIN, "", "01", p.Payment.PayeeRouting, "DA", p.Payment.PayeeAccount, d8)
 	default:
-		seg.put("BPR", "C", r.Total.X12(), "C", "CHK", "", "", "", "", "", "", "", "", "", "", "", d8)
+		seg.Put("BPR", "C", r.Total.X12(), "C", "CHK", "", "", "", "", "", "", "", "", "", "", "", d8)
 	}
 	// TRN02 is the check or EFT trace number; TRN03 the payer's "1" + TIN.
-	seg.put("TRN", "1", r.Trace, "1"+p.TIN)
-	seg.put("DTM", "405", d8)
-	seg.put("N1", "PR", clean(p.Name, 60))
-	seg.put("N3", clean(p.Address.Line, 55))
-	seg.put("N4", clean(p.Address.City, 30), clean(p.Address.State, 2), clean(p.Address.Zip, 15))
-	seg.put("REF", "2U", clean(p.ID, 50))
-	seg.put("PER", "BL", "PROVIDER SERVICES", "TE", clean(p.Phone, 256))
+	seg.Put("TRN", "1", r.Trace, "1"+p.TIN)
+	seg.Put("DTM", "405", d8)
+	seg.Put("N1", "PR", clean(p.Name, 60))
+	seg.Put("N3", clean(p.Address.Line, 55))
+	seg.Put("N4", clean(p.Address.City, 30), clean(p.Address.State, 2), clean(p.Address.Zip, 15))
+	seg.Put("REF", "2U", clean(p.ID, 50))
+	seg.Put("PER", "BL", "PROVIDER SERVICES", "TE", clean(p.Phone, 256))
 	first := r.Claims[0]
-	seg.put("N1", "PE", clean(orDefault(first.PayeeName, "PAYEE"), 60), "XX", clean(orDefault(first.PayeeNPI, "0000000000"), 80))
+	seg.Put("N1", "PE", clean(orDefault(first.PayeeName, "PAYEE"), 60), "XX", clean(orDefault(first.PayeeNPI, "0000000000"), 80))
 	if tin := clean(first.PayeeTIN, 50); tin != "" {
-		seg.put("REF", "TJ", tin)
+		seg.Put("REF", "TJ", tin)
 	}
-	seg.put("LX", "1")
+	seg.Put("LX", "1")
 	for _, c := range r.Claims {
 		writeClaim(&seg, c)
 	}
@@ -104,25 +104,25 @@ func write835(w *x12.Writer, r *Remittance) error {
 		for _, pl := range r.PLB[i:min(i+6, len(r.PLB))] {
 			els = append(els, w.Composite(pl.Code, clean(pl.Reference, 50)), pl.Amount.X12())
 		}
-		seg.put("PLB", els...)
+		seg.Put("PLB", els...)
 	}
-	if seg.err != nil {
-		return seg.err
+	if seg.Err != nil {
+		return seg.Err
 	}
 	return w.EndTransaction()
 }
 
-func writeClaim(seg *segWriter, c *ClaimPayment) {
+func writeClaim(seg *x12.SegmentRun, c *ClaimPayment) {
 	clp := []string{clean(c.ClaimID, 38), c.Status, c.Charge.X12(), c.Paid.X12(), c.PatientResp.X12(), c.FilingIndicator,
 		clean(orDefault(c.PayerClaim, "0"), 50), clean(c.Place, 2), clean(c.Frequency, 1)}
 	if c.DRG != "" {
 		// CLP11: the diagnosis-related group the facility billed.
 		clp = append(clp, "", clean(c.DRG, 4))
 	}
-	seg.put("CLP", clp...)
+	seg.Put("CLP", clp...)
 	writeCAS(seg, c.Adjustments)
 	pat := c.Patient
-	seg.put("NM1", "QC", "1", clean(orDefault(pat.Last, "UNKNOWN"), 60), clean(pat.First, 35), "", "", "", "MI", clean(orDefault(c.MemberID, "UNKNOWN"), 80))
+	seg.Put("NM1", "QC", "1", clean(orDefault(pat.Last, "UNKNOWN"), 60), clean(pat.First, 35), "", "", "", "MI", clean(orDefault(c.MemberID, "UNKNOWN"), 80))
 	if c.Inpatient {
 		// MIA01 covered days of an inpatient stay; MIA05, MIA20-23 its
 		// claim-level remark codes.
@@ -131,14 +131,14 @@ func writeClaim(seg *segWriter, c *ClaimPayment) {
 		if len(c.Remarks) > 0 {
 			mia[4] = c.Remarks[0]
 		}
-		seg.put("MIA", mia...)
+		seg.Put("MIA", mia...)
 	} else if len(c.Remarks) > 0 {
 		// MOA03-07 carry claim-level remark codes for professional claims.
 		els := append([]string{"", ""}, c.Remarks[:min(5, len(c.Remarks))]...)
-		seg.put("MOA", els...)
+		seg.Put("MOA", els...)
 	}
 	if !c.Received.IsZero() {
-		seg.put("DTM", "050", c.Received.D8())
+		seg.Put("DTM", "050", c.Received.D8())
 	}
 	for _, l := range c.Lines {
 		comp := []string{l.Qualifier, l.Code}
@@ -152,29 +152,29 @@ func writeClaim(seg *segWriter, c *ClaimPayment) {
 		if l.RevenueCode != "" && l.Qualifier != "NU" {
 			rev = clean(l.RevenueCode, 48)
 		}
-		seg.put("SVC", seg.w.Composite(comp...), l.Charge.X12(), l.Paid.X12(), rev, clean(l.Units, 15))
+		seg.Put("SVC", seg.W.Composite(comp...), l.Charge.X12(), l.Paid.X12(), rev, clean(l.Units, 15))
 		if l.From == l.To || l.To.IsZero() {
-			seg.put("DTM", "472", l.From.D8())
+			seg.Put("DTM", "472", l.From.D8())
 		} else {
-			seg.put("DTM", "150", l.From.D8())
-			seg.put("DTM", "151", l.To.D8())
+			seg.Put("DTM", "150", l.From.D8())
+			seg.Put("DTM", "151", l.To.D8())
 		}
 		writeCAS(seg, l.Adjustments)
 		if ctl := clean(l.Control, 50); ctl != "" {
-			seg.put("REF", "6R", ctl)
+			seg.Put("REF", "6R", ctl)
 		}
 		if l.Allowed != 0 {
-			seg.put("AMT", "B6", l.Allowed.X12())
+			seg.Put("AMT", "B6", l.Allowed.X12())
 		}
 		for _, r := range l.Remarks {
-			seg.put("LQ", "HE", r)
+			seg.Put("LQ", "HE", r)
 		}
 	}
 }
 
 // writeCAS writes adjustments grouped by CAS01 in the order groups first
 // appear, at most six reason/amount pairs to a segment.
-func writeCAS(seg *segWriter, adjs []Adjustment) {
+func writeCAS(seg *x12.SegmentRun, adjs []Adjustment) {
 	var groups []string
 	by := map[string][]Adjustment{}
 	for _, a := range adjs {
@@ -190,20 +190,8 @@ func writeCAS(seg *segWriter, adjs []Adjustment) {
 			for _, a := range list[i:min(i+6, len(list))] {
 				els = append(els, a.Reason, a.Amount.X12(), "")
 			}
-			seg.put("CAS", els...)
+			seg.Put("CAS", els...)
 		}
-	}
-}
-
-// segWriter keeps the first error so segment runs read straight.
-type segWriter struct {
-	w   *x12.Writer
-	err error
-}
-
-func (s *segWriter) put(id string, els ...string) {
-	if s.err == nil {
-		s.err = s.w.Segment(id, els...)
 	}
 }
 
