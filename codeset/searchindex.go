@@ -149,7 +149,7 @@ func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
 				e := &index[i]
 				ess, opt := segmentWords(e)
 				segWords[i] = [2][]string{ess, opt}
-				lower[i] = strings.ToLower(e.Term)
+				lower[i] = seeKey(e.Term)
 				s.entCode[i] = -1
 				if e.Code != "" {
 					if t, exact, ok := s.resolveCode(e.Code); ok {
@@ -409,20 +409,42 @@ type resolver struct {
 }
 
 func (r *resolver) resolve(see string) int32 {
-	parts := strings.Split(see, ", ")
+	node, _ := r.resolveFull(see)
+	return node
+}
+
+// resolveFull is resolve, also reporting whether every part of the
+// reference was found.
+func (r *resolver) resolveFull(see string) (int32, bool) {
+	parts := strings.Split(seeKey(see), ", ")
 	best, bestDepth := int32(-1), -1
 	for k := len(parts); k >= 1; k-- {
-		for _, m := range r.mains[strings.ToLower(strings.Join(parts[:k], ", "))] {
+		for _, m := range r.mains[strings.Join(parts[:k], ", ")] {
 			node, depth := r.descend(m, parts[k:])
 			if depth > bestDepth {
 				best, bestDepth = node, depth
 			}
 		}
 		if best >= 0 && bestDepth == len(parts)-k {
-			return best
+			return best, true
 		}
 	}
-	return best
+	return best, false
+}
+
+// seeKey is the form in which a cross-reference and the terms it names are
+// compared: lower case, hyphens as spaces ("see Presence, knee joint
+// implant" names the subterm "knee-joint implant"), spaces trimmed.
+func seeKey(s string) string {
+	s = strings.ToLower(s)
+	if strings.ContainsAny(s, "-(") || strings.Contains(s, "  ") {
+		// Nonessential words in parentheses do not name the entry; runs
+		// of spaces are typing.
+		_, out := splitParens(strings.ReplaceAll(s, "-", " "))
+		s = strings.Join(strings.Fields(out), " ")
+		s = strings.ReplaceAll(s, " ,", ",")
+	}
+	return strings.TrimSpace(s)
 }
 
 // descend follows subterm names from node as far as they match; it
@@ -430,7 +452,7 @@ func (r *resolver) resolve(see string) int32 {
 func (r *resolver) descend(node int32, names []string) (int32, int) {
 	depth := 0
 	for _, name := range names {
-		name = strings.ToLower(strings.TrimSpace(name))
+		name = strings.TrimSpace(name)
 		next := int32(-1)
 		for _, ch := range r.children[node] {
 			t := r.lower[ch]
@@ -591,6 +613,20 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		for _, id := range s.deletes[deleteKey(w, i)] {
 			cand[id] = true
 		}
+		if maxDist < 2 {
+			continue
+		}
+		// Two deletions from a long word against one from the known
+		// words: a doubled letter and a wrong vowel ("diabeetus").
+		for j := i + 1; j < len(w); j++ {
+			k2 := k[:j-1] + k[j:]
+			if id, ok := s.vocab[k2]; ok {
+				cand[id] = true
+			}
+			for _, id := range s.deletes[deleteKey(k2, -1)] {
+				cand[id] = true
+			}
+		}
 	}
 	type c struct {
 		id   int32
@@ -600,6 +636,18 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 	for id := range cand {
 		if d := damerau(w, s.words[id], maxDist); d <= maxDist && d > 0 {
 			out = append(out, c{id, d})
+		}
+	}
+	if len(out) == 0 && maxDist == 2 {
+		// Two edits the deletion table does not reach (a transposition
+		// and a wrong letter: "pnuemothoraks"): the known words that
+		// share the first two letters, as a typo seldom touches them.
+		lo := sort.Search(len(s.sorted), func(i int) bool { return s.words[s.sorted[i]] >= w[:2] })
+		for i := lo; i < len(s.sorted) && strings.HasPrefix(s.words[s.sorted[i]], w[:2]); i++ {
+			id := s.sorted[i]
+			if d := damerau(w, s.words[id], maxDist); d <= maxDist && d > 0 {
+				out = append(out, c{id, d})
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
