@@ -514,7 +514,7 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 	// readings skip it (floor).
 	keep := limit * 2
 	var floor float32
-	variants := queryVariants(text)
+	variants := queryVariantsWith(text, s.moreRewrites)
 	var q qualifiers
 	if len(variants) > 0 {
 		all := tokenize(text)
@@ -810,6 +810,13 @@ func (s *searchIndex) scoreVariant(sc *scratch, words []string, floor float32) {
 		}
 		if cov > 0.999 && prec > 0.999 {
 			score += 0.1
+		}
+		if (doc.src == srcIndex || doc.src == srcAlias) && !s.mainMatched(sc, doc) {
+			// The main term names the condition: a path whose main term
+			// the query never names is another condition that happens to
+			// share a subterm or a nonessential modifier ("Syphilis
+			// (acquired) > pneumonia" for "acquired pneumonia").
+			score *= offMainPenalty
 		}
 		// Query words found among the essential words (not only in
 		// nonessential modifiers) mark the more specific entry.

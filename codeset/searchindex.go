@@ -59,6 +59,14 @@ type searchIndex struct {
 	tmu             sync.RWMutex
 	terms, oldTerms map[termKey]term
 
+	// mainToks holds, for each main term of the index (nil for
+	// subterms), the words of its forms, not its nonessential modifiers.
+	mainToks [][]int32
+
+	// aliases are the word rewrites the index's cross-references give
+	// (indexAliases), by first word.
+	aliases map[string][]rewrite
+
 	// While the index is built: each index entry's essential and optional
 	// words as token ids, the code it names (position in the release, -1
 	// for none, and whether that is the very code named).
@@ -328,6 +336,13 @@ func (s *searchIndex) addIndexDocs(lower []string) {
 	}
 	s.children = children
 	r := &resolver{index: s.index, children: children, mains: mains, lower: lower}
+	s.aliases = s.indexAliases(r)
+	s.mainToks = make([][]int32, len(s.index))
+	for i := range s.index {
+		if s.index[i].Parent < 0 {
+			s.mainToks[i] = s.tokenIDs(nil, terms(s.index[i].Term))
+		}
+	}
 	var ess, opt []int32
 	w := &aliasWalk{s: s}
 	for i := range s.index {
@@ -664,4 +679,27 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		ids = append(ids, out[i].id)
 	}
 	return ids
+}
+
+// offMainPenalty scales the score of an index path whose main term the
+// query does not name.
+const offMainPenalty = 0.8
+
+// mainMatched reports whether the query (the weights in sc.mw) names a
+// word of the main term of a path: of the entry that holds the reference
+// for a path reached through one.
+func (s *searchIndex) mainMatched(sc *scratch, d *doc) bool {
+	e := int(d.entry)
+	if d.src == srcAlias && d.via >= 0 {
+		e = int(d.via)
+	}
+	for s.index[e].Parent >= 0 {
+		e = s.index[e].Parent
+	}
+	for _, t := range s.mainToks[e] {
+		if sc.mw[t] > 0 {
+			return true
+		}
+	}
+	return false
 }
