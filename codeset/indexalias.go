@@ -32,8 +32,11 @@ func (s *searchIndex) indexAliases(r *resolver) map[string][]rewrite {
 			return
 		}
 		key := strings.Join(from, " ") + "\x00" + strings.Join(to, " ")
-		if seen[key] || strings.Join(from, " ") == strings.Join(to, " ") || slices.Contains(to, "condition") {
-			return // "see condition" sends the reader to the disease, named elsewhere
+		if seen[key] || to[0] == from[0] || slices.Contains(to, "condition") {
+			// "Fracture — see Fracture, traumatic" only narrows the same
+			// word, which the index's paths already hold; "see condition"
+			// sends the reader to the disease, named elsewhere.
+			return
 		}
 		seen[key] = true
 		out[from[0]] = append(out[from[0]], rewrite{from: from, to: [][]string{to}})

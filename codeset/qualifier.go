@@ -76,28 +76,28 @@ func parseQualifiers(words []string) qualifiers {
 	return q
 }
 
-// fit scores how well a code's description (lower case) carries the
-// qualifiers: a small reward for each one stated and present, a larger
+// fit scores how well a code's description carries the qualifiers (the
+// description as printed: its words are lower case but for the first): a small reward for each one stated and present, a larger
 // penalty for each contradicted, a smaller one for an unspecified side
 // when a side is stated.
 func (q qualifiers) fit(d string) float64 {
 	var s float64
 	if q.side != "" {
 		switch {
-		case hasWord(d, q.side):
+		case sideWord(d, q.side):
 			s += 0.05
-		case q.side != "bilateral" && hasWord(d, "bilateral"),
-			q.side != "left" && hasWord(d, "left"),
-			q.side != "right" && hasWord(d, "right"):
+		case q.side != "bilateral" && sideWord(d, "bilateral"),
+			q.side != "left" && sideWord(d, "left"),
+			q.side != "right" && sideWord(d, "right"):
 			s -= 0.15
-		case strings.Contains(d, "unspecified"):
+		case has(d, "unspecified"):
 			s -= 0.05
 		}
 	}
 	if q.acuity != "" {
-		aoc := strings.Contains(d, "acute on chronic")
-		acute := strings.Contains(d, "acute") || strings.Contains(d, "subacute")
-		chronic := strings.Contains(d, "chronic")
+		aoc := has(d, "acute on chronic")
+		acute := has(d, "acute")
+		chronic := has(d, "chronic")
 		switch q.acuity {
 		case "acute on chronic":
 			switch {
@@ -128,13 +128,14 @@ func (q qualifiers) fit(d string) float64 {
 	}
 	if q.episode != "" {
 		switch {
-		case strings.Contains(d, q.episode):
+		case has(d, q.episode):
 			s += 0.05
 		case strings.Contains(d, "encounter") || strings.Contains(d, "sequela"):
 			s -= 0.15
 		}
 	}
 	if q.dmType != "" && strings.Contains(d, "diabetes") {
+		d := strings.ToLower(d) // "Type 1 diabetes mellitus"
 		other := "type 2"
 		if q.dmType == "type 2" {
 			other = "type 1"
@@ -174,7 +175,7 @@ func (l *loaded) qualified(c Code, q qualifiers) Code {
 			ref = k
 		}
 	}
-	d := strings.ToLower(ref.Description())
+	d := ref.Description()
 	best, bestFit := ref, q.fit(d)
 	if !ref.Billable {
 		bestFit = -1 // a header always gives way to a billable code
@@ -182,21 +183,52 @@ func (l *loaded) qualified(c Code, q qualifiers) Code {
 	if bestFit >= q.maxFit() {
 		return ref
 	}
-	words := strings.Fields(d)
+	fam := l.billablePositions(root, maxFamily+1)
+	if len(fam) > maxFamily {
+		// A chapter-wide header ("S82") is not one concept with a side to
+		// choose: leave it to its default.
+		return ref
+	}
 	bestSim := -1 << 30
-	for _, k := range l.firstBillableUnder(root, 200) {
-		kd := strings.ToLower(k.Description())
+	for _, i := range fam {
+		k := &l.Codes[i]
+		kd := k.Description()
 		f := q.fit(kd)
 		if f < bestFit {
 			continue
 		}
-		sim := similarity(words, kd)
+		sim := similarity(d, kd)
 		if f > bestFit || sim > bestSim {
-			best, bestFit, bestSim = k, f, sim
+			best, bestFit, bestSim = *k, f, sim
 		}
 	}
 	return best
 }
+
+// billablePositions returns the positions of at most limit of the
+// billable codes at or below code, in file order.
+func (l *loaded) billablePositions(code string, limit int) []int32 {
+	var out []int32
+	var walk func(c string)
+	walk = func(c string) {
+		if len(out) == limit {
+			return
+		}
+		i, ok := l.byCode[c]
+		if ok && l.Codes[i].Billable {
+			out = append(out, i)
+		}
+		for _, ch := range l.children[c] {
+			walk(l.Codes[ch].Code)
+		}
+	}
+	walk(code)
+	return out
+}
+
+// maxFamily bounds the codes qualified compares: a family is the sides
+// and encounters of one concept, a few dozen codes at most.
+const maxFamily = 64
 
 // maxFit is fit's answer when every stated qualifier is present.
 func (q qualifiers) maxFit() float64 {
@@ -219,26 +251,27 @@ func (q qualifiers) maxFit() float64 {
 	return s - 1e-9
 }
 
-// similarity counts the words of a found in b, less the words of b not in
+// similarity counts the words of b found in a, less the words of b not in
 // a: how near in wording two descriptions are.
-func similarity(a []string, b string) int {
-	bw := strings.Fields(b)
+func similarity(a, b string) int {
 	n := 0
-	for _, w := range bw {
-		found := false
-		for _, x := range a {
-			if x == w {
-				found = true
-				break
-			}
-		}
-		if found {
+	for w := range strings.FieldsSeq(b) {
+		if hasWord(a, w) {
 			n++
 		} else {
 			n--
 		}
 	}
 	return n
+}
+
+// has reports whether d holds phrase, or holds it capitalised as its
+// first words ("Acute bronchitis").
+func has(d, phrase string) bool {
+	if strings.Contains(d, phrase) {
+		return true
+	}
+	return len(d) >= len(phrase) && d[0] == phrase[0]-'a'+'A' && d[1:len(phrase)] == phrase[1:]
 }
 
 // hasWord reports whether w occurs in d as a whole word.
@@ -288,4 +321,10 @@ func asksProcedure(text string) bool {
 		}
 	}
 	return false
+}
+
+// sideWord reports whether d holds the side word w, as a whole word, in
+// lower case or capitalised as the first word ("Left ventricular ...").
+func sideWord(d, w string) bool {
+	return hasWord(d, w) || has(d, w) && (len(d) == len(w) || !isLetter(d[len(w)]))
 }

@@ -576,8 +576,11 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 		}
 		d := &s.docs[ds.doc]
 		c := s.l.Codes[d.target]
+		// Only the codes that may show are qualified: the rest are ranked
+		// out anyway.
+		qualify := q.any() && len(cands) < limit
 		if c.Billable {
-			if q.any() {
+			if qualify {
 				// The code of the family that carries what the query
 				// states (the side, the encounter), beside the code found.
 				push(s.l.qualified(c, q), float64(ds.score), d)
@@ -585,7 +588,7 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 			push(c, float64(ds.score), d)
 			continue
 		}
-		if q.any() {
+		if qualify {
 			push(s.l.qualified(c, q), float64(ds.score)*0.98, d)
 		}
 		if kid, ok := s.l.defaultChild(c.Code); ok {
@@ -595,7 +598,7 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 	}
 	if q.any() {
 		for i := range cands {
-			cands[i].score += q.fit(strings.ToLower(cands[i].c.Description()))
+			cands[i].score += q.fit(cands[i].c.Description())
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
