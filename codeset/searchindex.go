@@ -27,6 +27,9 @@ type doc struct {
 	exact    bool  // the index named this very code (not a shorter one)
 	entry    int32 // index entry the path ends at (srcIndex, srcAlias)
 	via      int32 // for srcAlias, the entry that holds the reference
+	// main is the main term of the path the query's words walk: of the
+	// entry, or for srcAlias of the entry that holds the reference.
+	main int32
 }
 
 // searchIndex is an inverted index over one release's documents.
@@ -112,6 +115,16 @@ func (s *searchIndex) addDoc(d doc, ess, opt []int32) {
 	d.opt = add(opt)
 	if d.ess[0] == d.ess[1] && d.opt[0] == d.opt[1] {
 		return
+	}
+	d.main = -1
+	if e := d.entry; e >= 0 {
+		if d.src == srcAlias && d.via >= 0 {
+			e = d.via
+		}
+		for s.index[e].Parent >= 0 {
+			e = int32(s.index[e].Parent)
+		}
+		d.main = e
 	}
 	s.docs = append(s.docs, d)
 }
@@ -689,14 +702,10 @@ const offMainPenalty = 0.8
 // word of the main term of a path: of the entry that holds the reference
 // for a path reached through one.
 func (s *searchIndex) mainMatched(sc *scratch, d *doc) bool {
-	e := int(d.entry)
-	if d.src == srcAlias && d.via >= 0 {
-		e = int(d.via)
+	if d.main < 0 {
+		return true
 	}
-	for s.index[e].Parent >= 0 {
-		e = s.index[e].Parent
-	}
-	for _, t := range s.mainToks[e] {
+	for _, t := range s.mainToks[d.main] {
 		if sc.mw[t] > 0 {
 			return true
 		}
