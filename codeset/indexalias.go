@@ -41,6 +41,8 @@ func (s *searchIndex) indexAliases(r *resolver) map[string][]rewrite {
 		seen[key] = true
 		out[from[0]] = append(out[from[0]], rewrite{from: from, to: [][]string{to}})
 	}
+	support := map[[2]string]int{}
+	var order [][2]string
 	for i := range s.index {
 		e := &s.index[i]
 		if e.See == "" || e.Code != "" {
@@ -55,7 +57,14 @@ func (s *searchIndex) indexAliases(r *resolver) map[string][]rewrite {
 			// "Hives — see Urticaria": the main term's first form names
 			// the target's words, less the index's instructions ("by
 			// site").
-			first, _, _ := strings.Cut(seeKey(e.Term), ", ")
+			first, rest, two := strings.Cut(seeKey(e.Term), ", ")
+			if two && !strings.HasPrefix(first, rest) {
+				// "Strain, heart — see Disease, heart": the second part
+				// narrows the term, so the first alone is not a name of
+				// the target. Alternative spellings ("Bedsore, bed sore")
+				// are forms of one name, read by the first.
+				continue
+			}
 			var to []string
 			for _, p := range parts {
 				if !strings.HasPrefix(p, "by ") {
@@ -78,7 +87,18 @@ func (s *searchIndex) indexAliases(r *resolver) map[string][]rewrite {
 				continue
 			}
 			tmain, _, _ := strings.Cut(target, ", ")
-			add(contentWords(main), contentWords(tmain))
+			k := [2]string{main, tmain}
+			if support[k] == 0 {
+				order = append(order, k)
+			}
+			support[k]++
+		}
+	}
+	// One subterm is a coincidence ("Strain, heart — see Disease,
+	// heart"); two or more that keep their subterm make a name.
+	for _, k := range order {
+		if support[k] >= 2 {
+			add(contentWords(k[0]), contentWords(k[1]))
 		}
 	}
 	return out
