@@ -106,7 +106,8 @@ func (e *Encounter) Validate() error {
 		d := &e.Diagnoses[i]
 		d.Code = NormalizeICD10(d.Code)
 		field := "diagnoses[" + itoa(i) + "].code"
-		v.check(looksLikeICD10(d.Code), field, "%q is not shaped like an ICD-10-CM code (a letter, two characters, then up to four more).", d.Code)
+		_, err := ParseICD10(d.Code)
+		v.check(err == nil, field, "%q is not shaped like an ICD-10-CM code (a letter, two characters, then up to four more).", d.Code)
 		v.check(!seen[d.Code], field, "%s is listed twice.", d.Code)
 		seen[d.Code] = true
 	}
@@ -159,41 +160,6 @@ func (e *Encounter) TotalCharge() Money {
 		t += l.Charge
 	}
 	return t
-}
-
-// NormalizeICD10 upper-cases an ICD-10-CM code and puts the dot after the
-// third character, the form coders read ("e119" -> "E11.9").
-func NormalizeICD10(code string) string {
-	c := strings.ToUpper(strings.TrimSpace(code))
-	// Malformed input is left as typed, so validation refuses it instead of
-	// turning a typo ("E1.19", "E11..9", ".E119") into a real code.
-	if at := strings.IndexByte(c, '.'); at >= 0 && (at != 3 || at == len(c)-1 || strings.Count(c, ".") > 1) {
-		return c
-	}
-	c = strings.ReplaceAll(c, ".", "")
-	if len(c) > 3 {
-		return c[:3] + "." + c[3:]
-	}
-	return c
-}
-
-// looksLikeICD10 checks the shape of a code as NormalizeICD10 writes it:
-// a letter, then letters and digits, with the dot, if any, after the
-// third character and something after it.
-func looksLikeICD10(dotted string) bool {
-	if at := strings.IndexByte(dotted, '.'); at >= 0 && (at != 3 || at == len(dotted)-1 || strings.Count(dotted, ".") > 1) {
-		return false
-	}
-	c := strings.ReplaceAll(dotted, ".", "")
-	if len(c) < 3 || len(c) > 7 || c[0] < 'A' || c[0] > 'Z' {
-		return false
-	}
-	for i := 1; i < len(c); i++ {
-		if !(c[i] >= '0' && c[i] <= '9' || c[i] >= 'A' && c[i] <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 func looksLikeProcedure(code string) bool {

@@ -255,7 +255,8 @@ func (in *Institutional) validate(v *validator, lines, diagnoses int) {
 	}
 	if in.AdmittingDiagnosis != "" {
 		in.AdmittingDiagnosis = NormalizeICD10(in.AdmittingDiagnosis)
-		v.check(looksLikeICD10(in.AdmittingDiagnosis), "institutional.admitting_diagnosis", "%q is not shaped like an ICD-10-CM code.", in.AdmittingDiagnosis)
+		_, err := ParseICD10(in.AdmittingDiagnosis)
+		v.check(err == nil, "institutional.admitting_diagnosis", "%q is not shaped like an ICD-10-CM code.", in.AdmittingDiagnosis)
 	}
 	v.check(len(in.Procedures) <= 25, "institutional.procedures", "at most 25 ICD-10-PCS procedures.")
 	for i := range in.Procedures {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
 )
@@ -54,6 +55,50 @@ func TestCatalogChecker(t *testing.T) {
 	for _, f := range cc.CheckCodes(b) {
 		if !slices.Equal(f.Lines, []int{1}) {
 			t.Errorf("finding on diagnosis 2 names lines %v, want [1] (the line pointing at it)", f.Lines)
+		}
+	}
+}
+
+// The scrubber says what validation says of a code it cannot be sure of:
+// a date of service after the newest imported ICD-10-CM release's year is
+// a warning (CS010) on each diagnosis, and a malformed diagnosis is an
+// error (CS009), never read as the code it resembles (issue 14).
+func TestCatalogCheckerStaleAndMalformed(t *testing.T) {
+	rels := []*codeset.Release{{System: codeset.ICD10CM, Version: "FY2025", Effective: rcm.MustParseDate("2024-10-01"), Codes: []codeset.Code{
+		{Code: "E11", Short: "Type 2 diabetes mellitus"},
+		{Code: "E119", Billable: true, Short: "Type 2 diabetes mellitus without complications"},
+		{Code: "I10", Billable: true, Short: "Essential (primary) hypertension"},
+	}}}
+	for _, r := range codeset.Starter() {
+		if r.System != codeset.ICD10CM {
+			rels = append(rels, r)
+		}
+	}
+	cc := CatalogChecker{Catalog: codeset.NewCatalog(rels)}
+	for _, tc := range []struct {
+		name, dos, dx2 string
+		want           map[string]codeset.Severity
+	}{
+		{"in the release's year", "2025-09-30", "I10", map[string]codeset.Severity{}},
+		{"after the release's year", "2026-02-01", "I10", map[string]codeset.Severity{"CS010": codeset.SeverityWarning}},
+		{"malformed", "2025-03-01", "E1.19", map[string]codeset.Severity{"CS009": codeset.SeverityError}},
+		{"space inside", "2025-03-01", "E11 9", map[string]codeset.Severity{"CS009": codeset.SeverityError}},
+		{"lower case, no dot", "2025-03-01", "e119", map[string]codeset.Severity{}},
+	} {
+		b := testBundles()[0]
+		b.Claim.DateOfService = rcm.MustParseDate(tc.dos)
+		b.Claim.Diagnoses[1].Code = tc.dx2
+		got := map[string]codeset.Severity{}
+		for _, f := range cc.CheckCodes(b) {
+			if f.Rule == codeset.RuleStale || f.Rule == codeset.RuleMalformed {
+				got[f.Rule] = codeset.Severity(f.Severity)
+				if f.Fix == "" {
+					t.Errorf("%s: %s has no fix", tc.name, f.Rule)
+				}
+			}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: findings mismatch (-want +got):\n%s", tc.name, diff)
 		}
 	}
 }

@@ -75,12 +75,20 @@ func (c *Catalog) Search(q Query) []Hit {
 		}
 	}
 	if len(hits) == 0 {
+		// A diagnosis search returns diagnoses first: procedure and supply
+		// codes rank below them unless the query asks for one.
+		demote := slices.Contains(systems, ICD10CM) && len(systems) > 1 && !asksProcedure(text)
 		for _, sys := range systems {
 			l := c.inForce(sys, q.Org, q.DOS)
 			if l == nil {
 				continue
 			}
-			hits = append(hits, l.searcher().textSearch(text, q.Limit)...)
+			for _, h := range l.searcher().textSearch(text, q.Limit) {
+				if demote && sys != ICD10CM {
+					h.Score *= procedureDemotion
+				}
+				hits = append(hits, h)
+			}
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
@@ -89,6 +97,10 @@ func (c *Catalog) Search(q Query) []Hit {
 	}
 	return hits
 }
+
+// procedureDemotion scales the score of a procedure or supply code found
+// by a query that does not ask for one.
+const procedureDemotion = 0.6
 
 var codeQueryRE = regexp.MustCompile(`^(?i)([A-Z][0-9][0-9A-Z]?\.?[0-9A-Z]{0,4}\.?|[A-V][0-9]{1,4}|[0-9]{3,4}[0-9FTU]?)$`)
 
@@ -429,6 +441,13 @@ func (s *searchIndex) makeTerm(w string, last bool) (term, bool) {
 				add(id, 0.85-0.05*float32(i))
 			}
 		}
+		// The index holds words stemmed ("diabete"): a misspelt word
+		// ending in s ("diabeetus") is compared without it too.
+		if len(t.ids) == 0 && len(w) > 5 && strings.HasSuffix(w, "s") {
+			for i, id := range s.fuzzy(w[:len(w)-1]) {
+				add(id, 0.85-0.05*float32(i))
+			}
+		}
 	}
 	if len(t.ids) == 0 {
 		return t, false
@@ -495,7 +514,16 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 	// readings skip it (floor).
 	keep := limit * 2
 	var floor float32
-	for vi, v := range queryVariants(text) {
+	variants := queryVariantsWith(text, s.moreRewrites)
+	var q qualifiers
+	if len(variants) > 0 {
+		all := tokenize(text)
+		for _, v := range variants[1:] {
+			all = append(all, v...)
+		}
+		q = parseQualifiers(all)
+	}
+	for vi, v := range variants {
 		penalty := float32(1)
 		if vi > 0 {
 			penalty = 0.97
@@ -548,14 +576,30 @@ func (s *searchIndex) textSearch(text string, limit int) []Hit {
 		}
 		d := &s.docs[ds.doc]
 		c := s.l.Codes[d.target]
+		// Only the codes that may show are qualified: the rest are ranked
+		// out anyway.
+		qualify := q.any() && len(cands) < limit
 		if c.Billable {
+			if qualify {
+				// The code of the family that carries what the query
+				// states (the side, the encounter), beside the code found.
+				push(s.l.qualified(c, q), float64(ds.score), d)
+			}
 			push(c, float64(ds.score), d)
 			continue
+		}
+		if qualify {
+			push(s.l.qualified(c, q), float64(ds.score)*0.98, d)
 		}
 		if kid, ok := s.l.defaultChild(c.Code); ok {
 			push(kid, float64(ds.score)*0.98, d)
 		}
 		push(c, float64(ds.score)*0.85, d)
+	}
+	if q.any() {
+		for i := range cands {
+			cands[i].score += q.fit(cands[i].c.Description())
+		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	if len(cands) > limit {
@@ -769,6 +813,13 @@ func (s *searchIndex) scoreVariant(sc *scratch, words []string, floor float32) {
 		}
 		if cov > 0.999 && prec > 0.999 {
 			score += 0.1
+		}
+		if (doc.src == srcIndex || doc.src == srcAlias) && !s.mainMatched(sc, doc) {
+			// The main term names the condition: a path whose main term
+			// the query never names is another condition that happens to
+			// share a subterm or a nonessential modifier ("Syphilis
+			// (acquired) > pneumonia" for "acquired pneumonia").
+			score *= offMainPenalty
 		}
 		// Query words found among the essential words (not only in
 		// nonessential modifiers) mark the more specific entry.

@@ -27,6 +27,9 @@ type doc struct {
 	exact    bool  // the index named this very code (not a shorter one)
 	entry    int32 // index entry the path ends at (srcIndex, srcAlias)
 	via      int32 // for srcAlias, the entry that holds the reference
+	// main is the main term of the path the query's words walk: of the
+	// entry, or for srcAlias of the entry that holds the reference.
+	main int32
 }
 
 // searchIndex is an inverted index over one release's documents.
@@ -58,6 +61,14 @@ type searchIndex struct {
 
 	tmu             sync.RWMutex
 	terms, oldTerms map[termKey]term
+
+	// mainToks holds, for each main term of the index (nil for
+	// subterms), the words of its forms, not its nonessential modifiers.
+	mainToks [][]int32
+
+	// aliases are the word rewrites the index's cross-references give
+	// (indexAliases), by first word.
+	aliases map[string][]rewrite
 
 	// While the index is built: each index entry's essential and optional
 	// words as token ids, the code it names (position in the release, -1
@@ -105,6 +116,16 @@ func (s *searchIndex) addDoc(d doc, ess, opt []int32) {
 	if d.ess[0] == d.ess[1] && d.opt[0] == d.opt[1] {
 		return
 	}
+	d.main = -1
+	if e := d.entry; e >= 0 {
+		if d.src == srcAlias && d.via >= 0 {
+			e = d.via
+		}
+		for s.index[e].Parent >= 0 {
+			e = int32(s.index[e].Parent)
+		}
+		d.main = e
+	}
 	s.docs = append(s.docs, d)
 }
 
@@ -149,7 +170,7 @@ func buildSearchIndex(l *loaded, index []IndexEntry) *searchIndex {
 				e := &index[i]
 				ess, opt := segmentWords(e)
 				segWords[i] = [2][]string{ess, opt}
-				lower[i] = strings.ToLower(e.Term)
+				lower[i] = seeKey(e.Term)
 				s.entCode[i] = -1
 				if e.Code != "" {
 					if t, exact, ok := s.resolveCode(e.Code); ok {
@@ -328,6 +349,13 @@ func (s *searchIndex) addIndexDocs(lower []string) {
 	}
 	s.children = children
 	r := &resolver{index: s.index, children: children, mains: mains, lower: lower}
+	s.aliases = s.indexAliases(r)
+	s.mainToks = make([][]int32, len(s.index))
+	for i := range s.index {
+		if s.index[i].Parent < 0 {
+			s.mainToks[i] = s.tokenIDs(nil, terms(s.index[i].Term))
+		}
+	}
 	var ess, opt []int32
 	w := &aliasWalk{s: s}
 	for i := range s.index {
@@ -409,20 +437,42 @@ type resolver struct {
 }
 
 func (r *resolver) resolve(see string) int32 {
-	parts := strings.Split(see, ", ")
+	node, _ := r.resolveFull(see)
+	return node
+}
+
+// resolveFull is resolve, also reporting whether every part of the
+// reference was found.
+func (r *resolver) resolveFull(see string) (int32, bool) {
+	parts := strings.Split(seeKey(see), ", ")
 	best, bestDepth := int32(-1), -1
 	for k := len(parts); k >= 1; k-- {
-		for _, m := range r.mains[strings.ToLower(strings.Join(parts[:k], ", "))] {
+		for _, m := range r.mains[strings.Join(parts[:k], ", ")] {
 			node, depth := r.descend(m, parts[k:])
 			if depth > bestDepth {
 				best, bestDepth = node, depth
 			}
 		}
 		if best >= 0 && bestDepth == len(parts)-k {
-			return best
+			return best, true
 		}
 	}
-	return best
+	return best, false
+}
+
+// seeKey is the form in which a cross-reference and the terms it names are
+// compared: lower case, hyphens as spaces ("see Presence, knee joint
+// implant" names the subterm "knee-joint implant"), spaces trimmed.
+func seeKey(s string) string {
+	s = strings.ToLower(s)
+	if strings.ContainsAny(s, "-(") || strings.Contains(s, "  ") {
+		// Nonessential words in parentheses do not name the entry; runs
+		// of spaces are typing.
+		_, out := splitParens(strings.ReplaceAll(s, "-", " "))
+		s = strings.Join(strings.Fields(out), " ")
+		s = strings.ReplaceAll(s, " ,", ",")
+	}
+	return strings.TrimSpace(s)
 }
 
 // descend follows subterm names from node as far as they match; it
@@ -430,7 +480,7 @@ func (r *resolver) resolve(see string) int32 {
 func (r *resolver) descend(node int32, names []string) (int32, int) {
 	depth := 0
 	for _, name := range names {
-		name = strings.ToLower(strings.TrimSpace(name))
+		name = strings.TrimSpace(name)
 		next := int32(-1)
 		for _, ch := range r.children[node] {
 			t := r.lower[ch]
@@ -591,6 +641,20 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		for _, id := range s.deletes[deleteKey(w, i)] {
 			cand[id] = true
 		}
+		if maxDist < 2 {
+			continue
+		}
+		// Two deletions from a long word against one from the known
+		// words: a doubled letter and a wrong vowel ("diabeetus").
+		for j := i + 1; j < len(w); j++ {
+			k2 := k[:j-1] + k[j:]
+			if id, ok := s.vocab[k2]; ok {
+				cand[id] = true
+			}
+			for _, id := range s.deletes[deleteKey(k2, -1)] {
+				cand[id] = true
+			}
+		}
 	}
 	type c struct {
 		id   int32
@@ -600,6 +664,18 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 	for id := range cand {
 		if d := damerau(w, s.words[id], maxDist); d <= maxDist && d > 0 {
 			out = append(out, c{id, d})
+		}
+	}
+	if len(out) == 0 && maxDist == 2 {
+		// Two edits the deletion table does not reach (a transposition
+		// and a wrong letter: "pnuemothoraks"): the known words that
+		// share the first two letters, as a typo seldom touches them.
+		lo := sort.Search(len(s.sorted), func(i int) bool { return s.words[s.sorted[i]] >= w[:2] })
+		for i := lo; i < len(s.sorted) && strings.HasPrefix(s.words[s.sorted[i]], w[:2]); i++ {
+			id := s.sorted[i]
+			if d := damerau(w, s.words[id], maxDist); d <= maxDist && d > 0 {
+				out = append(out, c{id, d})
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -616,4 +692,23 @@ func (s *searchIndex) fuzzy(w string) []int32 {
 		ids = append(ids, out[i].id)
 	}
 	return ids
+}
+
+// offMainPenalty scales the score of an index path whose main term the
+// query does not name.
+const offMainPenalty = 0.8
+
+// mainMatched reports whether the query (the weights in sc.mw) names a
+// word of the main term of a path: of the entry that holds the reference
+// for a path reached through one.
+func (s *searchIndex) mainMatched(sc *scratch, d *doc) bool {
+	if d.main < 0 {
+		return true
+	}
+	for _, t := range s.mainToks[d.main] {
+		if sc.mw[t] > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -1,7 +1,6 @@
 package codeset
 
 import (
-	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -14,31 +13,13 @@ const (
 )
 
 // CheckShape refuses input that is not written as a code, so a typo is
-// never normalised into a real code: only letters and digits, with at most
-// one dot, and that dot right after the third character of an ICD-10-CM
-// code ("E11.9"). Lower case, surrounding spaces and a missing dot stay
-// accepted ("e119"). "E1.19", "E11..9", ".E119" and "E11 9" are refused.
+// never normalised into a real code: rcm.CheckCodeShape, the one shape
+// check every door uses, with a dot allowed only in ICD-10-CM codes (sys
+// empty counts as ICD-10-CM: the dot then tells the system). Lower case,
+// surrounding spaces and a missing dot stay accepted ("e119"); "E1.19",
+// "E11..9", ".E119" and "E11 9" are refused.
 func CheckShape(sys System, in string) error {
-	s := strings.TrimSpace(in)
-	if s == "" {
-		return rcm.FieldErrorf(rcm.EINVALID, "code", "a code is required")
-	}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch >= '0' && ch <= '9', ch >= 'A' && ch <= 'Z', ch >= 'a' && ch <= 'z':
-		case ch == '.':
-			if sys != ICD10CM && sys != "" {
-				return rcm.FieldErrorf(rcm.EINVALID, "code", "%q is not a %s code: it has a dot", in, sys.Name())
-			}
-			if i != 3 || i == len(s)-1 {
-				return rcm.FieldErrorf(rcm.EINVALID, "code", "%q is not a code: a dot goes only after the third character (E11.9)", in)
-			}
-		default:
-			return rcm.FieldErrorf(rcm.EINVALID, "code", "%q is not a code: character %d (%q) is not a letter or digit", in, i+1, rune(ch))
-		}
-	}
-	return nil
+	return rcm.CheckCodeShape(in, sys == ICD10CM || sys == "")
 }
 
 // periodEnd returns the last day the newest release of a system may be

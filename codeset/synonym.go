@@ -80,7 +80,12 @@ const maxVariants = 16
 // with abbreviations and lay terms rewritten: each rewrite alone, and all
 // non-overlapping rewrites together. Rewrites apply to the words typed,
 // never to words a rewrite brought in.
-func queryVariants(text string) [][]string {
+func queryVariants(text string) [][]string { return queryVariantsWith(text, nil) }
+
+// queryVariantsWith is queryVariants with more rewrites: more returns
+// those that may apply at a position of the words typed (the index's own
+// cross-references, compounds), after the synonym table's.
+func queryVariantsWith(text string, more func(base []string, pos int) []rewrite) [][]string {
 	base := contentWords(text)
 	type match struct {
 		pos int
@@ -89,6 +94,14 @@ func queryVariants(text string) [][]string {
 	var ms []match
 	for pos := 0; pos < len(base); pos++ {
 		for _, rw := range rewrites[base[pos]] {
+			if hasAt(base, pos, rw.from) {
+				ms = append(ms, match{pos, rw})
+			}
+		}
+		if more == nil {
+			continue
+		}
+		for _, rw := range more(base, pos) {
 			if hasAt(base, pos, rw.from) {
 				ms = append(ms, match{pos, rw})
 			}

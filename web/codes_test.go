@@ -70,6 +70,21 @@ func TestCodesAPI(t *testing.T) {
 				t.Errorf("validation %s", b)
 			}
 		}},
+		{"validate refuses malformed", "/api/v1/codes/validate?code=E1.19,E11%209,e119&dos=2025-01-02", true, 200, func(t *testing.T, b []byte) {
+			var v codeset.Validation
+			if err := json.Unmarshal(b, &v); err != nil || len(v.Codes) != 3 {
+				t.Fatalf("validation %s", b)
+			}
+			for i, want := range []string{codeset.RuleMalformed, codeset.RuleMalformed, ""} {
+				got := ""
+				if fs := v.Codes[i].Findings; len(fs) > 0 {
+					got = fs[0].Rule
+				}
+				if got != want || (want == "") != v.Codes[i].Exists {
+					t.Errorf("%s: rule %q exists %v, want %q", v.Codes[i].Input, got, v.Codes[i].Exists, want)
+				}
+			}
+		}},
 		{"validate needs dos", "/api/v1/codes/validate?code=I10", true, 400, nil},
 		{"validate bad date", "/api/v1/codes/validate?code=I10&dos=yesterday", true, 400, nil},
 	}

@@ -73,6 +73,18 @@ func TestCodesImportShared(t *testing.T) {
 		if len(v.Codes) != 1 || len(v.Codes[0].Findings) != 1 || v.Codes[0].Findings[0].Rule != codeset.RuleSeventh {
 			t.Errorf("S72.009: %+v", v)
 		}
+		// After FY2025 (the newest imported) ends, a code is warned of;
+		// a malformed one is refused, never read as E11.9 (issue 14).
+		code, out, _ = rcmRun(t, "", "codes", "validate", "--db", db, "E11.9", "--dos", "2026-02-01")
+		if code != 0 || !strings.Contains(out, "warning CS010") || !strings.Contains(out, "FY2025") {
+			t.Errorf("E11.9 in 2026: exit %d\n%s", code, out)
+		}
+		for _, bad := range []string{"E1.19", "E11..9", ".E119", "E11 9"} {
+			code, out, _ = rcmRun(t, "", "codes", "validate", "--db", db, bad, "--dos", "2025-02-01")
+			if code != 1 || !strings.Contains(out, "error CS009") {
+				t.Errorf("%q: exit %d, want 1 with CS009\n%s", bad, code, out)
+			}
+		}
 		code, _, errOut := rcmRun(t, "", "codes", "validate", "--db", db, "E11.9")
 		if code != 2 || !strings.Contains(errOut, "--dos is required") {
 			t.Errorf("no --dos: exit %d %s", code, errOut)
