@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/openrcm/openrcm"
 )
 
 // TestNamesOrIDs: every command that takes a patient, a claim or a payer
@@ -65,7 +67,7 @@ func TestNamesOrIDs(t *testing.T) {
 			t.Errorf("claim list prints %q:\n%s", bad, list)
 		}
 	}
-	if !strings.Contains(list, "claims, $") || !strings.Contains(list, "voided, replacement and secondary claims included") {
+	if !strings.Contains(list, "claims; $") || !strings.Contains(list, rcm.BilledMeaning) {
 		t.Errorf("claim list's total does not say what it counts:\n%s", list)
 	}
 	_, csv, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--csv", "--payer", "SBMCD")
