@@ -3,12 +3,15 @@ package ui_test
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/kpi"
 	"github.com/openrcm/openrcm/web"
 )
 
@@ -127,5 +130,42 @@ func TestBilledAgrees(t *testing.T) {
 				t.Errorf("API meaning %q", got.Meaning)
 			}
 		})
+	}
+}
+
+// TestDashboardPeriodAndDefinitions: the dashboard says which period it
+// shows, offers the presets, gives each HFMA figure its definition from
+// package kpi as the figure's accessible description, draws each chart
+// with a text alternative instead of a table, and refuses a bad period.
+func TestDashboardPeriodAndDefinitions(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.login("bill.biller")
+	status, body, _ := b.get("/?from=2026-01-01&to=2026-01-31")
+	if status != http.StatusOK {
+		t.Fatalf("dashboard: %d", status)
+	}
+	for _, want := range []string{
+		"Services from 2026-01-01 to 2026-01-31",
+		`>This month</a>`, `>Last month</a>`, `>Last 90 days</a>`, `>Year to date</a>`, `>All dates</a>`,
+		`aria-describedby="ar-age-desc"`, `<desc id="ar-age-desc"`, `aria-describedby="def-billed"`,
+		html.EscapeString(rcm.BilledMeaning),
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	for _, d := range kpi.Definitions {
+		if !strings.Contains(body, fmt.Sprintf(`aria-describedby="def-%s"`, d.Key)) || !strings.Contains(body, fmt.Sprintf(`id="def-%s" role="tooltip">%s<`, d.Key, html.EscapeString(d.Definition))) {
+			t.Errorf("dashboard lacks %s with its definition", d.Key)
+		}
+	}
+	if strings.Contains(body, `data-testid="aging"`) {
+		t.Error("the dashboard still repeats the age chart as a table")
+	}
+	for _, q := range []string{"from=2026-13-01", "to=soon", "from=2026-02-01&to=2026-01-01"} {
+		if status, _, _ := b.get("/?" + q); status != http.StatusBadRequest {
+			t.Errorf("dashboard ?%s: %d, want 400", q, status)
+		}
 	}
 }
