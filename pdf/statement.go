@@ -14,7 +14,7 @@ import (
 // Statement prints a patient statement on US Letter: the practice and the
 // patient, the amount due and its date, then one row per service (date,
 // code, charge, insurance paid, adjusted, patient paid, with insurance,
-// due) and the totals. Rows continue on further pages. The same statement
+// due) with the code's words under it when known, and the totals. Rows continue on further pages. The same statement
 // gives the same file.
 func Statement(w io.Writer, st *statement.Statement) error {
 	if st == nil || st.Patient == nil || st.Practice == nil {
@@ -34,6 +34,10 @@ func Statement(w io.Writer, st *statement.Statement) error {
 		margin    = 15.0
 		rowHeight = 6.0
 		perPage   = 28
+		// descHeight is the line of a code's words under its row; descMax
+		// the most characters it holds across the page.
+		descHeight = 3.8
+		descMax    = 110
 	)
 	cols := []struct {
 		head  string
@@ -107,11 +111,26 @@ func Statement(w io.Writer, st *statement.Statement) error {
 			x += c.width
 		}
 	}
-	pages := max(1, (len(st.Lines)+perPage-1)/perPage)
+	// A service with words takes a second, smaller line under its row;
+	// a page holds perPage rows' height of them.
+	height := func(l statement.Line) float64 {
+		if l.Description != "" {
+			return rowHeight + descHeight
+		}
+		return rowHeight
+	}
+	pageOf := make([]int, len(st.Lines))
+	pages, used := 1, 0.0
+	for i, l := range st.Lines {
+		if used+height(l) > perPage*rowHeight {
+			pages, used = pages+1, 0
+		}
+		pageOf[i], used = pages, used+height(l)
+	}
 	y := header(1, pages)
 	for i, l := range st.Lines {
-		if i > 0 && i%perPage == 0 {
-			y = header(i/perPage+1, pages)
+		if i > 0 && pageOf[i] != pageOf[i-1] {
+			y = header(pageOf[i], pages)
 		}
 		code := l.Code
 		if len(l.Modifiers) > 0 {
@@ -119,7 +138,16 @@ func Statement(w io.Writer, st *statement.Statement) error {
 		}
 		row(y, []string{usDate(l.DateOfService), code, l.Charge.Dollars(), l.InsurancePaid.Dollars(), l.Adjusted.Dollars(),
 			l.PatientPaid.Dollars(), l.InsuranceOpen.Dollars(), l.Due.Dollars()}, "")
-		y += rowHeight
+		if l.Description != "" {
+			words := []rune(l.Description)
+			if len(words) > descMax {
+				words = append(words[:descMax-1], '…')
+			}
+			f.SetTextColor(70, 70, 70)
+			text(margin+cols[0].width+1, y+descHeight, 7.5, "", string(words))
+			f.SetTextColor(0, 0, 0)
+		}
+		y += height(l)
 	}
 	if len(st.Lines) == 0 {
 		text(margin+1, y, 9, "", "No services.")

@@ -33,6 +33,35 @@ func testStatement(lines int) *statement.Statement {
 	return st
 }
 
+// TestStatementCodeWords: each service's code is printed with its words
+// under it (issue 16), and the taller rows move onto more pages.
+func TestStatementCodeWords(t *testing.T) {
+	needPdftotext(t)
+	for _, tc := range []struct{ lines, pages int }{{2, 1}, {17, 1}, {18, 2}} {
+		st := testStatement(tc.lines)
+		st.Describe(func(code string, dos rcm.Date) string {
+			return fmt.Sprintf("Words for %s on %s", code, dos)
+		})
+		var buf bytes.Buffer
+		if err := Statement(&buf, st); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), "statement.pdf")
+		if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(pdftotext(t, file)), " ")
+		for i := range tc.lines {
+			if want := fmt.Sprintf("Words for 99213 on %s", rcm.MustParseDate("2026-02-10").AddDays(i)); !strings.Contains(text, want) {
+				t.Errorf("%d lines: statement lacks %q", tc.lines, want)
+			}
+		}
+		if want := fmt.Sprintf("Page %d of %d", tc.pages, tc.pages); !strings.Contains(text, want) {
+			t.Errorf("%d described lines: want %q in\n%s", tc.lines, want, text)
+		}
+	}
+}
+
 // TestStatementText reads the statement back with pdftotext: the amount
 // due and its date, each service with its figures, the totals, and more
 // pages when the services do not fit on one.

@@ -34,6 +34,10 @@ type Line struct {
 	DateOfService rcm.Date
 	Code          string
 	Modifiers     []string
+	// Description is the code's words (Describe fills it): HCPCS from the
+	// official file, CPT from the practice's imported text or its own
+	// label; empty when no release knows the code.
+	Description   string
 	Charge        rcm.Money
 	InsurancePaid rcm.Money
 	Adjusted      rcm.Money
@@ -117,4 +121,19 @@ func Build(ctx context.Context, s Store, patientID int64, on rcm.Date, openOnly 
 		}
 	}
 	return st, nil
+}
+
+// Describer gives a procedure code's words as of a date of service, ""
+// when none is known; a closure over codeset.Catalog.Describe is one.
+type Describer func(code string, dos rcm.Date) string
+
+// Describe fills in each line's Description, so the patient reads what
+// each service was, not only its code.
+func (st *Statement) Describe(d Describer) {
+	if d == nil {
+		return
+	}
+	for i := range st.Lines {
+		st.Lines[i].Description = d(st.Lines[i].Code, st.Lines[i].DateOfService)
+	}
 }

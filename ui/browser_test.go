@@ -369,7 +369,7 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`svg#ar-age`)),
 		into(&charges, chromedp.Text(chromedp.CSS(`[data-testid=charges]`))),
-		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=denial-rate]`))),
+		into(&text, chromedp.Text(chromedp.CSS(`[data-testid=denial_rate]`))),
 	)
 	if charges != "$125.00" || text != "–" {
 		t.Fatalf("dashboard after the submission: charges %q, denial rate %q; want $125.00 and none yet", charges, text)
@@ -500,8 +500,8 @@ func TestBrowserCodeScrubSubmit(t *testing.T) {
 		shot(dir, "claims"),
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`svg#denials`)),
-		into(&rate, chromedp.Text(chromedp.CSS(`[data-testid=denial-rate]`))),
-		into(&reasons, chromedp.Text(chromedp.CSS(`[data-testid=denial-reasons]`))),
+		into(&rate, chromedp.Text(chromedp.CSS(`[data-testid=denial_rate]`))),
+		into(&reasons, chromedp.Evaluate[string](`document.getElementById("denials-desc").textContent`)),
 		shot(dir, "dashboard"),
 	)
 	if rate != "100.0%" || !strings.Contains(reasons, "CO-27") {

@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/openrcm/openrcm"
+import (
+	"strings"
+
+	"github.com/openrcm/openrcm"
+)
 
 // chart is a horizontal bar chart drawn as SVG by the "barchart"
 // template: the geometry is computed here, the labels are escaped by
@@ -16,6 +20,9 @@ type chart struct {
 	// label, so a long payer name never runs under its bar.
 	LabelW int
 	Bars   []chartBar
+	// Desc is the chart's text alternative: every label with its value,
+	// in full, read by a screen reader in place of the drawing.
+	Desc string
 }
 
 // chartBar is one bar with its label and value as shown.
@@ -33,22 +40,33 @@ type chartBar struct {
 // Chart geometry, in SVG user units (the SVG scales to its box).
 // chartCharW is an upper estimate of one label character's width at the
 // chart's font size.
+// Labels longer than chartLabelMax runes are cut short on the drawing
+// (the text alternative keeps them whole).
 const (
-	chartLabelW = 170
-	chartCharW  = 7
-	chartBarMax = 300
-	chartRow    = 30
-	chartBarH   = 20
+	chartLabelW   = 190
+	chartCharW    = 9
+	chartBarMax   = 280
+	chartRow      = 36
+	chartBarH     = 24
+	chartLabelMax = 34
 )
 
 // barChart lays out bars for values (cents, counts or any integers);
 // the longest bar is the largest value.
 func barChart(id, title string, labels, values []string, amounts []int64, tones []string) chart {
 	labelW := chartLabelW
-	for _, l := range labels {
-		labelW = max(labelW, chartCharW*len([]rune(l))+10)
+	short := make([]string, len(labels))
+	desc := make([]string, len(labels))
+	for i, l := range labels {
+		short[i] = l
+		if r := []rune(l); len(r) > chartLabelMax {
+			short[i] = strings.TrimSpace(string(r[:chartLabelMax-1])) + "…"
+		}
+		labelW = max(labelW, chartCharW*len([]rune(short[i]))+10)
+		desc[i] = l + ": " + values[i]
 	}
-	c := chart{ID: id, Title: title, Width: labelW + chartBarMax + 110, Height: chartRow*len(labels) + 10, LabelW: labelW}
+	c := chart{ID: id, Title: title, Width: labelW + chartBarMax + 130, Height: chartRow*len(labels) + 10, LabelW: labelW,
+		Desc: title + ". " + strings.Join(desc, "; ") + "."}
 	var top int64
 	for _, a := range amounts {
 		top = max(top, a)
@@ -59,7 +77,7 @@ func barChart(id, title string, labels, values []string, amounts []int64, tones 
 			w = max(1, int(amounts[i]*chartBarMax/top))
 		}
 		y := 5 + i*chartRow
-		b := chartBar{Label: labels[i], Value: values[i], Y: y, TextY: y + 15, W: w, ValueX: labelW + w + 6}
+		b := chartBar{Label: short[i], Value: values[i], Y: y, TextY: y + 18, W: w, ValueX: labelW + w + 8}
 		if tones != nil {
 			b.Tone = tones[i]
 		}

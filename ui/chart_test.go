@@ -11,8 +11,16 @@ func TestBarChartLayout(t *testing.T) {
 	}
 	long := "Prairie Commercial PPO of the Greater Springfield Area (sandbox)"
 	c := barChart("b", "B", []string{long, "Patients"}, []string{"$0.00", "$5.00"}, []int64{0, 500}, nil)
-	if c.LabelW < chartCharW*len(long) || c.Bars[0].ValueX < c.LabelW || c.Width != c.LabelW+chartBarMax+110 {
-		t.Errorf("long label: label width %d for %d characters, value at %d, width %d", c.LabelW, len(long), c.Bars[0].ValueX, c.Width)
+	if c.LabelW < chartCharW*chartLabelMax || c.Bars[0].ValueX < c.LabelW || c.Width != c.LabelW+chartBarMax+130 {
+		t.Errorf("long label: label width %d for %d characters, value at %d, width %d", c.LabelW, chartLabelMax, c.Bars[0].ValueX, c.Width)
+	}
+	// The drawing cuts the label short; the text alternative keeps it
+	// whole, with every value.
+	if got := []rune(c.Bars[0].Label); len(got) != chartLabelMax || got[len(got)-1] != '…' {
+		t.Errorf("drawn label %q, want %d runes ending in …", c.Bars[0].Label, chartLabelMax)
+	}
+	if want := "B. " + long + ": $0.00; Patients: $5.00."; c.Desc != want {
+		t.Errorf("text alternative %q, want %q", c.Desc, want)
 	}
 	if c.Bars[0].W != 0 || c.Bars[1].W != chartBarMax {
 		t.Errorf("bars %d %d, want 0 and full", c.Bars[0].W, c.Bars[1].W)

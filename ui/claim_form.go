@@ -10,6 +10,7 @@ import (
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/pdf"
+	"github.com/openrcm/openrcm/statement"
 )
 
 // downloadClaimForm prints the claim on a CMS-1500 (02/12), the paper twin
@@ -81,4 +82,16 @@ func (h *Handler) encounterWords(ctx context.Context, s *session, e *rcm.Encount
 		}
 	}
 	return words
+}
+
+// statementWords gives the words of a statement's procedure codes (the
+// organization's CPT text or label, or HCPCS), as the claim page does; nil
+// when the code sets cannot be read, so the statement prints codes alone.
+func (h *Handler) statementWords(ctx context.Context, s *session) statement.Describer {
+	cat, err := h.catalog(ctx)
+	if err != nil {
+		return nil
+	}
+	org := fmt.Sprint(s.actor.OrgID)
+	return func(code string, dos rcm.Date) string { return cat.Describe(codeset.CPT, org, code, dos) }
 }

@@ -2,10 +2,13 @@ package ui_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/openrcm/openrcm"
 )
 
 // TestClaimPageWordsAndForm: the claim page shows each code with its
@@ -81,10 +84,10 @@ func TestClaimsSearchAndCSV(t *testing.T) {
 	}
 	for _, q := range []string{c.ControlNumber, strings.ToLower(c.ControlNumber), f.patient.AccountNumber} {
 		_, body, _ := b.get("/claims?q=" + url.QueryEscape(q))
-		if !strings.Contains(body, ">"+c.ControlNumber+"</a>") || !strings.Contains(body, "1 claims") {
+		if !strings.Contains(body, ">"+c.ControlNumber+"</a>") || !strings.Contains(body, "1 claim matches") {
 			t.Errorf("search %q does not list claim %s", q, c.ControlNumber)
 		}
-		if !strings.Contains(body, "voided, replacement and secondary claims included") {
+		if !strings.Contains(body, html.EscapeString(rcm.BilledMeaning)) {
 			t.Errorf("search %q: the total does not say what it counts", q)
 		}
 	}

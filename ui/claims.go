@@ -45,7 +45,10 @@ type claimsData struct {
 	Payers    []*rcm.Payer
 	Providers []*rcm.Provider
 	Rows      []claimRow
-	Total     rcm.Money
+	// Matching counts every claim the filters match, on every page;
+	// Billed is the billed measure over them (rcm.BilledOf).
+	Matching int
+	Billed   rcm.Billed
 	// Next is the address of the next page, empty on the last; built from
 	// url.Values.Encode, so already escaped. Continued is true on a page
 	// after the first.
@@ -131,13 +134,7 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 		if err != nil {
 			return err
 		}
-		inDates := cs[:0:0]
-		for _, c := range cs {
-			if !f.From.IsZero() && c.DateOfService.Before(f.From) || !f.To.IsZero() && c.DateOfService.After(f.To) {
-				continue
-			}
-			inDates = append(inDates, c)
-		}
+		inDates := inServiceDates(cs, f.From, f.To)
 		if err := names.readPatients(ctx, claimPatientIDs(inDates)); err != nil {
 			return err
 		}
@@ -170,14 +167,62 @@ func (h *Handler) showClaims(w http.ResponseWriter, r *http.Request, s *session)
 		d.Next = template.URL("/claims?" + next.Encode())
 	}
 	d.Continued = q.Get("before") != ""
-	for _, row := range d.Rows {
-		d.Total += row.Claim.TotalCharge()
+	cf.Before = 0
+	if d.Matching, d.Billed, err = h.claimsTotal(ctx, cf, f, names); err != nil {
+		return err
 	}
 	if q.Get("format") == "csv" {
 		return writeClaimsCSV(w, d.Rows)
 	}
 	h.renderPage(w, r, s, "claims", &view{Title: "Claims", Nav: "claims", Data: d})
 	return nil
+}
+
+// claimsTotal counts the claims the filters match, on every page, and
+// computes the billed measure over them: the total on the list is the same
+// number the dashboard and the API give for the same claims. It reads no
+// patient; encounters only when a provider is asked for.
+func (h *Handler) claimsTotal(ctx context.Context, cf rcm.ClaimFilter, f claimsFilter, n *names) (int, rcm.Billed, error) {
+	var all []*rcm.Claim
+	cf.Before, cf.Limit = 0, 1000
+	for {
+		cs, err := h.store.FindClaims(ctx, cf)
+		if err != nil {
+			return 0, rcm.Billed{}, err
+		}
+		in := inServiceDates(cs, f.From, f.To)
+		if f.ProviderID != 0 {
+			if err := n.readEncounters(ctx, in); err != nil {
+				return 0, rcm.Billed{}, err
+			}
+			kept := in[:0]
+			for _, c := range in {
+				if e := n.encounters[c.EncounterID]; e != nil && e.RenderingProviderID == f.ProviderID {
+					kept = append(kept, c)
+				}
+			}
+			in = kept
+		}
+		all = append(all, in...)
+		if len(cs) < cf.Limit {
+			break
+		}
+		cf.Before = cs[len(cs)-1].ID
+	}
+	return len(all), rcm.BilledOf(all), nil
+}
+
+// inServiceDates keeps the claims with a date of service from through to
+// (either may be zero: no bound).
+func inServiceDates(cs []*rcm.Claim, from, to rcm.Date) []*rcm.Claim {
+	out := cs[:0:0]
+	for _, c := range cs {
+		if !from.IsZero() && c.DateOfService.Before(from) || !to.IsZero() && c.DateOfService.After(to) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // names resolves the patients, payers and providers of claims, reading

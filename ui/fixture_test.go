@@ -42,11 +42,13 @@ func (c *testClock) Advance(d time.Duration) {
 // fixture is a real SQLite database with one practice, payer, patient
 // and open encounter, served by the whole web server (API and workbench).
 type fixture struct {
-	db        *sqldb.DB
-	ctx       context.Context
-	org       *rcm.Organization
-	clock     *testClock
-	srv       *httptest.Server
+	db    *sqldb.DB
+	ctx   context.Context
+	org   *rcm.Organization
+	clock *testClock
+	srv   *httptest.Server
+	// wb is the workbench handler the server routes to.
+	wb        *ui.Handler
 	patient   *rcm.Patient
 	encounter *rcm.Encounter
 	payer     *rcm.Payer
@@ -153,6 +155,7 @@ func newFixtureWith(t testing.TB, opts fixtureOptions) *fixture {
 		MaxAge:      2 * time.Hour,
 	})
 	must(err)
+	f.wb = h
 	srv, err := web.NewServer(web.Config{Organizations: db, Payers: db, Patients: db, Encounters: db, Users: db, Audit: db,
 		Ping: db.Ping, UI: h, Transport: opts.transport})
 	must(err)

@@ -142,8 +142,8 @@ func TestBrowserListsSearchAndPaging(t *testing.T) {
 	var total string
 	run("claims", chromedp.Navigate(base+"/claims"), chromedp.WaitVisible(chromedp.CSS(`[data-testid=claims-total]`)),
 		into(&total, chromedp.Text(chromedp.CSS(`[data-testid=claims-total]`))))
-	if !strings.Contains(total, "2 claims on this page, $250.00 billed") {
-		t.Errorf("first claims page total %q; want 2 claims on this page, $250.00", total)
+	if !strings.Contains(total, "4 claims match (2 on this page); $500.00 billed on 4") {
+		t.Errorf("first claims page total %q; want 4 claims matching, 2 on this page, $500.00 billed on all 4", total)
 	}
 	numbers, pages := walk(`[data-testid=claims]`)
 	slices.Sort(numbers)
@@ -157,7 +157,7 @@ func TestBrowserListsSearchAndPaging(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=claims-total]`)),
 		into(&total, chromedp.Text(chromedp.CSS(`[data-testid=claims-total]`))),
 	)
-	if got := firstCells(`[data-testid=claims]`); len(got) != 1 || !strings.HasPrefix(got[0], "ACC1005-") || !strings.Contains(total, "1 claims in all, $125.00 billed") {
+	if got := firstCells(`[data-testid=claims]`); len(got) != 1 || !strings.HasPrefix(got[0], "ACC1005-") || !strings.Contains(total, "1 claim matches; $125.00 billed on 1") {
 		t.Errorf("claim search ACC1005: rows %q, total %q", got, total)
 	}
 	run("claim search by number",

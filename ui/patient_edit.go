@@ -210,6 +210,7 @@ func (h *Handler) downloadStatement(w http.ResponseWriter, r *http.Request, s *s
 	if err != nil {
 		return err
 	}
+	st.Describe(h.statementWords(r.Context(), s))
 	var buf bytes.Buffer
 	if err := pdf.Statement(&buf, st); err != nil {
 		return err

@@ -97,11 +97,13 @@ func (h *Handler) printStatements(w http.ResponseWriter, r *http.Request, s *ses
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	today := h.today()
+	words := h.statementWords(r.Context(), s)
 	for _, row := range rows {
 		st, err := statement.Build(r.Context(), h.store, row.Patient.ID, today, true)
 		if err != nil {
 			return err
 		}
+		st.Describe(words)
 		f, err := zw.Create(fmt.Sprintf("statement-%s-%s.pdf", st.Patient.AccountNumber, st.Date))
 		if err != nil {
 			return err

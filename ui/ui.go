@@ -31,6 +31,7 @@ import (
 	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/internal/routemux"
+	"github.com/openrcm/openrcm/kpi"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/remit"
 )
@@ -79,6 +80,8 @@ type Store interface {
 	GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error)
 	CountRemittances(ctx context.Context) (rcm.RemitStats, error)
 	CodeSet(ctx context.Context) (*carc.Set, error)
+	// KPIReport computes the HFMA figures the dashboard shows.
+	KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, error)
 
 	// Eligibility: 270s sent and the 271 answers stored per coverage.
 	eligibility.Store

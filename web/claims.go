@@ -54,6 +54,8 @@ func (s *Server) RouteClaims(cfg ClaimConfig) {
 	s.mux.Handle("GET /api/v1/coverages/{id}/eligibility", s.api(c.latestEligibility))
 	s.mux.Handle("GET /api/v1/work-queues", s.api(c.queues))
 	s.describeClaims()
+	s.mux.Handle("GET /api/v1/reports/billed", s.api(c.billed))
+	s.describeBilled()
 }
 
 type claimRoutes struct {

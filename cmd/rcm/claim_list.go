@@ -23,8 +23,9 @@ type claimRow struct {
 }
 
 // listClaims prints the claims, newest first, by claim number, patient and
-// payer name. The closing line says what the total counts: every listed
-// claim, voided, replacement and secondary claims included.
+// payer name. The closing line gives the billed measure over them
+// (rcm.BilledOf, the number the workbench and the API give) and says what
+// it counts.
 func listClaims(ctx context.Context, env *Env, db *sqldb.DB, state, payerRef string, format listFormat) error {
 	f := rcm.ClaimFilter{State: state, Limit: 1000}
 	if payerRef != "" {
@@ -47,7 +48,6 @@ func listClaims(ctx context.Context, env *Env, db *sqldb.DB, state, payerRef str
 		return err
 	}
 	rows := make([]claimRow, len(cs))
-	var total rcm.Money
 	for i, c := range cs {
 		pt := patients[c.PatientID]
 		rows[i] = claimRow{Claim: c, ClaimNumber: c.ControlNumber, PayerName: payerName(payers, c.PayerID), Charge: c.TotalCharge().Dollars()}
@@ -57,17 +57,14 @@ func listClaims(ctx context.Context, env *Env, db *sqldb.DB, state, payerRef str
 		if pt != nil {
 			rows[i].Account, rows[i].PatientName = pt.AccountNumber, pt.LastName+", "+pt.FirstName
 		}
-		total += c.TotalCharge()
-	}
-	if *format.json {
-		return writeJSON(env.Stdout, rows)
 	}
 	t := &table{header: []string{"CLAIM", "DOS", "ACCOUNT", "PATIENT", "PAYER", "FREQ", "CHARGE", "STATE"}, none: "No claims match."}
 	for _, r := range rows {
 		t.add(r.ClaimNumber, r.DateOfService.String(), r.Account, r.PatientName, r.PayerName, frequencyWord(r.Frequency), r.Charge, r.State)
 	}
-	t.total = fmt.Sprintf("%s, %s billed (the sum of the listed claims' charges, voided, replacement and secondary claims included).", plural(len(rows), "claim"), total.Dollars())
-	return t.write(env.Stdout, *format.csv)
+	billed := rcm.BilledOf(cs)
+	t.total = fmt.Sprintf("%s; %s billed on %d: %s.", plural(len(rows), "claim"), billed.Amount.Dollars(), billed.Claims, billed.Meaning)
+	return format.print(env.Stdout, t, rows)
 }
 
 // frequencyWord names a claim frequency code (CLM05-3).

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/lookup"
 )
 
 const ledgerCreditUsage = `credits [--db DB] [--org ID] [--json]
-       rcm ledger apply-credit [--db DB] [--org ID] --patient ID --amount 10.00 --key K
-       rcm ledger refund request --as USER --patient ID [--payer ID] --amount 10.00 --reason R
+       rcm ledger apply-credit [--db DB] [--org ID] --patient PATIENT --amount 10.00 --key K
+       rcm ledger refund request --as USER --patient PATIENT [--payer PAYER] --amount 10.00 --reason R
        rcm ledger refund approve|decline --as USER REFUND
        rcm ledger refund list [--status requested|refunded|declined] [--json]
        rcm ledger close --through YYYY-MM-DD
@@ -40,8 +41,8 @@ func runLedgerCredit(ctx context.Context, env *Env, sub string, args []string) e
 	fs := newFlagSet(env, "ledger "+sub, ledgerCreditUsage)
 	dsn := dbFlag(fs, env)
 	org := orgFlag(fs)
-	patient := fs.Int64("patient", 0, "the patient's id")
-	payer := fs.Int64("payer", 0, "refund request: the payer whose credit is refunded (default: the patient's own)")
+	patientRef := fs.String("patient", "", "the patient: account number, name, member ID or id")
+	payerRef := fs.String("payer", "", "refund request: the payer whose credit is refunded, by payer ID, name or id (default: the patient's own)")
 	amount := fs.String("amount", "", "the amount, such as 10.00")
 	reason := fs.String("reason", "", "refund request: why the money goes back")
 	key := fs.String("key", "", "apply-credit: 8 to 64 characters (the same key posts once)")
@@ -100,6 +101,22 @@ func runLedgerCredit(ctx context.Context, env *Env, sub string, args []string) e
 			return rcm.Errorf(rcm.ENOTFOUND, "No user named %q in this organization.", *as)
 		}
 		ctx = rcm.NewContextWithActor(ctx, rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: a.Reason})
+	}
+	// The patient and payer as the biller knows them (package lookup).
+	var patient, payer = new(int64), new(int64)
+	if *patientRef != "" {
+		p, err := lookup.Patient(ctx, db, *patientRef)
+		if err != nil {
+			return err
+		}
+		*patient = p.ID
+	}
+	if *payerRef != "" {
+		p, err := lookup.Payer(ctx, db, *payerRef)
+		if err != nil {
+			return err
+		}
+		*payer = p.ID
 	}
 	out := env.Stdout
 	switch {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/openrcm/openrcm/carc"
 	"github.com/openrcm/openrcm/remit"
@@ -16,12 +18,12 @@ func init() {
 
 const eraUsage = `post [--db DB] [--org ID] FILE...
        rcm era list [--db DB] [--org ID] [--payer ID] [--trace T] [--paid-from D] [--paid-to D]
-                    [--posted-from D] [--posted-to D] [--limit N] [--offset N | --before ID] [--json]
+                    [--posted-from D] [--posted-to D] [--limit N] [--offset N | --before ID] [--json | --csv]
        rcm era show [--db DB] [--org ID] REMITTANCE_ID [--json]
        rcm era resolve [--db DB] [--org ID] EXCEPTION_ID --kind KIND --note TEXT [--as USERNAME]
-       rcm era denials [--db DB] [--org ID] [--limit N]
-       rcm era exceptions [--db DB] [--org ID] [--status open|resolved|all]
-       rcm era balances [--db DB] [--org ID]
+       rcm era denials [--db DB] [--org ID] [--limit N] [--json | --csv]
+       rcm era exceptions [--db DB] [--org ID] [--status open|resolved|all] [--json | --csv]
+       rcm era balances [--db DB] [--org ID] [--json | --csv]
 
 post reads each 835 file, checks that it balances and posts it into the
 ledger exactly once: an 835 already posted (same payer and TRN02 trace) posts
@@ -57,8 +59,15 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 	org := orgFlag(fs)
 	limit := fs.Int("limit", 100, "list at most this many denials")
 	status := fs.String("status", remit.ExceptionsOpen, "exceptions: open, resolved or all")
+	format := listFlags(fs)
 	if err := parseFlags(fs, rest); err != nil {
 		return err
+	}
+	if err := format.check(); err != nil {
+		return err
+	}
+	if sub == "post" && format.given() {
+		return usagef("--json and --csv are for the lists (denials, exceptions, balances), not post")
 	}
 	if sub == "post" && fs.NArg() == 0 {
 		return usagef("name at least one 835 FILE")
@@ -87,6 +96,21 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 			set = carc.NewSet()
 		}
 		remit.Explain(ds, set)
+		if format.given() {
+			t := &table{header: []string{"PAID_ON", "CLAIM", "LINE", "CODE", "PAYER", "AMOUNT", "REASONS", "REMARKS"}}
+			for _, d := range ds {
+				var reasons, remarks []string
+				for _, r := range d.Reasons {
+					reasons = append(reasons, fmt.Sprintf("%s-%s %s: %s", r.Group, r.Code, r.Amount.Dollars(), r.Meaning))
+				}
+				for _, r := range d.Remarks {
+					remarks = append(remarks, r.Code+": "+r.Meaning)
+				}
+				t.add(d.Date.String(), d.ControlNumber, strconv.Itoa(d.Line), d.Code, d.PayerName, d.Amount.Dollars(),
+					strings.Join(reasons, "; "), strings.Join(remarks, "; "))
+			}
+			return format.print(env.Stdout, t, ds)
+		}
 		if len(ds) == 0 {
 			fmt.Fprintln(env.Stdout, "No denials.")
 		}
@@ -104,6 +128,17 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if format.given() {
+			t := &table{header: []string{"EXCEPTION", "TRACE", "CLAIM", "AMOUNT", "REASON", "RESOLVED_AT", "RESOLVED_BY", "KIND", "NOTE"}}
+			for _, x := range xs {
+				row := []string{strconv.FormatInt(x.ID, 10), x.Trace, x.ControlNumber, x.Amount.Dollars(), x.Reason, "", "", "", ""}
+				if r := x.Resolution; r != nil {
+					row[5], row[6], row[7], row[8] = r.ResolvedAt.UTC().Format("2006-01-02 15:04"), orDash(r.UserName), r.Kind, r.Note
+				}
+				t.add(row...)
+			}
+			return format.print(env.Stdout, t, xs)
+		}
 		switch {
 		case len(xs) > 0:
 		case *status == remit.ExceptionsOpen:
@@ -116,6 +151,13 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 		ps, err := db.FindPatientBalances(ctx)
 		if err != nil {
 			return err
+		}
+		if format.given() {
+			t := &table{header: []string{"ACCOUNT", "OPEN"}}
+			for _, p := range ps {
+				t.add(p.AccountNumber, p.Open.Dollars())
+			}
+			return format.print(env.Stdout, t, ps)
 		}
 		if len(ps) == 0 {
 			fmt.Fprintln(env.Stdout, "No patient has an open balance.")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/openrcm/openrcm"
@@ -17,6 +18,7 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 	dsn := dbFlag(fs, env)
 	org := orgFlag(fs)
 	asJSON := fs.Bool("json", false, "list, show: print JSON")
+	asCSV := fs.Bool("csv", false, "list: print CSV with a header row")
 	var f remit.RemittanceFilter
 	fs.Int64Var(&f.PayerID, "payer", 0, "list: only 835s from this payer id")
 	fs.StringVar(&f.Trace, "trace", "", "list: only the 835 with this trace number (TRN02)")
@@ -73,11 +75,18 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			if rs == nil {
-				rs = []*remit.RemittanceSummary{}
+		if format := (listFormat{json: asJSON, csv: asCSV}); format.given() {
+			if err := format.check(); err != nil {
+				return err
 			}
-			return writeJSON(env.Stdout, rs)
+			t := &table{header: []string{"REMITTANCE", "PAID_ON", "PAYER", "TRACE", "METHOD", "AMOUNT", "CLAIMS", "POSTED", "PAID", "ADJUSTED",
+				"PATIENT_RESP", "PLB", "OPEN_EXCEPTIONS", "POSTED_AT", "POSTED_BY"}}
+			for _, r := range rs {
+				t.add(strconv.FormatInt(r.ID, 10), r.PaidOn.String(), r.PayerName, r.Trace, r.Method, r.Amount.Dollars(), strconv.Itoa(r.Claims),
+					strconv.Itoa(r.Posted), r.Paid.Dollars(), r.Adjusted.Dollars(), r.PatientResponsibility.Dollars(), r.PLBTotal.Dollars(),
+					strconv.Itoa(r.OpenExceptions), r.PostedAt.UTC().Format("2006-01-02 15:04"), postedBy(r))
+			}
+			return format.print(env.Stdout, t, rs)
 		}
 		if len(rs) == 0 {
 			fmt.Fprintln(env.Stdout, "No remittances.")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
@@ -18,7 +17,7 @@ func init() {
 }
 
 const feesUsage = `import [--db DB] [--org ID] FILE
-       rcm fees list [--db DB] [--org ID] [--code CODE] [--on YYYY-MM-DD]
+       rcm fees list [--db DB] [--org ID] [--code CODE] [--on YYYY-MM-DD] [--json | --csv]
 
 import reads a fee schedule CSV with a header line naming its columns:
 code, modifier, amount, effective_from, effective_to, practice_npi,
@@ -86,7 +85,11 @@ func runFeesList(ctx context.Context, env *Env, args []string) error {
 	org := orgFlag(fs)
 	code := fs.String("code", "", "only this `CODE`")
 	onFlag := fs.String("on", "", "only the entries in force on `DATE` (YYYY-MM-DD)")
+	format := listFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := format.check(); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -125,9 +128,15 @@ func runFeesList(ctx context.Context, env *Env, args []string) error {
 	for _, p := range providers {
 		provider[p.ID] = fmt.Sprintf("%s %s (%s)", p.FirstName, p.LastName, p.NPI)
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tMOD\tAMOUNT\tFROM\tTO\tPRACTICE\tPROVIDER")
-	n := 0
+	// feeRow is one entry of --json: the entry with the practice and
+	// provider it is narrowed to, by name and NPI.
+	type feeRow struct {
+		rcm.FeeScheduleEntry
+		Practice string `json:"practice"`
+		Provider string `json:"provider"`
+	}
+	var rows []feeRow
+	t := &table{header: []string{"CODE", "MOD", "AMOUNT", "FROM", "TO", "PRACTICE", "PROVIDER"}}
 	for {
 		page, err := db.FindFees(ctx, f)
 		if err != nil {
@@ -138,19 +147,16 @@ func runFeesList(ctx context.Context, env *Env, args []string) error {
 			if to == "" {
 				to = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Code, e.Modifier, e.Charge, e.EffectiveFrom, to, practice[e.PracticeID], provider[e.ProviderID])
+			t.add(e.Code, e.Modifier, e.Charge.String(), e.EffectiveFrom.String(), to, practice[e.PracticeID], provider[e.ProviderID])
+			rows = append(rows, feeRow{FeeScheduleEntry: *e, Practice: practice[e.PracticeID], Provider: provider[e.ProviderID]})
 		}
-		n += len(page)
 		if len(page) < f.Limit {
 			break
 		}
 		f.Offset += len(page)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "%d entries\n", n)
-	return nil
+	t.total = fmt.Sprintf("%d entries", len(rows))
+	return format.print(env.Stdout, t, rows)
 }
 
 // feeCodes checks an organization's fee schedule codes against the code

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -16,9 +15,9 @@ func init() {
 	register("jobs", "background and scheduled jobs: list, retry, cancel, schedules, schedule, run", runJobs)
 }
 
-const jobsUsage = `list [--db DB] [--org ID] [--limit N]
+const jobsUsage = `list [--db DB] [--org ID] [--limit N] [--json | --csv]
        rcm jobs retry|cancel [--db DB] [--org ID] JOB
-       rcm jobs schedules [--db DB] [--org ID]
+       rcm jobs schedules [--db DB] [--org ID] [--json | --csv]
        rcm jobs schedule [--db DB] [--org ID] --kind KIND (--every DURATION | --off)
        rcm jobs run [--db DB] [--org ID] KIND
 
@@ -39,8 +38,15 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 	kind := fs.String("kind", "", "with schedule: the kind of job")
 	every := fs.Duration("every", 0, "with schedule: run every DURATION (15m, 1h, 24h)")
 	off := fs.Bool("off", false, "with schedule: do not run this kind on a schedule")
+	format := listFlags(fs)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if err := format.check(); err != nil {
+		return err
+	}
+	if format.given() && sub != "list" && sub != "schedules" {
+		return usagef("--json and --csv are for list and schedules")
 	}
 	var id int64
 	switch sub {
@@ -96,16 +102,11 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			fmt.Fprintln(env.Stdout, "No jobs.")
-			return nil
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "JOB\tSTATE\tATTEMPT\tQUEUED\tKIND\tLAST ERROR")
+		t := &table{header: []string{"JOB", "STATE", "ATTEMPT", "QUEUED", "KIND", "LAST ERROR"}, none: "No jobs."}
 		for _, j := range list {
-			fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%s\t%s\t%s\n", j.ID, j.State, j.Attempt, j.MaxAttempts, j.CreatedAt.UTC().Format(time.RFC3339), j.Label, j.Error)
+			t.add(strconv.FormatInt(j.ID, 10), j.State, fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts), j.CreatedAt.UTC().Format(time.RFC3339), j.Label, j.Error)
 		}
-		return tw.Flush()
+		return format.print(env.Stdout, t, list)
 	case "retry", "cancel":
 		f := q.RetryJob
 		if sub == "cancel" {
@@ -121,8 +122,7 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KIND\tRUNS\tWHAT")
+		t := &table{header: []string{"KIND", "RUNS", "WHAT"}}
 		for _, v := range views {
 			runs := "every " + v.Every.String()
 			switch {
@@ -131,9 +131,9 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 			case v.Default:
 				runs += " (default)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Kind, runs, v.Label)
+			t.add(v.Kind, runs, v.Label)
 		}
-		return tw.Flush()
+		return format.print(env.Stdout, t, views)
 	case "schedule":
 		jobID, err := desk.SetSchedule(ctx, rcm.JobSchedule{Kind: *kind, Every: *every, Enabled: !*off})
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -190,6 +191,14 @@ func TestStatementCommand(t *testing.T) {
 	}
 	if b, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Errorf("statement file: %d bytes, %v", len(b), err)
+	}
+	// Each code with its words: the starter set's label for 99213, the
+	// practice having imported no CPT text (issue 16).
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", out, "-").Output()
+		if err != nil || !strings.Contains(string(txt), "99213") || !strings.Contains(string(txt), "Established patient office visit, low complexity") {
+			t.Errorf("statement text lacks 99213 with its words (%v):\n%s", err, txt)
+		}
 	}
 	if code, _, _ := rcmRun(t, "", "statement", "--db", path, itoa(patient)); code != 2 {
 		t.Errorf("without --out: exit %d, want 2", code)

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/openrcm/openrcm"
 )
 
 // TestNamesOrIDs: every command that takes a patient, a claim or a payer
@@ -48,6 +50,13 @@ func TestNamesOrIDs(t *testing.T) {
 		{"claim scrub by claim number", []string{"claim", "scrub", "--db", dsn, "LFM01010-10-1"}, 0, "claim LFM01010-10-1: "},
 		{"eligibility check by account", []string{"eligibility", "check", "LFM01010", "--db", dsn, "--practice", "1", "--out", dir}, 0, ""},
 		{"eligibility check by name", []string{"eligibility", "check", "Jessup, Jordan", "--db", dsn, "--practice", "1", "--out", dir}, 0, ""},
+		{"status show by claim number, lower case", []string{"status", "show", "--db", dsn, "lfm01010-10-1"}, 0, "claim LFM01010-10-1 is partly_paid"},
+		{"status show by an unknown claim", []string{"status", "show", "--db", dsn, "LFM0-0-0"}, 1, `No claim has the claim number or id "LFM0-0-0"`},
+		// The patient and payer resolve; the demo holds no credit to move.
+		{"apply-credit by name", []string{"ledger", "apply-credit", "--db", dsn, "--patient", "Jessup", "--amount", "1.00", "--key", "names-credit-1"}, 1, "The patient's credit is $0.00"},
+		{"refund request by account and payer ID", []string{"ledger", "refund", "request", "--db", dsn, "--as", "demo.admin", "--patient", "LFM01010", "--payer", "SBMCR", "--amount", "1.00", "--reason", "test"}, 1, "The credit held is $0.00"},
+		{"apply-credit by an unknown patient", []string{"ledger", "apply-credit", "--db", dsn, "--patient", "NOPE", "--amount", "1.00", "--key", "names-credit-2"}, 1, `No patient has the account number, name, member ID or id "NOPE"`},
+		{"refund request by an unknown payer", []string{"ledger", "refund", "request", "--db", dsn, "--as", "demo.admin", "--patient", "LFM01010", "--payer", "NOPE", "--amount", "1.00", "--reason", "test"}, 1, `No payer has the payer ID, name or id "NOPE"`},
 		{"audit export by account", []string{"audit", "export", "--db", dsn, "--patient", "LFM01010", "--format", "csv", "--out", filepath.Join(dir, "a.csv")}, 0, ""},
 	}
 	for _, tt := range tests {
@@ -65,7 +74,7 @@ func TestNamesOrIDs(t *testing.T) {
 			t.Errorf("claim list prints %q:\n%s", bad, list)
 		}
 	}
-	if !strings.Contains(list, "claims, $") || !strings.Contains(list, "voided, replacement and secondary claims included") {
+	if !strings.Contains(list, "claims; $") || !strings.Contains(list, rcm.BilledMeaning) {
 		t.Errorf("claim list's total does not say what it counts:\n%s", list)
 	}
 	_, csv, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--csv", "--payer", "SBMCD")

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/pdf"
 	"github.com/openrcm/openrcm/statement"
@@ -62,6 +64,12 @@ func runStatement(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cat, err := catalogFor(ctx, db)
+	if err != nil {
+		return err
+	}
+	orgKey := strconv.FormatInt(p.OrgID, 10)
+	st.Describe(func(code string, dos rcm.Date) string { return cat.Describe(codeset.CPT, orgKey, code, dos) })
 	f, err := os.Create(*out)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/eligibility"
+	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/sqldb"
 )
 
@@ -53,20 +54,10 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// claimRef finds a claim by its number or id.
+// claimRef finds a claim by its claim number (any case) or id, through
+// package lookup as every command does.
 func claimRef(ctx context.Context, db *sqldb.DB, ref string) (*rcm.Claim, error) {
-	cs, err := db.FindClaims(ctx, rcm.ClaimFilter{ControlNumber: ref, Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(cs) == 1 {
-		return cs[0], nil
-	}
-	id, err := strconv.ParseInt(ref, 10, 64)
-	if err != nil || id <= 0 {
-		return nil, rcm.Errorf(rcm.ENOTFOUND, "No claim numbered %q.", ref)
-	}
-	return db.FindClaimByID(ctx, id)
+	return lookup.Claim(ctx, db, ref)
 }
 
 func runStatus(ctx context.Context, env *Env, args []string) error {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"text/tabwriter"
 )
@@ -27,6 +28,22 @@ func (f listFormat) check() error {
 		return usagef("give at most one of --json and --csv")
 	}
 	return nil
+}
+
+// given reports whether --json or --csv was asked for.
+func (f listFormat) given() bool { return *f.json || *f.csv }
+
+// print writes a list in the format asked for: rows as JSON (the rows
+// with the names beside the ids; a nil slice prints as []), or the table
+// as CSV or aligned text. Every list command prints through it.
+func (f listFormat) print(w io.Writer, t *table, rows any) error {
+	if *f.json {
+		if v := reflect.ValueOf(rows); v.Kind() == reflect.Slice && v.IsNil() {
+			rows = []any{}
+		}
+		return writeJSON(w, rows)
+	}
+	return t.write(w, *f.csv)
 }
 
 // table is a list to print: a header and rows of cells, with a closing

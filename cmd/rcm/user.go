@@ -132,18 +132,12 @@ func runUserList(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format.json {
-		if users == nil {
-			users = []*rcm.User{}
-		}
-		return writeJSON(env.Stdout, users)
-	}
 	t := &table{header: []string{"USERNAME", "ROLE", "NAME", "CREATED"}, none: "No users."}
 	for _, u := range users {
 		t.add(u.Username, u.Role, u.Name, u.CreatedAt.UTC().Format("2006-01-02"))
 	}
 	t.total = plural(len(users), "user") + " in the organization."
-	return t.write(env.Stdout, *format.csv)
+	return format.print(env.Stdout, t, users)
 }
 
 // operator is the actor of a command run with direct access to the

@@ -156,6 +156,7 @@ var permission = map[string]string{
 	"GET /api/v1/openapi.json": "",
 
 	"GET /api/v1/claims":                         rcm.PermReadPatients,
+	"GET /api/v1/reports/billed":                 rcm.PermReadPatients,
 	"GET /api/v1/claims/{id}":                    rcm.PermReadPatients,
 	"POST /api/v1/encounters/{id}/claims":        rcm.PermBill,
 	"POST /api/v1/claims/{id}/scrub":             rcm.PermBill,
