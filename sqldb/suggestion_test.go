@@ -34,15 +34,15 @@ func TestSuggestionDecisions(t *testing.T) {
 			}
 			return got
 		}
-		got := decide(rcm.SuggestionDecision{Code: "e11.9", Evidence: []rcm.EvidenceSpan{{12, 27}}, Decision: "accepted"})
+		got := decide(rcm.SuggestionDecision{Code: "e11.9", Evidence: []rcm.EvidenceSpan{{Start: 12, End: 27}}, Decision: "accepted"})
 		if diff := cmp.Diff([]rcm.Diagnosis{{Code: "E11.9"}}, got.Diagnoses); diff != "" {
 			t.Errorf("accepted diagnosis mismatch (-want +got):\n%s", diff)
 		}
 		if got.Status != rcm.EncounterOpen || !cmp.Equal(got.Lines[0].Pointers, []int{1}) {
 			t.Errorf("after accept: status %s, line pointers %v; want open and [1]", got.Status, got.Lines[0].Pointers)
 		}
-		decide(rcm.SuggestionDecision{System: "hcpcs", Code: "J1885", Units: 1, Evidence: []rcm.EvidenceSpan{{29, 46}}, Decision: "accepted"})
-		decide(rcm.SuggestionDecision{Code: "R50.9", Evidence: []rcm.EvidenceSpan{{57, 62}}, Decision: "rejected", Reason: "negated"})
+		decide(rcm.SuggestionDecision{System: "hcpcs", Code: "J1885", Units: 1, Evidence: []rcm.EvidenceSpan{{Start: 29, End: 46}}, Decision: "accepted"})
+		decide(rcm.SuggestionDecision{Code: "R50.9", Evidence: []rcm.EvidenceSpan{{Start: 57, End: 62}}, Decision: "rejected", Reason: "negated"})
 		decide(rcm.SuggestionDecision{Code: "E11.9", Decision: "changed", Replacement: "E11.65"})
 
 		stored, err := db.FindEncounterByID(ctx, e.ID)
@@ -63,7 +63,7 @@ func TestSuggestionDecisions(t *testing.T) {
 			{EncounterID: e.ID, Code: "I10", Decision: "changed", Replacement: "i10"},                       // the same code
 			{EncounterID: e.ID, Code: "I10", Decision: "maybe"},                                             // no such decision
 			{EncounterID: e.ID, Code: "I10", Decision: "accepted", Reason: "other"},                         // accept with reason
-			{EncounterID: e.ID, Code: "I10", Decision: "accepted", Evidence: []rcm.EvidenceSpan{{0, 5000}}}, // past the note
+			{EncounterID: e.ID, Code: "I10", Decision: "accepted", Evidence: []rcm.EvidenceSpan{{Start: 0, End: 5000}}}, // past the note
 			{EncounterID: e.ID, Code: "I10", System: "cpt", Decision: "accepted"},
 		} {
 			if _, err := db.DecideSuggestion(ctx, &bad); rcm.ErrorCode(err) != rcm.EINVALID {
@@ -89,9 +89,9 @@ func TestSuggestionDecisions(t *testing.T) {
 			gotRows = append(gotRows, r)
 		}
 		want := []rcm.SuggestionDecision{
-			{System: "icd10cm", Code: "E11.9", Evidence: []rcm.EvidenceSpan{{12, 27}}, Decision: "accepted"},
-			{System: "hcpcs", Code: "J1885", Units: 1, Evidence: []rcm.EvidenceSpan{{29, 46}}, Decision: "accepted"},
-			{System: "icd10cm", Code: "R50.9", Evidence: []rcm.EvidenceSpan{{57, 62}}, Decision: "rejected", Reason: "negated"},
+			{System: "icd10cm", Code: "E11.9", Evidence: []rcm.EvidenceSpan{{Start: 12, End: 27}}, Decision: "accepted"},
+			{System: "hcpcs", Code: "J1885", Units: 1, Evidence: []rcm.EvidenceSpan{{Start: 29, End: 46}}, Decision: "accepted"},
+			{System: "icd10cm", Code: "R50.9", Evidence: []rcm.EvidenceSpan{{Start: 57, End: 62}}, Decision: "rejected", Reason: "negated"},
 			{System: "icd10cm", Code: "E11.9", Evidence: []rcm.EvidenceSpan{}, Decision: "changed", Replacement: "E11.65"},
 		}
 		for i := range want {
