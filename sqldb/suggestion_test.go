@@ -57,12 +57,12 @@ func TestSuggestionDecisions(t *testing.T) {
 		}
 
 		for _, bad := range []rcm.SuggestionDecision{
-			{EncounterID: e.ID, Code: "I10", Decision: "rejected"},                                          // no reason
-			{EncounterID: e.ID, Code: "I10", Decision: "rejected", Reason: "did not like it"},               // not on the list
-			{EncounterID: e.ID, Code: "I10", Decision: "changed"},                                           // no replacement
-			{EncounterID: e.ID, Code: "I10", Decision: "changed", Replacement: "i10"},                       // the same code
-			{EncounterID: e.ID, Code: "I10", Decision: "maybe"},                                             // no such decision
-			{EncounterID: e.ID, Code: "I10", Decision: "accepted", Reason: "other"},                         // accept with reason
+			{EncounterID: e.ID, Code: "I10", Decision: "rejected"},                                                      // no reason
+			{EncounterID: e.ID, Code: "I10", Decision: "rejected", Reason: "did not like it"},                           // not on the list
+			{EncounterID: e.ID, Code: "I10", Decision: "changed"},                                                       // no replacement
+			{EncounterID: e.ID, Code: "I10", Decision: "changed", Replacement: "i10"},                                   // the same code
+			{EncounterID: e.ID, Code: "I10", Decision: "maybe"},                                                         // no such decision
+			{EncounterID: e.ID, Code: "I10", Decision: "accepted", Reason: "other"},                                     // accept with reason
 			{EncounterID: e.ID, Code: "I10", Decision: "accepted", Evidence: []rcm.EvidenceSpan{{Start: 0, End: 5000}}}, // past the note
 			{EncounterID: e.ID, Code: "I10", System: "cpt", Decision: "accepted"},
 		} {
