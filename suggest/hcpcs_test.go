@@ -142,3 +142,31 @@ func TestDrugSaltNotDocumented(t *testing.T) {
 		t.Errorf("suggestions = %+v, want one with the sodium phosphate code named as not reached and a lower confidence", res.Suggestions)
 	}
 }
+
+// BenchmarkDrugLines2000Words reads a 2,000-word note against the HCPCS
+// release alone, so the time is the note reader and the drug lines (the
+// drug index is built once per release, outside the timing).
+func BenchmarkDrugLines2000Words(b *testing.B) {
+	e, err := hcpcsEngine()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if e == nil {
+		b.Skip("shared data hcpcs/hcpcs_2025_oct_long_desc.csv not present")
+	}
+	var sb strings.Builder
+	sb.WriteString("HPI: 61-year-old man with low back pain. Ketorolac 30 mg IM given. Ceftriaxone 1 g IM administered. ")
+	for sb.Len() < 12000 {
+		sb.WriteString("He reports numbness in both feet, worse at night, and no fever or dyspnea on exertion. Exam shows decreased vibration sense. ")
+	}
+	note := sb.String()
+	if res, err := e.Suggest(Request{Note: note}); err != nil || len(res.Suggestions) != 2 {
+		b.Fatalf("%v %+v", err, res)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Suggest(Request{Note: note}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
