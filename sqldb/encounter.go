@@ -259,27 +259,33 @@ func (db *DB) UpdateEncounter(ctx context.Context, e *rcm.Encounter) error {
 		if err != nil {
 			return err
 		}
-		if cur.Status == rcm.EncounterBilled {
-			return rcm.Errorf(rcm.ECONFLICT, "Encounter %d is billed; correct it through a replacement claim.", e.ID)
-		}
-		if cur.PatientID != e.PatientID {
-			return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "An encounter cannot move to another patient.")
-		}
-		err = tx.updateOne(ctx, "Encounter", e.ID, `UPDATE encounter SET practice_id = ?, rendering_provider_id = ?, facility_id = ?, date_of_service = ?,
-			place_of_service = ?, status = ?, onset_date = ?, accident_date = ?, accident_cause = ?, accident_state = ?, institutional = ? WHERE org_id = ? AND id = ?`,
-			e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
-			formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional), a.OrgID, e.ID)
-		if err != nil {
-			return err
-		}
-		if err := tx.sealNote(ctx, a.OrgID, e.ID, e.Note); err != nil {
-			return err
-		}
-		if err := tx.replaceCodes(ctx, a.OrgID, e); err != nil {
-			return err
-		}
-		return tx.audit(ctx, a, rcm.AuditUpdate, "encounter", e.ID, e.PatientID)
+		return tx.updateEncounter(ctx, a, cur, e)
 	})
+}
+
+// updateEncounter saves e over cur (the stored encounter, read in the same
+// transaction) and audits the change.
+func (tx *Tx) updateEncounter(ctx context.Context, a rcm.Actor, cur, e *rcm.Encounter) error {
+	if cur.Status == rcm.EncounterBilled {
+		return rcm.Errorf(rcm.ECONFLICT, "Encounter %d is billed; correct it through a replacement claim.", e.ID)
+	}
+	if cur.PatientID != e.PatientID {
+		return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "An encounter cannot move to another patient.")
+	}
+	err := tx.updateOne(ctx, "Encounter", e.ID, `UPDATE encounter SET practice_id = ?, rendering_provider_id = ?, facility_id = ?, date_of_service = ?,
+		place_of_service = ?, status = ?, onset_date = ?, accident_date = ?, accident_cause = ?, accident_state = ?, institutional = ? WHERE org_id = ? AND id = ?`,
+		e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
+		formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional), a.OrgID, e.ID)
+	if err != nil {
+		return err
+	}
+	if err := tx.sealNote(ctx, a.OrgID, e.ID, e.Note); err != nil {
+		return err
+	}
+	if err := tx.replaceCodes(ctx, a.OrgID, e); err != nil {
+		return err
+	}
+	return tx.audit(ctx, a, rcm.AuditUpdate, "encounter", e.ID, e.PatientID)
 }
 
 func joinInts(v []int) string {

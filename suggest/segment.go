@@ -3,6 +3,8 @@ package suggest
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // section is a part of the note under a heading.
@@ -76,7 +78,7 @@ func statements(n Note, start, end int) [][2]int {
 				for k < end && s[k] == ' ' {
 					k++
 				}
-				if k >= end || n.Text[k] >= 'A' && n.Text[k] <= 'Z' || n.Text[k] >= '0' && n.Text[k] <= '9' {
+				if k >= end || n.Text[k] >= 'A' && n.Text[k] <= 'Z' || n.Text[k] >= '0' && n.Text[k] <= '9' || sentenceStartRune(n.Text[k:]) {
 					if !shortWordBefore(s, i) {
 						cut(i, i+1)
 					}
@@ -140,4 +142,14 @@ func wordSet(s string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// sentenceStartRune reports a sentence starting with a letter outside
+// ASCII: a capital ("Ω", "É") or a letter of a script without case (CJK).
+func sentenceStartRune(s string) bool {
+	if s == "" || s[0] < utf8.RuneSelf {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsLetter(r) && !unicode.IsLower(r)
 }

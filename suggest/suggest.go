@@ -269,6 +269,7 @@ func (r *reader) code() {
 	}
 	r.applyRules()
 	r.sequence()
+	r.drugLines()
 }
 
 func (r *reader) leaveOut(m mention, reason string) {

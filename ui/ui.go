@@ -59,6 +59,7 @@ type Store interface {
 	rcm.QuarantineService
 	rcm.FeeService
 	rcm.AuthorizationService
+	rcm.SuggestionDecisionService
 	FindLineBalances(ctx context.Context, f rcm.LedgerFilter) ([]*ledger.LineBalance, error)
 	LedgerTotals(ctx context.Context, f rcm.LedgerFilter) (ledger.Totals, error)
 	PostPatientPayment(ctx context.Context, p rcm.PatientPayment) (*ledger.Transaction, error)
@@ -258,6 +259,11 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /users/{id}/reset", h.action(h.resetPassword))
 	h.mux.Handle("POST /users/{id}/sessions/{sid}/end", h.action(h.endUserSession))
 	h.mux.Handle("POST /users/{id}/tokens/{tid}/revoke", h.action(h.revokeUserToken))
+
+	// Computer-assisted coding: the coder's decision on a suggestion, and
+	// the suggestions' accuracy on real use.
+	h.mux.Handle("POST /encounters/{id}/suggestions", h.action(h.decideSuggestion))
+	h.mux.Handle("GET /codes/suggestions", h.page(h.showSuggestionStats))
 }
 
 // ServeHTTP implements http.Handler. Every workbench response carries its

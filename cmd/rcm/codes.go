@@ -23,6 +23,8 @@ const codesUsage = `import [--db DB] [--org ID] [--version V --effective DATE] [
        rcm codes diff [--db DB] [--system S] [--json] OLD NEW
        rcm codes releases [--db DB]
        rcm codes suggest [--db DB] [--dos DATE] [--age N --sex F|M] [--json] (FILE | -)
+       rcm codes suggest-decide [--db DB] --as USERNAME --encounter ID --code CODE (--accept | --reject REASON | --change CODE)
+       rcm codes suggest-stats [--db DB] [--from DATE] [--to DATE] [--by category|chapter] [--json]
 
 import recognizes each file's kind (order file, tabular or index XML, index
 CSV, code list, HCPCS, CPT, POS; plain or zip). A file with malformed lines
@@ -47,6 +49,10 @@ func runCodes(ctx context.Context, env *Env, args []string) error {
 		return runCodesReleases(ctx, env, args[1:])
 	case "suggest":
 		return runCodesSuggest(ctx, env, args[1:])
+	case "suggest-decide":
+		return runCodesSuggestDecide(ctx, env, args[1:])
+	case "suggest-stats":
+		return runCodesSuggestStats(ctx, env, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(env.Stderr, "usage: rcm codes %s\n", codesUsage)
 		return flag.ErrHelp

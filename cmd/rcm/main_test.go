@@ -87,6 +87,17 @@ func TestDemoRepeatable(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, first)
 		}
 	}
+	// Visits coded from their notes through the suggestions: a drug with
+	// its units, and a negated finding left out.
+	for _, want := range []string{`accepted J0696   x 4 Injection, ceftriaxone sodium, per 250 mg, evidence "Ceftriaxone 1 g IM"`,
+		`left out "chest pain": negated`, "coded: dx E11.9,I10,Z79.84; lines 99214 x1", "7 decided, precision 1.000"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, first)
+		}
+	}
+	if strings.Contains(first, "accepted R07") {
+		t.Errorf("the denied chest pain was coded:\n%s", first)
+	}
 	// The scrubber stopped the claim on the ended coverage: no payer
 	// denies it for coverage any more.
 	if strings.Contains(first, "denied CO-27") {

@@ -68,6 +68,9 @@ func runCodesSuggest(ctx context.Context, env *Env, args []string) error {
 	}
 	for _, s := range res.Suggestions {
 		fmt.Fprintf(env.Stdout, "%-9s %-13s %.2f  %s\n", s.Code, s.Sequence, s.Confidence, s.Description)
+		if s.Units > 0 {
+			fmt.Fprintf(env.Stdout, "          units %d\n", s.Units)
+		}
 		for _, ev := range s.Evidence {
 			fmt.Fprintf(env.Stdout, "          evidence [%d:%d] %q\n", ev.Start, ev.End, ev.Text)
 		}

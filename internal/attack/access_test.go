@@ -323,6 +323,13 @@ var permission = map[string]string{
 	"POST /jobs/schedule":       rcm.PermWriteSetup,
 	"GET /statements":           rcm.PermBill,
 	"GET /statements/print.zip": rcm.PermBill,
+
+	// Computer-assisted coding: the coder's decisions and their measure.
+	"POST /encounters/{id}/suggestions":    rcm.PermCode,
+	"GET /codes/suggestions":               rcm.PermReadPatients,
+	"POST /api/v1/codes/suggest/decisions": rcm.PermCode,
+	"GET /api/v1/codes/suggest/decisions":  rcm.PermReadPatients,
+	"GET /api/v1/codes/suggest/stats":      rcm.PermReadPatients,
 }
 
 // rolesRefused: every route, asked by every role that lacks the
