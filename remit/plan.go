@@ -33,6 +33,10 @@ type State struct {
 	Coverages map[int64][]*rcm.Coverage
 	// Today dates a posting when the 835 carries no payment date.
 	Today rcm.Date
+	// Contracts are the payer's contracted rates in force for the lines
+	// of those claims on their dates of service, by service line id; a
+	// line without a rate is absent.
+	Contracts map[int64]*rcm.ContractRate
 }
 
 // PriorPosting is a claim payment posted before, as a reversal needs it.
@@ -108,6 +112,33 @@ type PostedLine struct {
 	// Denied marks a line the payer paid nothing on and left nothing for
 	// the patient to pay: a denial with its CARC and RARC.
 	Denied bool
+	// Contract is the payer's contracted rate for the line, nil when
+	// none; Expected is what the payer should have paid under it (the
+	// allowed amount, times the units when per unit, less the patient's
+	// share) and Underpaid how much less it paid (0 when it paid enough).
+	Contract  *rcm.ContractRate
+	Expected  rcm.Money
+	Underpaid rcm.Money
+}
+
+// Underpayment checks a paid line against the payer's contract. The
+// contractual expectation is allowed = paid + patient responsibility, so
+// the payer owes the contract's allowed amount (per unit times the units
+// paid, or billed when the payer gives none) less the patient's share; a
+// line paid less than that is underpaid by the difference. A denied line
+// is a denial, not an underpayment, and is left alone.
+func (pl *PostedLine) Underpayment(rate *rcm.ContractRate, billedUnits int) {
+	if rate == nil || pl.Denied {
+		return
+	}
+	l := pl.Payment
+	units := l.Units
+	if units < 1 {
+		units = billedUnits
+	}
+	pl.Contract = rate
+	pl.Expected = max(rate.Expected(units)-l.PatientShare(), 0)
+	pl.Underpaid = max(pl.Expected-l.Paid, 0)
 }
 
 // Line match kinds.
@@ -347,6 +378,11 @@ func (pl *planner) planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Clai
 			transferred += share
 		}
 		pl.Denied = l.Paid == 0 && l.PatientShare() == 0 && len(l.Adjustments) > 0 && !(len(c.Prior) > 0 && onlyPrior(l.Adjustments))
+		if len(c.Prior) == 0 {
+			// A later payer pays after the earlier ones, not its whole
+			// contract: only a first payer's line is held to it.
+			pl.Underpayment(st.Contracts[line], c.Lines[pl.ClaimLine-1].Units)
+		}
 		prior = append(prior, rcm.PriorLine{Line: pl.ClaimLine, Code: l.Code, Modifiers: l.Modifiers, Units: l.Units,
 			Paid: l.Paid, Adjustments: nonZero(l.Adjustments)})
 	}
