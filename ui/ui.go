@@ -57,6 +57,7 @@ type Store interface {
 	rcm.ClearinghouseService
 	rcm.QuarantineService
 	rcm.FeeService
+	rcm.ContractService
 	rcm.AuthorizationService
 	FindLineBalances(ctx context.Context, f rcm.LedgerFilter) ([]*ledger.LineBalance, error)
 	LedgerTotals(ctx context.Context, f rcm.LedgerFilter) (ledger.Totals, error)
@@ -255,6 +256,10 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /users/{id}/reset", h.action(h.resetPassword))
 	h.mux.Handle("POST /users/{id}/sessions/{sid}/end", h.action(h.endUserSession))
 	h.mux.Handle("POST /users/{id}/tokens/{tid}/revoke", h.action(h.revokeUserToken))
+
+	h.mux.Handle("GET /contracts", h.page(h.showContracts))
+	h.mux.Handle("POST /contracts", h.upload(h.uploadContract))
+	h.mux.Handle("POST /contracts/rate", h.action(h.saveContractRate))
 }
 
 // ServeHTTP implements http.Handler. Every workbench response carries its

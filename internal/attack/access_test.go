@@ -322,6 +322,12 @@ var permission = map[string]string{
 	"POST /jobs/schedule":       rcm.PermWriteSetup,
 	"GET /statements":           rcm.PermBill,
 	"GET /statements/print.zip": rcm.PermBill,
+
+	"GET /api/v1/contracts":  "",
+	"POST /api/v1/contracts": rcm.PermWriteSetup,
+	"GET /contracts":         "",
+	"POST /contracts":        rcm.PermWriteSetup,
+	"POST /contracts/rate":   rcm.PermWriteSetup,
 }
 
 // rolesRefused: every route, asked by every role that lacks the
