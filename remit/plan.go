@@ -119,6 +119,9 @@ type PostedLine struct {
 	Contract  *rcm.ContractRate
 	Expected  rcm.Money
 	Underpaid rcm.Money
+	// Overpaid is what the payer paid beyond what it owed on the line,
+	// held as its credit on the line.
+	Overpaid rcm.Money
 }
 
 // Underpayment checks a paid line against the payer's contract. The
@@ -343,16 +346,23 @@ func (pl *planner) planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Clai
 	for _, pl := range pc.Lines {
 		l := pl.Payment
 		line := pl.ServiceLineID
+		// owed is what the payer owes on the line before its payment: its
+		// open balance, less what its adjustments and the patient's
+		// share take off below.
+		var owed rcm.Money
 		if b := st.Balances[line]; b == nil || b.Charge == 0 {
 			// The line was never charged (the claim went out before
 			// charging at submission was wired): charge it now to the
 			// claim's payer, at the charge billed.
 			t.Charge(line, c.PayerID, c.Lines[pl.ClaimLine-1].Charge)
-		}
-		if l.Paid > 0 {
-			t.PayerPayment(line, payer, l.Paid, p.Remittance.Method)
+			owed = c.Lines[pl.ClaimLine-1].Charge
+		} else {
+			owed = b.Insurance[payer]
 		}
 		var share rcm.Money
+		// The adjustments are written after the payment, as an 835 lists
+		// them; owed needs them first.
+		at := &ledger.Transaction{}
 		for _, a := range l.Adjustments {
 			switch {
 			case a.Amount == 0:
@@ -365,12 +375,34 @@ func (pl *planner) planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Clai
 				return except(pc, "Line %s has a negative patient responsibility %s outside a reversal.", l.Code, a.Amount)
 			case a.Group == "PR" && next != nil:
 				share += a.Amount
+				owed -= a.Amount
 			case a.Group == "PR":
-				t.PatientShare(line, payer, a.Reason, a.Amount)
+				at.PatientShare(line, payer, a.Reason, a.Amount)
+				owed -= a.Amount
 			default:
-				t.Adjust(line, payer, a.Group, a.Reason, a.Amount)
+				at.Adjust(line, payer, a.Group, a.Reason, a.Amount)
+				owed -= a.Amount
 			}
 		}
+		if l.Paid > 0 {
+			// A payment beyond what the payer owes on the line (a later
+			// payer paying more than was left to it, a line already
+			// paid) is received all the same: the excess is held as the
+			// payer's credit on the line, to be refunded to it, never
+			// refused or lost.
+			pay := l.Paid
+			if owed >= 0 && pay > owed {
+				pl.Overpaid = pay - owed
+				pay = owed
+			}
+			if pay > 0 {
+				t.PayerPayment(line, payer, pay, p.Remittance.Method)
+			}
+			if pl.Overpaid > 0 {
+				t.Overpayment(line, payer, pl.Overpaid, p.Remittance.Method)
+			}
+		}
+		t.Entries = append(t.Entries, at.Entries...)
 		if share > 0 {
 			// Coordination of benefits: what the primary leaves to the
 			// patient is billed to the next payer first.
