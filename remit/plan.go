@@ -299,8 +299,10 @@ func DepositOf(p *Posting) ([]ledger.DepositEntry, error) {
 func (p *Posting) Sums() (applied, unapplied rcm.Money) { return p.sums() }
 
 // DepositFor journals the deposit of rem from what its posting applied to
-// lines and left unapplied in all, with BPR02 and the PLB adjustments.
+// lines and left unapplied in all, with BPR02 and the PLB adjustments. A
+// paper check's unapplied money (Remittance.Unapplied) is unapplied too.
 func DepositFor(rem *Remittance, payer int64, applied, unapplied rcm.Money) ([]ledger.DepositEntry, error) {
+	unapplied += rem.Unapplied
 	var plb []ledger.ProviderAdjustment
 	for _, pa := range rem.ProviderAdjustments {
 		plb = append(plb, ledger.ProviderAdjustment{Reason: pa.Reason, Reference: pa.Reference, Amount: pa.Amount})

@@ -662,6 +662,9 @@ func (b *batchPoster) finish(ctx context.Context, rem *remit.Remittance, payer i
 	if err := p.insertRows(ctx, "deposit_entry", `org_id, remittance_id, payer_id, seq, account, reason, reference, side, amount`, depositRows); err != nil {
 		return err
 	}
+	if err := b.holdUnapplied(ctx, rem); err != nil {
+		return err
+	}
 	if err := p.auditMany(ctx, b.actor, []auditItem{{rcm.AuditCreate, "remittance", remID, 0}}, b.now); err != nil {
 		return err
 	}
