@@ -131,6 +131,12 @@ func TestPostUnderpayment(t *testing.T) {
 		if diff := cmp.Diff(wantItems, got); diff != "" {
 			t.Errorf("work items mismatch (-want +got):\n%s", diff)
 		}
+		// A paid claim closes its denial items by itself, but an
+		// underpaid line was paid: its item stays open until the biller
+		// works it.
+		if _, err := db.ResolveFollowUps(f.ctx); err != nil {
+			t.Fatal(err)
+		}
 		// The same 835 again posts nothing and opens nothing.
 		if again := f.post(rem); !again.AlreadyPosted {
 			t.Errorf("second posting: %+v", again)
