@@ -29,7 +29,11 @@ type Check struct {
 	Number string    `json:"check_number"`
 	Date   rcm.Date  `json:"check_date"`
 	Amount rcm.Money `json:"amount"`
-	Claims []Claim   `json:"claims"`
+	// Unapplied is the part of the check the biller applies to no claim
+	// yet: it is held as the payer's unapplied cash (the deposit
+	// journal's unapplied account and the exceptions queue) until applied.
+	Unapplied rcm.Money `json:"unapplied,omitempty"`
+	Claims    []Claim   `json:"claims"`
 }
 
 // Claim is the EOB's block for one claim.
@@ -82,8 +86,8 @@ func Parse(r io.Reader) (*Check, error) {
 }
 
 // Validate checks the entry and that it balances: each line's charge less
-// its adjustments is what was paid on it, and the lines' payments add up
-// to the check. Each refusal names the claim and line.
+// its adjustments is what was paid on it, and the lines' payments and the
+// unapplied amount add up to the check. Each refusal names the claim and line.
 func (c *Check) Validate() error {
 	switch {
 	case strings.TrimSpace(c.Payer) == "":
@@ -94,8 +98,10 @@ func (c *Check) Validate() error {
 		return rcm.FieldErrorf(rcm.EINVALID, "check_date", "Give the check's date.")
 	case c.Amount < 0:
 		return rcm.FieldErrorf(rcm.EINVALID, "amount", "A check amount cannot be negative.")
-	case len(c.Claims) == 0 || len(c.Claims) > 1000:
-		return rcm.FieldErrorf(rcm.EINVALID, "claims", "A paper EOB covers 1 to 1,000 claims.")
+	case c.Unapplied < 0:
+		return rcm.FieldErrorf(rcm.EINVALID, "unapplied", "The unapplied amount cannot be negative.")
+	case (len(c.Claims) == 0 && c.Unapplied == 0) || len(c.Claims) > 1000:
+		return rcm.FieldErrorf(rcm.EINVALID, "claims", "A paper EOB covers 1 to 1,000 claims (none only when the whole check is unapplied).")
 	}
 	var applied rcm.Money
 	for i, cl := range c.Claims {
@@ -129,9 +135,9 @@ func (c *Check) Validate() error {
 			applied += l.Paid
 		}
 	}
-	if applied != c.Amount {
-		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The lines pay %s, but the check is for %s; the check does not balance, nothing was posted.",
-			applied.Dollars(), c.Amount.Dollars())
+	if applied+c.Unapplied != c.Amount {
+		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The lines pay %s and %s is left unapplied, but the check is for %s; applied + unapplied must equal the check amount. The check does not balance, nothing was posted.",
+			applied.Dollars(), c.Unapplied.Dollars(), c.Amount.Dollars())
 	}
 	return nil
 }
@@ -143,7 +149,7 @@ var groups = map[string]bool{"CO": true, "PR": true, "OA": true, "PI": true, "CR
 // makes a payment unique), the payer is named by its payer ID.
 func (c *Check) Remittance(p *rcm.Payer) *remit.Remittance {
 	rem := &remit.Remittance{Handling: "C", Amount: c.Amount, CreditDebit: "C", Method: "CHK", PaidOn: c.Date, Trace: c.Number,
-		PayerName: p.Name, PayerIdentifier: p.PayerID}
+		PayerName: p.Name, PayerIdentifier: p.PayerID, Unapplied: c.Unapplied}
 	if c.Amount == 0 {
 		rem.Handling, rem.Method = "H", "NON"
 	}

@@ -18,7 +18,6 @@ package fee
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -31,8 +30,9 @@ import (
 // ErrInvalid is the sentinel every ParseError wraps.
 var ErrInvalid = errors.New("invalid fee schedule")
 
-// ParseError says where a fee schedule file is wrong: the line (1 is the
-// header) and the column, by its header name.
+// ParseError says where a fee schedule or contract file is wrong: the line
+// (1 is the header; 0 for a form's field) and the column, by its header
+// name.
 type ParseError struct {
 	Line   int
 	Column string
@@ -40,6 +40,10 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
+	if e.Line == 0 {
+		// A form's field, not a file's line.
+		return fmt.Sprintf("%s: %s", e.Column, e.Msg)
+	}
 	if e.Column == "" {
 		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
 	}
@@ -62,7 +66,14 @@ type Row struct {
 // a few modifiers each is far smaller.
 const MaxRows = 200_000
 
-var columns = []string{"code", "modifier", "amount", "effective_from", "effective_to", "practice_npi", "provider_npi"}
+// table is the fee schedule's file shape.
+var table = Table{
+	What:     "fee schedule",
+	Columns:  []string{"code", "modifier", "amount", "effective_from", "effective_to", "practice_npi", "provider_npi"},
+	Aliases:  map[string]string{"charge": "amount"},
+	Required: []string{"code", "amount", "effective_from"},
+	MaxRows:  MaxRows,
+}
 
 // Parse reads a fee schedule file. It checks each field's form (a five-
 // character code, a two-character modifier, an amount rcm.ParseMoney
@@ -70,111 +81,27 @@ var columns = []string{"code", "modifier", "amount", "effective_from", "effectiv
 // service on the same days; whether codes exist and NPIs are the
 // organization's is Import's to check.
 func Parse(r io.Reader) ([]Row, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, &ParseError{Line: 1, Msg: "the file is empty; it needs a header line (code,modifier,amount,effective_from,...)"}
-	} else if err != nil {
-		return nil, csvError(err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if h == "charge" {
-			h = "amount"
-		}
-		if !slices.Contains(columns, h) {
-			return nil, &ParseError{Line: 1, Column: h, Msg: fmt.Sprintf("unknown column %q (the columns are %s)", h, strings.Join(columns, ", "))}
-		}
-		if _, dup := col[h]; dup {
-			return nil, &ParseError{Line: 1, Column: h, Msg: "the column appears twice"}
-		}
-		col[h] = i
-	}
-	for _, req := range []string{"code", "amount", "effective_from"} {
-		if _, ok := col[req]; !ok {
-			return nil, &ParseError{Line: 1, Column: req, Msg: "the header lacks this required column"}
-		}
-	}
 	var rows []Row
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, csvError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // a blank line
-		}
-		if len(rows) == MaxRows {
-			return nil, &ParseError{Line: line, Msg: fmt.Sprintf("more than %d entries; split the file", MaxRows)}
-		}
-		if len(rec) != len(header) {
-			return nil, &ParseError{Line: line, Msg: fmt.Sprintf("%d fields, but the header has %d", len(rec), len(header))}
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+	err := table.Read(r, func(line int, get func(string) string) error {
 		row, err := parseRow(line, get)
-		if err != nil {
-			return nil, err
-		}
 		rows = append(rows, row)
-	}
-	if len(rows) == 0 {
-		return nil, &ParseError{Line: 2, Msg: "the file has a header but no entries"}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rows, overlaps(rows)
 }
 
-func csvError(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &ParseError{Line: pe.Line, Msg: pe.Err.Error()}
-	}
-	return err
-}
-
 func parseRow(line int, get func(string) string) (Row, error) {
-	bad := func(column, format string, args ...any) (Row, error) {
-		return Row{}, &ParseError{Line: line, Column: column, Msg: fmt.Sprintf(format, args...)}
-	}
 	r := Row{Line: line}
 	e := &r.Entry
-	e.Code = strings.ToUpper(get("code"))
-	if len(e.Code) != 5 || !alnum(e.Code) {
-		return bad("code", "%q is not a five-character CPT or HCPCS code", e.Code)
+	var err error
+	if e.Code, e.Modifier, e.EffectiveFrom, e.EffectiveTo, err = ReadService(line, get); err != nil {
+		return r, err
 	}
-	e.Modifier = strings.ToUpper(get("modifier"))
-	if e.Modifier != "" && (len(e.Modifier) != 2 || !alnum(e.Modifier)) {
-		return bad("modifier", "%q is not a two-character modifier", e.Modifier)
-	}
-	amount := get("amount")
-	m, err := rcm.ParseMoney(amount)
-	if err != nil {
-		return bad("amount", "%q is not an amount such as 125.00", amount)
-	}
-	if m < 0 {
-		return bad("amount", "%s is negative; a charge is never below zero", amount)
-	}
-	e.Charge = m
-	if e.EffectiveFrom, err = rcm.ParseDate(get("effective_from")); err != nil || e.EffectiveFrom.IsZero() {
-		return bad("effective_from", "%q is not a date, YYYY-MM-DD", get("effective_from"))
-	}
-	if to := get("effective_to"); to != "" {
-		if e.EffectiveTo, err = rcm.ParseDate(to); err != nil {
-			return bad("effective_to", "%q is not a date, YYYY-MM-DD", to)
-		}
-		if e.EffectiveTo.Before(e.EffectiveFrom) {
-			return bad("effective_to", "%s is before effective_from %s", e.EffectiveTo, e.EffectiveFrom)
-		}
+	if e.Charge, err = ReadAmount(line, "amount", "a charge", get); err != nil {
+		return r, err
 	}
 	for _, c := range []struct {
 		name string
@@ -182,7 +109,7 @@ func parseRow(line int, get func(string) string) (Row, error) {
 	}{{"practice_npi", &r.PracticeNPI}, {"provider_npi", &r.ProviderNPI}} {
 		v := get(c.name)
 		if v != "" && !rcm.ValidNPI(v) {
-			return bad(c.name, "%q is not a valid NPI (ten digits with a correct check digit)", v)
+			return r, &ParseError{Line: line, Column: c.name, Msg: fmt.Sprintf("%q is not a valid NPI (ten digits with a correct check digit)", v)}
 		}
 		*c.dst = v
 	}
@@ -237,27 +164,13 @@ func overlaps(rows []Row) error {
 // common, a the earlier-starting one: the same start, or an end on or
 // after the other's start.
 func Overlap(a, b rcm.FeeScheduleEntry) bool {
-	if b.EffectiveFrom.Before(a.EffectiveFrom) {
-		a, b = b, a
-	}
-	if a.EffectiveFrom == b.EffectiveFrom {
-		return true
-	}
-	return !a.EffectiveTo.IsZero() && !a.EffectiveTo.Before(b.EffectiveFrom)
+	return RangesOverlap(a.EffectiveFrom, a.EffectiveTo, b.EffectiveFrom, b.EffectiveTo)
 }
 
-func serviceName(e rcm.FeeScheduleEntry) string {
-	if e.Modifier != "" {
-		return e.Code + "-" + e.Modifier
-	}
-	return e.Code
-}
+func serviceName(e rcm.FeeScheduleEntry) string { return ServiceName(e.Code, e.Modifier) }
 
 func describe(e rcm.FeeScheduleEntry) string {
-	if e.EffectiveTo.IsZero() {
-		return fmt.Sprintf("%s from %s", serviceName(e), e.EffectiveFrom)
-	}
-	return fmt.Sprintf("%s from %s to %s", serviceName(e), e.EffectiveFrom, e.EffectiveTo)
+	return Describe(e.Code, e.Modifier, e.EffectiveFrom, e.EffectiveTo)
 }
 
 // Store is what an import reads and writes; *sqldb.DB implements it.
@@ -283,7 +196,7 @@ func Import(ctx context.Context, st Store, codes Codes, r io.Reader) (int, error
 	}
 	rows, err := Parse(r)
 	if err != nil {
-		return 0, domainError(err)
+		return 0, DomainError(err)
 	}
 	practices, err := st.FindPractices(ctx)
 	if err != nil {
@@ -307,22 +220,22 @@ func Import(ctx context.Context, st Store, codes Codes, r io.Reader) (int, error
 		if r.PracticeNPI != "" {
 			id, ok := practiceByNPI[r.PracticeNPI]
 			if !ok {
-				return 0, domainError(&ParseError{Line: r.Line, Column: "practice_npi", Msg: fmt.Sprintf("no practice of the organization has NPI %s", r.PracticeNPI)})
+				return 0, DomainError(&ParseError{Line: r.Line, Column: "practice_npi", Msg: fmt.Sprintf("no practice of the organization has NPI %s", r.PracticeNPI)})
 			}
 			e.PracticeID = id
 		}
 		if r.ProviderNPI != "" {
 			p, ok := providerByNPI[r.ProviderNPI]
 			if !ok {
-				return 0, domainError(&ParseError{Line: r.Line, Column: "provider_npi", Msg: fmt.Sprintf("no provider of the organization has NPI %s", r.ProviderNPI)})
+				return 0, DomainError(&ParseError{Line: r.Line, Column: "provider_npi", Msg: fmt.Sprintf("no provider of the organization has NPI %s", r.ProviderNPI)})
 			}
 			if e.PracticeID != 0 && p.PracticeID != e.PracticeID {
-				return 0, domainError(&ParseError{Line: r.Line, Column: "provider_npi", Msg: fmt.Sprintf("provider %s does not work for practice %s", r.ProviderNPI, r.PracticeNPI)})
+				return 0, DomainError(&ParseError{Line: r.Line, Column: "provider_npi", Msg: fmt.Sprintf("provider %s does not work for practice %s", r.ProviderNPI, r.PracticeNPI)})
 			}
 			e.ProviderID = p.ID
 		}
 		if codes != nil && !codes(e.Code, e.EffectiveFrom) {
-			return 0, domainError(&ParseError{Line: r.Line, Column: "code", Msg: fmt.Sprintf("%s is not a CPT or HCPCS code in force on %s", e.Code, e.EffectiveFrom)})
+			return 0, DomainError(&ParseError{Line: r.Line, Column: "code", Msg: fmt.Sprintf("%s is not a CPT or HCPCS code in force on %s", e.Code, e.EffectiveFrom)})
 		}
 		entries[i] = e
 	}
@@ -355,7 +268,7 @@ func againstStored(ctx context.Context, st Store, rows []Row, entries []rcm.FeeS
 				continue
 			}
 			if Overlap(*s, e) {
-				return domainError(&ParseError{Line: rows[i].Line, Column: "effective_from", Msg: fmt.Sprintf("%s overlaps the stored entry %s; end one before the other starts",
+				return DomainError(&ParseError{Line: rows[i].Line, Column: "effective_from", Msg: fmt.Sprintf("%s overlaps the stored entry %s; end one before the other starts",
 					describe(e), describe(*s))})
 			}
 		}
@@ -363,9 +276,9 @@ func againstStored(ctx context.Context, st Store, rows []Row, entries []rcm.FeeS
 	return nil
 }
 
-// domainError turns a ParseError into the domain's error, its message
+// DomainError turns a ParseError into the domain's error, its message
 // naming line and column, its field the column.
-func domainError(err error) error {
+func DomainError(err error) error {
 	var pe *ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Error()

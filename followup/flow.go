@@ -139,3 +139,29 @@ func (ap *Appeal) Validate() error {
 	}
 	return nil
 }
+
+// Underpaid is a posted line paid below the payer's contract, as a posting
+// found it.
+type Underpaid struct {
+	ClaimID      int64
+	RemitClaimID int64 // the stored claim payment, which makes the item's source unique
+	Line         int   // 1-based claim line
+	Code         string
+	PayerName    string
+	PaidOn       rcm.Date
+	Allowed      rcm.Money // the contract's allowed amount for the line's units
+	Patient      rcm.Money // the patient's share on the line
+	Expected     rcm.Money // Allowed less Patient: what the payer should have paid
+	Paid         rcm.Money
+}
+
+// UnderpaymentItem is the work item for a line paid below contract: its
+// stake is the difference, and its summary says what was expected and
+// what was paid, so the queue shows all three.
+func UnderpaymentItem(u Underpaid) *Item {
+	diff := u.Expected - u.Paid
+	return &Item{ClaimID: u.ClaimID, LineCode: u.Code, Kind: KindUnderpayment, Category: "underpayment",
+		Summary: fmt.Sprintf("line %d %s underpaid %s by %s: expected %s (contract allows %s, less patient %s), paid %s",
+			u.Line, u.Code, diff.Dollars(), u.PayerName, u.Expected.Dollars(), u.Allowed.Dollars(), u.Patient.Dollars(), u.Paid.Dollars()),
+		Stake: diff, OpenedOn: u.PaidOn, Source: fmt.Sprintf("underpaid:%d:%d", u.RemitClaimID, u.Line)}
+}

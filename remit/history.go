@@ -92,6 +92,22 @@ type RemittanceDetail struct {
 	// Deposit is the remittance's deposit journal: what the payer sent,
 	// what was applied to lines or left unapplied, the PLB adjustments.
 	Deposit ledger.DepositTotals `json:"deposit"`
+	// Underpayments are the lines paid below the payer's contract.
+	Underpayments []*UnderpaidLine `json:"underpayments"`
+}
+
+// UnderpaidLine is a posted line paid below the payer's contract: what
+// was expected under it (allowed less the patient's share), what was paid
+// and the difference.
+type UnderpaidLine struct {
+	ClaimPaymentID int64     `json:"claim_payment_id"`
+	ControlNumber  string    `json:"control_number"`
+	Line           int       `json:"line"` // 1-based claim line
+	Code           string    `json:"code"`
+	Modifiers      []string  `json:"modifiers,omitempty"`
+	Expected       rcm.Money `json:"expected"`
+	Paid           rcm.Money `json:"paid"`
+	Difference     rcm.Money `json:"difference"`
 }
 
 // ClaimPaymentRecord is a stored claim payment (CLP) and how it posted.

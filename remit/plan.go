@@ -33,6 +33,10 @@ type State struct {
 	Coverages map[int64][]*rcm.Coverage
 	// Today dates a posting when the 835 carries no payment date.
 	Today rcm.Date
+	// Contracts are the payer's contracted rates in force for the lines
+	// of those claims on their dates of service, by service line id; a
+	// line without a rate is absent.
+	Contracts map[int64]*rcm.ContractRate
 }
 
 // PriorPosting is a claim payment posted before, as a reversal needs it.
@@ -108,6 +112,36 @@ type PostedLine struct {
 	// Denied marks a line the payer paid nothing on and left nothing for
 	// the patient to pay: a denial with its CARC and RARC.
 	Denied bool
+	// Contract is the payer's contracted rate for the line, nil when
+	// none; Expected is what the payer should have paid under it (the
+	// allowed amount, times the units when per unit, less the patient's
+	// share) and Underpaid how much less it paid (0 when it paid enough).
+	Contract  *rcm.ContractRate
+	Expected  rcm.Money
+	Underpaid rcm.Money
+	// Overpaid is what the payer paid beyond what it owed on the line,
+	// held as its credit on the line.
+	Overpaid rcm.Money
+}
+
+// Underpayment checks a paid line against the payer's contract. The
+// contractual expectation is allowed = paid + patient responsibility, so
+// the payer owes the contract's allowed amount (per unit times the units
+// paid, or billed when the payer gives none) less the patient's share; a
+// line paid less than that is underpaid by the difference. A denied line
+// is a denial, not an underpayment, and is left alone.
+func (pl *PostedLine) Underpayment(rate *rcm.ContractRate, billedUnits int) {
+	if rate == nil || pl.Denied {
+		return
+	}
+	l := pl.Payment
+	units := l.Units
+	if units < 1 {
+		units = billedUnits
+	}
+	pl.Contract = rate
+	pl.Expected = max(rate.Expected(units)-l.PatientShare(), 0)
+	pl.Underpaid = max(pl.Expected-l.Paid, 0)
 }
 
 // Line match kinds.
@@ -265,8 +299,10 @@ func DepositOf(p *Posting) ([]ledger.DepositEntry, error) {
 func (p *Posting) Sums() (applied, unapplied rcm.Money) { return p.sums() }
 
 // DepositFor journals the deposit of rem from what its posting applied to
-// lines and left unapplied in all, with BPR02 and the PLB adjustments.
+// lines and left unapplied in all, with BPR02 and the PLB adjustments. A
+// paper check's unapplied money (Remittance.Unapplied) is unapplied too.
 func DepositFor(rem *Remittance, payer int64, applied, unapplied rcm.Money) ([]ledger.DepositEntry, error) {
+	unapplied += rem.Unapplied
 	var plb []ledger.ProviderAdjustment
 	for _, pa := range rem.ProviderAdjustments {
 		plb = append(plb, ledger.ProviderAdjustment{Reason: pa.Reason, Reference: pa.Reference, Amount: pa.Amount})
@@ -312,16 +348,23 @@ func (pl *planner) planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Clai
 	for _, pl := range pc.Lines {
 		l := pl.Payment
 		line := pl.ServiceLineID
+		// owed is what the payer owes on the line before its payment: its
+		// open balance, less what its adjustments and the patient's
+		// share take off below.
+		var owed rcm.Money
 		if b := st.Balances[line]; b == nil || b.Charge == 0 {
 			// The line was never charged (the claim went out before
 			// charging at submission was wired): charge it now to the
 			// claim's payer, at the charge billed.
 			t.Charge(line, c.PayerID, c.Lines[pl.ClaimLine-1].Charge)
-		}
-		if l.Paid > 0 {
-			t.PayerPayment(line, payer, l.Paid, p.Remittance.Method)
+			owed = c.Lines[pl.ClaimLine-1].Charge
+		} else {
+			owed = b.Insurance[payer]
 		}
 		var share rcm.Money
+		// The adjustments are written after the payment, as an 835 lists
+		// them; owed needs them first.
+		at := &ledger.Transaction{}
 		for _, a := range l.Adjustments {
 			switch {
 			case a.Amount == 0:
@@ -334,12 +377,34 @@ func (pl *planner) planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Clai
 				return except(pc, "Line %s has a negative patient responsibility %s outside a reversal.", l.Code, a.Amount)
 			case a.Group == "PR" && next != nil:
 				share += a.Amount
+				owed -= a.Amount
 			case a.Group == "PR":
-				t.PatientShare(line, payer, a.Reason, a.Amount)
+				at.PatientShare(line, payer, a.Reason, a.Amount)
+				owed -= a.Amount
 			default:
-				t.Adjust(line, payer, a.Group, a.Reason, a.Amount)
+				at.Adjust(line, payer, a.Group, a.Reason, a.Amount)
+				owed -= a.Amount
 			}
 		}
+		if l.Paid > 0 {
+			// A payment beyond what the payer owes on the line (a later
+			// payer paying more than was left to it, a line already
+			// paid) is received all the same: the excess is held as the
+			// payer's credit on the line, to be refunded to it, never
+			// refused or lost.
+			pay := l.Paid
+			if owed >= 0 && pay > owed {
+				pl.Overpaid = pay - owed
+				pay = owed
+			}
+			if pay > 0 {
+				t.PayerPayment(line, payer, pay, p.Remittance.Method)
+			}
+			if pl.Overpaid > 0 {
+				t.Overpayment(line, payer, pl.Overpaid, p.Remittance.Method)
+			}
+		}
+		t.Entries = append(t.Entries, at.Entries...)
 		if share > 0 {
 			// Coordination of benefits: what the primary leaves to the
 			// patient is billed to the next payer first.
@@ -347,6 +412,11 @@ func (pl *planner) planClaim(p *Posting, st *State, pc *PostedClaim, c *rcm.Clai
 			transferred += share
 		}
 		pl.Denied = l.Paid == 0 && l.PatientShare() == 0 && len(l.Adjustments) > 0 && !(len(c.Prior) > 0 && onlyPrior(l.Adjustments))
+		if len(c.Prior) == 0 {
+			// A later payer pays after the earlier ones, not its whole
+			// contract: only a first payer's line is held to it.
+			pl.Underpayment(st.Contracts[line], c.Lines[pl.ClaimLine-1].Units)
+		}
 		prior = append(prior, rcm.PriorLine{Line: pl.ClaimLine, Code: l.Code, Modifiers: l.Modifiers, Units: l.Units,
 			Paid: l.Paid, Adjustments: nonZero(l.Adjustments)})
 	}

@@ -469,7 +469,7 @@ func (b *balance) claim(i int, c *ClaimPayment) {
 }
 
 func (b *balance) err(rem *Remittance) error {
-	total := b.total
+	total := b.total + rem.Unapplied
 	for _, p := range rem.ProviderAdjustments {
 		total -= p.Amount
 	}

@@ -53,8 +53,14 @@ type Remittance struct {
 	Interchange string `json:"interchange"` // ISA13
 	// Handling is BPR01: C payment with remittance, I remittance only
 	// (information), H notification only, ...
-	Handling    string    `json:"handling"`
-	Amount      rcm.Money `json:"amount"`       // BPR02, negative when BPR03 is D
+	Handling string    `json:"handling"`
+	Amount   rcm.Money `json:"amount"` // BPR02, negative when BPR03 is D
+	// Unapplied is money a paper check carries beyond what its entry
+	// applies to claims (an 835 never has it): the check balances as
+	// applied + unapplied = amount, and the unapplied money is held in the
+	// deposit journal's unapplied account and the exceptions queue until
+	// a biller applies it.
+	Unapplied   rcm.Money `json:"unapplied,omitempty"`
 	CreditDebit string    `json:"credit_debit"` // BPR03
 	Method      string    `json:"method"`       // BPR04: ACH, CHK, BOP, FWT, NON
 	PaidOn      rcm.Date  `json:"paid_on"`      // BPR16

@@ -95,3 +95,31 @@ func splitNonEmpty(s string) []string {
 	}
 	return strings.Split(s, ",")
 }
+
+// UnappliedControl is the claim number the exceptions queue shows for a
+// paper check's unapplied money.
+const UnappliedControl = "UNAPPLIED"
+
+// holdUnapplied keeps a paper check's unapplied money where a biller sees
+// it and applies it later: a claim payment of no claim after the check's
+// claims, in the exceptions queue with its amount (the deposit journal's
+// unapplied account holds the same money).
+func (b *batchPoster) holdUnapplied(ctx context.Context, rem *remit.Remittance) error {
+	if rem.Unapplied <= 0 {
+		return nil
+	}
+	ids, err := b.tx.nextIDs(ctx, "remit_claim", 1)
+	if err != nil {
+		return err
+	}
+	reason := "Unapplied on check " + rem.Trace + ": " + rem.Unapplied.Dollars() + " received and applied to no claim; held as the payer's unapplied cash until applied."
+	if err := b.insertRows(ctx, "remit_claim", `id, org_id, remittance_id, seq, claim_id, matched_by, control_number, status, charge, paid,
+		patient_resp, filing_indicator, payer_claim_number, adjustments, remarks, outcome, claim_state, ledger_txn_id, reverses_id,
+		secondary_claim_id, transferred`, [][]any{{ids[0], b.org, b.remID, rem.ClaimCount() + 1, nullID(0), "", UnappliedControl, "", int64(0), int64(rem.Unapplied),
+		int64(0), "", "", "", "", remit.OutcomeException, "", sql.NullInt64{}, nullID(0), nullID(0), int64(0)}}); err != nil {
+		return err
+	}
+	b.exceptions++
+	return b.insertRows(ctx, "remit_exception", `org_id, remittance_id, remit_claim_id, reason, amount, created_at, resolved_at`,
+		[][]any{{b.org, b.remID, ids[0], reason, int64(rem.Unapplied), formatTime(b.now), ""}})
+}

@@ -333,7 +333,8 @@ func (tx *Tx) closeItem(ctx context.Context, a rcm.Actor, id int64, outcome, not
 
 // ResolveFollowUps closes the open items whose money came in: items of a
 // claim now paid, or of a claim whose replacement (frequency 7) is paid.
-// A queue that never empties is a queue nobody trusts. It returns how
+// A queue that never empties is a queue nobody trusts. An underpayment
+// stays open: its claim is paid, only not in full. It returns how
 // many it closed.
 func (db *DB) ResolveFollowUps(ctx context.Context) (int, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermBill)
@@ -347,7 +348,7 @@ func (db *DB) ResolveFollowUps(ctx context.Context) (int, error) {
 			var id int64
 			return id, s.Scan(&id)
 		}, `SELECT i.id FROM followup_item i JOIN claim c ON c.org_id = i.org_id AND c.id = i.claim_id
-			WHERE i.org_id = ? AND i.state = 'open' AND (c.state = 'paid'
+			WHERE i.org_id = ? AND i.state = 'open' AND i.kind <> 'underpayment' AND (c.state = 'paid'
 			   OR EXISTS (SELECT 1 FROM claim r WHERE r.org_id = c.org_id AND r.replaces_claim_id = c.id AND r.state = 'paid'))
 			ORDER BY i.id`, a.OrgID)
 		if err != nil {

@@ -308,6 +308,9 @@ func (tx *Tx) remitState(ctx context.Context, org int64, payer *rcm.Payer, remID
 	if err := tx.priorPostings(ctx, org, remID, uniqueInts(reversed), st.Posted); err != nil {
 		return nil, err
 	}
+	if st.Contracts, err = tx.contractRates(ctx, org, byID); err != nil {
+		return nil, err
+	}
 	pids := make([]int64, 0, len(patients))
 	for id := range patients {
 		pids = append(pids, id)
@@ -599,7 +602,7 @@ func (b *batchPoster) write(ctx context.Context, posting *remit.Posting, before 
 			lineRows = append(lineRows, []any{org, claimIDs[i], j + 1, nullID(pl.ServiceLineID), pl.ClaimLine, pl.Match, l.Code,
 				strings.Join(l.Modifiers, ","), l.OriginalCode, strings.Join(l.OriginalModifiers, ","), int64(l.Charge), int64(l.Paid), l.Units,
 				nullMoney(l.Allowed, l.HasAllowed), formatDate(l.DateOfService), l.ControlNumber, adjJSON(l.Adjustments),
-				strings.Join(l.Remarks, ","), boolInt(pl.Denied)})
+				strings.Join(l.Remarks, ","), boolInt(pl.Denied), nullMoney(pl.Expected, pl.Contract != nil), int64(pl.Underpaid)})
 		}
 	}
 	if err := p.insertRows(ctx, "remit_claim", `id, org_id, remittance_id, seq, claim_id, matched_by, control_number, status, charge, paid,
@@ -608,7 +611,11 @@ func (b *batchPoster) write(ctx context.Context, posting *remit.Posting, before 
 		return err
 	}
 	if err := p.insertRows(ctx, "remit_line", `org_id, remit_claim_id, seq, service_line_id, claim_line, match, code, modifiers,
-		original_code, original_modifiers, charge, paid, units, allowed, date_of_service, line_control, adjustments, remarks, denied`, lineRows); err != nil {
+		original_code, original_modifiers, charge, paid, units, allowed, date_of_service, line_control, adjustments, remarks, denied,
+		expected, underpaid`, lineRows); err != nil {
+		return err
+	}
+	if err := b.openUnderpayments(ctx, posting, claimIDs); err != nil {
 		return err
 	}
 	if err := p.insertRows(ctx, "remit_exception", `org_id, remittance_id, remit_claim_id, reason, amount, created_at, resolved_at`, excRows); err != nil {
@@ -653,6 +660,9 @@ func (b *batchPoster) finish(ctx context.Context, rem *remit.Remittance, payer i
 		depositRows = append(depositRows, []any{org, remID, payer, i + 1, string(e.Account), e.Reason, e.Reference, int(e.Side), int64(e.Amount)})
 	}
 	if err := p.insertRows(ctx, "deposit_entry", `org_id, remittance_id, payer_id, seq, account, reason, reference, side, amount`, depositRows); err != nil {
+		return err
+	}
+	if err := b.holdUnapplied(ctx, rem); err != nil {
 		return err
 	}
 	if err := p.auditMany(ctx, b.actor, []auditItem{{rcm.AuditCreate, "remittance", remID, 0}}, b.now); err != nil {

@@ -186,7 +186,7 @@ func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDet
 		}
 		// Empty lists, not nil: a remittance without PLBs has none.
 		d = &remit.RemittanceDetail{Summary: *s, ClaimPayments: []*remit.ClaimPaymentRecord{}, ProviderAdjustments: []*remit.ProviderAdjustmentRecord{},
-			Exceptions: []*remit.Exception{}}
+			Exceptions: []*remit.Exception{}, Underpayments: []*remit.UnderpaidLine{}}
 		claims, err := queryAll(ctx, tx, func(s scanner) (*remit.ClaimPaymentRecord, error) {
 			c := &remit.ClaimPaymentRecord{}
 			var claimID, patientID sql.NullInt64
@@ -235,6 +235,9 @@ func (db *DB) GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDet
 		d.ClaimPayments = append(d.ClaimPayments, claims...)
 		d.ProviderAdjustments = append(d.ProviderAdjustments, plbs...)
 		d.Exceptions = append(d.Exceptions, xs...)
+		if d.Underpayments, err = tx.underpaidLines(ctx, a.OrgID, id); err != nil {
+			return err
+		}
 		var patients []int64
 		for _, c := range d.ClaimPayments {
 			patients = append(patients, c.PatientID)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -14,10 +15,23 @@ import (
 // input does.
 func (b *browser) uploadFile(path, field, name string, data []byte) (int, string, *http.Response) {
 	b.t.Helper()
+	return b.uploadFileWith(path, nil, field, name, data)
+}
+
+// uploadFileWith posts a multipart form with other fields and one file.
+func (b *browser) uploadFileWith(path string, fields url.Values, field, name string, data []byte) (int, string, *http.Response) {
+	b.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	if err := mw.WriteField("csrf", b.csrf); err != nil {
 		b.t.Fatal(err)
+	}
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				b.t.Fatal(err)
+			}
+		}
 	}
 	fw, err := mw.CreateFormFile(field, name)
 	if err != nil {

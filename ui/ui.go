@@ -58,6 +58,7 @@ type Store interface {
 	rcm.ClearinghouseService
 	rcm.QuarantineService
 	rcm.FeeService
+	rcm.ContractService
 	rcm.AuthorizationService
 	rcm.SuggestionDecisionService
 	FindLineBalances(ctx context.Context, f rcm.LedgerFilter) ([]*ledger.LineBalance, error)
@@ -264,6 +265,9 @@ func (h *Handler) routes() {
 	// the suggestions' accuracy on real use.
 	h.mux.Handle("POST /encounters/{id}/suggestions", h.action(h.decideSuggestion))
 	h.mux.Handle("GET /codes/suggestions", h.page(h.showSuggestionStats))
+	h.mux.Handle("GET /contracts", h.page(h.showContracts))
+	h.mux.Handle("POST /contracts", h.upload(h.uploadContract))
+	h.mux.Handle("POST /contracts/rate", h.action(h.saveContractRate))
 }
 
 // ServeHTTP implements http.Handler. Every workbench response carries its

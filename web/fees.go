@@ -1,12 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/fee"
@@ -64,16 +64,9 @@ func (s *Server) RouteFees(cfg FeeConfig) {
 		if _, err := parseQuery(r); err != nil {
 			return err
 		}
-		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "text/csv" {
-			return rcm.FieldErrorf(eUnsupportedMedia, "Content-Type", "Send the fee schedule as the body with Content-Type: text/csv.")
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFeeScheduleBytes))
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return rcm.Errorf(eTooLarge, "The fee schedule is larger than %d bytes.", MaxFeeScheduleBytes)
-		} else if err != nil {
-			return rcm.Errorf(rcm.EINVALID, "The body could not be read.")
+		body, err := readCSVBody(w, r, "fee schedule")
+		if err != nil {
+			return err
 		}
 		var codes fee.Codes
 		if cfg.Codes != nil {
@@ -81,7 +74,7 @@ func (s *Server) RouteFees(cfg FeeConfig) {
 				return err
 			}
 		}
-		n, err := fee.Import(r.Context(), cfg.Store, codes, strings.NewReader(string(body)))
+		n, err := fee.Import(r.Context(), cfg.Store, codes, bytes.NewReader(body))
 		if err != nil {
 			return err
 		}
@@ -97,4 +90,22 @@ func (s *Server) RouteFees(cfg FeeConfig) {
 // feesImported answers an import.
 type feesImported struct {
 	Imported int `json:"imported"`
+}
+
+// readCSVBody reads a price list sent as the body with Content-Type
+// text/csv (a fee schedule, a payer's contract), at most
+// MaxFeeScheduleBytes.
+func readCSVBody(w http.ResponseWriter, r *http.Request, what string) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "text/csv" {
+		return nil, rcm.FieldErrorf(eUnsupportedMedia, "Content-Type", "Send the %s as the body with Content-Type: text/csv.", what)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFeeScheduleBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, rcm.Errorf(eTooLarge, "The %s is larger than %d bytes.", what, MaxFeeScheduleBytes)
+	} else if err != nil {
+		return nil, rcm.Errorf(rcm.EINVALID, "The body could not be read.")
+	}
+	return body, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -67,13 +66,8 @@ func runFeesImport(ctx context.Context, env *Env, args []string) error {
 	}
 	a, _ := rcm.ActorFromContext(ctx)
 	n, err := fee.Import(ctx, db, fee.CatalogCodes(cat, strconv.FormatInt(a.OrgID, 10)), f)
-	var re *rcm.Error
-	if errors.As(err, &re) && re.Code == rcm.EINVALID {
-		// The message names line and column already.
-		fmt.Fprintf(env.Stderr, "rcm fees import: %s: %s Nothing was imported.\n", fs.Arg(0), re.Message)
-		return exitCode(1)
-	} else if err != nil {
-		return err
+	if err != nil {
+		return importRefused(env, "fees import", fs.Arg(0), err)
 	}
 	fmt.Fprintf(env.Stdout, "%d fee schedule entries imported from %s\n", n, fs.Arg(0))
 	return nil

@@ -221,6 +221,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RouteCredentials(db)
 	srv.RouteFHIR(db, cat.Codes())
 	srv.RouteFees(web.FeeConfig{Store: db, Codes: cat.FeeCodes})
+	srv.RouteContracts(web.ContractConfig{Store: db, Codes: cat.FeeCodes})
 	srv.RouteAuthorizations(db)
 	srv.RouteSuggestionDecisions(db)
 	srv.RouteClaims(web.ClaimConfig{Store: db, Transport: openTransport,

@@ -330,6 +330,11 @@ var permission = map[string]string{
 	"POST /api/v1/codes/suggest/decisions": rcm.PermCode,
 	"GET /api/v1/codes/suggest/decisions":  rcm.PermReadPatients,
 	"GET /api/v1/codes/suggest/stats":      rcm.PermReadPatients,
+	"GET /api/v1/contracts":                "",
+	"POST /api/v1/contracts":               rcm.PermWriteSetup,
+	"GET /contracts":                       "",
+	"POST /contracts":                      rcm.PermWriteSetup,
+	"POST /contracts/rate":                 rcm.PermWriteSetup,
 }
 
 // rolesRefused: every route, asked by every role that lacks the

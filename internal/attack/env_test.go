@@ -163,6 +163,7 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RouteCredentials(db)
 	e.api.RouteFHIR(db, nil)
 	e.api.RouteFees(web.FeeConfig{Store: db})
+	e.api.RouteContracts(web.ContractConfig{Store: db})
 	e.api.RouteAuthorizations(db)
 	e.api.RouteSuggestionDecisions(db)
 	e.api.RouteClaims(web.ClaimConfig{Store: db, Scrubber: scrubber, Transport: transport})
