@@ -171,7 +171,7 @@ func TestAuditExportCommand(t *testing.T) {
 	}
 	var got [][]string
 	for _, r := range recs[1:] {
-		got = append(got, []string{r[5], r[6], r[7], r[9], r[10]})
+		got = append(got, []string{r[6], r[7], r[8], r[10], r[11]})
 	}
 	want := [][]string{
 		{"lakeside.admin", "create", "patient", "test", "B002"},
