@@ -18,12 +18,16 @@ const (
 const DefaultAuditReason = "treatment-payment-operations"
 
 // AuditEvent is one row of the append-only audit log: who read or changed
-// which patient's data, when and why. Each event stores the hash of the one
-// before it in the organization's chain, so a deleted or altered row breaks
-// the chain and VerifyAuditChain finds it.
+// which patient's data, when and why. An organization's log is several hash
+// chains (shards, chosen by patient), so writes about different patients do
+// not wait on each other; each event stores the hash of the one before it
+// in its chain, so a deleted, added, altered or reordered row breaks that
+// chain and VerifyAuditChain finds it.
 type AuditEvent struct {
-	ID        int64     `json:"id"`
-	OrgID     int64     `json:"-"`
+	ID    int64 `json:"id"`
+	OrgID int64 `json:"-"`
+	// Shard is the event's chain and Seq its place in that chain (1, 2, ...).
+	Shard     int       `json:"shard"`
 	Seq       int64     `json:"seq"`
 	At        time.Time `json:"at"`
 	UserID    int64     `json:"user_id"`

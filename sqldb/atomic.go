@@ -26,7 +26,9 @@ func (db *DB) Atomically(ctx context.Context, fn func(ctx context.Context) error
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 			return err
 		}
+		mark := tx.auditMark()
 		if err := fn(ctx); err != nil {
+			tx.auditRewind(mark)
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 				return rerr
 			}

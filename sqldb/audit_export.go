@@ -89,7 +89,7 @@ func (db *DB) exportOrg(ctx context.Context, org int64, name string, f AuditExpo
 		accounts[id] = a
 		return a, err
 	}
-	where := `org_id = ? AND seq > ?`
+	where := `org_id = ? AND id > ?`
 	args := []any{org}
 	var extra []any
 	if f.PatientID > 0 {
@@ -110,7 +110,7 @@ func (db *DB) exportOrg(ctx context.Context, org int64, name string, f AuditExpo
 		page = append(page, auditPage)
 		events, err := queryAll(ctx, db, func(s scanner) (*rcm.AuditEvent, error) {
 			return scanAuditRow(s, org)
-		}, `SELECT `+auditCols+` FROM audit_event WHERE `+where+` ORDER BY seq LIMIT ?`, page...)
+		}, `SELECT `+auditCols+` FROM audit_event WHERE `+where+` ORDER BY id LIMIT ?`, page...)
 		if err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (db *DB) exportOrg(ctx context.Context, org int64, name string, f AuditExpo
 			if err := fn(row); err != nil {
 				return err
 			}
-			after = e.Seq
+			after = e.ID
 		}
 	}
 }

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -24,35 +23,10 @@ func (tx *Tx) auditList(ctx context.Context, a rcm.Actor, entity string, entityI
 	if len(ids) == 0 && entityID == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, '') ON CONFLICT DO NOTHING`, a.OrgID); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	var seq int64
-	var prev string
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`+tx.forUpdate(), a.OrgID).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	e := rcm.AuditEvent{
-		OrgID: a.OrgID, Seq: seq + 1, At: tx.Now(), UserID: a.UserID, Action: rcm.AuditRead,
-		Entity: entity, EntityID: entityID, PatientIDs: ids, Reason: a.Reason, PrevHash: prev,
-	}
-	e.Hash = auditHash(&e)
-	id, err := tx.insert(ctx, `INSERT INTO audit_event (org_id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-		e.OrgID, e.Seq, formatTime(e.At), e.UserID, e.Action, e.Entity, e.EntityID, e.Reason, e.PrevHash, e.Hash)
-	if err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	rows := make([][]any, len(ids))
-	for i, p := range ids {
-		rows[i] = []any{a.OrgID, id, p}
-	}
-	if err := tx.insertMany(ctx, "audit_list_patient", "org_id, event_id, patient_id", rows); err != nil {
-		return fmt.Errorf("audit patients: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?`, e.Seq, e.Hash, a.OrgID); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
+	tx.queueAudit(pendingAudit{list: true, e: rcm.AuditEvent{
+		OrgID: a.OrgID, At: tx.Now(), UserID: a.UserID, Action: rcm.AuditRead,
+		Entity: entity, EntityID: entityID, PatientIDs: ids, Reason: a.Reason,
+	}})
 	return nil
 }
 

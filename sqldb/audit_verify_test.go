@@ -29,9 +29,11 @@ func dropAuditTriggers(t *testing.T, db *sqldb.DB) {
 	stmts := []string{
 		`DROP TRIGGER audit_event_no_update`, `DROP TRIGGER audit_event_no_delete`,
 		`DROP TRIGGER audit_list_patient_no_update`, `DROP TRIGGER audit_list_patient_no_delete`,
+		`DROP TRIGGER audit_chain_head_forward`, `DROP TRIGGER audit_chain_head_no_delete`,
 	}
 	if db.Dialect() == sqldb.Postgres {
-		stmts = []string{`DROP TRIGGER audit_event_no_change ON audit_event`, `DROP TRIGGER audit_list_patient_no_change ON audit_list_patient`}
+		stmts = []string{`DROP TRIGGER audit_event_no_change ON audit_event`, `DROP TRIGGER audit_list_patient_no_change ON audit_list_patient`,
+			`DROP TRIGGER audit_chain_head_forward ON audit_chain_head`}
 	}
 	for _, s := range stmts {
 		if _, err := db.ExecContext(context.Background(), s); err != nil {
@@ -148,16 +150,16 @@ func TestAuditChainTamper(t *testing.T) {
 		problem string
 	}{
 		{"altered reason", []string{`UPDATE audit_event SET reason = 'nothing to see' WHERE id = %[2]d`}, 3, "contents do not match"},
-		{"removed event", []string{`DELETE FROM audit_event WHERE id = %[2]d`}, 4, "event 3 is missing"},
+		{"removed event", []string{`DELETE FROM audit_event WHERE id = %[2]d`}, 4, "is missing: the chain goes from event 2 to event 4"},
 		{"rewritten with a fresh hash", []string{`UPDATE audit_event SET reason = 'x', hash = 'recomputed' WHERE id = %[2]d`}, 3, "contents do not match"},
 		{"renumbered after a removal", []string{
 			`DELETE FROM audit_event WHERE id = %[2]d`,
 			`UPDATE audit_event SET seq = 3 WHERE org_id = %[1]d AND seq = 4`,
-			`UPDATE audit_head SET seq = seq - 1 WHERE org_id = %[1]d`,
+			`UPDATE audit_chain_head SET seq = seq - 1 WHERE org_id = %[1]d AND seq > 0`,
 		}, 3, "does not link to event 2"},
 		{"tail removed", []string{`DELETE FROM audit_event WHERE org_id = %[1]d AND seq > 3`}, 3, "later events were removed"},
-		{"forged past the head", []string{`INSERT INTO audit_event (org_id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
-			SELECT org_id, seq + 1, at, user_id, action, entity, entity_id, patient_id, 'forged', hash, 'x' FROM audit_event
+		{"forged past the head", []string{`INSERT INTO audit_event (org_id, shard, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
+			SELECT org_id, shard, seq + 1, at, user_id, action, entity, entity_id, patient_id, 'forged', hash, 'x' FROM audit_event
 			WHERE org_id = %[1]d AND seq = 4`}, 5, "past the head"},
 	}
 	for _, c := range cases {

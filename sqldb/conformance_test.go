@@ -345,8 +345,8 @@ func TestAuditChain(t *testing.T) {
 			t.Error("DELETE FROM audit_event succeeded; want the append-only trigger to refuse it")
 		}
 		// A forged row written past the triggers breaks the chain.
-		if _, err := db.ExecContext(context.Background(), `INSERT INTO audit_event (org_id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
-			SELECT org_id, 3, at, user_id, 'read', 'patient', patient_id, patient_id, 'forged', hash, 'deadbeef' FROM audit_event WHERE seq = 2`); err != nil {
+		if _, err := db.ExecContext(context.Background(), `INSERT INTO audit_event (org_id, shard, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash)
+			SELECT org_id, shard, 3, at, user_id, 'read', 'patient', patient_id, patient_id, 'forged', hash, 'deadbeef' FROM audit_event WHERE seq = 2`); err != nil {
 			t.Fatal(err)
 		}
 		_, err = db.VerifyAuditChain(ctx)

@@ -164,6 +164,9 @@ func (db *DB) migrateFS(ctx context.Context, sub fs.FS) error {
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+	// audits are the audit events of the transaction, linked into their
+	// chains and written just before it commits (audit_chain.go).
+	audits []pendingAudit
 }
 
 // Transact runs fn in a transaction, committing when it returns nil and
@@ -196,7 +199,12 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{tx: stx, db: db}); err != nil {
+	tx := &Tx{tx: stx, db: db}
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := tx.flushAudit(ctx); err != nil {
 		stx.Rollback()
 		return err
 	}

@@ -753,32 +753,14 @@ type auditItem struct {
 	entityID, patientID int64
 }
 
-// auditMany appends events to the organization's audit chain with one
-// multi-row insert: the chain is computed here exactly as audit computes
-// it one event at a time.
-func (p *poster) auditMany(ctx context.Context, a rcm.Actor, items []auditItem, now time.Time) error {
-	tx := p.tx
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, '') ON CONFLICT DO NOTHING`, a.OrgID); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	var seq int64
-	var prev string
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE org_id = ?`+tx.forUpdate(), a.OrgID).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	rows := make([][]any, 0, len(items))
+// auditMany queues the posting's audit events; they join their chains
+// with multi-row inserts when the posting commits (flushAudit).
+func (p *poster) auditMany(_ context.Context, a rcm.Actor, items []auditItem, now time.Time) error {
 	for _, it := range items {
-		seq++
-		e := rcm.AuditEvent{OrgID: a.OrgID, Seq: seq, At: now, UserID: a.UserID, Action: it.action, Entity: it.entity,
-			EntityID: it.entityID, PatientID: it.patientID, Reason: a.Reason, PrevHash: prev}
-		e.Hash = auditHash(&e)
-		prev = e.Hash
-		rows = append(rows, []any{e.OrgID, e.Seq, formatTime(e.At), e.UserID, e.Action, e.Entity, e.EntityID, e.PatientID, e.Reason, e.PrevHash, e.Hash})
+		p.tx.queueAudit(pendingAudit{e: rcm.AuditEvent{OrgID: a.OrgID, At: now, UserID: a.UserID, Action: it.action, Entity: it.entity,
+			EntityID: it.entityID, PatientID: it.patientID, Reason: a.Reason}})
 	}
-	if err := p.insertRows(ctx, "audit_event", `org_id, seq, at, user_id, action, entity, entity_id, patient_id, reason, prev_hash, hash`, rows); err != nil {
-		return err
-	}
-	return p.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?`, seq, prev, a.OrgID)
+	return nil
 }
 
 // insertSecondary stores the claim to the next payer, or finds the one a

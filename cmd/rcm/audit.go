@@ -21,12 +21,13 @@ func init() {
 
 const auditVerifyUsage = `verify [--db DB] [--org ID]
 
-Recomputes every organization's audit hash chain (or one organization's)
-and prints, per organization, the events checked and OK with the last
-event's hash (keep it off the machine: a later run must show the same hash
-for that event, which exposes a log cut short and re-headed), or the first
-broken link: the event, its time and what is wrong (contents altered, an
-event missing, a link to a removed or rewritten event, a head that does
+Recomputes every organization's audit hash chains (or one organization's;
+an organization's log is several chains, by patient) and prints, per
+organization, the events checked and OK with a digest of every chain's
+head (keep it off the machine: a later run covers the same heads, which
+exposes a log cut short and re-headed), or the first broken link: the
+chain, the event, its time and what is wrong (contents altered, an event
+missing, a link to a removed, moved or rewritten event, a head that does
 not match). Exits 1 when a chain is broken.`
 
 const auditExportUsage = `export [--db DB] [--org ID] [--patient ACCOUNT|ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] --format csv|json|jsonl [--out FILE]
@@ -82,14 +83,14 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 			continue
 		}
 		if r.Break == nil {
-			fmt.Fprintf(env.Stdout, "Organization %d (%s): %d events, chain OK; event %d's hash %s.\n", r.OrgID, r.OrgName, r.Events, r.Events, r.Head)
+			fmt.Fprintf(env.Stdout, "Organization %d (%s): %d events in %d chain(s), every chain OK; heads digest %s.\n", r.OrgID, r.OrgName, r.Events, r.Chains, r.Head)
 			continue
 		}
 		broken++
 		b := r.Break
 		fmt.Fprintf(env.Stdout, "Organization %d (%s): BROKEN after %d good events.\n", r.OrgID, r.OrgName, r.Events)
 		if b.EventID > 0 {
-			fmt.Fprintf(env.Stdout, "  event %d (id %d, %s): %s\n", b.Seq, b.EventID, b.At.Format(time.RFC3339), b.Problem)
+			fmt.Fprintf(env.Stdout, "  chain %d, event %d (id %d, %s): %s\n", b.Shard, b.Seq, b.EventID, b.At.Format(time.RFC3339), b.Problem)
 		} else {
 			fmt.Fprintf(env.Stdout, "  %s\n", b.Problem)
 		}
@@ -184,6 +185,7 @@ func runAuditExport(ctx context.Context, env *Env, args []string) error {
 type auditRecord struct {
 	OrgID    int64     `json:"organization_id"`
 	Org      string    `json:"organization"`
+	Chain    int       `json:"chain"`
 	Seq      int64     `json:"seq"`
 	ID       int64     `json:"event_id"`
 	At       time.Time `json:"at"`
@@ -196,7 +198,7 @@ type auditRecord struct {
 	Hash     string    `json:"hash"`
 }
 
-var auditCSVHeader = []string{"organization_id", "organization", "seq", "event_id", "at", "username", "action", "entity", "entity_id", "reason", "patients", "hash"}
+var auditCSVHeader = []string{"organization_id", "organization", "chain", "seq", "event_id", "at", "username", "action", "entity", "entity_id", "reason", "patients", "hash"}
 
 func writeAuditExport(ctx context.Context, db *sqldb.DB, f sqldb.AuditExportFilter, format string, w io.Writer) (int, error) {
 	n := 0
@@ -215,7 +217,7 @@ func writeAuditExport(ctx context.Context, db *sqldb.DB, f sqldb.AuditExportFilt
 	}
 	err := db.ExportAuditEvents(ctx, f, func(r *sqldb.AuditExportRow) error {
 		e := r.Event
-		rec := auditRecord{OrgID: e.OrgID, Org: r.OrgName, Seq: e.Seq, ID: e.ID, At: e.At, Username: r.Username, Action: e.Action,
+		rec := auditRecord{OrgID: e.OrgID, Org: r.OrgName, Chain: e.Shard, Seq: e.Seq, ID: e.ID, At: e.At, Username: r.Username, Action: e.Action,
 			Entity: e.Entity, EntityID: e.EntityID, Reason: e.Reason, Patients: r.Patients, Hash: e.Hash}
 		if rec.Patients == nil {
 			rec.Patients = []string{}
@@ -223,7 +225,7 @@ func writeAuditExport(ctx context.Context, db *sqldb.DB, f sqldb.AuditExportFilt
 		n++
 		switch format {
 		case "csv":
-			return cw.Write(csvSafe([]string{strconv.FormatInt(rec.OrgID, 10), rec.Org, strconv.FormatInt(rec.Seq, 10),
+			return cw.Write(csvSafe([]string{strconv.FormatInt(rec.OrgID, 10), rec.Org, strconv.Itoa(rec.Chain), strconv.FormatInt(rec.Seq, 10),
 				strconv.FormatInt(rec.ID, 10), rec.At.Format(time.RFC3339Nano), rec.Username, rec.Action, rec.Entity,
 				strconv.FormatInt(rec.EntityID, 10), rec.Reason, strings.Join(rec.Patients, " "), rec.Hash}))
 		case "json":

@@ -165,7 +165,7 @@ func checkRestored(ctx context.Context, env *Env, dsn string) error {
 	for _, r := range chains {
 		events += r.Events
 		if b := r.Break; b != nil {
-			fmt.Fprintf(env.Stderr, "AUDIT CHAIN BROKEN in organization %d at event %d (id %d): %s\n", r.OrgID, b.Seq, b.EventID, b.Problem)
+			fmt.Fprintf(env.Stderr, "AUDIT CHAIN BROKEN in organization %d at chain %d, event %d (id %d): %s\n", r.OrgID, b.Shard, b.Seq, b.EventID, b.Problem)
 			bad++
 		}
 	}

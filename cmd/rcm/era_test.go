@@ -20,7 +20,13 @@ import (
 func eraDB(t *testing.T) (dbPath, file string) {
 	t.Helper()
 	dbPath = filepath.Join(t.TempDir(), "rcm.db")
-	db, err := sqldb.Open(context.Background(), dbPath)
+	return dbPath, eraSeed(t, dbPath)
+}
+
+// eraSeed fills the database dsn as eraDB describes and returns the 835.
+func eraSeed(t *testing.T, dbPath string, opts ...sqldb.Option) (file string) {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), dbPath, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +82,7 @@ func eraDB(t *testing.T) (dbPath, file string) {
 	must(remit.Write835(&b, remit.Envelope{Sender: "ACME1", Receiver: "LAKESIDE", Time: time.Date(2026, 2, 3, 8, 0, 0, 0, time.UTC)}, rem))
 	file = filepath.Join(t.TempDir(), "era.835")
 	must(os.WriteFile(file, b.Bytes(), 0o600))
-	return dbPath, file
+	return file
 }
 
 func TestEra(t *testing.T) {

@@ -63,8 +63,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-	os.Exit(Run(ctx, env, os.Args[1:]))
+	os.Exit(Run(testHooks(ctx), env, os.Args[1:]))
 }
+
+// testHooks is the identity, except in a binary built with -tags rcmchaos
+// for the multi-process test (chaos_hook.go).
+var testHooks = func(ctx context.Context) context.Context { return ctx }
 
 // Run runs rcm with the given arguments (without the program name) and
 // returns the process exit status.
