@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/claim"
@@ -173,21 +174,15 @@ func (db *DB) CreateClaims(ctx context.Context, claims []*rcm.Claim) error {
 		}
 	}
 	return db.Transact(ctx, func(tx *Tx) error {
-		stmt, err := tx.PrepareContext(ctx, claimInsert+" RETURNING id")
-		if err != nil {
+		now := tx.Now()
+		if err := tx.insertClaimRows(ctx, a.OrgID, claims, now); err != nil {
 			return err
 		}
-		defer stmt.Close()
-		now := tx.Now()
 		var dx, lines, events [][]any
 		refs := make([]auditRef, 0, 2*len(claims))
 		encIDs := make([]int64, len(claims))
 		patientOf := map[int64]int64{}
 		for i, c := range claims {
-			c.OrgID, c.State, c.CreatedAt = a.OrgID, rcm.ClaimDraft, now
-			if err := stmt.QueryRowContext(ctx, claimInsertArgs(a.OrgID, c)...).Scan(&c.ID); err != nil {
-				return fmt.Errorf("claim %s: %w", c.ControlNumber, mapError(err))
-			}
 			for k, d := range c.Diagnoses {
 				dx = append(dx, []any{a.OrgID, c.ID, k + 1, d.Code})
 			}
@@ -231,6 +226,54 @@ func (db *DB) CreateClaims(ctx context.Context, claims []*rcm.Claim) error {
 		}
 		return tx.auditMany(ctx, a, refs)
 	})
+}
+
+// insertClaimRows stores the claims' rows with multi-row INSERTs and sets
+// their ids, matched back by claim number (unique in the organization), so
+// no dialect's order of RETURNING rows is relied on.
+func (tx *Tx) insertClaimRows(ctx context.Context, org int64, claims []*rcm.Claim, now time.Time) error {
+	const per = 200
+	head, values, _ := strings.Cut(claimInsert, "VALUES")
+	values = strings.TrimSpace(values)
+	for start := 0; start < len(claims); start += per {
+		chunk := claims[start:min(start+per, len(claims))]
+		byNumber := make(map[string]*rcm.Claim, len(chunk))
+		args := make([]any, 0, len(chunk)*22)
+		for _, c := range chunk {
+			c.OrgID, c.State, c.CreatedAt = org, rcm.ClaimDraft, now
+			byNumber[c.ControlNumber] = c
+			args = append(args, claimInsertArgs(org, c)...)
+		}
+		if len(byNumber) != len(chunk) {
+			return rcm.Errorf(rcm.ECONFLICT, "Two claims of one batch have the same claim number.")
+		}
+		q := head + "VALUES " + strings.TrimSuffix(strings.Repeat(values+",", len(chunk)), ",") + " RETURNING id, control_number"
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return mapError(err)
+		}
+		for rows.Next() {
+			var id int64
+			var number string
+			if err := rows.Scan(&id, &number); err != nil {
+				rows.Close()
+				return err
+			}
+			if c := byNumber[number]; c != nil {
+				c.ID = id
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return mapError(err)
+		}
+		for _, c := range chunk {
+			if c.ID == 0 {
+				return fmt.Errorf("claim %s: no id came back from the insert", c.ControlNumber)
+			}
+		}
+	}
+	return nil
 }
 
 // FindClaimIDs returns up to limit ids of claims in a state (to one payer
