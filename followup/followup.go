@@ -61,9 +61,9 @@ type Item struct {
 	// DueNow is set by the scheduled reminder when the follow-up date or
 	// the deadline has come: the item leads its owner's queue until a new
 	// follow-up date is set.
-	DueNow bool `json:"due_now,omitempty"`
-	State    string   `json:"state"`
-	Outcome  string   `json:"outcome,omitempty"`
+	DueNow  bool   `json:"due_now,omitempty"`
+	State   string `json:"state"`
+	Outcome string `json:"outcome,omitempty"`
 	// Source names what opened the item, unique per claim, so reading the
 	// same answer twice never opens a second item.
 	Source   string    `json:"-"`
