@@ -2,6 +2,7 @@ package claim_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -177,5 +178,41 @@ func TestBuildAllAndScrubAllPageThroughEverything(t *testing.T) {
 	must(t, err)
 	if len(left) != 0 {
 		t.Errorf("%d claims still ready after the submission", len(left))
+	}
+}
+
+// A claim the store refuses (its claim number taken) would roll its page
+// back whole: BuildAll stores that page claim by claim instead, names the
+// refused one and builds the others.
+func TestBuildAllRefusedClaimDoesNotBlockPage(t *testing.T) {
+	ctx, f := setup(t)
+	ids := codedEncounters(t, ctx, f, 5, func(int) string { return "" })
+	// A claim already holds the number the third encounter's claim would get.
+	taken := &rcm.Claim{EncounterID: f.encounter.ID, PatientID: f.encounter.PatientID, PayerID: f.primary.ID, CoverageID: f.c1.ID,
+		ControlNumber: fmt.Sprintf("ACC1-%d-1", ids[2]), Frequency: rcm.FrequencyOriginal, DateOfService: f.encounter.DateOfService, PlaceOfService: "11",
+		Diagnoses: f.encounter.Diagnoses, Lines: []rcm.ClaimLine{{ServiceLine: f.encounter.Lines[1]}}}
+	must(t, f.db.CreateClaims(ctx, []*rcm.Claim{taken}))
+	built := map[int64]bool{}
+	var refused []int64
+	must(t, claim.BuildAll(ctx, f.db, 1, func(r claim.Built) error {
+		switch {
+		case r.Err != nil && rcm.ErrorCode(r.Err) == rcm.ECONFLICT:
+			refused = append(refused, r.EncounterID)
+		case r.Err != nil:
+			t.Errorf("encounter %d: %v", r.EncounterID, r.Err)
+		default:
+			built[r.EncounterID] = true
+		}
+		return nil
+	}))
+	if len(refused) != 1 || refused[0] != ids[2] || len(built) != 4 {
+		t.Errorf("refused %v, built %v; want only encounter %d refused", refused, built, ids[2])
+	}
+	for _, id := range ids {
+		e, err := f.db.FindEncounterByID(ctx, id)
+		must(t, err)
+		if want := built[id]; (e.Status == rcm.EncounterBilled) != want {
+			t.Errorf("encounter %d is %s (built %v)", id, e.Status, want)
+		}
 	}
 }
