@@ -50,19 +50,78 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 	if err != nil {
 		return nil, err
 	}
-	if e.Status == rcm.EncounterOpen {
-		return nil, rcm.Errorf(rcm.ECONFLICT, "Encounter %d is not coded yet; a coder marks it coded first.", e.ID)
-	}
-	if len(e.Diagnoses) == 0 || len(e.Lines) == 0 {
-		return nil, rcm.Errorf(rcm.EINVALID, "Encounter %d has no diagnoses or no service lines.", e.ID)
+	if err := billable(e); err != nil {
+		return nil, err
 	}
 	patient, err := svc.FindPatientByID(ctx, e.PatientID)
 	if err != nil {
 		return nil, err
 	}
-	cov, err := coverageOn(ctx, svc, e.PatientID, order, e.DateOfService)
+	covs, err := svc.FindCoverages(ctx, e.PatientID)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := coverageIn(covs, order, e.DateOfService); err != nil {
+		return nil, err
+	}
+	ids, err := serviceLineIDs(ctx, svc, e)
+	if err != nil {
+		return nil, err
+	}
+	src := &Billable{Encounter: e, Patient: patient, Coverages: covs, LineIDs: ids}
+	var auth authorizer
+	if as, ok := svc.(rcm.AuthorizationService); ok {
+		auth = authorizer{find: as.FindAuthorizations, use: as.UseAuthorization}
+	}
+	return src.build(ctx, order, func(q rcm.FeeQuery) (rcm.Money, error) { return findFee(ctx, svc, q) }, auth)
+}
+
+// Billable is a coded encounter with every record its claim is built
+// from, loaded once (one at a time by Build, a page at a time by BuildAll).
+type Billable struct {
+	Encounter *rcm.Encounter
+	Patient   *rcm.Patient
+	// Coverages are all the patient's coverages; the claim bills the one
+	// of the asked order in force on the date of service.
+	Coverages []*rcm.Coverage
+	// LineIDs are the stored ids of the encounter's service lines, in
+	// order.
+	LineIDs []int64
+	// Authorizations are the coverages' authorizations by coverage id,
+	// when the store loaded them with the page (nil: look them up).
+	Authorizations map[int64][]*rcm.Authorization
+}
+
+// billable refuses an encounter a claim cannot be built from.
+func billable(e *rcm.Encounter) error {
+	if e.Status == rcm.EncounterOpen {
+		return rcm.Errorf(rcm.ECONFLICT, "Encounter %d is not coded yet; a coder marks it coded first.", e.ID)
+	}
+	if len(e.Diagnoses) == 0 || len(e.Lines) == 0 {
+		return rcm.Errorf(rcm.EINVALID, "Encounter %d has no diagnoses or no service lines.", e.ID)
+	}
+	return nil
+}
+
+// authorizer finds a coverage's authorizations and records the units a
+// line uses; its zero value leaves authorizations out.
+type authorizer struct {
+	find func(ctx context.Context, coverageID int64) ([]*rcm.Authorization, error)
+	use  func(ctx context.Context, authID, serviceLineID int64, units int) error
+}
+
+// build makes the draft claim: the one recipe for Build and BuildAll.
+func (src *Billable) build(ctx context.Context, order int, price func(rcm.FeeQuery) (rcm.Money, error), auth authorizer) (*rcm.Claim, error) {
+	e, patient := src.Encounter, src.Patient
+	if err := billable(e); err != nil {
+		return nil, err
+	}
+	cov, err := coverageIn(src.Coverages, order, e.DateOfService)
+	if err != nil {
+		return nil, err
+	}
+	if len(src.LineIDs) != len(e.Lines) {
+		return nil, fmt.Errorf("encounter %d: %d stored lines for %d lines", e.ID, len(src.LineIDs), len(e.Lines))
 	}
 	c := &rcm.Claim{
 		EncounterID: e.ID, PatientID: e.PatientID, PayerID: cov.PayerID, CoverageID: cov.ID,
@@ -73,10 +132,6 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 	}
 	if e.Institutional != nil {
 		c.Institutional = copyInstitutional(e.Institutional)
-	}
-	ids, err := serviceLineIDs(ctx, svc, e)
-	if err != nil {
-		return nil, err
 	}
 	for i, l := range e.Lines {
 		if l.Charge == 0 {
@@ -89,17 +144,23 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 				// A facility line without HCPCS is priced by its revenue code.
 				code = e.Institutional.RevenueCodeOf(i)
 			}
-			fee, err := findFee(ctx, svc, rcm.FeeQuery{PracticeID: e.PracticeID, ProviderID: e.RenderingProviderID,
+			fee, err := price(rcm.FeeQuery{PracticeID: e.PracticeID, ProviderID: e.RenderingProviderID,
 				Code: code, Modifier: mod, On: e.DateOfService})
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", i+1, err)
 			}
 			l.Charge = fee * rcm.Money(l.Units)
 		}
-		c.Lines = append(c.Lines, rcm.ClaimLine{ServiceLineID: ids[i], ServiceLine: l})
+		c.Lines = append(c.Lines, rcm.ClaimLine{ServiceLineID: src.LineIDs[i], ServiceLine: l})
 	}
-	if as, ok := svc.(rcm.AuthorizationService); ok {
-		if err := authorize(ctx, as, c, cov.ID); err != nil {
+	if auth.use != nil {
+		auths, ok := src.Authorizations[cov.ID]
+		if !ok && src.Authorizations == nil {
+			if auths, err = auth.find(ctx, cov.ID); err != nil {
+				return nil, err
+			}
+		}
+		if err := authorize(ctx, auths, auth.use, c); err != nil {
 			return nil, err
 		}
 	}
@@ -112,17 +173,13 @@ func Build(ctx context.Context, svc Services, encounterID int64, order int) (*rc
 // left, whose units the line then uses (once per service line, so a
 // rebuilt claim uses none twice); and the referral in force that day.
 // A line no authorization covers is left for the scrubber to name.
-func authorize(ctx context.Context, as rcm.AuthorizationService, c *rcm.Claim, coverageID int64) error {
-	auths, err := as.FindAuthorizations(ctx, coverageID)
-	if err != nil {
-		return err
-	}
+func authorize(ctx context.Context, auths []*rcm.Authorization, use func(ctx context.Context, authID, serviceLineID int64, units int) error, c *rcm.Claim) error {
 	for _, l := range c.Lines {
 		for _, a := range auths {
 			if a.Kind != rcm.AuthPrior || !a.Covers(l.Code, c.DateOfService) {
 				continue
 			}
-			if err := as.UseAuthorization(ctx, a.ID, l.ServiceLineID, max(l.Units, 1)); rcm.ErrorCode(err) == rcm.ECONFLICT {
+			if err := use(ctx, a.ID, l.ServiceLineID, max(l.Units, 1)); rcm.ErrorCode(err) == rcm.ECONFLICT {
 				continue // used up: another may cover it
 			} else if err != nil {
 				return err
@@ -153,12 +210,9 @@ func findFee(ctx context.Context, svc Services, q rcm.FeeQuery) (rcm.Money, erro
 	return svc.FindFee(ctx, q.Code, q.Modifier, q.On)
 }
 
-// coverageOn finds the patient's coverage of an order in force on a date.
-func coverageOn(ctx context.Context, svc Services, patientID int64, order int, on rcm.Date) (*rcm.Coverage, error) {
-	covs, err := svc.FindCoverages(ctx, patientID)
-	if err != nil {
-		return nil, err
-	}
+// coverageIn finds the coverage of an order in force on a date among a
+// patient's coverages.
+func coverageIn(covs []*rcm.Coverage, order int, on rcm.Date) (*rcm.Coverage, error) {
 	for _, c := range covs {
 		if c.Order == order && c.ActiveOn(on) {
 			return c, nil

@@ -45,16 +45,8 @@ func submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 	} else if rcm.ErrorCode(err) != rcm.ENOTFOUND {
 		return nil, err
 	}
-	claims, err := svc.FindClaims(ctx, rcm.ClaimFilter{State: rcm.ClaimReady, PayerID: payerID, Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	claims = slices.DeleteFunc(claims, func(c *rcm.Claim) bool { return (c.Institutional != nil) != institutional })
-	if len(claims) == 0 {
-		return nil, nil
-	}
-	bundles, err := LoadAll(ctx, svc, claims)
-	if err != nil {
+	claims, bundles, err := readyClaims(ctx, svc, payerID, institutional)
+	if err != nil || len(claims) == 0 {
 		return nil, err
 	}
 	batch := &Batch{Partner: p, Time: now, Bundles: bundles}
@@ -90,6 +82,85 @@ func submit(ctx context.Context, svc SubmitServices, send Sender, p Partner, pay
 		}
 	}
 	return sub, deliver(ctx, svc, send, sub)
+}
+
+// MaxClaimsPerFile bounds the claims of one submitted file: clearinghouses
+// commonly take at most 5,000 claims per batch. SubmitAll sends the rest
+// in further files.
+const MaxClaimsPerFile = 5000
+
+// readyClaims reads up to MaxClaimsPerFile ready claims to a payer, of one
+// kind, lowest id first, with their bundles: a page of ids at a time with
+// the bundles of each page in a few queries when the store can, else in
+// one list.
+func readyClaims(ctx context.Context, svc SubmitServices, payerID int64, institutional bool) ([]*rcm.Claim, []*Bundle, error) {
+	ps, ok := svc.(PipelineServices)
+	if !ok {
+		claims, err := svc.FindClaims(ctx, rcm.ClaimFilter{State: rcm.ClaimReady, PayerID: payerID, Limit: 1000})
+		if err != nil {
+			return nil, nil, err
+		}
+		claims = slices.DeleteFunc(claims, func(c *rcm.Claim) bool { return (c.Institutional != nil) != institutional })
+		if len(claims) == 0 {
+			return nil, nil, nil
+		}
+		bundles, err := LoadAll(ctx, svc, claims)
+		return claims, bundles, err
+	}
+	var claims []*rcm.Claim
+	var bundles []*Bundle
+	var after int64
+	for len(claims) < MaxClaimsPerFile {
+		ids, err := ps.FindClaimIDs(ctx, rcm.ClaimReady, payerID, after, PageSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		after = ids[len(ids)-1]
+		page := make([]*rcm.Claim, len(ids))
+		for i, id := range ids {
+			page[i] = &rcm.Claim{ID: id}
+		}
+		bs, err := LoadAll(ctx, svc, page)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, b := range bs {
+			if (b.Claim.Institutional != nil) == institutional && len(claims) < MaxClaimsPerFile {
+				claims = append(claims, b.Claim)
+				bundles = append(bundles, b)
+			}
+		}
+	}
+	// Newest first in the file, as a list of claims reads.
+	slices.Reverse(claims)
+	slices.Reverse(bundles)
+	return claims, bundles, nil
+}
+
+// SubmitAll sends every ready claim to a payer (professional claims in
+// 837P files, institutional ones in 837I when institutional is set), in
+// files of at most MaxClaimsPerFile claims: the first under key, the next
+// under key-2, key-3 and so on. Calling it again with the same key resends
+// what had not gone out and sends only claims that became ready since.
+func SubmitAll(ctx context.Context, svc SubmitServices, send Sender, p Partner, payerID int64, key string, now time.Time, institutional bool) ([]*rcm.Submission, error) {
+	var out []*rcm.Submission
+	for n := 1; ; n++ {
+		k := key
+		if n > 1 {
+			k = fmt.Sprintf("%s-%d", key, n)
+		}
+		s, err := submit(ctx, svc, send, p, payerID, k, now, institutional)
+		if err != nil {
+			return out, err
+		}
+		if s == nil {
+			return out, nil
+		}
+		out = append(out, s)
+	}
 }
 
 // Charger is implemented by stores with a ledger: it charges submitted

@@ -58,8 +58,12 @@ type Item struct {
 	Due      rcm.Date `json:"due,omitzero"`
 	OwnerID  int64    `json:"owner_id,omitempty"`
 	FollowUp rcm.Date `json:"follow_up,omitzero"`
-	State    string   `json:"state"`
-	Outcome  string   `json:"outcome,omitempty"`
+	// DueNow is set by the scheduled reminder when the follow-up date or
+	// the deadline has come: the item leads its owner's queue until a new
+	// follow-up date is set.
+	DueNow  bool   `json:"due_now,omitempty"`
+	State   string `json:"state"`
+	Outcome string `json:"outcome,omitempty"`
 	// Source names what opened the item, unique per claim, so reading the
 	// same answer twice never opens a second item.
 	Source   string    `json:"-"`

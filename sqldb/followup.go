@@ -14,7 +14,7 @@ import (
 // every read and change is audited in its transaction.
 
 const followupCols = `i.id, i.org_id, i.claim_id, i.patient_id, i.payer_id, i.line_code, i.kind, i.category, i.reasons, i.summary, i.stake,
-	i.opened_on, i.appeal_by, i.filing_by, i.due, i.owner_id, i.follow_up, i.state, i.outcome, i.source, i.closed_at,
+	i.opened_on, i.appeal_by, i.filing_by, i.due, i.owner_id, i.follow_up, i.state, i.outcome, i.source, i.closed_at, i.due_now,
 	c.control_number, p.last_name, p.first_name, p.account_number, y.name, COALESCE(u.name, '')`
 
 const followupFrom = ` FROM followup_item i
@@ -26,13 +26,13 @@ const followupFrom = ` FROM followup_item i
 func scanFollowup(s scanner) (*followup.Item, error) {
 	it := &followup.Item{}
 	var opened, appeal, filing, due, fu, closed, last, first string
-	var stake int64
+	var stake, dueNow int64
 	if err := s.Scan(&it.ID, &it.OrgID, &it.ClaimID, &it.PatientID, &it.PayerID, &it.LineCode, &it.Kind, &it.Category, &it.Reasons, &it.Summary, &stake,
-		&opened, &appeal, &filing, &due, &it.OwnerID, &fu, &it.State, &it.Outcome, &it.Source, &closed,
+		&opened, &appeal, &filing, &due, &it.OwnerID, &fu, &it.State, &it.Outcome, &it.Source, &closed, &dueNow,
 		&it.ControlNumber, &last, &first, &it.AccountNumber, &it.PayerName, &it.OwnerName); err != nil {
 		return nil, err
 	}
-	it.Stake, it.PatientName = rcm.Money(stake), last+", "+first
+	it.Stake, it.PatientName, it.DueNow = rcm.Money(stake), last+", "+first, dueNow != 0
 	var err error
 	for _, d := range []struct {
 		s string
@@ -125,8 +125,9 @@ func (tx *Tx) addNote(ctx context.Context, a rcm.Actor, itemID int64, action, no
 }
 
 // FindFollowUps lists work items for the queue: open ones by default,
-// soonest deadline first, then largest stake, with keyset paging (After is
-// the last item of the previous page).
+// those due now (the reminder found their follow-up date or deadline
+// come) first, then soonest deadline, then largest stake, with keyset
+// paging (After is the last item of the previous page).
 func (db *DB) FindFollowUps(ctx context.Context, f followup.Filter) ([]*followup.Item, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
 	if err != nil {
@@ -154,12 +155,16 @@ func (db *DB) FindFollowUps(ctx context.Context, f followup.Filter) ([]*followup
 		q, args = q+` AND i.due <= ?`, append(args, formatDate(f.DueBy))
 	}
 	if f.After != nil {
-		// Keyset: (due, -stake, id) after the last row shown.
+		// Keyset: (-due_now, due, -stake, id) after the last row shown.
 		ad, as, ai := formatDate(f.After.Due), int64(f.After.Stake), f.After.ID
-		q += ` AND (i.due > ? OR (i.due = ? AND (i.stake < ? OR (i.stake = ? AND i.id > ?))))`
-		args = append(args, ad, ad, as, as, ai)
+		var an int64
+		if f.After.DueNow {
+			an = 1
+		}
+		q += ` AND (i.due_now < ? OR (i.due_now = ? AND (i.due > ? OR (i.due = ? AND (i.stake < ? OR (i.stake = ? AND i.id > ?))))))`
+		args = append(args, an, an, ad, ad, as, as, ai)
 	}
-	q += ` ORDER BY i.due, i.stake DESC, i.id LIMIT ?`
+	q += ` ORDER BY i.due_now DESC, i.due, i.stake DESC, i.id LIMIT ?`
 	args = append(args, limit(f.Limit))
 	var out []*followup.Item
 	err = db.Transact(ctx, func(tx *Tx) error {
@@ -272,7 +277,7 @@ func (db *DB) NoteFollowUp(ctx context.Context, id int64, note string, followUp 
 		}
 		action := "note"
 		if !followUp.IsZero() {
-			if _, err := tx.ExecContext(ctx, `UPDATE followup_item SET follow_up = ? WHERE org_id = ? AND id = ?`, formatDate(followUp), a.OrgID, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE followup_item SET follow_up = ?, due_now = 0 WHERE org_id = ? AND id = ?`, formatDate(followUp), a.OrgID, id); err != nil {
 				return err
 			}
 			action = "follow-up " + followUp.String()
@@ -458,4 +463,51 @@ func (db *DB) FindAppeals(ctx context.Context, claimID int64) ([]*followup.Appea
 		return tx.audit(ctx, a, rcm.AuditRead, "appeal", claimID, patient)
 	})
 	return out, err
+}
+
+// MarkFollowUpsDue flags the open work items whose follow-up date or
+// deadline is on or before day as due now, so they lead their owner's
+// queue, with a note in each item's log; items flagged before are left
+// alone. It returns how many it flagged.
+func (db *DB) MarkFollowUpsDue(ctx context.Context, day rcm.Date) (int, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return 0, err
+	}
+	d := formatDate(day)
+	n := 0
+	err = db.Transact(ctx, func(tx *Tx) error {
+		type row struct {
+			id, patient int64
+			followUp    string
+		}
+		rows, err := queryAll(ctx, tx, func(s scanner) (row, error) {
+			var r row
+			return r, s.Scan(&r.id, &r.patient, &r.followUp)
+		}, `SELECT id, patient_id, follow_up FROM followup_item WHERE org_id = ? AND state = 'open' AND due_now = 0
+			AND ((follow_up <> '' AND follow_up <= ?) OR (due <> '' AND due <= ?)) ORDER BY id`+tx.forUpdate(), a.OrgID, d, d)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		ids := make([]int64, len(rows))
+		refs := make([]auditRef, len(rows))
+		for i, r := range rows {
+			ids[i] = r.id
+			refs[i] = auditRef{rcm.AuditUpdate, "followup_item", r.id, r.patient}
+			why := "reminder: the deadline has come"
+			if r.followUp != "" && r.followUp <= d {
+				why = "reminder: follow-up date " + r.followUp + " has come"
+			}
+			if err := tx.addNote(ctx, a, r.id, "due now", why); err != nil {
+				return err
+			}
+		}
+		in, args := placeholders(a.OrgID, ids)
+		if _, err := tx.ExecContext(ctx, `UPDATE followup_item SET due_now = 1 WHERE org_id = ? AND id IN `+in, args...); err != nil {
+			return err
+		}
+		n = len(rows)
+		return tx.auditMany(ctx, a, refs)
+	})
+	return n, err
 }

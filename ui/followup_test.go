@@ -59,6 +59,17 @@ func TestFollowUpQueue(t *testing.T) {
 	if _, body, _ = b.get("/followups?owner=none&due_by=2027-01-01"); !strings.Contains(body, c.ControlNumber) {
 		t.Errorf("unassigned items due by 2027 miss the item")
 	}
+	// The scheduled reminder marks the item due now once its deadline has
+	// come; the queue says so.
+	if strings.Contains(body, `data-testid="due-now"`) {
+		t.Errorf("an item is due now before the reminder ran")
+	}
+	if n, err := f.db.MarkFollowUpsDue(f.ctx, rcm.MustParseDate("2027-01-01")); err != nil || n != 1 {
+		t.Fatalf("reminder marked %d, %v", n, err)
+	}
+	if _, body, _ = b.get("/followups"); !strings.Contains(body, `data-testid="due-now"`) {
+		t.Errorf("the queue does not show the item due now")
+	}
 	if status, _, _ = b.get("/followups?category=mood"); status != http.StatusBadRequest {
 		t.Errorf("an unknown root cause: %d, want 400", status)
 	}

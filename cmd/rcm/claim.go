@@ -89,16 +89,7 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 	today := rcm.DateOf(db.Clock.Now())
 	switch sub {
 	case "build":
-		if *all {
-			es, err := db.FindEncounters(ctx, rcm.EncounterFilter{Status: rcm.EncounterCoded, Limit: 1000})
-			if err != nil {
-				return err
-			}
-			for _, e := range es {
-				ids = append(ids, e.ID)
-			}
-		}
-		if len(ids) == 0 {
+		if len(ids) == 0 && !*all {
 			return usagef("name encounters or pass --all")
 		}
 		payers, err := payerIndex(ctx, db)
@@ -112,16 +103,34 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			}
 			fmt.Fprintf(env.Stdout, "claim %s built from encounter %d of %s: %s, %s\n", c.ControlNumber, id, c.DateOfService, payerName(payers, c.PayerID), c.TotalCharge().Dollars())
 		}
-	case "scrub":
-		if *all {
-			cs, err := db.FindClaims(ctx, rcm.ClaimFilter{State: rcm.ClaimDraft, Limit: 1000})
-			if err != nil {
-				return err
-			}
-			for _, c := range cs {
-				ids = append(ids, c.ID)
-			}
+		if !*all {
+			return nil
 		}
+		// Every coded encounter, a page at a time; one that cannot be
+		// billed is named and passed over, and the others go on.
+		built, failed := 0, 0
+		err = claim.BuildAll(ctx, db, *order, func(r claim.Built) error {
+			if r.Err != nil {
+				failed++
+				fmt.Fprintf(env.Stderr, "encounter %d: %s\n", r.EncounterID, rcm.ErrorMessage(r.Err))
+				return nil
+			}
+			built++
+			c := r.Claim
+			_, err := fmt.Fprintf(env.Stdout, "claim %s built from encounter %d of %s: %s, %s\n", c.ControlNumber, r.EncounterID, c.DateOfService, payerName(payers, c.PayerID), c.TotalCharge().Dollars())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if built+failed+len(ids) == 0 {
+			return usagef("name encounters or pass --all")
+		}
+		if failed > 0 {
+			fmt.Fprintf(env.Stderr, "%d claims built; %d encounters could not be billed (named above).\n", built, failed)
+			return exitCode(1)
+		}
+	case "scrub":
 		s, err := scrubberFor(ctx, db, today, a.OrgID)
 		if err != nil {
 			return err
@@ -134,6 +143,20 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			Findings    []edit.Finding `json:"findings"`
 		}
 		var results []result
+		show := func(r result) error {
+			if claim.HasErrors(r.Findings) {
+				dirty++
+			}
+			if *asJSON {
+				results = append(results, r)
+				return nil
+			}
+			fmt.Fprintf(env.Stdout, "claim %s: %s, %d findings\n", r.ClaimNumber, r.State, len(r.Findings))
+			for _, f := range r.Findings {
+				fmt.Fprintf(env.Stdout, "  %s\n", f)
+			}
+			return nil
+		}
 		for _, id := range ids {
 			c, err := db.FindClaimByID(ctx, id)
 			if err != nil {
@@ -143,21 +166,23 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			if err != nil {
 				return fmt.Errorf("claim %s: %w", c.ControlNumber, err)
 			}
-			if claim.HasErrors(fsd) {
-				dirty++
+			if err := show(result{id, c.ControlNumber, st, fsd}); err != nil {
+				return err
 			}
-			results = append(results, result{id, c.ControlNumber, st, fsd})
+		}
+		if *all {
+			// Every draft once, a page at a time: a draft that fails
+			// stays a draft and is not picked again by this run.
+			err := claim.ScrubAll(ctx, db, s, rcm.ClaimDraft, eligibilityBatch(db), func(r claim.Scrubbed) error {
+				return show(result{r.Claim.ID, r.Claim.ControlNumber, r.State, r.Findings})
+			})
+			if err != nil {
+				return err
+			}
 		}
 		if *asJSON {
 			if err := writeJSON(env.Stdout, results); err != nil {
 				return err
-			}
-		} else {
-			for _, r := range results {
-				fmt.Fprintf(env.Stdout, "claim %s: %s, %d findings\n", r.ClaimNumber, r.State, len(r.Findings))
-				for _, f := range r.Findings {
-					fmt.Fprintf(env.Stdout, "  %s\n", f)
-				}
 			}
 		}
 		if dirty > 0 {
@@ -184,21 +209,20 @@ func runClaim(ctx context.Context, env *Env, args []string) error {
 			} else {
 				k = fmt.Sprintf("%s-payer%d", k, p.ID)
 			}
-			s, err := claim.Submit(ctx, db, t, claim.PartnerOf(ch), p.ID, k, db.Clock.Now())
-			if err != nil {
-				return fmt.Errorf("submit to %s: %w", p.Name, err)
-			}
-			if s != nil {
-				fmt.Fprintf(env.Stdout, "%s: %d claims in %s (interchange %09d), %s\n", p.Name, len(s.ClaimIDs), s.FileName, s.Control, s.State)
-			}
-			// Institutional claims go in their own 837I batch, under a key
-			// of their own.
-			s, err = claim.SubmitInstitutional(ctx, db, t, claim.PartnerOf(ch), p.ID, k+"-837I", db.Clock.Now())
-			if err != nil {
-				return fmt.Errorf("submit to %s: %w", p.Name, err)
-			}
-			if s != nil {
-				fmt.Fprintf(env.Stdout, "%s: %d claims in %s (interchange %09d), %s\n", p.Name, len(s.ClaimIDs), s.FileName, s.Control, s.State)
+			// Professional claims go in 837P files, institutional ones in
+			// 837I files under a key of their own; each file holds at most
+			// claim.MaxClaimsPerFile claims.
+			for _, kind := range []struct {
+				key           string
+				institutional bool
+			}{{k, false}, {k + "-837I", true}} {
+				subs, err := claim.SubmitAll(ctx, db, t, claim.PartnerOf(ch), p.ID, kind.key, db.Clock.Now(), kind.institutional)
+				for _, s := range subs {
+					fmt.Fprintf(env.Stdout, "%s: %d claims in %s (interchange %09d), %s\n", p.Name, len(s.ClaimIDs), s.FileName, s.Control, s.State)
+				}
+				if err != nil {
+					return fmt.Errorf("submit to %s: %w", p.Name, err)
+				}
 			}
 		}
 	case "list":

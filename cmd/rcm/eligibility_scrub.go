@@ -25,3 +25,23 @@ func eligibilityLookup(db *sqldb.DB) claim.EligibilityLookup {
 		return a, true, nil
 	}
 }
+
+// eligibilityBatch reads the latest 271 of a page of claims' coverages in
+// one query, for the set-based scrub.
+func eligibilityBatch(db *sqldb.DB) claim.EligibilityBatch {
+	return func(ctx context.Context, coverageIDs []int64) (map[int64]claim.EligibilityAnswer, error) {
+		recs, err := db.FindLatestEligibilities(ctx, coverageIDs)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[int64]claim.EligibilityAnswer, len(recs))
+		for id, rec := range recs {
+			a := claim.EligibilityAnswer{Status: string(rec.Status), CheckedOn: rec.CheckedOn, Summary: rec.Summary}
+			if rec.Result != nil {
+				a.PlanBegin, a.PlanEnd = rec.Result.PlanBegin, rec.Result.PlanEnd
+			}
+			out[id] = a
+		}
+		return out, nil
+	}
+}

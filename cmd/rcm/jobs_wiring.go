@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/metrics"
@@ -26,6 +27,15 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 				}
 			}
 			logger.InfoContext(ctx, "scheduled clearinghouse poll", "org_id", org, "files", len(files), "applied", applied)
+		}),
+		jobs.ClaimStatusInquiry(db, openTransport, jobs.StatusAge, db.Clock.Now, func(ctx context.Context, org int64, b *claimstatus.Batch, repeated bool) {
+			logger.InfoContext(ctx, "scheduled claim status inquiry", "org_id", org, "file", b.FileName, "claims", len(b.Checks), "repeated", repeated)
+		}),
+		jobs.EligibilityChecks(db, openTransport, jobs.DefaultEligibilityWindow, db.Clock.Now, func(ctx context.Context, org int64, file string, n int) {
+			logger.InfoContext(ctx, "scheduled eligibility checks", "org_id", org, "file", file, "coverages", n)
+		}),
+		jobs.Reminders(db, db.Clock.Now, func(ctx context.Context, org int64, marked int) {
+			logger.InfoContext(ctx, "scheduled reminders", "org_id", org, "due_now", marked)
 		}),
 	}
 }

@@ -184,20 +184,23 @@ func TestJobsCommand(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"schedules"}, 0, "clearinghouse_poll  every 15m0s (default)"},
+		{[]string{"schedules"}, 0, "clearinghouse_poll    every 15m0s (default)"},
+		{[]string{"schedules"}, 0, "claim_status_inquiry  every 24h0m0s (default)"},
+		{[]string{"schedules"}, 0, "followup_reminders    every 1h0m0s (default)"},
+		{[]string{"schedules"}, 0, "eligibility_checks    every 24h0m0s (default)"},
 		{[]string{"schedule", "--kind", "clearinghouse_poll", "--every", "30s"}, 1, "at most once a minute"},
 		{[]string{"schedule", "--kind", "nope", "--every", "1h"}, 1, `No scheduled job is called "nope"`},
 		{[]string{"schedule", "--kind", "clearinghouse_poll"}, 2, "one of --every and --off"},
 		{[]string{"list"}, 0, "No jobs."},
 		{[]string{"schedule", "--kind", "clearinghouse_poll", "--every", "1h"}, 0, "runs every 1h0m0s; job 1 queued to run now"},
-		{[]string{"schedules"}, 0, "clearinghouse_poll  every 1h0m0s"},
+		{[]string{"schedules"}, 0, "clearinghouse_poll    every 1h0m0s"},
 		{[]string{"list"}, 0, "available"},
 		{[]string{"cancel", "1"}, 0, "job 1 (Clearinghouse poll: read and apply 999, 277CA, 835 and 271 files) is now cancelled"},
 		{[]string{"retry", "1"}, 0, "is now available"},
 		{[]string{"cancel", "99"}, 1, "No job 99."},
 		{[]string{"run", "clearinghouse_poll"}, 0, "job 2 (clearinghouse_poll) queued"},
 		{[]string{"schedule", "--kind", "clearinghouse_poll", "--off"}, 0, "clearinghouse_poll is off"},
-		{[]string{"schedules"}, 0, "clearinghouse_poll  off"},
+		{[]string{"schedules"}, 0, "clearinghouse_poll    off"},
 	}
 	for _, s := range steps {
 		code, out, errOut := rcmRun(t, "", append([]string{"jobs", s.args[0], "--db", path}, s.args[1:]...)...)
