@@ -101,6 +101,10 @@ type Difference struct {
 	// TruthCode and CodedCode are the bare codes, for describing them.
 	TruthCode string `json:"truth_code,omitempty"`
 	CodedCode string `json:"coded_code,omitempty"`
+	// TruthDescription and CodedDescription are the codes' words, filled
+	// by Describe (not by the scoring).
+	TruthDescription string `json:"truth_description,omitempty"`
+	CodedDescription string `json:"coded_description,omitempty"`
 	// Effect is what the coding bills minus what the truth supports, priced
 	// from the fee schedule: positive is over-coded, negative under-coded.
 	Effect rcm.Money `json:"effect"`

@@ -27,7 +27,9 @@ func fees(code, mod string) (rcm.Money, bool) {
 }
 
 func TestScoreCoding(t *testing.T) {
-	l := func(code string, units int, mods ...string) Line { return Line{Code: code, Units: units, Modifiers: mods} }
+	l := func(code string, units int, mods ...string) Line {
+		return Line{Code: code, Units: units, Modifiers: mods}
+	}
 	cases := []struct {
 		name         string
 		truth, coded Coding
