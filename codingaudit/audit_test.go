@@ -3,6 +3,9 @@ package codingaudit_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -181,5 +184,48 @@ func TestAuditEndToEnd(t *testing.T) {
 				t.Errorf("%d audit events for the coding audit, want at least 6", n)
 			}
 		})
+	}
+}
+
+// TestReportPDF prints a report and reads it back with pdftotext: the
+// summary row and each difference with both codes in words.
+func TestReportPDF(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	truth := codingaudit.Coding{Diagnoses: []string{"E11.9", "Z79.4"}, Lines: []codingaudit.Line{{Code: "99213", Units: 1}}}
+	coded := codingaudit.Coding{Diagnoses: []string{"E11.9"}, Lines: []codingaudit.Line{{Code: "99214", Units: 1}}}
+	s := codingaudit.ScoreCoding(truth, coded, func(code, _ string) (rcm.Money, bool) {
+		return map[string]rcm.Money{"99213": 10000, "99214": 15000}[code], true
+	})
+	dos := rcm.MustParseDate("2026-01-02")
+	codingaudit.Describe(&s, codeset.NewCatalog(codeset.Starter()), "1", dos)
+	au := &codingaudit.Audit{ID: 3, CoderName: "casey.coder", AuditorName: "alex.auditor", From: dos, To: dos.AddDays(30), Size: 1, Seed: 7, Frame: 4,
+		Items: []codingaudit.Item{{EncounterID: 12, DateOfService: dos}}}
+	r := &codingaudit.Report{Audit: au, Items: []codingaudit.ItemReport{{Item: au.Items[0], Coder: s}}, Coder: s}
+	path := filepath.Join(t.TempDir(), "audit.pdf")
+	var buf bytes.Buffer
+	if err := r.WritePDF(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{
+		"Coding audit 3: casey.coder",
+		"1 drawn of 4 finished (seed 7) by auditor alex.auditor",
+		"casey.coder 1 100% 50% 0% 0% 100% 100% 100% $150.00 $100.00",
+		"diagnosis missed: auditor Z79.4 Long term (current) use of insulin; coded none",
+		"procedure not supported: auditor none; coded 99214 x1 Established patient office visit, moderate complexity (over-coded $150.00)",
+		"procedure missed: auditor 99213 x1 Established patient office visit, low complexity; coded none (under-coded $100.00)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
 	}
 }
