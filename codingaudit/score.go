@@ -33,6 +33,18 @@ type Coding struct {
 	Lines     []Line   `json:"lines"`
 }
 
+// String writes a coding on one line: "E11.9, I10 | 99213-25 x1".
+func (c Coding) String() string {
+	s := strings.Join(c.Diagnoses, ", ")
+	if len(c.Lines) > 0 {
+		s += " |"
+		for _, l := range c.Lines {
+			s += " " + l.String()
+		}
+	}
+	return s
+}
+
 // CodingOf returns an encounter's codes as the audit compares them.
 func CodingOf(e *rcm.Encounter) Coding {
 	c := Coding{Diagnoses: []string{}, Lines: []Line{}}
