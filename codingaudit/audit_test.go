@@ -229,3 +229,44 @@ func TestReportPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestPracticeProgress stores a learner's attempts on both databases and
+// reads back their progress: two tries at one case, the better kept as
+// best; another user's attempts are not theirs.
+func TestPracticeProgress(t *testing.T) {
+	for _, dialect := range sqldbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			db := sqldbtest.Open(t, dialect)
+			a, _ := users(t, db)
+			cat := codeset.NewCatalog(codeset.Starter())
+			first, err := codingaudit.Submit(a.coder, db, cat, "6", codingaudit.Coding{Diagnoses: []string{"J02.9", "R50.9"}, Lines: []codingaudit.Line{{Code: "99213", Units: 1}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(first.Diffs) != 5 || first.Diffs[0].Rationale == nil || !strings.Contains(first.Diffs[0].Rationale.Index, "Pharyngitis > streptococcal") {
+				t.Errorf("first attempt's differences: %+v", first.Diffs)
+			}
+			if _, err := codingaudit.Submit(a.coder, db, cat, "06-strep-pharyngitis", codingaudit.Coding{Diagnoses: []string{"J02.0"}, Lines: []codingaudit.Line{{Code: "99213", Units: 1}, {Code: "87880", Modifiers: []string{"QW"}, Units: 1}}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := codingaudit.Submit(a.admin, db, cat, "1", codingaudit.Coding{Diagnoses: []string{"E11.9"}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := codingaudit.Submit(a.coder, db, cat, "99", codingaudit.Coding{Diagnoses: []string{"E11.9"}}); rcm.ErrorCode(err) != rcm.ENOTFOUND {
+				t.Errorf("an unknown case: %v", err)
+			}
+			p, err := codingaudit.FindProgress(a.coder, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			best := p.Best["06-strep-pharyngitis"]
+			// Two attempts: 1 truth dx each, coded 2 then 1, agreeing 0 then 1.
+			if len(p.Attempts) != 2 || p.Total.DxTruth != 2 || p.Total.DxCoded != 3 || p.Total.DxAgree != 1 || best == nil || best.ID != p.Attempts[1].ID || p.Cases != 14 {
+				t.Errorf("progress: %d attempts, total %+v, best %+v", len(p.Attempts), p.Total, best)
+			}
+			if !cmp.Equal(p.Attempts[0].Coding.Diagnoses, []string{"J02.9", "R50.9"}) {
+				t.Errorf("stored codes %+v", p.Attempts[0].Coding)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -30,9 +31,13 @@ type Case struct {
 	Note    string   `json:"note"`
 	// Diagnoses are the key's diagnoses, first-listed first; Lines its
 	// procedure lines.
-	Diagnoses []string    `json:"diagnoses"`
-	Lines     []Line      `json:"lines"`
-	Rationale []Rationale `json:"rationale"`
+	Diagnoses []string `json:"diagnoses"`
+	// Descriptions are the key's diagnoses in the words of the FY2025
+	// ICD-10-CM code file (checked by a test), so a difference reads in
+	// words even where the organization has not imported that release.
+	Descriptions map[string]string `json:"descriptions"`
+	Lines        []Line            `json:"lines"`
+	Rationale    []Rationale       `json:"rationale"`
 	// Notes say what the key leaves out and why (the traps of the case).
 	Notes string `json:"notes"`
 }
@@ -122,12 +127,16 @@ type Graded struct {
 }
 
 // Grade scores a coding of a case against its key (no prices: practice
-// counts codes, not dollars) and explains each difference.
-func Grade(c *Case, coded Coding, desc Describer) *Graded {
+// counts codes, not dollars) and explains each difference; org picks the
+// organization's CPT labels for the words.
+func Grade(c *Case, coded Coding, desc Describer, org string) *Graded {
 	s := ScoreCoding(c.Key(), coded, nil)
-	Describe(&s, desc, "", c.DOS)
+	Describe(&s, desc, org, c.DOS)
 	g := &Graded{Case: c}
 	for _, d := range s.Diffs {
+		if d.TruthDescription == "" && !d.Procedure() {
+			d.TruthDescription = c.Descriptions[d.TruthCode]
+		}
 		e := Explained{Difference: d}
 		code := d.TruthCode
 		if code == "" {
@@ -159,7 +168,8 @@ func Submit(ctx context.Context, st PracticeStore, desc Describer, caseRef strin
 	if err := checkCoding(coded, nil, "", c.DOS); err != nil {
 		return nil, err
 	}
-	g := Grade(c, coded, desc)
+	a, _ := rcm.ActorFromContext(ctx)
+	g := Grade(c, coded, desc, strconv.FormatInt(a.OrgID, 10))
 	if err := st.CreatePracticeAttempt(ctx, g.Attempt); err != nil {
 		return nil, err
 	}

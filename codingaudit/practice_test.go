@@ -35,9 +35,9 @@ func readCSV(t *testing.T, rel string) [][]string {
 // index leading to the code (or to its category, "S52.53-"); each date of
 // service falls in FY2025; each HCPCS Level II code is in the catalog.
 func TestCasesAgainstFY2025(t *testing.T) {
-	codes := map[string]bool{}
+	codes, words := map[string]bool{}, map[string]string{}
 	for _, r := range readCSV(t, "icd10cm/ICD10CM_2025_codes.csv") {
-		codes[r[0]] = true
+		codes[r[0]], words[r[0]] = true, r[1]
 	}
 	hasChild := map[string]bool{}
 	for c := range codes {
@@ -63,12 +63,16 @@ func TestCasesAgainstFY2025(t *testing.T) {
 			t.Errorf("%s: a case needs its title, note and diagnoses", c.ID)
 		}
 		for _, d := range c.Key().Diagnoses {
-			stem := d
+			stem, official := d, words[d]
 			if len(strings.ReplaceAll(d, ".", "")) == 7 {
-				if !strings.ContainsRune("ADS", rune(d[len(d)-1])) {
-					t.Errorf("%s: %s has a 7th character other than A, D or S", c.ID, d)
+				if d[len(d)-1] != 'A' {
+					t.Errorf("%s: %s: only 7th character A (initial encounter) is written in the keys", c.ID, d)
 				}
 				stem = strings.TrimRight(d[:len(d)-1], "X")
+				official = words[stem] + ", initial encounter"
+			}
+			if c.Descriptions[d] != official {
+				t.Errorf("%s: %s is described %q, the FY2025 file says %q", c.ID, d, c.Descriptions[d], official)
 			}
 			if !codes[stem] || hasChild[stem] {
 				t.Errorf("%s: %s is not a billable FY2025 code (stem %s in the file: %v, has codes below it: %v)", c.ID, d, stem, codes[stem], hasChild[stem])
@@ -123,7 +127,7 @@ func TestGrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := Grade(c, Coding{Diagnoses: []string{"J18.9"}, Lines: []Line{{Code: "99213", Units: 1}}}, nil)
+	g := Grade(c, Coding{Diagnoses: []string{"J18.9"}, Lines: []Line{{Code: "99213", Units: 1}}}, nil, "")
 	var got []string
 	for _, d := range g.Diffs {
 		s := d.Kind + " " + d.Truth + "/" + d.Coded
@@ -148,7 +152,7 @@ func TestGrade(t *testing.T) {
 	if s.DxTruth != 2 || s.DxCoded != 1 || s.DxAgree != 0 || s.ProcAgree != 1 || s.FirstListedAgree != 0 {
 		t.Errorf("score %+v", s)
 	}
-	if g := Grade(c, c.Key(), nil); len(g.Diffs) != 0 || g.Attempt.Score.DxRecall() != 1 {
+	if g := Grade(c, c.Key(), nil, ""); len(g.Diffs) != 0 || g.Attempt.Score.DxRecall() != 1 {
 		t.Errorf("the key graded against itself: %+v", g.Diffs)
 	}
 }

@@ -127,7 +127,10 @@ func pricesFor(ctx context.Context, st Store, it Item) (Price, error) {
 	}
 	return func(code, mod string) (rcm.Money, bool) {
 		m, ok := fees[key{code, mod}]
-		return m, ok && m >= 0
+		if !ok || m < 0 {
+			return 0, false
+		}
+		return m, true
 	}, nil
 }
 

@@ -264,7 +264,10 @@ func ScoreCoding(truth, coded Coding, price Price) Score {
 			mod = l.Modifiers[0]
 		}
 		p, ok := price(l.Code, mod)
-		return p * rcm.Money(l.Units), ok
+		if !ok {
+			return 0, false
+		}
+		return p * rcm.Money(l.Units), true
 	}
 	effect := func(d *Difference, amount rcm.Money) {
 		d.Effect = amount

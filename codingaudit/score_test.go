@@ -23,7 +23,7 @@ func fees(code, mod string) (rcm.Money, bool) {
 	case "J1885/":
 		return 500, true
 	}
-	return 0, false
+	return -1, false // the charge of an unpriced code is never used
 }
 
 func TestScoreCoding(t *testing.T) {
