@@ -222,6 +222,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RouteFHIR(db, cat.Codes())
 	srv.RouteFees(web.FeeConfig{Store: db, Codes: cat.FeeCodes})
 	srv.RouteAuthorizations(db)
+	srv.RouteCodingAudit(db, cat.Catalog)
 	srv.RouteClaims(web.ClaimConfig{Store: db, Transport: openTransport,
 		Scrubber: cat.Scrubber})
 	hs := &http.Server{

@@ -322,6 +322,15 @@ var permission = map[string]string{
 	"POST /jobs/schedule":       rcm.PermWriteSetup,
 	"GET /statements":           rcm.PermBill,
 	"GET /statements/print.zip": rcm.PermBill,
+
+	"GET /api/v1/coding-audits":                              rcm.PermAuditCoding,
+	"POST /api/v1/coding-audits":                             rcm.PermAuditCoding,
+	"GET /api/v1/coding-audits/{id}":                         rcm.PermAuditCoding,
+	"POST /api/v1/coding-audits/{id}/encounters/{encounter}": rcm.PermAuditCoding,
+	"GET /api/v1/coding-audits/{id}/report":                  rcm.PermAuditCoding,
+	"GET /api/v1/practice/cases":                             "",
+	"POST /api/v1/practice/attempts":                         "",
+	"GET /api/v1/practice/progress":                          "",
 }
 
 // rolesRefused: every route, asked by every role that lacks the
