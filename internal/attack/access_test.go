@@ -331,6 +331,15 @@ var permission = map[string]string{
 	"GET /api/v1/practice/cases":                             "",
 	"POST /api/v1/practice/attempts":                         "",
 	"GET /api/v1/practice/progress":                          "",
+	"GET /coding-audits":                                      rcm.PermAuditCoding,
+	"POST /coding-audits":                                     rcm.PermAuditCoding,
+	"GET /coding-audits/{id}":                                 rcm.PermAuditCoding,
+	"POST /coding-audits/{id}/encounters/{encounter}":         rcm.PermAuditCoding,
+	"GET /coding-audits/{id}/report":                          rcm.PermAuditCoding,
+	"GET /coding-audits/{id}/report.csv":                      rcm.PermAuditCoding,
+	"GET /coding-audits/{id}/report.pdf":                      rcm.PermAuditCoding,
+	"GET /practice":                                           "",
+	"POST /practice":                                          "",
 }
 
 // rolesRefused: every route, asked by every role that lacks the
