@@ -13,10 +13,10 @@ import (
 
 // auditRow is a summary row of a report with its rates in words.
 type auditRow struct {
-	Who                                                                      string
-	Encounters                                                               int
+	Who                                                                        string
+	Encounters                                                                 int
 	DxPrecision, DxRecall, ProcPrecision, ProcRecall, FirstListed, Mods, Units string
-	Over, Under                                                              rcm.Money
+	Over, Under                                                                rcm.Money
 }
 
 func rowOf(who string, s codingaudit.Score) auditRow {
