@@ -14,9 +14,7 @@ import (
 // ("99214-25", "20610-RT-59", "J1885 x2"; units default to one).
 func ParseCoding(diagnoses string, lines []string) (Coding, error) {
 	c := Coding{Diagnoses: []string{}, Lines: []Line{}}
-	for _, d := range strings.FieldsFunc(diagnoses, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\n' || r == '\r' || r == '\t' }) {
-		c.Diagnoses = append(c.Diagnoses, d)
-	}
+	c.Diagnoses = append(c.Diagnoses, strings.FieldsFunc(diagnoses, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\n' || r == '\r' || r == '\t' })...)
 	for i, s := range lines {
 		s = strings.TrimSpace(s)
 		if s == "" {
