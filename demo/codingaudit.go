@@ -42,9 +42,9 @@ var slips = map[int]func(v visit) visit{
 		v.lines[1].units = 2
 		return v
 	},
-	7: func(v visit) visit { // depression unspecified, and a level too high
+	7: func(v visit) visit { // depression unspecified, and a level too low
 		v.dx = []string{"F32.9"}
-		v.lines = []visitLine{{"99215", nil, 1, []int{1}}}
+		v.lines = []visitLine{{"99213", nil, 1, []int{1}}}
 		return v
 	},
 }
@@ -90,7 +90,7 @@ func (r *run) codingAudit(ctx context.Context) (context.Context, error) {
 		}
 		truth[e.ID] = key
 	}
-	r.printf("%s coded %d visits from %s to %s", CoderUsername, len(visits), first, first.AddDays(3*(len(visits)-1)))
+	r.printf("%s coded %d visits from %s to %s (ready for billing)", CoderUsername, len(visits), first, first.AddDays(3*(len(visits)-1)))
 	actx := as(auditor)
 	au, err := codingaudit.Draw(actx, r.db, codingaudit.DrawRequest{CoderID: coder.ID, From: first, To: rcm.DateOf(Start), Size: 5, Seed: int64(r.opt.Seed)})
 	if err != nil {
