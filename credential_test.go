@@ -10,7 +10,7 @@ import (
 // The effective permissions of a token's actor are its role's within its
 // scope; an actor without a scope (workbench, command line) has its role's.
 func TestActorCanIsRoleWithinScope(t *testing.T) {
-	perms := []string{PermReadPatients, PermWritePatients, PermWriteSetup, PermCode, PermBill, PermReadAudit, PermManageUsers}
+	perms := []string{PermReadPatients, PermWritePatients, PermWriteSetup, PermCode, PermBill, PermReadAudit, PermManageUsers, PermAuditCoding}
 	tests := []struct {
 		role, scope string
 		want        []string
@@ -23,6 +23,7 @@ func TestActorCanIsRoleWithinScope(t *testing.T) {
 		{RoleCoder, ScopeBilling, []string{PermReadPatients}},
 		{RoleBiller, ScopeRead, []string{PermReadPatients}},
 		{RoleAuditor, ScopeRead, []string{PermReadPatients, PermReadAudit}},
+		{RoleAuditor, "", []string{PermReadPatients, PermReadAudit, PermAuditCoding}},
 		{RoleAdmin, "root", nil},
 	}
 	for _, tt := range tests {

@@ -23,13 +23,16 @@ const (
 	PermBill          = "claims:bill"
 	PermReadAudit     = "audit:read"
 	PermManageUsers   = "users:manage"
+	// PermAuditCoding draws coding-audit samples, re-codes them blind and
+	// reads their reports (package codingaudit).
+	PermAuditCoding = "coding:audit"
 )
 
 var rolePerms = map[string][]string{
-	RoleAdmin:   {PermReadPatients, PermWritePatients, PermWriteSetup, PermCode, PermBill, PermReadAudit, PermManageUsers},
+	RoleAdmin:   {PermReadPatients, PermWritePatients, PermWriteSetup, PermCode, PermBill, PermReadAudit, PermManageUsers, PermAuditCoding},
 	RoleCoder:   {PermReadPatients, PermCode},
 	RoleBiller:  {PermReadPatients, PermWritePatients, PermBill},
-	RoleAuditor: {PermReadPatients, PermReadAudit},
+	RoleAuditor: {PermReadPatients, PermReadAudit, PermAuditCoding},
 }
 
 // ValidRole reports whether r is one of the roles.

@@ -89,6 +89,7 @@ func Run(ctx context.Context, db *sqldb.DB, w io.Writer, opt Options) (*Result, 
 		{"Audit log", r.checkAudit},
 		{"The manager's numbers", r.managerNumbers},
 		{"Visits coded from their notes: suggestions accepted with their evidence", r.codeFromNotes},
+		{"A coding audit of the coder's visits, the suggestions scored beside", r.codingAudit},
 	}
 	for i, s := range steps {
 		fmt.Fprintf(w, "\n%d. %s\n", i+1, s.title)

@@ -28,6 +28,7 @@ import (
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/codingaudit"
 	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/internal/routemux"
@@ -91,6 +92,10 @@ type Store interface {
 
 	// The A/R desk's Follow-up queue.
 	FollowUpStore
+
+	// The coding audit and practice mode (package codingaudit).
+	codingaudit.Store
+	codingaudit.PracticeStore
 
 	CreateUISession(ctx context.Context, idHash string, s *rcm.UISession) error
 	FindUISession(ctx context.Context, idHash string) (*rcm.UISession, error)
@@ -268,6 +273,15 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /contracts", h.page(h.showContracts))
 	h.mux.Handle("POST /contracts", h.upload(h.uploadContract))
 	h.mux.Handle("POST /contracts/rate", h.action(h.saveContractRate))
+	h.mux.Handle("GET /coding-audits", h.page(h.showCodingAudits))
+	h.mux.Handle("POST /coding-audits", h.action(h.drawCodingAudit))
+	h.mux.Handle("GET /coding-audits/{id}", h.page(h.showCodingAudit))
+	h.mux.Handle("POST /coding-audits/{id}/encounters/{encounter}", h.action(h.recodeEncounter))
+	h.mux.Handle("GET /coding-audits/{id}/report", h.page(h.showAuditReport))
+	h.mux.Handle("GET /coding-audits/{id}/report.csv", h.page(h.downloadAuditReport))
+	h.mux.Handle("GET /coding-audits/{id}/report.pdf", h.page(h.downloadAuditReport))
+	h.mux.Handle("GET /practice", h.page(h.showPractice))
+	h.mux.Handle("POST /practice", h.action(h.submitPractice))
 }
 
 // ServeHTTP implements http.Handler. Every workbench response carries its

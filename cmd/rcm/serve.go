@@ -224,6 +224,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 	srv.RouteContracts(web.ContractConfig{Store: db, Codes: cat.FeeCodes})
 	srv.RouteAuthorizations(db)
 	srv.RouteSuggestionDecisions(db)
+	srv.RouteCodingAudit(db, cat.Catalog)
 	srv.RouteClaims(web.ClaimConfig{Store: db, Transport: openTransport,
 		Scrubber: cat.Scrubber})
 	hs := &http.Server{

@@ -21,6 +21,7 @@ import (
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/codingaudit"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
@@ -167,6 +168,7 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 	e.api.RouteAuthorizations(db)
 	e.api.RouteSuggestionDecisions(db)
 	e.api.RouteClaims(web.ClaimConfig{Store: db, Scrubber: scrubber, Transport: transport})
+	e.api.RouteCodingAudit(db, func() *codeset.Catalog { return starter })
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
 	for _, o := range []*org{e.a, e.b} {
@@ -272,6 +274,16 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 	det, err := db.GetRemittance(ctx, res.RemittanceID)
 	must(err)
 	r.ids["claim_payment"] = det.ClaimPayments[0].ID
+	// A coding audit of a coder's work on the encounter: the coder is the
+	// last to change it, and the admin draws it.
+	coder := &rcm.User{OrgID: o.ID, Username: strings.ToLower(name) + "-seedcoder", Name: name + " coder", Role: rcm.RoleCoder}
+	must(db.CreateUserWithHash(ctx, coder, passwordHash()))
+	cur, err := db.FindEncounterByID(ctx, enc.ID)
+	must(err)
+	must(db.UpdateEncounter(rcm.NewContextWithActor(ctx, rcm.Actor{UserID: coder.ID, OrgID: o.ID, Role: rcm.RoleCoder, Reason: "seed"}), cur))
+	au, err := codingaudit.Draw(ctx, db, codingaudit.DrawRequest{CoderID: coder.ID, From: dos, To: dos, Size: 1, Seed: 1})
+	must(err)
+	r.ids["coding_audit"] = au.ID
 	return r
 }
 
@@ -284,7 +296,8 @@ var kindOf = map[string]string{
 	"practices": "practice", "providers": "provider", "payers": "payer", "patients": "patient", "coverages": "coverage",
 	"encounters": "encounter", "claims": "claim", "remittances": "remittance", "remittance-exceptions": "exception",
 	"exceptions": "exception", "users": "user", "tokens": "token",
-	"Patient": "patient", "Coverage": "coverage", "Claim": "claim", "ExplanationOfBenefit": "claim_payment",
+	"coding-audits": "coding_audit",
+	"Patient":       "patient", "Coverage": "coverage", "Claim": "claim", "ExplanationOfBenefit": "claim_payment",
 }
 
 var paramRE = regexp.MustCompile(`\{[a-z]+\}`)
