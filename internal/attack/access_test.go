@@ -322,6 +322,11 @@ var permission = map[string]string{
 	"POST /jobs/schedule":       rcm.PermWriteSetup,
 	"GET /statements":           rcm.PermBill,
 	"GET /statements/print.zip": rcm.PermBill,
+
+	"GET /followups/{id}":        rcm.PermBill,
+	"POST /followups/assign":     rcm.PermBill,
+	"POST /followups/{id}/note":  rcm.PermBill,
+	"POST /followups/{id}/close": rcm.PermBill,
 }
 
 // rolesRefused: every route, asked by every role that lacks the
