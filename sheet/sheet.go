@@ -1,5 +1,5 @@
 // Package sheet writes the lists and reports users download as CSV: RFC
-// 4180 through encoding/csv, a header row first, every text cell defused
+// 4180 (CRLF line ends) through encoding/csv, a header row first, every text cell defused
 // so a spreadsheet cannot run it as a formula. The follow-up queue, the
 // denials queue, the KPI report, a claim's status history and the credit
 // and refund lists all write through Write, at the workbench, the API and
@@ -20,6 +20,7 @@ import (
 // is. The rows are not changed.
 func Write(w io.Writer, header []string, rows [][]string) error {
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180, section 2: records end with CRLF
 	if err := cw.Write(header); err != nil {
 		return err
 	}

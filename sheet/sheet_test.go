@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,6 +24,9 @@ func TestWrite(t *testing.T) {
 	var buf bytes.Buffer
 	if err := Write(&buf, header, rows); err != nil {
 		t.Fatal(err)
+	}
+	if raw := buf.String(); !strings.HasPrefix(raw, "claim,patient,amount,note\r\n") || !strings.HasSuffix(raw, "\r\n") {
+		t.Errorf("records do not end with CRLF: %q", raw)
 	}
 	got, err := csv.NewReader(&buf).ReadAll()
 	if err != nil {
