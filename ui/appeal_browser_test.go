@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"encoding/base64"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"os"
@@ -77,6 +78,13 @@ func TestBrowserAppealFromQueue(t *testing.T) {
 	items, err := f.db.FindFollowUps(f.ctx, followup.Filter{ClaimID: id})
 	if err != nil || len(items) == 0 || items[0].Category != "eligibility" {
 		t.Fatalf("the denial's work items: %+v, %v", items, err)
+	}
+
+	// The denials queue downloads the denial with its code in words.
+	status, body, _ := b.get("/queues/denials.csv")
+	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != http.StatusOK || err != nil || len(recs) != 2 || recs[1][0] != c.ControlNumber || !strings.HasPrefix(recs[1][6], "CO-27 125.00 ") || !strings.Contains(recs[1][6], "Service happened after coverage ended") {
+		t.Errorf("denials CSV: %d %v %q", status, err, body)
 	}
 
 	base := f.srv.URL

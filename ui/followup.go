@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,11 +43,12 @@ type followupData struct {
 	PayerID         int64
 	Category, Owner string
 	DueBy           string
-	Next            string // the next page's query, "" on the last page
-	// Back is this page, for the assign form to return to; CSV the
-	// query that downloads every matching item.
-	Back, CSV string
-	Rules     []followup.CategoryRule
+	// Next is the next page's link, "" on the last page; CSV downloads
+	// every matching item. Both are built from url.Values on this path.
+	Next, CSV template.URL
+	// Back is this page, for the assign form to return to.
+	Back  string
+	Rules []followup.CategoryRule
 }
 
 const followupPage = 50
@@ -119,7 +121,7 @@ func (h *Handler) showFollowUps(w http.ResponseWriter, r *http.Request, s *sessi
 	if len(items) == followupPage {
 		next := r.URL.Query()
 		next.Set("after", strconv.FormatInt(items[len(items)-1].ID, 10))
-		d.Next = next.Encode()
+		d.Next = template.URL("/followups?" + next.Encode())
 	}
 	if d.Payers, err = h.store.FindPayers(ctx); err != nil {
 		return err
@@ -146,7 +148,7 @@ func (h *Handler) showFollowUps(w http.ResponseWriter, r *http.Request, s *sessi
 	csvQuery := r.URL.Query()
 	csvQuery.Del("after")
 	csvQuery.Set("format", "csv")
-	d.CSV = csvQuery.Encode()
+	d.CSV = template.URL("/followups?" + csvQuery.Encode())
 	h.renderPage(w, r, s, "followups", &view{Title: "Follow-up", Nav: "followups", Data: d})
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/eligibility"
 	"github.com/openrcm/openrcm/followup"
+	"github.com/openrcm/openrcm/kpi"
+	"github.com/openrcm/openrcm/remit"
 )
 
 // notOnFile makes a submitted claim that the payer's 277 says it has no
@@ -77,7 +79,8 @@ func TestFollowUpActions(t *testing.T) {
 	}
 
 	status, body, _ := b.get("/followups?owner=none")
-	if status != http.StatusOK || !strings.Contains(body, `value="`+strconv.FormatInt(it.ID, 10)+`" form="assign"`) || !strings.Contains(body, `href="`+itemPath+`"`) {
+	if status != http.StatusOK || !strings.Contains(body, `value="`+strconv.FormatInt(it.ID, 10)+`" form="assign"`) || !strings.Contains(body, `href="`+itemPath+`"`) ||
+		!strings.Contains(body, `href="/followups?format=csv&amp;owner=none"`) {
 		t.Fatalf("queue lacks the item's tick box or link: %d\n%s", status, body)
 	}
 
@@ -148,13 +151,43 @@ func TestFollowUpActions(t *testing.T) {
 		t.Errorf("claim page after the close:\n%s", body)
 	}
 
+	// The claim's status history and the manager's numbers download as
+	// CSV from their screens.
+	if _, body, _ := b.get(claimPath); !strings.Contains(body, `href="`+claimPath+`/status.csv"`) {
+		t.Errorf("the claim page has no status history download")
+	}
+	status, body, _ = b.get(claimPath + "/status.csv")
+	if recs, err := csv.NewReader(strings.NewReader(body)).ReadAll(); status != http.StatusOK || err != nil || len(recs) != 2 ||
+		!cmp.Equal(recs[0], claimstatus.CSVHeader) || recs[1][0] != c.ControlNumber || recs[1][4] != "A4" || recs[1][5] != "35" || recs[1][11] != "not_found" {
+		t.Errorf("status history CSV: %d %v %q", status, err, body)
+	}
+	status, body, _ = b.get("/reports/kpi?from=2026-01-01&to=2026-12-31")
+	if status != http.StatusOK || !strings.Contains(body, "HFMA MAP Key AR-1") || !strings.Contains(body, `href="/reports/kpi?from=2026-01-01&amp;to=2026-12-31&amp;format=csv"`) ||
+		!strings.Contains(body, "Payer: Prairie PPO") {
+		t.Errorf("KPI screen: %d\n%s", status, body)
+	}
+	status, body, _ = b.get("/reports/kpi?from=2026-01-01&to=2026-12-31&format=csv")
+	if recs, err := csv.NewReader(strings.NewReader(body)).ReadAll(); status != http.StatusOK || err != nil || len(recs) < 3 ||
+		!cmp.Equal(recs[0], kpi.CSVHeader) || recs[1][2] != "organization" || recs[1][0] != "2026-01-01" || recs[2][3] != "Prairie PPO" {
+		t.Errorf("KPI CSV: %d %v %q", status, err, body)
+	}
+	if status, _, _ := b.get("/reports/kpi?from=2026-02-30"); status != http.StatusBadRequest {
+		t.Errorf("KPI with a bad date: %d, want 400", status)
+	}
+	status, body, _ = b.get("/queues/denials.csv")
+	if recs, err := csv.NewReader(strings.NewReader(body)).ReadAll(); status != http.StatusOK || err != nil || len(recs) != 1 || !cmp.Equal(recs[0], remit.DenialCSVHeader) {
+		t.Errorf("denials CSV with no denial: %d %v %q", status, err, body)
+	}
+
 	// A coder may do nothing here.
 	coder := f.browser(t)
 	coder.login("cora.coder")
 	if status, _, _ := coder.action("/followups/assign", url.Values{"item": {strconv.FormatInt(it.ID, 10)}, "owner": {"none"}}); status != http.StatusForbidden {
 		t.Errorf("coder assign: %d, want 403", status)
 	}
-	if status, _, _ := coder.get(itemPath); status != http.StatusForbidden {
-		t.Errorf("coder opens an item: %d, want 403", status)
+	for _, path := range []string{itemPath, "/reports/kpi", "/queues/denials.csv"} {
+		if status, _, _ := coder.get(path); status != http.StatusForbidden {
+			t.Errorf("coder GET %s: %d, want 403", path, status)
+		}
 	}
 }

@@ -87,6 +87,7 @@ type Store interface {
 	// The A/R desk's Follow-up queue.
 	FollowUpStore
 	FollowUpWork
+	KPIStore
 
 	CreateUISession(ctx context.Context, idHash string, s *rcm.UISession) error
 	FindUISession(ctx context.Context, idHash string) (*rcm.UISession, error)
@@ -221,6 +222,9 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /followups/assign", h.action(h.assignFollowUps))
 	h.mux.Handle("POST /followups/{id}/note", h.action(h.noteFollowUp))
 	h.mux.Handle("POST /followups/{id}/close", h.action(h.closeFollowUp))
+	h.mux.Handle("GET /queues/denials.csv", h.page(h.downloadDenials))
+	h.mux.Handle("GET /claims/{id}/status.csv", h.page(h.downloadClaimStatus))
+	h.mux.Handle("GET /reports/kpi", h.page(h.showKPI))
 
 	h.mux.Handle("GET /patients", h.page(h.showPatients))
 	h.mux.Handle("GET /patients/{id}", h.page(h.showPatient))
