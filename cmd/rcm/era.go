@@ -19,7 +19,7 @@ const eraUsage = `post [--db DB] [--org ID] FILE...
                     [--posted-from D] [--posted-to D] [--limit N] [--offset N | --before ID] [--json]
        rcm era show [--db DB] [--org ID] REMITTANCE_ID [--json]
        rcm era resolve [--db DB] [--org ID] EXCEPTION_ID --kind KIND --note TEXT [--as USERNAME]
-       rcm era denials [--db DB] [--org ID] [--limit N]
+       rcm era denials [--db DB] [--org ID] [--limit N] [--csv]
        rcm era exceptions [--db DB] [--org ID] [--status open|resolved|all]
        rcm era balances [--db DB] [--org ID]
 
@@ -57,6 +57,7 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 	org := orgFlag(fs)
 	limit := fs.Int("limit", 100, "list at most this many denials")
 	status := fs.String("status", remit.ExceptionsOpen, "exceptions: open, resolved or all")
+	asCSV := fs.Bool("csv", false, "denials: print CSV (RFC 4180)")
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
@@ -87,6 +88,9 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 			set = carc.NewSet()
 		}
 		remit.Explain(ds, set)
+		if *asCSV {
+			return remit.WriteDenialsCSV(env.Stdout, ds)
+		}
 		if len(ds) == 0 {
 			fmt.Fprintln(env.Stdout, "No denials.")
 		}
