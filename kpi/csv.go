@@ -38,3 +38,12 @@ func Num(v *float64) string {
 	}
 	return strconv.FormatFloat(*v, 'f', 1, 64)
 }
+
+// Pct prints a percentage with one decimal and its sign, or "n/a" (no
+// percent sign) when it has no denominator.
+func Pct(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64) + "%"
+}
