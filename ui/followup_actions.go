@@ -106,6 +106,10 @@ func (h *Handler) showFollowUpItem(w http.ResponseWriter, r *http.Request, s *se
 // assignFollowUps gives the ticked items (or the one item of a work item
 // form) to a user, or back to nobody.
 func (h *Handler) assignFollowUps(w http.ResponseWriter, r *http.Request, s *session) error {
+	// Who may is checked before the form is read: no hint to who may not.
+	if _, err := rcm.RequireActor(r.Context(), rcm.PermBill); err != nil {
+		return err
+	}
 	var ids []int64
 	for _, v := range r.PostForm["item"] {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -140,6 +144,9 @@ func (h *Handler) assignFollowUps(w http.ResponseWriter, r *http.Request, s *ses
 func (h *Handler) noteFollowUp(w http.ResponseWriter, r *http.Request, s *session) error {
 	id, err := pathID(r, "id")
 	if err != nil {
+		return err
+	}
+	if _, err := rcm.RequireActor(r.Context(), rcm.PermBill); err != nil {
 		return err
 	}
 	var due rcm.Date

@@ -21,6 +21,7 @@ import (
 	"github.com/openrcm/openrcm/claim"
 	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
@@ -270,6 +271,15 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 	det, err := db.GetRemittance(ctx, res.RemittanceID)
 	must(err)
 	r.ids["claim_payment"] = det.ClaimPayments[0].ID
+	// The CO-97 line is a work item on the follow-up desk.
+	_, _, err = followup.OpenDenials(ctx, db)
+	must(err)
+	items, err := db.FindFollowUps(ctx, followup.Filter{ClaimID: c.ID})
+	must(err)
+	if len(items) == 0 {
+		t.Fatalf("seed %s: no work item for the denied line", name)
+	}
+	r.ids["followup"] = items[0].ID
 	return r
 }
 
@@ -281,7 +291,7 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 var kindOf = map[string]string{
 	"practices": "practice", "providers": "provider", "payers": "payer", "patients": "patient", "coverages": "coverage",
 	"encounters": "encounter", "claims": "claim", "remittances": "remittance", "remittance-exceptions": "exception",
-	"exceptions": "exception", "users": "user", "tokens": "token",
+	"exceptions": "exception", "users": "user", "tokens": "token", "followups": "followup",
 	"Patient": "patient", "Coverage": "coverage", "Claim": "claim", "ExplanationOfBenefit": "claim_payment",
 }
 
