@@ -149,6 +149,10 @@ func (h *Handler) noteFollowUp(w http.ResponseWriter, r *http.Request, s *sessio
 	if _, err := rcm.RequireActor(r.Context(), rcm.PermBill); err != nil {
 		return err
 	}
+	// Another organization's item is not found, whatever the form says.
+	if _, err := h.store.FindFollowUpItem(r.Context(), id); err != nil {
+		return err
+	}
 	var due rcm.Date
 	if v := strings.TrimSpace(r.PostFormValue("follow_up")); v != "" {
 		if due, err = rcm.ParseDate(v); err != nil {
@@ -167,6 +171,10 @@ func (h *Handler) noteFollowUp(w http.ResponseWriter, r *http.Request, s *sessio
 func (h *Handler) closeFollowUp(w http.ResponseWriter, r *http.Request, s *session) error {
 	id, err := pathID(r, "id")
 	if err != nil {
+		return err
+	}
+	// Another organization's item is not found, whatever the form says.
+	if _, err := h.store.FindFollowUpItem(r.Context(), id); err != nil {
 		return err
 	}
 	if err := h.store.CloseFollowUp(r.Context(), id, r.PostFormValue("outcome"), strings.TrimSpace(r.PostFormValue("note"))); err != nil {
