@@ -97,9 +97,9 @@ func (r *run) managerNumbers(ctx context.Context) (context.Context, error) {
 		return ctx, err
 	}
 	line := func(f kpi.Figures) string {
-		return fmt.Sprintf("%s: days in A/R %s, A/R over 90 days %s%%, net collection rate %s%%, denial rate %s%% (%d of %d claims), clean claim rate %s%%, first-pass resolution %s%%",
-			f.Group, kpi.Num(f.DaysInAR), kpi.Num(f.AROver90Pct), kpi.Num(f.NetCollectionRate), kpi.Num(f.DenialRate), f.ClaimsDenied, f.ClaimsAnswered,
-			kpi.Num(f.CleanClaimRate), kpi.Num(f.FirstPassRate))
+		return fmt.Sprintf("%s: days in A/R %s, A/R over 90 days %s, net collection rate %s, denial rate %s (%d of %d claims), clean claim rate %s, first-pass resolution %s",
+			f.Group, kpi.Num(f.DaysInAR), kpi.Pct(f.AROver90Pct), kpi.Pct(f.NetCollectionRate), kpi.Pct(f.DenialRate), f.ClaimsDenied, f.ClaimsAnswered,
+			kpi.Pct(f.CleanClaimRate), kpi.Pct(f.FirstPassRate))
 	}
 	r.printf("the manager's numbers, %s to %s (rcm report kpi)", rep.From, rep.To)
 	r.printf("  %s", line(rep.Total))

@@ -1,19 +1,23 @@
 package kpi
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
+
+	"github.com/openrcm/openrcm/sheet"
 )
 
-// WriteCSV writes the report as CSV (RFC 4180): the organization's row,
-// then one per payer and one per provider. Every door that exports the
-// report writes it through here.
+// CSVHeader names the columns WriteCSV writes.
+var CSVHeader = []string{"from", "to", "by", "group", "days_in_ar", "ar_over_90_pct", "net_collection_rate", "denial_rate", "clean_claim_rate", "first_pass_rate",
+	"open_ar", "ar_over_90", "net_revenue", "collected", "claims_answered", "claims_denied"}
+
+// WriteCSV writes the report as CSV (package sheet): the organization's
+// row, then one per payer and one per provider. Every door that exports
+// the report writes it through here.
 func WriteCSV(out io.Writer, r *Report) error {
-	w := csv.NewWriter(out)
-	w.Write([]string{"from", "to", "by", "group", "days_in_ar", "ar_over_90_pct", "net_collection_rate", "denial_rate", "clean_claim_rate", "first_pass_rate", "open_ar", "ar_over_90", "net_revenue", "collected", "claims_answered", "claims_denied"})
+	var rows [][]string
 	row := func(by string, f Figures) {
-		w.Write([]string{r.From, r.To, by, f.Group, Num(f.DaysInAR), Num(f.AROver90Pct), Num(f.NetCollectionRate), Num(f.DenialRate), Num(f.CleanClaimRate), Num(f.FirstPassRate),
+		rows = append(rows, []string{r.From, r.To, by, f.Group, Num(f.DaysInAR), Num(f.AROver90Pct), Num(f.NetCollectionRate), Num(f.DenialRate), Num(f.CleanClaimRate), Num(f.FirstPassRate),
 			f.OpenAR.String(), f.AROver90.String(), f.NetRevenue.String(), f.Collected.String(), strconv.Itoa(f.ClaimsAnswered), strconv.Itoa(f.ClaimsDenied)})
 	}
 	row("organization", r.Total)
@@ -23,8 +27,7 @@ func WriteCSV(out io.Writer, r *Report) error {
 	for _, f := range r.ByProvider {
 		row("provider", f)
 	}
-	w.Flush()
-	return w.Error()
+	return sheet.Write(out, CSVHeader, rows)
 }
 
 // Num prints a ratio with one decimal, or "n/a" when it has no
@@ -34,4 +37,13 @@ func Num(v *float64) string {
 		return "n/a"
 	}
 	return strconv.FormatFloat(*v, 'f', 1, 64)
+}
+
+// Pct prints a percentage with one decimal and its sign, or "n/a" (no
+// percent sign) when it has no denominator.
+func Pct(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64) + "%"
 }

@@ -52,3 +52,13 @@ func TestCompute(t *testing.T) {
 		t.Errorf("definitions missing")
 	}
 }
+
+func TestPct(t *testing.T) {
+	v := 12.345
+	if got := kpi.Pct(&v); got != "12.3%" {
+		t.Errorf("Pct(12.345) = %q", got)
+	}
+	if got := kpi.Pct(nil); got != "n/a" {
+		t.Errorf("Pct(nil) = %q, want n/a without a percent sign", got)
+	}
+}

@@ -87,8 +87,8 @@ func AppealLetter(w io.Writer, l *followup.Letter) error {
 	gap(4)
 	line(10, "", "To whom it may concern:")
 	gap(2)
-	line(10, "", fmt.Sprintf("We appeal your decision on the claim above (%s level) and ask that it be reconsidered. Reason for the appeal: %s.",
-		l.Appeal.Level, l.Appeal.Reason))
+	line(10, "", sentence(fmt.Sprintf("We appeal your decision on the claim above (%s level) and ask that it be reconsidered. Reason for the appeal: %s",
+		l.Appeal.Level, l.Appeal.Reason)))
 	gap(3)
 	line(10, "B", "Services billed")
 	var dx []string
@@ -120,7 +120,7 @@ func AppealLetter(w io.Writer, l *followup.Letter) error {
 		for _, r := range d.Remarks {
 			reasons = append(reasons, fmt.Sprintf("remark %s %s", r.Code, r.Meaning))
 		}
-		line(10, "", fmt.Sprintf("%s, %s not paid on the remittance of %s: %s.", what, d.Amount.Dollars(), usDate(d.Date), strings.Join(reasons, "; ")))
+		line(10, "", sentence(fmt.Sprintf("%s, %s not paid on the remittance of %s: %s", what, d.Amount.Dollars(), usDate(d.Date), strings.Join(reasons, "; "))))
 	}
 	gap(3)
 	line(10, "B", "Why the decision should be reversed")
@@ -133,7 +133,11 @@ func AppealLetter(w io.Writer, l *followup.Letter) error {
 		}
 		gap(3)
 	}
-	line(10, "", fmt.Sprintf("Please send your decision by %s. Questions about this appeal: %s, %s.", usDate(l.Appeal.AnswerBy), p.Name, phone(p.Phone)))
+	contact := p.Name
+	if p.Phone != "" {
+		contact += ", " + phone(p.Phone)
+	}
+	line(10, "", fmt.Sprintf("Please send your decision by %s. Questions about this appeal: %s.", usDate(l.Appeal.AnswerBy), contact))
 	gap(6)
 	line(10, "", "Sincerely,")
 	gap(8)
@@ -152,4 +156,10 @@ func phone(s string) string {
 		return "(" + s[:3] + ") " + s[3:6] + "-" + s[6:]
 	}
 	return s
+}
+
+// sentence ends s with one full stop: the code lists' meanings often end
+// with their own.
+func sentence(s string) string {
+	return strings.TrimRight(s, ". ") + "."
 }

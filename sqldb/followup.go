@@ -511,3 +511,27 @@ func (db *DB) MarkFollowUpsDue(ctx context.Context, day rcm.Date) (int, error) {
 	})
 	return n, err
 }
+
+// FindFollowUpOwners lists the users who may work follow-up items
+// (their role may bill), by name, for the workbench's assign lists. It
+// gives names and ids only: a biller may not list users otherwise.
+func (db *DB) FindFollowUpOwners(ctx context.Context) ([]*rcm.User, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermBill)
+	if err != nil {
+		return nil, err
+	}
+	us, err := queryAll(ctx, db, func(s scanner) (*rcm.User, error) {
+		u := &rcm.User{}
+		return u, s.Scan(&u.ID, &u.Username, &u.Name, &u.Role)
+	}, `SELECT id, username, name, role FROM app_user WHERE org_id = ? ORDER BY name, username`, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := us[:0]
+	for _, u := range us {
+		if rcm.RoleCan(u.Role, rcm.PermBill) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

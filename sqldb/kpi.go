@@ -52,7 +52,7 @@ func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, e
 			l.OpenAtEnd, l.Charged, l.Contractual, l.Collected = rcm.Money(open), rcm.Money(charged), rcm.Money(co), rcm.Money(collected)
 			return l, err
 		}, `SELECT e.date_of_service, pv.first_name, pv.last_name,
-				(SELECT CAST(MIN(c.debit_payer) AS TEXT) FROM ledger_pair c WHERE c.org_id = s.org_id AND c.line_id = s.id AND c.op = 'charge'),
+				CAST(MIN(CASE WHEN p.op = 'charge' THEN p.debit_payer END) AS TEXT),
 				CAST(SUM(CASE WHEN p.debit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END
 					- CASE WHEN p.credit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END) AS BIGINT),
 				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.credit_kind = 'charges' THEN p.amount ELSE 0 END

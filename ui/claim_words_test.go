@@ -96,7 +96,7 @@ func TestClaimsSearchAndCSV(t *testing.T) {
 		t.Errorf("a search that finds nothing does not say so:\n%s", body)
 	}
 	status, csv, resp := b.get("/claims?q=" + url.QueryEscape(f.patient.AccountNumber) + "&format=csv")
-	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	lines := strings.Split(strings.TrimSpace(csv), "\r\n")
 	if status != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || len(lines) != 2 ||
 		lines[0] != "claim,frequency,date_of_service,account,patient,payer,provider,charge,state" ||
 		!strings.HasPrefix(lines[1], c.ControlNumber+",1,"+c.DateOfService.String()+","+f.patient.AccountNumber+",") {

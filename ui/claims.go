@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/csv"
 	"html/template"
 	"net/http"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/lookup"
+	"github.com/openrcm/openrcm/sheet"
 )
 
 // claimStates are the states a claims list can be filtered by, in the
@@ -338,26 +338,18 @@ func (n *names) row(ctx context.Context, c *rcm.Claim) (claimRow, error) {
 
 // writeClaimsCSV downloads the claims list as shown, names and all.
 func writeClaimsCSV(w http.ResponseWriter, rows []claimRow) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="claims.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"claim", "frequency", "date_of_service", "account", "patient", "payer", "provider", "charge", "state"}); err != nil {
-		return err
-	}
+	sheet.Headers(w, "claims.csv")
+	recs := make([][]string, 0, len(rows))
 	for _, r := range rows {
 		rec := []string{r.Claim.ControlNumber, r.Claim.Frequency, r.Claim.DateOfService.String(), r.Patient.AccountNumber,
-			csvSafe(r.Patient.LastName + ", " + r.Patient.FirstName), "", "", r.Claim.TotalCharge().String(), r.Claim.State}
+			r.Patient.LastName + ", " + r.Patient.FirstName, "", "", r.Claim.TotalCharge().String(), r.Claim.State}
 		if r.Payer != nil {
-			rec[5] = csvSafe(r.Payer.Name)
+			rec[5] = r.Payer.Name
 		}
 		if r.Provider != nil {
-			rec[6] = csvSafe(r.Provider.LastName + ", " + r.Provider.FirstName)
+			rec[6] = r.Provider.LastName + ", " + r.Provider.FirstName
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		recs = append(recs, rec)
 	}
-	cw.Flush()
-	return cw.Error()
+	return sheet.Write(w, []string{"claim", "frequency", "date_of_service", "account", "patient", "payer", "provider", "charge", "state"}, recs)
 }

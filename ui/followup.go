@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/pdf"
 	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/sheet"
 )
 
 // FollowUpStore is what the Follow-up queue reads; *sqldb.DB implements
@@ -41,8 +43,12 @@ type followupData struct {
 	PayerID         int64
 	Category, Owner string
 	DueBy           string
-	Next            string // the next page's query, "" on the last page
-	Rules           []followup.CategoryRule
+	// Next is the next page's link, "" on the last page; CSV downloads
+	// every matching item. Both are built from url.Values on this path.
+	Next, CSV template.URL
+	// Back is this page, for the assign form to return to.
+	Back  string
+	Rules []followup.CategoryRule
 }
 
 const followupPage = 50
@@ -89,6 +95,13 @@ func (h *Handler) showFollowUps(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 		f.DueBy = due
 	}
+	switch q.Get("format") {
+	case "":
+	case "csv":
+		return h.downloadFollowUps(w, r, f)
+	default:
+		return rcm.FieldErrorf(rcm.EINVALID, "format", "The download format is csv.")
+	}
 	if v := q.Get("after"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -108,26 +121,34 @@ func (h *Handler) showFollowUps(w http.ResponseWriter, r *http.Request, s *sessi
 	if len(items) == followupPage {
 		next := r.URL.Query()
 		next.Set("after", strconv.FormatInt(items[len(items)-1].ID, 10))
-		d.Next = next.Encode()
+		d.Next = template.URL("/followups?" + next.Encode())
 	}
 	if d.Payers, err = h.store.FindPayers(ctx); err != nil {
 		return err
 	}
-	// Administrators see every user to filter by; a biller, who may not
-	// list users, sees the owners of the items shown.
-	if users, err := h.store.FindUsers(ctx); err == nil {
-		d.Users = users
-	} else if rcm.ErrorCode(err) != rcm.EFORBIDDEN {
+	// The owners to filter by and assign to: the users who may bill,
+	// and whoever owns an item shown though their role changed since.
+	if d.Users, err = h.store.FindFollowUpOwners(ctx); err != nil {
 		return err
-	} else {
-		seen := map[int64]bool{}
-		for _, it := range items {
-			if it.OwnerID != 0 && !seen[it.OwnerID] {
-				seen[it.OwnerID] = true
-				d.Users = append(d.Users, &rcm.User{ID: it.OwnerID, Name: it.OwnerName})
-			}
+	}
+	seen := map[int64]bool{}
+	for _, u := range d.Users {
+		seen[u.ID] = true
+	}
+	for _, it := range items {
+		if it.OwnerID != 0 && !seen[it.OwnerID] {
+			seen[it.OwnerID] = true
+			d.Users = append(d.Users, &rcm.User{ID: it.OwnerID, Name: it.OwnerName})
 		}
 	}
+	d.Back = "/followups"
+	if r.URL.RawQuery != "" {
+		d.Back += "?" + r.URL.RawQuery
+	}
+	csvQuery := r.URL.Query()
+	csvQuery.Del("after")
+	csvQuery.Set("format", "csv")
+	d.CSV = template.URL("/followups?" + csvQuery.Encode())
 	h.renderPage(w, r, s, "followups", &view{Title: "Follow-up", Nav: "followups", Data: d})
 	return nil
 }
@@ -137,7 +158,7 @@ func (h *Handler) showFollowUps(w http.ResponseWriter, r *http.Request, s *sessi
 // appeals.
 type claimDesk struct {
 	Status    []*claimstatus.Check
-	Items     []*followup.Item
+	Items     []*workItem
 	Appeals   []*followup.Appeal
 	CanAppeal bool
 	Levels    []string
@@ -149,6 +170,12 @@ func (h *Handler) claimDesk(ctx context.Context, s *session, c *rcm.Claim) (*cla
 	if d.Status, err = h.store.FindClaimStatusChecks(ctx, c.ID); err != nil {
 		return nil, err
 	}
+	var owners []*rcm.User
+	if s.actor.Can(rcm.PermBill) {
+		if owners, err = h.store.FindFollowUpOwners(ctx); err != nil {
+			return nil, err
+		}
+	}
 	for _, state := range []string{followup.Open, followup.Closed} {
 		items, err := h.store.FindFollowUps(ctx, followup.Filter{ClaimID: c.ID, State: state, Limit: 100})
 		if err != nil {
@@ -159,7 +186,7 @@ func (h *Handler) claimDesk(ctx context.Context, s *session, c *rcm.Claim) (*cla
 			if err != nil {
 				return nil, err
 			}
-			d.Items = append(d.Items, full)
+			d.Items = append(d.Items, h.workItem(s, full, owners, fmt.Sprintf("/claims/%d", c.ID)))
 		}
 	}
 	if d.Appeals, err = h.store.FindAppeals(ctx, c.ID); err != nil {
@@ -230,4 +257,32 @@ func (h *Handler) downloadAppealLetter(w http.ResponseWriter, r *http.Request, s
 	w.Header().Set("Content-Disposition", `attachment; filename="appeal-`+l.Claim.ControlNumber+`.pdf"`)
 	w.Write(buf.Bytes())
 	return nil
+}
+
+// followupCSVMax caps one download; a queue longer than this is filtered
+// first.
+const followupCSVMax = 100_000
+
+// downloadFollowUps downloads every item the queue's filters match, not
+// only the page shown, as CSV (the same columns as the API's and rcm
+// followup list --csv).
+func (h *Handler) downloadFollowUps(w http.ResponseWriter, r *http.Request, f followup.Filter) error {
+	var all []*followup.Item
+	f.Limit = 1000
+	for {
+		page, err := h.store.FindFollowUps(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		all = append(all, page...)
+		if len(page) < f.Limit {
+			break
+		}
+		if len(all) >= followupCSVMax {
+			return rcm.Errorf(rcm.EINVALID, "More than %d work items match; narrow the filters to download them.", followupCSVMax)
+		}
+		f.After = page[len(page)-1]
+	}
+	sheet.Headers(w, "followups.csv")
+	return followup.WriteCSV(w, all)
 }

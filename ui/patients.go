@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/sheet"
 )
 
 type patientsData struct {
@@ -125,26 +125,10 @@ func pad2(n int) string {
 
 // writePatientsCSV downloads a page of the patient list.
 func writePatientsCSV(w http.ResponseWriter, ps []*rcm.Patient) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="patients.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"account", "last_name", "first_name", "birth_date", "sex", "city"}); err != nil {
-		return err
-	}
+	sheet.Headers(w, "patients.csv")
+	rows := make([][]string, 0, len(ps))
 	for _, p := range ps {
-		if err := cw.Write([]string{p.AccountNumber, csvSafe(p.LastName), csvSafe(p.FirstName), p.BirthDate.String(), p.Sex, csvSafe(p.Address.City)}); err != nil {
-			return err
-		}
+		rows = append(rows, []string{p.AccountNumber, p.LastName, p.FirstName, p.BirthDate.String(), p.Sex, p.Address.City})
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvSafe keeps a cell from being read as a formula by a spreadsheet.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return sheet.Write(w, []string{"account", "last_name", "first_name", "birth_date", "sex", "city"}, rows)
 }

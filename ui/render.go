@@ -127,6 +127,9 @@ var notices = map[string]string{
 	"coverage":          "Coverage saved. Claims built from now on use it; a claim already built keeps the coverage it was built with.",
 	"resolved":          "The posting exception is resolved.",
 	"mfa-off":           "Two-step sign-in is off.",
+	"assigned":          "Assigned; each item's log records it.",
+	"noted":             "Noted in the item's log.",
+	"item-closed":       "The work item is closed with its outcome.",
 	"eligibility":       "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",
 }
 

@@ -92,6 +92,8 @@ type Store interface {
 
 	// The A/R desk's Follow-up queue.
 	FollowUpStore
+	FollowUpWork
+	KPIStore
 
 	// The coding audit and practice mode (package codingaudit).
 	codingaudit.Store
@@ -226,6 +228,13 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /followups", h.page(h.showFollowUps))
 	h.mux.Handle("POST /claims/{id}/appeal", h.action(h.appealClaim))
 	h.mux.Handle("GET /claims/{id}/appeal-letter.pdf", h.page(h.downloadAppealLetter))
+	h.mux.Handle("GET /followups/{id}", h.page(h.showFollowUpItem))
+	h.mux.Handle("POST /followups/assign", h.action(h.assignFollowUps))
+	h.mux.Handle("POST /followups/{id}/note", h.action(h.noteFollowUp))
+	h.mux.Handle("POST /followups/{id}/close", h.action(h.closeFollowUp))
+	h.mux.Handle("GET /queues/denials.csv", h.page(h.downloadDenials))
+	h.mux.Handle("GET /claims/{id}/status.csv", h.page(h.downloadClaimStatus))
+	h.mux.Handle("GET /reports/kpi", h.page(h.showKPI))
 
 	h.mux.Handle("GET /patients", h.page(h.showPatients))
 	h.mux.Handle("GET /patients/{id}", h.page(h.showPatient))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -26,12 +27,20 @@ type CreditService interface {
 // follow-up routes name their items.
 func (s *Server) RouteCredits(svc CreditService) {
 	s.mux.Handle("GET /api/v1/credits", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := parseQuery(r); err != nil {
+		q, err := parseQuery(r, "format")
+		if err != nil {
+			return err
+		}
+		csv, err := asCSV(q)
+		if err != nil {
 			return err
 		}
 		cs, err := svc.FindCredits(r.Context())
 		if err != nil {
 			return err
+		}
+		if csv {
+			return writeCSV(w, "credits.csv", func(out io.Writer) error { return ledger.WriteCreditsCSV(out, cs) })
 		}
 		ptrs := make([]*rcm.CreditBalance, len(cs))
 		for i := range cs {
@@ -43,7 +52,11 @@ func (s *Server) RouteCredits(svc CreditService) {
 	s.mux.Handle("POST /api/v1/patients/{id}/apply-credit", s.api(handlePatientMoney(svc.ApplyCredit,
 		func(c *rcm.CreditApplication) *int64 { return &c.PatientID })))
 	s.mux.Handle("GET /api/v1/refunds", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		q, err := parseQuery(r, "status")
+		q, err := parseQuery(r, "status", "format")
+		if err != nil {
+			return err
+		}
+		csv, err := asCSV(q)
 		if err != nil {
 			return err
 		}
@@ -54,6 +67,9 @@ func (s *Server) RouteCredits(svc CreditService) {
 		rs, err := svc.FindRefunds(r.Context(), status)
 		if err != nil {
 			return err
+		}
+		if csv {
+			return writeCSV(w, "refunds.csv", func(out io.Writer) error { return ledger.WriteRefundsCSV(out, rs) })
 		}
 		writeList(w, "refunds", rs)
 		return nil
@@ -139,12 +155,12 @@ type periodClosed struct {
 }
 
 func (s *Server) describeCredits() {
-	s.Describe("GET /api/v1/credits", Operation{Tag: "ledger", Summary: "Credit balances held (patients' and payers' overpayments), never lost and never refused.",
-		Response: rcm.CreditBalance{}, List: "credits"})
+	s.Describe("GET /api/v1/credits", Operation{Tag: "ledger", Summary: "Credit balances held (patients' and payers' overpayments), never lost and never refused; format=csv for a spreadsheet.",
+		Query: []string{"format"}, Response: rcm.CreditBalance{}, List: "credits", AlsoMedia: "text/csv"})
 	s.Describe("POST /api/v1/patients/{id}/apply-credit", Operation{Tag: "ledger", Summary: "Apply a patient's credit to their open balance, oldest service first (idempotent by key).",
 		Body: rcm.CreditApplication{}, Status: http.StatusCreated, Response: ledger.Transaction{}})
-	s.Describe("GET /api/v1/refunds", Operation{Tag: "ledger", Summary: "Refunds requested, approved or declined (status filters).",
-		Query: []string{"status"}, Response: rcm.Refund{}, List: "refunds"})
+	s.Describe("GET /api/v1/refunds", Operation{Tag: "ledger", Summary: "Refunds requested, approved or declined (status filters); format=csv for a spreadsheet.",
+		Query: []string{"status", "format"}, Response: rcm.Refund{}, List: "refunds", AlsoMedia: "text/csv"})
 	s.Describe("POST /api/v1/refunds", Operation{Tag: "ledger", Summary: "Request a refund of a credit, with a reason; another user must approve it.",
 		Body: rcm.RefundRequest{}, Status: http.StatusCreated, Response: rcm.Refund{}})
 	s.Describe("POST /api/v1/refunds/approve", Operation{Tag: "ledger", Summary: "Approve a refund (not its requester): the credit is paid out in the ledger.",

@@ -80,6 +80,9 @@ func TestCreditRoutes(t *testing.T) {
 			}{
 				{"overpayment", admin, "POST", p + "payments", `{"amount":"60.00","method":"card","key":"pay-000001"}`, 201, `"op":"overpayment"`},
 				{"credits", biller, "GET", "/api/v1/credits", "", 200, `"amount":"10.00"`},
+				{"credits csv", biller, "GET", "/api/v1/credits?format=csv", "", 200, "account,patient,whose,amount\r\n"},
+				{"credits csv row", biller, "GET", "/api/v1/credits?format=csv", "", 200, ",patient,10.00\r\n"},
+				{"credits bad format", biller, "GET", "/api/v1/credits?format=pdf", "", 400, `"field":"format"`},
 				{"apply with nothing owed", admin, "POST", p + "apply-credit", `{"amount":"1.00","key":"apply-00001"}`, 400, "owes $0.00"},
 				{"refund above credit", admin, "POST", "/api/v1/refunds", `{"patient_id":` + pid + `,"amount":"10.01","reason":"paid twice"}`, 400, "credit held is $10.00"},
 				{"refund duplicate key", admin, "POST", "/api/v1/refunds", `{"patient_id":` + pid + `,"amount":"1","amount":"2","reason":"x"}`, 400, "amount"},
@@ -87,6 +90,7 @@ func TestCreditRoutes(t *testing.T) {
 				{"self-approval", admin, "POST", "/api/v1/refunds/approve", `{"id":1}`, 403, "another user"},
 				{"approval", biller, "POST", "/api/v1/refunds/approve", `{"id":1}`, 200, `"status":"refunded"`},
 				{"list", biller, "GET", "/api/v1/refunds?status=refunded", "", 200, `"decided_by":"api.biller"`},
+				{"refunds csv", biller, "GET", "/api/v1/refunds?status=refunded&format=csv", "", 200, "1,A1001,patient,10.00,paid twice,refunded,lakeside.admin,"},
 				{"credits after", biller, "GET", "/api/v1/credits", "", 200, `"credits":[]`},
 				{"biller closes", biller, "POST", "/api/v1/periods/close", `{"through":"2099-01-31"}`, 403, "forbidden"},
 				{"bad date", admin, "POST", "/api/v1/periods/close", `{"through":"2099-02-30"}`, 400, `"field":"through"`},

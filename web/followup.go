@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -42,12 +43,23 @@ func (s *Server) RouteFollowUp(svc FollowUpService) {
 		if err != nil {
 			return err
 		}
+		q, err := parseQuery(r, "format")
+		if err != nil {
+			return err
+		}
+		csv, err := asCSV(q)
+		if err != nil {
+			return err
+		}
 		if _, err := svc.FindClaimByID(r.Context(), id); err != nil {
 			return err
 		}
 		ks, err := svc.FindClaimStatusChecks(r.Context(), id)
 		if err != nil {
 			return err
+		}
+		if csv {
+			return writeCSV(w, "claim-status.csv", func(out io.Writer) error { return claimstatus.WriteCSV(out, ks) })
 		}
 		writeList(w, "status_checks", ks)
 		return nil
@@ -137,6 +149,10 @@ func handleFollowUps(svc FollowUpService) apiFunc {
 		if err != nil {
 			return err
 		}
+		csv, err := asCSV(q)
+		if err != nil {
+			return err
+		}
 		var f followup.Filter
 		if f.PayerID, err = q.id("payer_id"); err != nil {
 			return err
@@ -174,19 +190,8 @@ func handleFollowUps(svc FollowUpService) apiFunc {
 		if err != nil {
 			return err
 		}
-		switch q.v.Get("format") {
-		case "", "json":
-		case "csv":
-			var buf bytes.Buffer
-			if err := followup.WriteCSV(&buf, items); err != nil {
-				return err
-			}
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", `attachment; filename="followups.csv"`)
-			w.Write(buf.Bytes())
-			return nil
-		default:
-			return rcm.FieldErrorf(rcm.EINVALID, "format", "Query parameter format must be json or csv.")
+		if csv {
+			return writeCSV(w, "followups.csv", func(out io.Writer) error { return followup.WriteCSV(out, items) })
 		}
 		writeList(w, "followups", items)
 		return nil

@@ -114,6 +114,8 @@ func TestFollowUpRoutes(t *testing.T) {
 				{"note", "POST", "/api/v1/followups/notes", `{"item_id":` + item + `,"note":"Resent the batch","follow_up":"2026-03-20"}`, 200, `"follow_up":"2026-03-20"`},
 				{"close with an unknown outcome", "POST", "/api/v1/followups/close", `{"item_id":` + item + `,"outcome":"forgotten"}`, 400, `"field":"outcome"`},
 				{"status history", "GET", fmt.Sprintf("/api/v1/claims/%d/status", c.ID), "", 200, "Not found: the payer cannot find the claim (A4:35 claim not found)"},
+				{"status history csv", "GET", fmt.Sprintf("/api/v1/claims/%d/status?format=csv", c.ID), "", 200, ",A4,35,Not found: the payer cannot find the claim (A4:35 claim not found),"},
+				{"status history bad format", "GET", fmt.Sprintf("/api/v1/claims/%d/status?format=xls", c.ID), "", 400, `"field":"format"`},
 				{"appeal of a claim not denied", "POST", fmt.Sprintf("/api/v1/claims/%d/appeals", c.ID),
 					`{"level":"first","reason":"r","argument":"a","sent_on":"2026-03-01"}`, 409, "cannot become appealed"},
 				{"appeal without a reason", "POST", fmt.Sprintf("/api/v1/claims/%d/appeals", c.ID), `{"level":"first","argument":"a","sent_on":"2026-03-01"}`, 400, `"field":"reason"`},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -52,9 +53,7 @@ func (s *Server) RouteKPI(svc KPIService) {
 			return err
 		}
 		if format == "csv" {
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", `attachment; filename="kpi.csv"`)
-			return kpi.WriteCSV(w, rep)
+			return writeCSV(w, "kpi.csv", func(out io.Writer) error { return kpi.WriteCSV(out, rep) })
 		}
 		writeJSON(w, http.StatusOK, rep)
 		return nil

@@ -47,8 +47,8 @@ func (s *Server) describeRemittances() {
 	s.Describe("GET /api/v1/remittances", Operation{Tag: "remittance", Summary: "Remittances received, newest first.",
 		Query: []string{"payer_id", "trace", "paid_from", "paid_to", "posted_from", "posted_to", "before", "limit", "offset"}, Response: remit.RemittanceSummary{}, List: "remittances"})
 	s.Describe("GET /api/v1/remittances/{id}", Operation{Tag: "remittance", Summary: "One remittance with its claim and service payments.", Response: remit.RemittanceDetail{}})
-	s.Describe("GET /api/v1/denials", Operation{Tag: "remittance", Summary: "Denied lines with their CARC/RARC explained.",
-		Query: []string{"payer_id", "limit", "offset"}, Response: remit.Denial{}, List: "denials"})
+	s.Describe("GET /api/v1/denials", Operation{Tag: "remittance", Summary: "Denied lines with their CARC/RARC explained; format=csv for a spreadsheet.",
+		Query: []string{"payer_id", "limit", "offset", "format"}, Response: remit.Denial{}, List: "denials", AlsoMedia: "text/csv"})
 	s.Describe("GET /api/v1/remittance-exceptions", Operation{Tag: "remittance", Summary: "Remittance lines that could not be posted.",
 		Query: []string{"status", "limit", "offset"}, Response: remit.Exception{}, List: "exceptions"})
 	s.Describe("POST /api/v1/remittance-exceptions/{id}/resolve", Operation{Tag: "remittance", Summary: "Resolve an exception with a kind and a note.",
@@ -92,8 +92,8 @@ func (s *Server) describeFollowUp() {
 		Body: noteRequest{}, Response: followup.Item{}})
 	s.Describe("POST /api/v1/followups/close", Operation{Tag: "followup", Summary: "Close a work item with its outcome.",
 		Body: closeRequest{}, Response: followup.Item{}})
-	s.Describe("GET /api/v1/claims/{id}/status", Operation{Tag: "followup", Summary: "The claim's status checks (276/277), oldest first.",
-		Response: claimstatus.Check{}, List: "status_checks"})
+	s.Describe("GET /api/v1/claims/{id}/status", Operation{Tag: "followup", Summary: "The claim's status checks (276/277), oldest first; format=csv for a spreadsheet.",
+		Query: []string{"format"}, Response: claimstatus.Check{}, List: "status_checks", AlsoMedia: "text/csv"})
 	s.Describe("GET /api/v1/claims/{id}/appeals", Operation{Tag: "followup", Summary: "The claim's appeals, oldest first.",
 		Response: followup.Appeal{}, List: "appeals"})
 	s.Describe("POST /api/v1/claims/{id}/appeals", Operation{Tag: "followup", Summary: "Record an appeal of the claim.",

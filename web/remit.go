@@ -89,7 +89,11 @@ func (s *Server) handlePostRemittance(svc RemitService) apiFunc {
 // and ?limit and ?offset page it.
 func handleDenials(svc RemitService) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		q, err := parseQuery(r, "payer_id", "limit", "offset")
+		q, err := parseQuery(r, "payer_id", "limit", "offset", "format")
+		if err != nil {
+			return err
+		}
+		csv, err := asCSV(q)
 		if err != nil {
 			return err
 		}
@@ -109,6 +113,9 @@ func handleDenials(svc RemitService) apiFunc {
 			return err
 		}
 		remit.Explain(ds, set)
+		if csv {
+			return writeCSV(w, "denials.csv", func(out io.Writer) error { return remit.WriteDenialsCSV(out, ds) })
+		}
 		writeList(w, "denials", ds)
 		return nil
 	}

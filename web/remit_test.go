@@ -85,6 +85,7 @@ func TestRemittanceRoutes(t *testing.T) {
 				{"GET", "/api/v1/denials?limit=10", "", "", 200, `{"denials":[]}`},
 				{"GET", "/api/v1/patient-balances", "", "", 200, `"balances"`},
 				{"GET", "/api/v1/denials?limit=0", "", "", 400, "limit"},
+				{"GET", "/api/v1/denials?format=csv", "", "", 200, "claim,payer,line,code,not_paid,paid_on,reasons,remarks\r\n"},
 				{"GET", "/api/v1/denials?limit=10&offset=10", "", "", 200, `{"denials":[]}`},
 				{"GET", "/api/v1/denials?offset=-1", "", "", 400, "offset"},
 				{"POST", "/api/v1/remittances", "application/edi-x12", "garbage", 400, "nothing was posted"},

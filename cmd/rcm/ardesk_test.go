@@ -27,6 +27,16 @@ func TestARDeskCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Not found: the payer cannot find the claim (A4:35 claim not found)") || !strings.Contains(out, "is paid") {
 		t.Errorf("status show = %d %q %q", code, out, errOut)
 	}
+	code, out, _ = run("status", "show", "LFM01005-24-1", "--csv")
+	if recs, err := csv.NewReader(strings.NewReader(out)).ReadAll(); code != 0 || err != nil || len(recs) < 2 || recs[0][0] != "claim" ||
+		recs[1][0] != "LFM01005-24-1" || recs[1][4] != "A4" || recs[1][5] != "35" {
+		t.Errorf("status show --csv = %d %v %q", code, err, out)
+	}
+	code, out, _ = run("era", "denials", "--csv")
+	if recs, err := csv.NewReader(strings.NewReader(out)).ReadAll(); code != 0 || err != nil || len(recs) < 2 || recs[0][6] != "reasons" ||
+		!strings.Contains(out, "CO-") {
+		t.Errorf("era denials --csv = %d %v %q", code, err, out)
+	}
 	if code, out, _ = run("status", "request", "--older-than", "0d"); code != 0 || !strings.Contains(out, "no claim submitted more than 0d ago is waiting") {
 		t.Errorf("status request with nothing to ask = %d %q", code, out)
 	}

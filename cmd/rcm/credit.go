@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/lookup"
 )
 
-const ledgerCreditUsage = `credits [--db DB] [--org ID] [--json]
+const ledgerCreditUsage = `credits [--db DB] [--org ID] [--json|--csv]
        rcm ledger apply-credit [--db DB] [--org ID] --patient PATIENT --amount 10.00 --key K
        rcm ledger refund request --as USER --patient PATIENT [--payer PAYER] --amount 10.00 --reason R
        rcm ledger refund approve|decline --as USER REFUND
-       rcm ledger refund list [--status requested|refunded|declined] [--json]
+       rcm ledger refund list [--status requested|refunded|declined] [--json|--csv]
        rcm ledger close --through YYYY-MM-DD
 
 Money paid beyond what was owed is held as a credit on the patient's
@@ -50,6 +51,7 @@ func runLedgerCredit(ctx context.Context, env *Env, sub string, args []string) e
 	status := fs.String("status", "", "refund list: only refunds in this state")
 	through := fs.String("through", "", "close: the last day of the closed period, YYYY-MM-DD")
 	asJSON := fs.Bool("json", false, "print JSON")
+	asCSV := fs.Bool("csv", false, "credits, refund list: print CSV (RFC 4180)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -128,6 +130,9 @@ func runLedgerCredit(ctx context.Context, env *Env, sub string, args []string) e
 		if *asJSON {
 			return json.NewEncoder(out).Encode(cs)
 		}
+		if *asCSV {
+			return ledger.WriteCreditsCSV(out, cs)
+		}
 		if len(cs) == 0 {
 			fmt.Fprintln(out, "No credit balances.")
 		}
@@ -170,6 +175,9 @@ func runLedgerCredit(ctx context.Context, env *Env, sub string, args []string) e
 		}
 		if *asJSON {
 			return json.NewEncoder(out).Encode(rs)
+		}
+		if *asCSV {
+			return ledger.WriteRefundsCSV(out, rs)
 		}
 		for _, r := range rs {
 			fmt.Fprintf(out, "%5d  %-10s %-12s %12s  to %s  %s  requested by %s\n", r.ID, r.Status, r.AccountNumber, r.Amount.Dollars(), refundTo(r), r.Reason, r.RequestedBy)

@@ -35,6 +35,7 @@ func TestLedgerCreditCommands(t *testing.T) {
 	}{
 		{[]string{"ledger", "pay", "--patient", p, "--amount", "20.00", "--method", "cash", "--key", "overpay-0001"}, 0, "Payment of $20.00 for account"},
 		{[]string{"ledger", "credits"}, 0, "A1001        Test, Ada                           $5.00  the patient's"},
+		{[]string{"ledger", "credits", "--csv"}, 0, "account,patient,whose,amount\r\nA1001,\"Test, Ada\",patient,5.00\r\n"},
 		{[]string{"ledger", "refund", "request", "--patient", p, "--amount", "5.00", "--reason", "paid twice"}, 2, "needs --as USER"},
 		{[]string{"ledger", "refund", "request", "--as", "front.desk", "--patient", p, "--amount", "5.01", "--reason", "paid twice"}, 1, "credit held is $5.00"},
 		{[]string{"ledger", "refund", "request", "--as", "front.desk", "--patient", p, "--amount", "5.00", "--reason", "paid twice"}, 0, "Refund 1 requested: $5.00 to the patient of account A1001"},
@@ -42,6 +43,7 @@ func TestLedgerCreditCommands(t *testing.T) {
 		{[]string{"ledger", "refund", "approve", "--as", "lakeside.admin", "1"}, 0, "Refund 1 refunded: $5.00 to the patient of account A1001 (requested by front.desk, approved by lakeside.admin)"},
 		{[]string{"ledger", "credits"}, 0, "No credit balances."},
 		{[]string{"ledger", "refund", "list"}, 0, "refunded"},
+		{[]string{"ledger", "refund", "list", "--csv"}, 0, "\r\n1,A1001,patient,5.00,paid twice,refunded,front.desk,"},
 		{[]string{"ledger", "close", "--through", "2099-01-31"}, 0, "Books closed through 2099-01-31"},
 		{[]string{"ledger", "pay", "--patient", p, "--amount", "1.00", "--method", "cash", "--key", "overpay-0002"}, 1, "books are closed through 2099-01-31"},
 		{[]string{"ledger", "check"}, 0, "Ledger OK"},

@@ -96,6 +96,10 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 			set = carc.NewSet()
 		}
 		remit.Explain(ds, set)
+		if *format.csv {
+			// The same columns as the workbench's download of the queue.
+			return remit.WriteDenialsCSV(env.Stdout, ds)
+		}
 		if format.given() {
 			t := &table{header: []string{"PAID_ON", "CLAIM", "LINE", "CODE", "PAYER", "AMOUNT", "REASONS", "REMARKS"}}
 			for _, d := range ds {

@@ -78,7 +78,7 @@ func TestNamesOrIDs(t *testing.T) {
 		t.Errorf("claim list's total does not say what it counts:\n%s", list)
 	}
 	_, csv, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--csv", "--payer", "SBMCD")
-	if !strings.HasPrefix(csv, "CLAIM,DOS,ACCOUNT,PATIENT,PAYER,FREQ,CHARGE,STATE\n") || !strings.Contains(csv, ",Illinois Medicaid (sandbox),") {
+	if !strings.HasPrefix(csv, "CLAIM,DOS,ACCOUNT,PATIENT,PAYER,FREQ,CHARGE,STATE\r\n") || !strings.Contains(csv, ",Illinois Medicaid (sandbox),") {
 		t.Errorf("claim list --csv:\n%s", csv)
 	}
 	_, js, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--json", "--payer", "SBMCD")

@@ -77,9 +77,9 @@ func printKPI(env *Env, r *kpi.Report) {
 	out := env.Stdout
 	fmt.Fprintf(out, "The manager's numbers, %s to %s\n", r.From, r.To)
 	fig := func(f kpi.Figures) {
-		fmt.Fprintf(out, "  %-34s days in A/R %s, over 90 days %s%%, net collection %s%%, denials %s%% (%d of %d claims), clean at first submission %s%% (%d of %d), first-pass resolution %s%%\n",
-			f.Group, kpi.Num(f.DaysInAR), kpi.Num(f.AROver90Pct), kpi.Num(f.NetCollectionRate), kpi.Num(f.DenialRate), f.ClaimsDenied, f.ClaimsAnswered,
-			kpi.Num(f.CleanClaimRate), f.ClaimsClean, f.ClaimsSubmitted, kpi.Num(f.FirstPassRate))
+		fmt.Fprintf(out, "  %-34s days in A/R %s, over 90 days %s, net collection %s, denials %s (%d of %d claims), clean at first submission %s (%d of %d), first-pass resolution %s\n",
+			f.Group, kpi.Num(f.DaysInAR), kpi.Pct(f.AROver90Pct), kpi.Pct(f.NetCollectionRate), kpi.Pct(f.DenialRate), f.ClaimsDenied, f.ClaimsAnswered,
+			kpi.Pct(f.CleanClaimRate), f.ClaimsClean, f.ClaimsSubmitted, kpi.Pct(f.FirstPassRate))
 	}
 	fig(r.Total)
 	fmt.Fprintln(out, "By payer:")

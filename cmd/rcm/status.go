@@ -19,7 +19,7 @@ func init() {
 }
 
 const statusUsage = `request [--org N] [--older-than 30d] [--claim CLAIM]... [--key KEY]
-       rcm status show [--org N] CLAIM [--json]
+       rcm status show [--org N] CLAIM [--json|--csv]
 CLAIM is a claim number (patient control number) or a claim id. request
 sends one 276 through the organization's clearinghouse for the claims with
 no final answer submitted at least --older-than ago (or those named); the
@@ -73,6 +73,7 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 	fs.Var(&claims, "claim", "request: a claim to ask about (repeat, or comma-separate)")
 	key := fs.String("key", "", "request: idempotency key (default: one per day and age)")
 	asJSON := fs.Bool("json", false, "show: print JSON")
+	asCSV := fs.Bool("csv", false, "show: print CSV (RFC 4180)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -143,6 +144,9 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 		}
 		if *asJSON {
 			return writeJSON(env.Stdout, ks)
+		}
+		if *asCSV {
+			return claimstatus.WriteCSV(env.Stdout, ks)
 		}
 		fmt.Fprintf(env.Stdout, "claim %s is %s; %d status inquiries\n", c.ControlNumber, c.State, len(ks))
 		for _, k := range ks {

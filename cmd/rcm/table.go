@@ -1,13 +1,14 @@
 package main
 
 import (
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
 	"reflect"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/openrcm/openrcm/sheet"
 )
 
 // listFormat is how a list command prints: an aligned table with a header
@@ -62,14 +63,7 @@ func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 // words: names, numbers and codes, never bare internal ids.
 func (t *table) write(w io.Writer, asCSV bool) error {
 	if asCSV {
-		cw := csv.NewWriter(w)
-		if err := cw.Write(t.header); err != nil {
-			return err
-		}
-		if err := cw.WriteAll(t.rows); err != nil {
-			return err
-		}
-		return cw.Error()
+		return sheet.Write(w, t.header, t.rows)
 	}
 	if len(t.rows) == 0 && t.none != "" {
 		_, err := fmt.Fprintln(w, t.none)

@@ -352,6 +352,13 @@ var permission = map[string]string{
 	"GET /coding-audits/{id}/report.pdf":                     rcm.PermAuditCoding,
 	"GET /practice":                                          "",
 	"POST /practice":                                         "",
+	"GET /followups/{id}":                                    rcm.PermBill,
+	"POST /followups/assign":                                 rcm.PermBill,
+	"POST /followups/{id}/note":                              rcm.PermBill,
+	"POST /followups/{id}/close":                             rcm.PermBill,
+	"GET /queues/denials.csv":                                rcm.PermBill,
+	"GET /claims/{id}/status.csv":                            rcm.PermReadPatients,
+	"GET /reports/kpi":                                       rcm.PermBill,
 }
 
 // rolesRefused: every route, asked by every role that lacks the

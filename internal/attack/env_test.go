@@ -22,6 +22,7 @@ import (
 	"github.com/openrcm/openrcm/clearinghouse"
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/codingaudit"
+	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
@@ -284,6 +285,15 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 	au, err := codingaudit.Draw(ctx, db, codingaudit.DrawRequest{CoderID: coder.ID, From: dos, To: dos, Size: 1, Seed: 1})
 	must(err)
 	r.ids["coding_audit"] = au.ID
+	// The CO-97 line is a work item on the follow-up desk.
+	_, _, err = followup.OpenDenials(ctx, db)
+	must(err)
+	items, err := db.FindFollowUps(ctx, followup.Filter{ClaimID: c.ID})
+	must(err)
+	if len(items) == 0 {
+		t.Fatalf("seed %s: no work item for the denied line", name)
+	}
+	r.ids["followup"] = items[0].ID
 	return r
 }
 
@@ -295,7 +305,7 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 var kindOf = map[string]string{
 	"practices": "practice", "providers": "provider", "payers": "payer", "patients": "patient", "coverages": "coverage",
 	"encounters": "encounter", "claims": "claim", "remittances": "remittance", "remittance-exceptions": "exception",
-	"exceptions": "exception", "users": "user", "tokens": "token",
+	"exceptions": "exception", "users": "user", "tokens": "token", "followups": "followup",
 	"coding-audits": "coding_audit",
 	"Patient":       "patient", "Coverage": "coverage", "Claim": "claim", "ExplanationOfBenefit": "claim_payment",
 }
