@@ -36,9 +36,9 @@ func (db *DB) FindCoders(ctx context.Context) ([]*rcm.User, error) {
 	return out, nil
 }
 
-// FindCodedEncounterIDs is the sampling frame: the finished encounters in
-// the period whose last create or update in the audit log is the coder's.
-// It reads ids only; the sample's encounters are then read (and audited)
+// FindCodedEncounterIDs is the sampling frame: the finished (coded or
+// billed) encounters in the period that the coder last saved as coded. It
+// reads ids only; the sample's encounters are then read (and audited)
 // through FindEncounters.
 func (db *DB) FindCodedEncounterIDs(ctx context.Context, coderID int64, from, to rcm.Date) ([]int64, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermAuditCoding)
@@ -48,12 +48,10 @@ func (db *DB) FindCodedEncounterIDs(ctx context.Context, coderID int64, from, to
 	return queryAll(ctx, db, func(s scanner) (int64, error) {
 		var id int64
 		return id, s.Scan(&id)
-	}, `SELECT e.id FROM encounter e
-		WHERE e.org_id = ? AND e.status IN (?, ?) AND e.date_of_service >= ? AND e.date_of_service <= ?
-		AND (SELECT v.user_id FROM audit_event v WHERE v.org_id = e.org_id AND v.entity = 'encounter' AND v.entity_id = e.id
-			AND v.action IN (?, ?) ORDER BY v.seq DESC LIMIT 1) = ?
-		ORDER BY e.id`,
-		a.OrgID, rcm.EncounterCoded, rcm.EncounterBilled, formatDate(from), formatDate(to), rcm.AuditCreate, rcm.AuditUpdate, coderID)
+	}, `SELECT id FROM encounter
+		WHERE org_id = ? AND coded_by = ? AND status IN (?, ?) AND date_of_service >= ? AND date_of_service <= ?
+		ORDER BY id`,
+		a.OrgID, coderID, rcm.EncounterCoded, rcm.EncounterBilled, formatDate(from), formatDate(to))
 }
 
 func codingJSON(c *codingaudit.Coding) (string, error) {

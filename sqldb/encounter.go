@@ -69,10 +69,10 @@ func (db *DB) CreateEncounter(ctx context.Context, e *rcm.Encounter) error {
 		// The note is sealed bound to the row's id, so it follows the
 		// insert in the same transaction.
 		id, err := tx.insert(ctx, `INSERT INTO encounter (org_id, patient_id, practice_id, rendering_provider_id, facility_id, date_of_service, place_of_service, note, status,
-			onset_date, accident_date, accident_cause, accident_state, institutional)
-			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
+			onset_date, accident_date, accident_cause, accident_state, institutional, coded_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?)`,
 			a.OrgID, e.PatientID, e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
-			formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional))
+			formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional), coderOf(a, e))
 		if err != nil {
 			return err
 		}
@@ -263,6 +263,16 @@ func (db *DB) UpdateEncounter(ctx context.Context, e *rcm.Encounter) error {
 	})
 }
 
+// coderOf is the user who codes e when e is saved as coded (the coding
+// audit's frame), else none (0): saving an open encounter, or billing it,
+// leaves its coder as it was.
+func coderOf(a rcm.Actor, e *rcm.Encounter) int64 {
+	if e.Status == rcm.EncounterCoded {
+		return a.UserID
+	}
+	return 0
+}
+
 // updateEncounter saves e over cur (the stored encounter, read in the same
 // transaction) and audits the change.
 func (tx *Tx) updateEncounter(ctx context.Context, a rcm.Actor, cur, e *rcm.Encounter) error {
@@ -273,9 +283,11 @@ func (tx *Tx) updateEncounter(ctx context.Context, a rcm.Actor, cur, e *rcm.Enco
 		return rcm.FieldErrorf(rcm.EINVALID, "patient_id", "An encounter cannot move to another patient.")
 	}
 	err := tx.updateOne(ctx, "Encounter", e.ID, `UPDATE encounter SET practice_id = ?, rendering_provider_id = ?, facility_id = ?, date_of_service = ?,
-		place_of_service = ?, status = ?, onset_date = ?, accident_date = ?, accident_cause = ?, accident_state = ?, institutional = ? WHERE org_id = ? AND id = ?`,
+		place_of_service = ?, status = ?, onset_date = ?, accident_date = ?, accident_cause = ?, accident_state = ?, institutional = ?,
+		coded_by = CASE WHEN ? > 0 THEN ? ELSE coded_by END WHERE org_id = ? AND id = ?`,
 		e.PracticeID, e.RenderingProviderID, nullID(e.FacilityID), formatDate(e.DateOfService), e.PlaceOfService, e.Status,
-		formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional), a.OrgID, e.ID)
+		formatDate(e.OnsetDate), formatDate(e.AccidentDate), e.AccidentCause, e.AccidentState, institutionalJSON(e.Institutional),
+		coderOf(a, e), coderOf(a, e), a.OrgID, e.ID)
 	if err != nil {
 		return err
 	}

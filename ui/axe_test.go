@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codingaudit"
+	"github.com/openrcm/openrcm/followup"
 	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/sqldb"
@@ -65,7 +67,7 @@ func axeCheck(src string) chromedp.Action[[]axeViolation] {
 }
 
 // axeIDs are the objects the screens of the accessibility test show.
-type axeIDs struct{ encounter, claim, patient, coverage, remittance, user int64 }
+type axeIDs struct{ encounter, claim, patient, coverage, remittance, user, followup, codingAudit int64 }
 
 // axeScreens are the GET routes that render a screen, each with the role
 // that opens it and the address visited. TestAxeCoversEveryScreen fails
@@ -101,6 +103,14 @@ var axeScreens = []struct {
 	{"GET /jobs", "admin", func(axeIDs) string { return "/jobs" }},
 	{"GET /users", "admin", func(axeIDs) string { return "/users" }},
 	{"GET /users/{id}", "admin", func(i axeIDs) string { return fmt.Sprintf("/users/%d", i.user) }},
+	{"GET /followups/{id}", "biller", func(i axeIDs) string { return fmt.Sprintf("/followups/%d", i.followup) }},
+	{"GET /reports/kpi", "biller", func(axeIDs) string { return "/reports/kpi" }},
+	{"GET /contracts", "biller", func(axeIDs) string { return "/contracts" }},
+	{"GET /codes/suggestions", "coder", func(axeIDs) string { return "/codes/suggestions" }},
+	{"GET /practice", "coder", func(axeIDs) string { return "/practice" }},
+	{"GET /coding-audits", "admin", func(axeIDs) string { return "/coding-audits" }},
+	{"GET /coding-audits/{id}", "admin", func(i axeIDs) string { return fmt.Sprintf("/coding-audits/%d", i.codingAudit) }},
+	{"GET /coding-audits/{id}/report", "admin", func(i axeIDs) string { return fmt.Sprintf("/coding-audits/%d/report", i.codingAudit) }},
 }
 
 // axeNotScreens are the GET routes that answer with something other than
@@ -113,6 +123,10 @@ var axeNotScreens = map[string]string{
 	"GET /claims/{id}/appeal-letter.pdf": "PDF",
 	"GET /statements/print.zip":          "ZIP of PDFs",
 	"GET /patients/{id}/statement.pdf":   "PDF",
+	"GET /claims/{id}/status.csv":        "CSV",
+	"GET /queues/denials.csv":            "CSV",
+	"GET /coding-audits/{id}/report.csv": "CSV",
+	"GET /coding-audits/{id}/report.pdf": "PDF",
 }
 
 // TestAxeCoversEveryScreen compares the registered GET routes with the
@@ -167,7 +181,27 @@ func TestBrowserAccessibility(t *testing.T) {
 	b := f.browser(t)
 	b.login(f.admin)
 	codeEncounter(t, b, f)
-	ids := axeIDs{encounter: f.encounter.ID, patient: f.patient.ID, claim: buildClaim(t, b, f)}
+	users, err := f.db.FindUsers(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := axeIDs{encounter: f.encounter.ID, patient: f.patient.ID}
+	for _, u := range users {
+		if u.Username == "cora.coder" {
+			ids.user = u.ID
+		}
+	}
+	// The coder is the last to change the coded encounter, so it is in the
+	// coder's frame for the coding audit below.
+	enc, err := f.db.FindEncounterByID(f.ctx, f.encounter.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coderCtx := rcm.NewContextWithActor(f.ctx, rcm.Actor{UserID: ids.user, OrgID: enc.OrgID, Role: rcm.RoleCoder, Reason: "axe"})
+	if err := f.db.UpdateEncounter(coderCtx, enc); err != nil {
+		t.Fatal(err)
+	}
+	ids.claim = buildClaim(t, b, f)
 	// A balance due, so the statements screen has a row (its checkbox and
 	// label) to check.
 	lines, err := f.db.FindServiceLineIDs(f.ctx, f.encounter.ID)
@@ -183,15 +217,23 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	ids.coverage = covs[0].ID
 	ids.remittance = postUnmatched(t, f, "AXE1").RemittanceID
-	users, err := f.db.FindUsers(f.ctx)
+	// A work item on the claim, and a coding audit of the coder's work on
+	// the encounter (the coder is the last to change it), to show.
+	claim, err := f.db.FindClaimByID(f.ctx, ids.claim)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range users {
-		if u.Username == "cora.coder" {
-			ids.user = u.ID
-		}
+	item := &followup.Item{ClaimID: claim.ID, PatientID: claim.PatientID, PayerID: claim.PayerID, Kind: "denial",
+		Category: "eligibility", Source: "axe", Summary: "CO-27 coverage ended", Stake: rcm.MustParseMoney("20.00"), OpenedOn: f.encounter.DateOfService}
+	if _, err := f.db.OpenFollowUpItem(f.ctx, item); err != nil {
+		t.Fatal(err)
 	}
+	ids.followup = item.ID
+	audit, err := codingaudit.Draw(f.ctx, f.db, codingaudit.DrawRequest{CoderID: ids.user, From: enc.DateOfService, To: enc.DateOfService, Size: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids.codingAudit = audit.ID
 	base := f.srv.URL
 
 	check := func(who, path string) {
