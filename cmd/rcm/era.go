@@ -17,7 +17,7 @@ func init() {
 }
 
 const eraUsage = `post [--db DB] [--org ID] FILE...
-       rcm era list [--db DB] [--org ID] [--payer ID] [--trace T] [--paid-from D] [--paid-to D]
+       rcm era list [--db DB] [--org ID] [--payer PAYER] [--trace T] [--paid-from D] [--paid-to D]
                     [--posted-from D] [--posted-to D] [--limit N] [--offset N | --before ID] [--json | --csv]
        rcm era show [--db DB] [--org ID] REMITTANCE_ID [--json]
        rcm era resolve [--db DB] [--org ID] EXCEPTION_ID --kind KIND --note TEXT [--as USERNAME]

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/remit"
 )
 
@@ -20,7 +21,7 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 	asJSON := fs.Bool("json", false, "list, show: print JSON")
 	asCSV := fs.Bool("csv", false, "list: print CSV with a header row")
 	var f remit.RemittanceFilter
-	fs.Int64Var(&f.PayerID, "payer", 0, "list: only 835s from this payer id")
+	payerRef := fs.String("payer", "", "list: only 835s from this `PAYER` (payer ID, name or id)")
 	fs.StringVar(&f.Trace, "trace", "", "list: only the 835 with this trace number (TRN02)")
 	dates := map[string]*rcm.Date{"paid-from": &f.PaidFrom, "paid-to": &f.PaidTo, "posted-from": &f.PostedFrom, "posted-to": &f.PostedTo}
 	raw := map[string]*string{}
@@ -71,6 +72,13 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 	}
 	switch sub {
 	case "list":
+		if *payerRef != "" {
+			p, err := lookup.Payer(ctx, db, *payerRef)
+			if err != nil {
+				return err
+			}
+			f.PayerID = p.ID
+		}
 		rs, err := db.FindRemittances(ctx, f)
 		if err != nil {
 			return err

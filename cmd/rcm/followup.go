@@ -8,6 +8,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/followup"
+	"github.com/openrcm/openrcm/lookup"
 	"github.com/openrcm/openrcm/pdf"
 	"github.com/openrcm/openrcm/sqldb"
 )
@@ -17,7 +18,7 @@ func init() {
 }
 
 const followupUsage = `open [--org N]
-       rcm followup list [--org N] [--payer ID] [--category C] [--owner USERNAME|none] [--due-by DATE] [--closed] [--limit N] [--csv | --json]
+       rcm followup list [--org N] [--payer PAYER] [--category C] [--owner USERNAME|none] [--due-by DATE] [--closed] [--limit N] [--csv | --json]
        rcm followup rules
        rcm followup assign [--org N] ITEM... --to USERNAME|none
        rcm followup note [--org N] ITEM --note TEXT [--follow-up DATE]
@@ -50,7 +51,7 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "followup "+sub, followupUsage)
 	dsn := dbFlag(fs, env)
 	org := orgFlag(fs)
-	payer := fs.Int64("payer", 0, "list: only this payer's items")
+	payerRef := fs.String("payer", "", "list: only this `PAYER`'s items (payer ID, name or id)")
 	category := fs.String("category", "", "list: only this root cause")
 	owner := fs.String("owner", "", "list: only this user's items (none: unassigned)")
 	dueBy := fs.String("due-by", "", "list: items due on or before this date")
@@ -114,7 +115,14 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "%d work items opened, %d closed because their money came in\n", opened, resolved)
 	case "list":
-		f := followup.Filter{PayerID: *payer, Category: *category, Limit: *limitN}
+		f := followup.Filter{Category: *category, Limit: *limitN}
+		if *payerRef != "" {
+			p, err := lookup.Payer(ctx, db, *payerRef)
+			if err != nil {
+				return err
+			}
+			f.PayerID = p.ID
+		}
 		if *closed {
 			f.State = followup.Closed
 		}

@@ -57,6 +57,11 @@ func TestNamesOrIDs(t *testing.T) {
 		{"refund request by account and payer ID", []string{"ledger", "refund", "request", "--db", dsn, "--as", "demo.admin", "--patient", "LFM01010", "--payer", "SBMCR", "--amount", "1.00", "--reason", "test"}, 1, "The credit held is $0.00"},
 		{"apply-credit by an unknown patient", []string{"ledger", "apply-credit", "--db", dsn, "--patient", "NOPE", "--amount", "1.00", "--key", "names-credit-2"}, 1, `No patient has the account number, name, member ID or id "NOPE"`},
 		{"refund request by an unknown payer", []string{"ledger", "refund", "request", "--db", dsn, "--as", "demo.admin", "--patient", "LFM01010", "--payer", "NOPE", "--amount", "1.00", "--reason", "test"}, 1, `No payer has the payer ID, name or id "NOPE"`},
+		{"followup list by payer ID", []string{"followup", "list", "--db", dsn, "--payer", "SBPPO"}, 0, "Prairie Commercial PPO (sandbox) 99213"},
+		{"followup list by the start of a payer name", []string{"followup", "list", "--db", dsn, "--payer", "prairie"}, 0, "Prairie Commercial PPO (sandbox) 99213"},
+		{"followup list by an unknown payer", []string{"followup", "list", "--db", dsn, "--payer", "NOPE"}, 1, `No payer has the payer ID, name or id "NOPE"`},
+		{"era list by payer ID", []string{"era", "list", "--db", dsn, "--payer", "SBPPO"}, 0, "Prairie Commercial PPO (sandbox)  835"},
+		{"era list by an unknown payer", []string{"era", "list", "--db", dsn, "--payer", "NOPE"}, 1, `No payer has the payer ID, name or id "NOPE"`},
 		{"audit export by account", []string{"audit", "export", "--db", dsn, "--patient", "LFM01010", "--format", "csv", "--out", filepath.Join(dir, "a.csv")}, 0, ""},
 	}
 	for _, tt := range tests {
