@@ -79,6 +79,10 @@ func (p *Patient) Validate(today Date) error {
 type PatientFilter struct {
 	// Name matches the start of the last or first name, case-insensitively.
 	Name string
+	// NameAnywhere makes Name match anywhere in the names: each word of
+	// Name (split at spaces and commas) must appear in the last or the
+	// first name, so "smi jo", "Smith, John" and "ohn" all find John Smith.
+	NameAnywhere bool
 	// MemberID finds the patients with a coverage of this member ID,
 	// ignoring case, spaces and dashes. It matches the whole ID, never a
 	// part: member IDs are stored encrypted and found through a keyed hash.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/csv"
 	"html/template"
 	"net/http"
 	"slices"
@@ -338,10 +337,7 @@ func (n *names) row(ctx context.Context, c *rcm.Claim) (claimRow, error) {
 
 // writeClaimsCSV downloads the claims list as shown, names and all.
 func writeClaimsCSV(w http.ResponseWriter, rows []claimRow) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="claims.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	cw := csvDownload(w, "claims.csv")
 	if err := cw.Write([]string{"claim", "frequency", "date_of_service", "account", "patient", "payer", "provider", "charge", "state"}); err != nil {
 		return err
 	}
