@@ -83,6 +83,11 @@ type PatientFilter struct {
 	// Name (split at spaces and commas) must appear in the last or the
 	// first name, so "smi jo", "Smith, John" and "ohn" all find John Smith.
 	NameAnywhere bool
+	// PayerID, when set, keeps the patients with a coverage of this payer
+	// (a payer row id), in any order.
+	PayerID int64
+	// BalanceDue keeps the patients whose open balance is above zero.
+	BalanceDue bool
 	// MemberID finds the patients with a coverage of this member ID,
 	// ignoring case, spaces and dashes. It matches the whole ID, never a
 	// part: member IDs are stored encrypted and found through a keyed hash.

@@ -140,6 +140,18 @@ func (db *DB) patientWhere(org int64, f rcm.PatientFilter) (string, []any, error
 		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
 		args = append(append(args, org), condArgs...)
 	}
+	if f.PayerID > 0 {
+		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND payer_id = ?)`
+		args = append(args, org, f.PayerID)
+	}
+	if f.BalanceDue {
+		q += ` AND id IN (SELECT enc.patient_id FROM ledger_pair e
+			JOIN service_line s ON s.org_id = e.org_id AND s.id = e.line_id
+			JOIN encounter enc ON enc.org_id = s.org_id AND enc.id = s.encounter_id
+			WHERE e.org_id = ? AND (e.debit_kind = 'patient_ar' OR e.credit_kind = 'patient_ar')
+			GROUP BY enc.patient_id HAVING SUM(` + patientAR + `) > 0)`
+		args = append(args, org)
+	}
 	if len(f.IDs) > 0 {
 		if len(f.IDs) > 1000 {
 			return "", nil, rcm.FieldErrorf(rcm.EINVALID, "ids", "At most 1000 patients may be read at once.")

@@ -62,6 +62,9 @@ func TestPatientListReads(t *testing.T) {
 			{"prefix only without NameAnywhere", rcm.PatientFilter{Name: "smi"}, rcm.PatientListTotals{}},
 			{"birth date", rcm.PatientFilter{BirthDate: rcm.MustParseDate("1975-06-01")}, rcm.PatientListTotals{Patients: 2, Open: rcm.MustParseMoney("25.00")}},
 			{"no balance", rcm.PatientFilter{AccountNumber: "a1003"}, rcm.PatientListTotals{Patients: 1}},
+			{"balance due", rcm.PatientFilter{BalanceDue: true}, rcm.PatientListTotals{Patients: 2, Open: rcm.MustParseMoney("75.00")}},
+			{"balance due, born 1975", rcm.PatientFilter{BalanceDue: true, BirthDate: rcm.MustParseDate("1975-06-01")},
+				rcm.PatientListTotals{Patients: 1, Open: rcm.MustParseMoney("25.00")}},
 		}
 		for _, tt := range totals {
 			got, err := db.PatientListTotals(ctx, tt.f)
@@ -91,6 +94,14 @@ func TestPatientListReads(t *testing.T) {
 		for _, c := range covs {
 			if err := db.CreateCoverage(ctx, c); err != nil {
 				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			payer int64
+			want  int
+		}{{s.Payer.ID, 2}, {s.Payer.ID + 1000, 0}} {
+			if got, err := db.PatientListTotals(ctx, rcm.PatientFilter{PayerID: tt.payer}); err != nil || got.Patients != tt.want {
+				t.Errorf("payer %d: %+v %v; want %d patients", tt.payer, got, err, tt.want)
 			}
 		}
 		got, err := db.FindPrimaryCoverages(ctx, []int64{s.Patient.ID, other.ID, third.ID}, rcm.MustParseDate("2026-01-05"))

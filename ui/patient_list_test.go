@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,6 +83,28 @@ func TestPatientListColumnsTotalsCSV(t *testing.T) {
 		if m == nil || strings.Join(strings.Fields(m[1]+m[2]), " ") != tt.total {
 			t.Errorf("%q: total %q, want %q", tt.query, m, tt.total)
 		}
+	}
+	// The filters: a payer (only the fixture patient has a coverage), a
+	// balance due, and both with a name.
+	filters := []struct {
+		query string
+		want  []string
+	}{
+		{fmt.Sprintf("payer=%d", f.payer.ID), []string{"ACC1001"}},
+		{fmt.Sprintf("payer=%d&q=tall", f.payer.ID), nil},
+		{"due=1", []string{"ACC1001", "TL0053"}},
+		{"due=1&q=tall", []string{"TL0053"}},
+	}
+	for _, tt := range filters {
+		_, body, _ := b.get("/patients?" + tt.query)
+		got := accounts(body)
+		slices.Sort(got)
+		if !cmp.Equal(got, tt.want) {
+			t.Errorf("%s: accounts %v, want %v", tt.query, got, tt.want)
+		}
+	}
+	if status, _, _ := b.get("/patients?payer=x"); status != 400 {
+		t.Errorf("a payer that is not one: %d, want 400", status)
 	}
 	// The columns: insurance and balance on the fixture patient's row.
 	_, body, _ := b.get("/patients?q=ACC1001")

@@ -27,6 +27,11 @@ type patientRow struct {
 type patientsData struct {
 	Query    string
 	MemberID string
+	// PayerID and BalanceDue are the filters: patients with a coverage of
+	// this payer; patients who owe. Payers are the choices.
+	PayerID    int64
+	BalanceDue bool
+	Payers     []*rcm.Payer
 	// MemberError says why the member ID searched for cannot be one.
 	MemberError string
 	// SearchedBy says how the query was read: "account number", "member
@@ -79,6 +84,13 @@ func (h *Handler) showPatients(w http.ResponseWriter, r *http.Request, s *sessio
 		return err
 	}
 	d.SearchedBy = by
+	if v := r.URL.Query().Get("payer"); v != "" {
+		if d.PayerID, err = strconv.ParseInt(v, 10, 64); err != nil || d.PayerID < 0 {
+			return rcm.FieldErrorf(rcm.EINVALID, "payer", "Choose a payer from the list.")
+		}
+	}
+	d.BalanceDue = r.URL.Query().Get("due") == "1"
+	f.PayerID, f.BalanceDue = d.PayerID, d.BalanceDue
 	if v := r.URL.Query().Get("after"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -92,6 +104,7 @@ func (h *Handler) showPatients(w http.ResponseWriter, r *http.Request, s *sessio
 	if err != nil {
 		return err
 	}
+	d.Payers = payers
 	if r.URL.Query().Get("format") == "csv" {
 		f.After = nil
 		return h.writePatientsCSV(ctx, w, f, payers)
