@@ -15,3 +15,11 @@ func SetStatementPage(n int) (restore func()) {
 	statementPage = n
 	return func() { statementPage = s }
 }
+
+// SetEncounterPage shortens the coding list's page; the returned func
+// restores it.
+func SetEncounterPage(n int) (restore func()) {
+	e := encounterPage
+	encounterPage = n
+	return func() { encounterPage = e }
+}
