@@ -185,6 +185,9 @@ func itoa(i int) string {
 type EncounterFilter struct {
 	PatientID int64
 	Status    string
+	// After, when set, starts the list after this encounter in its order
+	// (date of service newest first, then id): keyset paging.
+	After *Encounter
 	// IDs, when given, limits the list to these encounters: a screen of
 	// claims reads their encounters in one audited list read.
 	IDs    []int64

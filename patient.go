@@ -79,6 +79,15 @@ func (p *Patient) Validate(today Date) error {
 type PatientFilter struct {
 	// Name matches the start of the last or first name, case-insensitively.
 	Name string
+	// NameAnywhere makes Name match anywhere in the names: each word of
+	// Name (split at spaces and commas) must appear in the last or the
+	// first name, so "smi jo", "Smith, John" and "ohn" all find John Smith.
+	NameAnywhere bool
+	// PayerID, when set, keeps the patients with a coverage of this payer
+	// (a payer row id), in any order.
+	PayerID int64
+	// BalanceDue keeps the patients whose open balance is above zero.
+	BalanceDue bool
 	// MemberID finds the patients with a coverage of this member ID,
 	// ignoring case, spaces and dashes. It matches the whole ID, never a
 	// part: member IDs are stored encrypted and found through a keyed hash.

@@ -19,23 +19,48 @@ import (
 // a plain number such as -12.50, which a spreadsheet reads as the number it
 // is. The rows are not changed.
 func Write(w io.Writer, header []string, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // RFC 4180, section 2: records end with CRLF
-	if err := cw.Write(header); err != nil {
+	sw, err := NewWriter(w, header)
+	if err != nil {
 		return err
 	}
-	rec := make([]string, 0, len(header))
 	for _, row := range rows {
-		rec = rec[:0]
-		for _, c := range row {
-			rec = append(rec, Cell(c))
-		}
-		if err := cw.Write(rec); err != nil {
+		if err := sw.Row(row...); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return sw.Flush()
+}
+
+// Writer writes a CSV a row at a time, as Write does, for lists read in
+// batches that should not be held in memory whole.
+type Writer struct {
+	cw  *csv.Writer
+	rec []string
+}
+
+// NewWriter writes the header row and returns the writer of the rows.
+func NewWriter(w io.Writer, header []string) (*Writer, error) {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180, section 2: records end with CRLF
+	if err := cw.Write(header); err != nil {
+		return nil, err
+	}
+	return &Writer{cw: cw, rec: make([]string, 0, len(header))}, nil
+}
+
+// Row writes one row, each cell defused as Cell says.
+func (s *Writer) Row(cells ...string) error {
+	s.rec = s.rec[:0]
+	for _, c := range cells {
+		s.rec = append(s.rec, Cell(c))
+	}
+	return s.cw.Write(s.rec)
+}
+
+// Flush writes what is buffered and reports the first error.
+func (s *Writer) Flush() error {
+	s.cw.Flush()
+	return s.cw.Error()
 }
 
 // Cell is c as Write writes it: defused when a spreadsheet would read it

@@ -222,6 +222,10 @@ func (db *DB) FindEncounters(ctx context.Context, f rcm.EncounterFilter) ([]*rcm
 		q += ` AND status = ?`
 		args = append(args, f.Status)
 	}
+	if f.After != nil {
+		q += ` AND (date_of_service < ? OR (date_of_service = ? AND id < ?))`
+		args = append(args, formatDate(f.After.DateOfService), formatDate(f.After.DateOfService), f.After.ID)
+	}
 	q += ` ORDER BY date_of_service DESC, id DESC LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
 	var out []*rcm.Encounter

@@ -84,38 +84,14 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + patientCols + ` FROM patient WHERE org_id = ?`
-	args := []any{a.OrgID}
-	if name := strings.ToLower(strings.TrimSpace(f.Name)); name != "" {
-		q += ` AND (lower(last_name) LIKE ? ESCAPE '\' OR lower(first_name) LIKE ? ESCAPE '\')`
-		pat := likePrefix(name)
-		args = append(args, pat, pat)
+	where, args, err := db.patientWhere(a.OrgID, f)
+	if err != nil {
+		return nil, err
 	}
-	if !f.BirthDate.IsZero() {
-		q += ` AND birth_date = ?`
-		args = append(args, formatDate(f.BirthDate))
-	}
+	q := `SELECT ` + patientCols + ` FROM patient WHERE ` + where
 	if f.After != nil {
 		q += ` AND (last_name > ? OR (last_name = ? AND (first_name > ? OR (first_name = ? AND id > ?))))`
 		args = append(args, f.After.LastName, f.After.LastName, f.After.FirstName, f.After.FirstName, f.After.ID)
-	}
-	if acct := strings.TrimSpace(f.AccountNumber); acct != "" {
-		q += ` AND upper(account_number) = ?`
-		args = append(args, strings.ToUpper(acct))
-	}
-	if f.MemberID != "" {
-		cond, condArgs := db.memberIDMatch(a.OrgID, f.MemberID)
-		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
-		args = append(append(args, a.OrgID), condArgs...)
-	}
-	if len(f.IDs) > 0 {
-		if len(f.IDs) > 1000 {
-			return nil, rcm.FieldErrorf(rcm.EINVALID, "ids", "At most 1000 patients may be read at once.")
-		}
-		q += ` AND id IN (?` + strings.Repeat(", ?", len(f.IDs)-1) + `)`
-		for _, id := range f.IDs {
-			args = append(args, id)
-		}
 	}
 	q += ` ORDER BY last_name, first_name, id LIMIT ? OFFSET ?`
 	args = append(args, limit(f.Limit), max(f.Offset, 0))
@@ -133,6 +109,59 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 		return tx.auditList(ctx, a, "patients", 0, ids)
 	})
 	return out, err
+}
+
+// patientWhere is the condition on table patient (unqualified columns) that
+// f's fields other than After, Limit and Offset ask for.
+func (db *DB) patientWhere(org int64, f rcm.PatientFilter) (string, []any, error) {
+	q := `org_id = ?`
+	args := []any{org}
+	if name := strings.ToLower(strings.TrimSpace(f.Name)); name != "" && !f.NameAnywhere {
+		q += ` AND (lower(last_name) LIKE ? ESCAPE '\' OR lower(first_name) LIKE ? ESCAPE '\')`
+		pat := likePrefix(name)
+		args = append(args, pat, pat)
+	} else if name != "" {
+		for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == ',' }) {
+			q += ` AND (lower(last_name) LIKE ? ESCAPE '\' OR lower(first_name) LIKE ? ESCAPE '\')`
+			pat := "%" + likePrefix(w)
+			args = append(args, pat, pat)
+		}
+	}
+	if !f.BirthDate.IsZero() {
+		q += ` AND birth_date = ?`
+		args = append(args, formatDate(f.BirthDate))
+	}
+	if acct := strings.TrimSpace(f.AccountNumber); acct != "" {
+		q += ` AND upper(account_number) = ?`
+		args = append(args, strings.ToUpper(acct))
+	}
+	if f.MemberID != "" {
+		cond, condArgs := db.memberIDMatch(org, f.MemberID)
+		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND ` + cond + `)`
+		args = append(append(args, org), condArgs...)
+	}
+	if f.PayerID > 0 {
+		q += ` AND id IN (SELECT patient_id FROM coverage WHERE org_id = ? AND payer_id = ?)`
+		args = append(args, org, f.PayerID)
+	}
+	if f.BalanceDue {
+		q += ` AND id IN (SELECT enc.patient_id FROM ledger_pair e
+			JOIN service_line s ON s.org_id = e.org_id AND s.id = e.line_id
+			JOIN encounter enc ON enc.org_id = s.org_id AND enc.id = s.encounter_id
+			WHERE e.org_id = ? AND (e.debit_kind = 'patient_ar' OR e.credit_kind = 'patient_ar')
+			GROUP BY enc.patient_id HAVING SUM(` + patientAR + `) > 0)`
+		args = append(args, org)
+	}
+	if len(f.IDs) > 0 {
+		if len(f.IDs) > 1000 {
+			return "", nil, rcm.FieldErrorf(rcm.EINVALID, "ids", "At most 1000 patients may be read at once.")
+		}
+		q += ` AND id IN (?` + strings.Repeat(", ?", len(f.IDs)-1) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	return q, args, nil
 }
 
 // guarantorJSON is the stored form of a guarantor: ” for none.

@@ -112,8 +112,9 @@ func TestCodingListDefaults(t *testing.T) {
 	b := f.browser(t)
 	b.login(f.admin)
 	_, body, _ := b.get("/encounters")
-	if !strings.Contains(body, "<td>"+f.patient.AccountNumber+"</td>") || !strings.Contains(body, "<td>Dr. ") || strings.Contains(body, `data-testid="fallback"`) {
-		t.Errorf("the open queue lacks the account or the provider, or falls back:\n%s", body)
+	if !strings.Contains(body, "<td>"+f.patient.AccountNumber+"</td>") || !strings.Contains(body, "<td>Dr. ") || strings.Contains(body, `data-testid="fallback"`) ||
+		!strings.Contains(body, `href="/encounters?status=all" data-testid="show-all"`) {
+		t.Errorf("the open queue lacks the account, the provider or the way to show all, or falls back:\n%s", body)
 	}
 	codeEncounter(t, b, f)
 	buildClaim(t, b, f)

@@ -7,3 +7,19 @@ func SetPageSizes(claims, patients int) (restore func()) {
 	claimPage, patientPage = claims, patients
 	return func() { claimPage, patientPage = c, p }
 }
+
+// SetStatementPage shortens the statements page; the returned func
+// restores it.
+func SetStatementPage(n int) (restore func()) {
+	s := statementPage
+	statementPage = n
+	return func() { statementPage = s }
+}
+
+// SetEncounterPage shortens the coding list's page; the returned func
+// restores it.
+func SetEncounterPage(n int) (restore func()) {
+	e := encounterPage
+	encounterPage = n
+	return func() { encounterPage = e }
+}

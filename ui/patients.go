@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -13,35 +14,60 @@ import (
 	"github.com/openrcm/openrcm/sheet"
 )
 
+// patientRow is one line of the patient list: the patient, their open
+// balance and their primary insurance.
+type patientRow struct {
+	Patient *rcm.Patient
+	Open    rcm.Money
+	// Coverage is the primary coverage (nil for none) and Payer its payer.
+	Coverage *rcm.Coverage
+	Payer    *rcm.Payer
+}
+
 type patientsData struct {
 	Query    string
 	MemberID string
+	// PayerID and BalanceDue are the filters: patients with a coverage of
+	// this payer; patients who owe. Payers are the choices.
+	PayerID    int64
+	BalanceDue bool
+	Payers     []*rcm.Payer
 	// MemberError says why the member ID searched for cannot be one.
 	MemberError string
-	// SearchedBy says how the query was read: "account number", "date of
-	// birth" or "name".
+	// SearchedBy says how the query was read: "account number", "member
+	// ID", "date of birth" or "name".
 	SearchedBy string
-	Patients   []*rcm.Patient
+	Rows       []patientRow
+	// Totals count every patient the search matches, on every page, and
+	// sum their open balances.
+	Totals rcm.PatientListTotals
 	// Next is the address of the next page, empty on the last; built from
-	// url.Values.Encode, so already escaped.
-	Next template.URL
+	// url.Values.Encode, so already escaped. Continued is true on a page
+	// after the first; CSV is the address of the whole list as CSV.
+	Next      template.URL
+	Continued bool
+	CSV       template.URL
 }
 
 // patientPage is how many patients a page of the list shows.
 var patientPage = 50
 
 // showPatients lists patients found by what the front desk types in one
-// box: an account number, a date of birth (YYYY-MM-DD or MM/DD/YYYY) or the
-// start of a name; or by a whole member ID (member IDs are stored
-// encrypted, so a part of one finds nothing). Pages follow one another by
-// keyset (?after=the last patient's id); ?format=csv downloads the page.
+// box: a date of birth (YYYY-MM-DD or MM/DD/YYYY), an account number, a
+// whole member ID, or a name (any part of the last or first name; "Smith,
+// Jo" and "jo smi" both find John Smith); or by a whole member ID in its own
+// box (member IDs are stored encrypted, so a part of one finds nothing).
+// Each row shows the patient's open balance and primary insurance, read for
+// the whole page at once; the totals count every patient matched and sum
+// their balances. Pages follow one another by keyset (?after=the last
+// patient's id); ?format=csv downloads the whole filtered list.
 func (h *Handler) showPatients(w http.ResponseWriter, r *http.Request, s *session) error {
 	ctx := r.Context()
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	// A NUL or invalid UTF-8 reaching PostgreSQL fails the query itself;
 	// no name holds control characters.
 	if !utf8.ValidString(q) || strings.ContainsFunc(q, func(c rune) bool { return !unicode.IsPrint(c) }) {
-		return rcm.FieldErrorf(rcm.EINVALID, "q", "Search by a name, an account number or a date of birth: printable text only.")
+		return rcm.FieldErrorf(rcm.EINVALID, "q", "Search by a name, an account number, a member ID or a date of birth: printable text only.")
 	}
 	if len(q) > 60 {
 		// Cut on a character boundary, for the same reason.
@@ -53,7 +79,18 @@ func (h *Handler) showPatients(w http.ResponseWriter, r *http.Request, s *sessio
 		h.renderPage(w, r, s, "patients", &view{Title: "Patients", Nav: "patients", Data: d})
 		return nil
 	}
-	f := rcm.PatientFilter{MemberID: d.MemberID, Limit: patientPage + 1}
+	f, by, err := h.patientSearch(ctx, q, d.MemberID)
+	if err != nil {
+		return err
+	}
+	d.SearchedBy = by
+	if v := r.URL.Query().Get("payer"); v != "" {
+		if d.PayerID, err = strconv.ParseInt(v, 10, 64); err != nil || d.PayerID < 0 {
+			return rcm.FieldErrorf(rcm.EINVALID, "payer", "Choose a payer from the list.")
+		}
+	}
+	d.BalanceDue = r.URL.Query().Get("due") == "1"
+	f.PayerID, f.BalanceDue = d.PayerID, d.BalanceDue
 	if v := r.URL.Query().Get("after"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -63,42 +100,111 @@ func (h *Handler) showPatients(w http.ResponseWriter, r *http.Request, s *sessio
 			return err
 		}
 	}
-	switch {
-	case q == "":
-	case birthDate(q) != (rcm.Date{}):
-		f.BirthDate, d.SearchedBy = birthDate(q), "date of birth"
-	default:
-		acct := f
-		acct.AccountNumber = q
-		ps, err := h.store.FindPatients(ctx, acct)
-		if err != nil {
-			return err
-		}
-		if len(ps) > 0 {
-			d.Patients, d.SearchedBy = ps, "account number"
-		} else {
-			f.Name, d.SearchedBy = q, "name"
-		}
+	payers, err := h.store.FindPayers(ctx)
+	if err != nil {
+		return err
 	}
-	if d.Patients == nil {
-		ps, err := h.store.FindPatients(ctx, f)
-		if err != nil {
-			return err
-		}
-		d.Patients = ps
+	d.Payers = payers
+	if r.URL.Query().Get("format") == "csv" {
+		f.After = nil
+		return h.writePatientsCSV(ctx, w, f, payers)
 	}
-	if len(d.Patients) > patientPage {
-		d.Patients = d.Patients[:patientPage]
+	f.Limit = patientPage + 1
+	ps, err := h.store.FindPatients(ctx, f)
+	if err != nil {
+		return err
+	}
+	if len(ps) > patientPage {
+		ps = ps[:patientPage]
 		next := r.URL.Query()
-		next.Set("after", strconv.FormatInt(d.Patients[patientPage-1].ID, 10))
+		next.Set("after", strconv.FormatInt(ps[patientPage-1].ID, 10))
 		next.Del("format")
 		d.Next = template.URL("/patients?" + next.Encode())
 	}
-	if r.URL.Query().Get("format") == "csv" {
-		return writePatientsCSV(w, d.Patients)
+	d.Continued = f.After != nil
+	if d.Rows, err = h.patientRows(ctx, ps, payers); err != nil {
+		return err
 	}
+	if d.Totals, err = h.store.PatientListTotals(ctx, f); err != nil {
+		return err
+	}
+	csvQuery := r.URL.Query()
+	csvQuery.Del("after")
+	csvQuery.Set("format", "csv")
+	d.CSV = template.URL("/patients?" + csvQuery.Encode())
 	h.renderPage(w, r, s, "patients", &view{Title: "Patients", Nav: "patients", Data: d})
 	return nil
+}
+
+// patientSearch reads what was typed in the search box as the first of a
+// date of birth, an account number, a whole member ID or a name that finds
+// anyone, and says which. The probes count (PatientListTotals) rather than
+// read, so a probe that misses discloses nothing and writes no audit event.
+func (h *Handler) patientSearch(ctx context.Context, q, member string) (rcm.PatientFilter, string, error) {
+	f := rcm.PatientFilter{MemberID: member}
+	switch {
+	case q == "":
+		return f, "", nil
+	case birthDate(q) != (rcm.Date{}):
+		f.BirthDate = birthDate(q)
+		return f, "date of birth", nil
+	}
+	probes := []struct {
+		by string
+		f  rcm.PatientFilter
+	}{
+		{"account number", rcm.PatientFilter{MemberID: member, AccountNumber: q}},
+	}
+	if member == "" && rcm.ValidMemberID(q) {
+		probes = append(probes, struct {
+			by string
+			f  rcm.PatientFilter
+		}{"member ID", rcm.PatientFilter{MemberID: q}})
+	}
+	for _, p := range probes {
+		t, err := h.store.PatientListTotals(ctx, p.f)
+		if err != nil {
+			return f, "", err
+		}
+		if t.Patients > 0 {
+			return p.f, p.by, nil
+		}
+	}
+	f.Name, f.NameAnywhere = q, true
+	return f, "name", nil
+}
+
+// patientRows reads the balances and primary coverages of a page of
+// patients, one query each for the whole page.
+func (h *Handler) patientRows(ctx context.Context, ps []*rcm.Patient, payers []*rcm.Payer) ([]patientRow, error) {
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	bs, err := h.store.FindPatientBalancesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	open := map[int64]rcm.Money{}
+	for _, b := range bs {
+		open[b.PatientID] = b.Open
+	}
+	covs, err := h.store.FindPrimaryCoverages(ctx, ids, rcm.DateOf(h.clock.Now()))
+	if err != nil {
+		return nil, err
+	}
+	payerByID := map[int64]*rcm.Payer{}
+	for _, p := range payers {
+		payerByID[p.ID] = p
+	}
+	rows := make([]patientRow, len(ps))
+	for i, p := range ps {
+		rows[i] = patientRow{Patient: p, Open: open[p.ID], Coverage: covs[p.ID]}
+		if c := covs[p.ID]; c != nil {
+			rows[i].Payer = payerByID[c.PayerID]
+		}
+	}
+	return rows, nil
 }
 
 // birthDate reads q as a date of birth, YYYY-MM-DD or MM/DD/YYYY, or
@@ -123,12 +229,45 @@ func pad2(n int) string {
 	return strconv.Itoa(n)
 }
 
-// writePatientsCSV downloads a page of the patient list.
-func writePatientsCSV(w http.ResponseWriter, ps []*rcm.Patient) error {
+// csvPage is how many patients the CSV download reads at a time.
+const csvPage = 500
+
+// writePatientsCSV downloads every patient f matches, in the list's order,
+// a batch at a time by keyset, with balance and primary insurance.
+func (h *Handler) writePatientsCSV(ctx context.Context, w http.ResponseWriter, f rcm.PatientFilter, payers []*rcm.Payer) error {
 	sheet.Headers(w, "patients.csv")
-	rows := make([][]string, 0, len(ps))
-	for _, p := range ps {
-		rows = append(rows, []string{p.AccountNumber, p.LastName, p.FirstName, p.BirthDate.String(), p.Sex, p.Address.City})
+	cw, err := sheet.NewWriter(w, []string{"account", "last_name", "first_name", "birth_date", "sex", "city", "balance", "payer", "member_id"})
+	if err != nil {
+		return err
 	}
-	return sheet.Write(w, []string{"account", "last_name", "first_name", "birth_date", "sex", "city"}, rows)
+	f.Limit = csvPage
+	for {
+		ps, err := h.store.FindPatients(ctx, f)
+		if err != nil {
+			return err
+		}
+		rows, err := h.patientRows(ctx, ps, payers)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			p := r.Patient
+			rec := []string{p.AccountNumber, p.LastName, p.FirstName, p.BirthDate.String(), p.Sex, p.Address.City,
+				r.Open.String(), "", ""}
+			if r.Payer != nil {
+				rec[7] = r.Payer.Name
+			}
+			if r.Coverage != nil {
+				rec[8] = r.Coverage.MemberID
+			}
+			if err := cw.Row(rec...); err != nil {
+				return err
+			}
+		}
+		if len(ps) < csvPage {
+			break
+		}
+		f.After = ps[len(ps)-1]
+	}
+	return cw.Flush()
 }

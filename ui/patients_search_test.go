@@ -76,7 +76,7 @@ func TestPatientSearchAndPaging(t *testing.T) {
 	}
 	status, csv, resp := b.get("/patients?q=PG0007&format=csv")
 	if status != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
-		csv != "account,last_name,first_name,birth_date,sex,city\r\nPG0007,Pager,Pat07,1980-01-08,F,"+addr.City+"\r\n" {
+		csv != "account,last_name,first_name,birth_date,sex,city,balance,payer,member_id\r\nPG0007,Pager,Pat07,1980-01-08,F,"+addr.City+",0.00,,\r\n" {
 		t.Errorf("CSV: %d %q\n%s", status, resp.Header.Get("Content-Type"), csv)
 	}
 }

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/openrcm/openrcm"
@@ -86,23 +88,42 @@ func (h *Handler) resolveException(w http.ResponseWriter, r *http.Request, s *se
 	return nil
 }
 
-// history reads a page of the remittance history: the newest 835s, or
-// those before ?before= (the last id of the page before).
-func (h *Handler) history(r *http.Request) (list []*remit.RemittanceSummary, older int64, err error) {
-	f := remit.RemittanceFilter{Limit: historyPage + 1}
-	if b := r.URL.Query().Get("before"); b != "" {
-		if f.Before, err = strconv.ParseInt(b, 10, 64); err != nil || f.Before <= 0 {
-			return nil, 0, rcm.Errorf(rcm.EINVALID, "The page of remittances asked for does not exist.")
-		}
+// history reads a page of the remittance history as filtered
+// (remittanceFilter): the newest 835s, or those before ?before= (the last
+// id of the page before), with the totals over every page.
+func (h *Handler) history(r *http.Request) (list []*remit.RemittanceSummary, l *remittanceList, err error) {
+	f, err := remittanceFilter(r.URL.Query())
+	if err != nil {
+		return nil, nil, err
 	}
+	l = &remittanceList{PayerID: f.PayerID, Trace: f.Trace, PaidFrom: f.PaidFrom, PaidTo: f.PaidTo}
+	if l.Payers, err = h.store.FindPayers(r.Context()); err != nil {
+		return nil, nil, err
+	}
+	f.Limit = historyPage + 1
 	if list, err = h.store.FindRemittances(r.Context(), f); err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	// One more than a page was read, to know whether there is an older
-	// page without a count.
+	// page.
 	if len(list) > historyPage {
 		list = list[:historyPage]
-		older = list[historyPage-1].ID
+		next := r.URL.Query()
+		next.Set("before", strconv.FormatInt(list[historyPage-1].ID, 10))
+		next.Del("format")
+		next.Del("done")
+		l.Next = template.URL("/remittances?" + next.Encode() + "#hist-h")
 	}
-	return list, older, nil
+	if l.Matching, l.Amount, err = h.remittancesTotal(r.Context(), f); err != nil {
+		return nil, nil, err
+	}
+	c := url.Values{}
+	for _, k := range []string{"payer", "trace", "paid_from", "paid_to"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			c.Set(k, v)
+		}
+	}
+	c.Set("format", "csv")
+	l.CSV = template.URL("/remittances?" + c.Encode())
+	return list, l, nil
 }

@@ -17,10 +17,10 @@ import (
 type remittancesData struct {
 	Stats    rcm.RemitStats
 	Payments rcm.Money
-	// History is a page of the 835s posted, newest first; Older is the
-	// key of the next page, 0 when there is none.
+	// History is a page of the 835s posted, newest first, as List
+	// filters them.
 	History    []*remit.RemittanceSummary
-	Older      int64
+	List       *remittanceList
 	Exceptions exceptionsPanel
 	// Files are the response files just applied; empty on a plain visit.
 	Files []fileResult
@@ -42,6 +42,16 @@ type fileResult struct {
 // showRemittances shows the remittance screen: the upload form, the
 // clearinghouse poll, and the posting exceptions still open.
 func (h *Handler) showRemittances(w http.ResponseWriter, r *http.Request, s *session) error {
+	if r.URL.Query().Get("format") == "csv" {
+		if _, err := rcm.RequireActor(r.Context(), rcm.PermBill); err != nil {
+			return err
+		}
+		f, err := remittanceFilter(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		return h.writeRemittancesCSV(r.Context(), w, f)
+	}
 	d, err := h.remittances(r, s, nil, false)
 	if err != nil {
 		return err
@@ -73,7 +83,7 @@ func (h *Handler) remittances(r *http.Request, s *session, files []inbox.File, p
 		return nil, err
 	}
 	d.Exceptions = newExceptionsPanel(s, xs, backRemittances)
-	if d.History, d.Older, err = h.history(r); err != nil {
+	if d.History, d.List, err = h.history(r); err != nil {
 		return nil, err
 	}
 	for _, f := range files {

@@ -20,8 +20,8 @@ type statementRow struct {
 }
 
 type statementsData struct {
-	Rows  []statementRow
-	Total rcm.Money
+	Rows []statementRow
+	List statementList
 }
 
 // dueBalances returns the patients with a balance due, largest first, with
@@ -57,14 +57,14 @@ func (h *Handler) showStatements(w http.ResponseWriter, r *http.Request, s *sess
 	if !s.actor.Can(rcm.PermBill) {
 		return rcm.Errorf(rcm.EFORBIDDEN, "Only billers print statements.")
 	}
-	rows, err := h.dueBalances(r)
+	all, page, l, err := h.statementRows(r.Context(), r)
 	if err != nil {
 		return err
 	}
-	d := statementsData{Rows: rows}
-	for _, row := range rows {
-		d.Total += row.Due
+	if r.URL.Query().Get("format") == "csv" {
+		return writeStatementsCSV(w, all)
 	}
+	d := statementsData{Rows: page, List: l}
 	h.renderPage(w, r, s, "statements", &view{Title: "Statements", Nav: "statements", Data: d})
 	return nil
 }

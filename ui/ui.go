@@ -47,6 +47,7 @@ type Store interface {
 	rcm.OrganizationService
 	rcm.PayerService
 	rcm.PatientService
+	rcm.PatientListService
 	rcm.EncounterService
 	rcm.UserService
 	rcm.CredentialService
