@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/sheet"
 	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/sheet"
 )
 
 // remittanceList is the remittance history as filtered: the filters as
