@@ -188,6 +188,16 @@ func (b *batchPoster) openUnderpayments(ctx context.Context, posting *remit.Post
 	if on.IsZero() {
 		on = rcm.DateOf(b.now)
 	}
+	// The payer by the name the practice knows it, not as the 835 spells it.
+	payerName := rem.PayerName
+	var known string
+	err := b.tx.QueryRowContext(ctx, `SELECT name FROM payer WHERE org_id = ? AND id = ?`, b.actor.OrgID, posting.PayerID).Scan(&known)
+	switch {
+	case err == nil:
+		payerName = known
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
 	for i, pc := range posting.Claims {
 		if pc.Outcome != remit.OutcomePosted {
 			continue
@@ -198,7 +208,7 @@ func (b *batchPoster) openUnderpayments(ctx context.Context, posting *remit.Post
 			}
 			share := pl.Payment.PatientShare()
 			it := followup.UnderpaymentItem(followup.Underpaid{ClaimID: pc.ClaimID, RemitClaimID: claimIDs[i], Line: pl.ClaimLine, Code: pl.Payment.Code,
-				PayerName: rem.PayerName, PaidOn: on, Allowed: pl.Expected + share, Patient: share, Expected: pl.Expected, Paid: pl.Payment.Paid})
+				PayerName: payerName, PaidOn: on, Allowed: pl.Expected + share, Patient: share, Expected: pl.Expected, Paid: pl.Payment.Paid})
 			if err := b.tx.openItem(ctx, b.actor, it); err != nil {
 				return err
 			}

@@ -63,9 +63,10 @@ func TestARDeskCommands(t *testing.T) {
 		!strings.Contains(out, "quarantine folder") {
 		t.Errorf("a 277 read twice: %d %q", code, out)
 	}
+	// Five denied lines and three lines paid below the PPO contract.
 	code, out, _ = run("followup", "list", "--csv")
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if code != 0 || err != nil || len(recs) != 6 || recs[0][1] != "claim" || recs[1][4] != "Illinois Medicaid (sandbox)" || recs[1][14] != "Jamie Biller" {
+	if code != 0 || err != nil || len(recs) != 9 || recs[0][1] != "claim" || recs[1][4] != "Illinois Medicaid (sandbox)" || recs[1][14] != "Jamie Biller" {
 		t.Fatalf("followup list --csv = %d %v %q", code, err, out)
 	}
 	item := recs[1][0]
