@@ -164,7 +164,7 @@ func TestAuditEndToEnd(t *testing.T) {
 			if err := r.WriteCSV(&csv); err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range []string{"diagnosis missed,Z79.4,Long term (current) use of insulin,,,,\n", `procedure not supported,,,99214 x1,"Established patient office visit, moderate complexity",150.00,yes`} {
+			for _, s := range []string{"diagnosis missed,Z79.4,Long term (current) use of insulin,,,,\r\n", `procedure not supported,,,99214 x1,"Established patient office visit, moderate complexity",150.00,yes`} {
 				if !strings.Contains(csv.String(), s) {
 					t.Errorf("CSV lacks %q:\n%s", s, csv.String())
 				}

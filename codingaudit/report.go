@@ -2,14 +2,13 @@ package codingaudit
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/sheet"
 )
 
 // ItemReport is one re-coded encounter's scores: the coder's and the
@@ -138,32 +137,37 @@ func pricesFor(ctx context.Context, st Store, it Item) (Price, error) {
 // and for the suggestions: who, encounter, date of service, kind, both
 // codes with their words, and the dollar effect (positive over-coded).
 func (r *Report) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"coded_by", "encounter", "date_of_service", "difference", "auditor_code", "auditor_description", "coded", "coded_description", "effect", "priced"})
-	row := func(who string, it ItemReport, d Difference) {
+	cw, err := sheet.NewWriter(w, []string{"coded_by", "encounter", "date_of_service", "difference", "auditor_code", "auditor_description", "coded", "coded_description", "effect", "priced"})
+	if err != nil {
+		return err
+	}
+	row := func(who string, it ItemReport, d Difference) error {
 		effect, priced := "", ""
 		if d.Procedure() {
-			effect, priced = strings.Replace(d.Effect.Dollars(), "$", "", 1), "yes"
+			effect, priced = d.Effect.String(), "yes"
 			if d.Unpriced {
 				priced = "no"
 			}
 		}
-		cw.Write([]string{who, strconv.FormatInt(it.EncounterID, 10), it.DateOfService.String(), d.Kind, d.Truth, d.TruthDescription, d.Coded, d.CodedDescription, effect, priced})
+		return cw.Row(who, strconv.FormatInt(it.EncounterID, 10), it.DateOfService.String(), d.Kind, d.Truth, d.TruthDescription, d.Coded, d.CodedDescription, effect, priced)
 	}
 	for _, it := range r.Items {
 		for _, d := range it.Coder.Diffs {
-			row(r.Audit.CoderName, it, d)
+			if err := row(r.Audit.CoderName, it, d); err != nil {
+				return err
+			}
 		}
 	}
 	for _, it := range r.Items {
 		if it.Machine != nil {
 			for _, d := range it.Machine.Diffs {
-				row("suggestions", it, d)
+				if err := row("suggestions", it, d); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // Row is a line of the summary table: who is scored and the rates.

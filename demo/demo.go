@@ -335,6 +335,7 @@ var injection = visit{"Acute low back pain; ketorolac 15 mg given IM in the offi
 var fees = map[string]rcm.Money{
 	"99213": 11000, "99214": 16500, "99396": 21000, "83036": 3500, "36415": 1200, "87880": 2800, "90686": 4200,
 	"90471": 2500, "81002": 1500, "80061": 4800, "94640": 6000, "96372": 3000, "J1885": 900,
+	"J0696": 800,
 }
 
 func (r *run) codeEncounters(ctx context.Context) (context.Context, error) {

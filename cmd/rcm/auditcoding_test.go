@@ -41,7 +41,7 @@ func TestAuditCodingCommands(t *testing.T) {
 		t.Errorf("report = %d %q %q", code, out, errOut)
 	}
 	if code, out, _ = run("audit-coding", "report", "1", "--as", "demo.auditor", "--csv"); code != 0 ||
-		!strings.Contains(out, "demo.coder,33,2026-02-21,diagnosis missed,F32.1,\"Major depressive disorder, single episode, moderate\",,,,\n") {
+		!strings.Contains(out, "demo.coder,36,2026-02-21,diagnosis missed,F32.1,\"Major depressive disorder, single episode, moderate\",,,,\r\n") {
 		t.Errorf("report --csv = %d %q", code, out)
 	}
 	pdf := filepath.Join(dir, "audit.pdf")

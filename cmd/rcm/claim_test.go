@@ -40,13 +40,14 @@ func TestClaimCommands(t *testing.T) {
 		t.Errorf("claim form wrote %d bytes (%v), want a PDF", len(b), err)
 	}
 	institutionalCommands(t, dsn, out, list)
-	// Nothing left to do but the demo coder's visits of the coding-audit
-	// step, which wait coded: scrub finds no drafts; build makes their 8
-	// claims, and then finds no coded encounter.
+	// Nothing left to do but the visits coded from their notes (3) and the
+	// demo coder's visits of the coding-audit step (8), which wait coded:
+	// scrub finds no drafts; build makes their 11 claims, and then finds no
+	// coded encounter.
 	if code, _, _ := rcmRun(t, "", "claim", "scrub", "--db", dsn, "--all"); code != 0 {
 		t.Errorf("scrub with no drafts exit %d", code)
 	}
-	if code, out, errOut := rcmRun(t, "", "claim", "build", "--db", dsn, "--all"); code != 0 || strings.Count(out, " built from encounter ") != 8 {
+	if code, out, errOut := rcmRun(t, "", "claim", "build", "--db", dsn, "--all"); code != 0 || strings.Count(out, " built from encounter ") != 11 {
 		t.Errorf("build of the coding-audit visits = %d %q %q", code, out, errOut)
 	}
 	if code, _, errOut := rcmRun(t, "", "claim", "build", "--db", dsn, "--all"); code != 2 || !strings.Contains(errOut, "name encounters") {
