@@ -222,8 +222,11 @@ func TestCheckAuditChainsWhileWriting(t *testing.T) {
 		ctx, _ := sqldbtest.Org(t, db, "Org Busy")
 		seed(t, ctx, db)
 		stop, stopped := make(chan struct{}), make(chan error, 1)
+		// The checks start once the writer has written its first event, so
+		// they always run against a chain that is growing.
+		first := make(chan struct{})
 		go func() {
-			for {
+			for n := 0; ; n++ {
 				select {
 				case <-stop:
 					stopped <- nil
@@ -232,10 +235,17 @@ func TestCheckAuditChainsWhileWriting(t *testing.T) {
 				}
 				if _, err := db.FindPatients(ctx, rcm.PatientFilter{}); err != nil {
 					stopped <- err
+					if n == 0 {
+						close(first)
+					}
 					return
+				}
+				if n == 0 {
+					close(first)
 				}
 			}
 		}()
+		<-first
 		for range 20 {
 			reports, err := db.CheckAuditChains(context.Background(), 0)
 			if err != nil {
