@@ -26,7 +26,7 @@ func TestListFormats(t *testing.T) {
 		{[]string{"claim", "list"}, "CLAIM", true},
 		{[]string{"user", "list"}, "USERNAME", true},
 		{[]string{"era", "list"}, "REMITTANCE", true},
-		{[]string{"era", "denials"}, "PAID_ON", true},
+		{[]string{"era", "denials"}, "claim", true}, // the columns of the workbench's download
 		{[]string{"era", "exceptions", "--status", "all"}, "EXCEPTION", false},
 		{[]string{"era", "balances"}, "ACCOUNT", true},
 		{[]string{"fees", "list"}, "CODE", true},
