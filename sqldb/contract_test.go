@@ -125,8 +125,9 @@ func TestPostUnderpayment(t *testing.T) {
 			}
 		}
 		wantItems := []string{
-			"35.00 line 2 97110 underpaid $35.00 by ACME HEALTH: expected $90.00 (contract allows $90.00, less patient $0.00), paid $55.00",
-			"10.00 line 1 99214 underpaid $10.00 by ACME HEALTH: expected $110.00 (contract allows $130.00, less patient $20.00), paid $100.00",
+			// The payer as the practice names it, not as the 835 spells it.
+			"35.00 line 2 97110 underpaid $35.00 by Acme Health: expected $90.00 (contract allows $90.00, less patient $0.00), paid $55.00",
+			"10.00 line 1 99214 underpaid $10.00 by Acme Health: expected $110.00 (contract allows $130.00, less patient $20.00), paid $100.00",
 		}
 		if diff := cmp.Diff(wantItems, got); diff != "" {
 			t.Errorf("work items mismatch (-want +got):\n%s", diff)
