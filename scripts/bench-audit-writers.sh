@@ -17,13 +17,13 @@ before=${3:-037bf90}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/rcm" ./cmd/rcm
-go build -o "$tmp/auditload" ./scripts/auditload
+go build -o "$tmp/auditload" ./cmd/auditload
 # The release before: its tree, with this loader (it uses only APIs both have).
 mkdir "$tmp/before"
 git archive "$before" | tar -x -C "$tmp/before"
-mkdir -p "$tmp/before/scripts/auditload"
-cp scripts/auditload/main.go "$tmp/before/scripts/auditload/"
-(cd "$tmp/before" && go build -o "$tmp/rcm-before" ./cmd/rcm && go build -o "$tmp/auditload-before" ./scripts/auditload)
+mkdir -p "$tmp/before/cmd/auditload"
+cp cmd/auditload/main.go "$tmp/before/cmd/auditload/"
+(cd "$tmp/before" && go build -o "$tmp/rcm-before" ./cmd/rcm && go build -o "$tmp/auditload-before" ./cmd/auditload)
 export RCM_CONFIG_DIR=$tmp/config RCM_KEY_FILE=$tmp/key
 "$tmp/rcm" keys new --out "$tmp/key" >/dev/null
 dsn='postgres://postgres@127.0.0.1:5432/bench_audit?sslmode=disable'
