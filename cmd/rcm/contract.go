@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/fee"
@@ -19,7 +18,7 @@ func init() {
 }
 
 const contractUsage = `import [--db DB] [--org ID] --payer PAYER FILE
-       rcm contract list [--db DB] [--org ID] [--payer PAYER] [--code CODE] [--on YYYY-MM-DD]
+       rcm contract list [--db DB] [--org ID] [--payer PAYER] [--code CODE] [--on YYYY-MM-DD] [--json | --csv]
 
 import reads a payer's contracted rates from a CSV with a header line naming
 its columns: code, modifier, allowed, effective_from, effective_to, per_unit
@@ -101,7 +100,11 @@ func runContractList(ctx context.Context, env *Env, args []string) error {
 	payerRef := fs.String("payer", "", "only this `PAYER` (payer ID, name or id)")
 	code := fs.String("code", "", "only this `CODE`")
 	onFlag := fs.String("on", "", "only the rates in force on `DATE` (YYYY-MM-DD)")
+	format := listFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := format.check(); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -138,9 +141,13 @@ func runContractList(ctx context.Context, env *Env, args []string) error {
 	for _, p := range payers {
 		name[p.ID] = fmt.Sprintf("%s (%s)", p.Name, p.PayerID)
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PAYER\tCODE\tMOD\tALLOWED\tPER\tFROM\tTO")
-	n := 0
+	// rateRow is one rate of --json, with its payer by name and payer ID.
+	type rateRow struct {
+		rcm.ContractRate
+		Payer string `json:"payer"`
+	}
+	var rows []rateRow
+	t := &table{header: []string{"PAYER", "CODE", "MOD", "ALLOWED", "PER", "FROM", "TO"}}
 	for {
 		page, err := db.FindContractRates(ctx, f)
 		if err != nil {
@@ -154,17 +161,14 @@ func runContractList(ctx context.Context, env *Env, args []string) error {
 			if r.PerUnit {
 				per = "unit"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name[r.PayerID], r.Code, r.Modifier, r.Allowed, per, r.EffectiveFrom, to)
+			t.add(name[r.PayerID], r.Code, r.Modifier, r.Allowed.String(), per, r.EffectiveFrom.String(), to)
+			rows = append(rows, rateRow{ContractRate: *r, Payer: name[r.PayerID]})
 		}
-		n += len(page)
 		if len(page) < f.Limit {
 			break
 		}
 		f.Offset += len(page)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "%d rates\n", n)
-	return nil
+	t.total = fmt.Sprintf("%d rates", len(rows))
+	return format.print(env.Stdout, t, rows)
 }

@@ -30,6 +30,7 @@ func TestListFormats(t *testing.T) {
 		{[]string{"era", "exceptions", "--status", "all"}, "EXCEPTION", false},
 		{[]string{"era", "balances"}, "ACCOUNT", true},
 		{[]string{"fees", "list"}, "CODE", true},
+		{[]string{"contract", "list"}, "PAYER", true},
 		{[]string{"jobs", "list"}, "JOB", false},
 		{[]string{"jobs", "schedules"}, "KIND", true},
 	} {
