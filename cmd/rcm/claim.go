@@ -351,7 +351,7 @@ func idArgs(args []string) ([]int64, error) {
 
 const clearinghouseUsage = `set [--org N] --submitter-id ID --submitter-name NAME --contact NAME --phone 10DIGITS --receiver-id ID --receiver-name NAME --transport dir:PATH|sftp://... [--production]
        rcm clearinghouse poll [--org N]
-       rcm clearinghouse quarantine [--org N]
+       rcm clearinghouse quarantine [--org N] [--json|--csv]
 All take --db DB. poll moves a response file that cannot be read or applied
 (too large, not valid X12, a copy of a posted 835) to the quarantine folder
 beside the archive, and goes on with the others; quarantine lists those
@@ -374,8 +374,15 @@ func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&ch.ReceiverName, "receiver-name", "", "receiver name (1000B)")
 	fs.StringVar(&ch.Transport, "transport", "", "dir:PATH or sftp://user@host:port/path?key=FILE&known_hosts=FILE")
 	fs.BoolVar(&ch.Production, "production", false, "mark files for production (ISA15 P) instead of test")
+	format := listFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := format.check(); err != nil {
+		return err
+	}
+	if format.given() && sub != "quarantine" {
+		return usagef("--json and --csv are for quarantine")
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
@@ -410,12 +417,11 @@ func runClearinghouse(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(files) == 0 {
-			fmt.Fprintln(env.Stdout, "No file is in quarantine.")
-		}
+		t := &table{header: []string{"FILE", "QUARANTINED", "KIND", "STORED AS", "REASON"}, none: "No file is in quarantine."}
 		for _, f := range files {
-			fmt.Fprintf(env.Stdout, "%s  %s (kind %s, stored as %s)\n    %s\n", f.QuarantinedAt.Format(time.RFC3339), f.Name, cmp.Or(f.Kind, "unreadable"), f.StoredAs, f.Reason)
+			t.add(f.Name, f.QuarantinedAt.UTC().Format(time.RFC3339), cmp.Or(f.Kind, "unreadable"), f.StoredAs, f.Reason)
 		}
+		return format.print(env.Stdout, t, files)
 	default:
 		return usagef("unknown subcommand %q; usage: rcm clearinghouse %s", sub, clearinghouseUsage)
 	}

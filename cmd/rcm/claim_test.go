@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -91,7 +92,7 @@ func TestClaimCommands(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "clearinghouse", "quarantine", "garbage.txt")); err != nil {
 		t.Errorf("the unreadable response is not in the quarantine folder: %v", err)
 	}
-	if code, q, _ := rcmRun(t, "", "clearinghouse", "quarantine", "--db", dsn); code != 0 || !strings.Contains(q, "garbage.txt (kind unreadable") || !strings.Contains(q, "not a 999, 277CA, 277, 835 or 271") {
+	if code, q, _ := rcmRun(t, "", "clearinghouse", "quarantine", "--db", dsn); code != 0 || !regexp.MustCompile(`garbage.txt +\S+ +unreadable`).MatchString(q) || !strings.Contains(q, "not a 999, 277CA, 277, 835 or 271") {
 		t.Errorf("clearinghouse quarantine: exit %d\n%s", code, q)
 	}
 	if _, err := os.Stat(filepath.Join(inbound, "999-rejected.x12")); err == nil {

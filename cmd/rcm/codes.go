@@ -21,7 +21,7 @@ const codesUsage = `import [--db DB] [--org ID] [--version V --effective DATE] [
        rcm codes search [--db DB] QUERY [--system icd10cm|hcpcs|cpt] [--dos DATE] [--json]
        rcm codes validate CODE... --dos DATE [--age N --sex F|M] [--system S] [--json]
        rcm codes diff [--db DB] [--system S] [--json] OLD NEW
-       rcm codes releases [--db DB]
+       rcm codes releases [--db DB] [--json|--csv]
        rcm codes suggest [--db DB] [--dos DATE] [--age N --sex F|M] [--json] (FILE | -)
        rcm codes suggest-decide [--db DB] --as USERNAME --encounter ID --code CODE (--accept | --reject REASON | --change CODE)
        rcm codes suggest-stats [--db DB] [--from DATE] [--to DATE] [--by category|chapter] [--json]
@@ -389,19 +389,23 @@ func runCodesDiff(ctx context.Context, env *Env, args []string) error {
 }
 
 func runCodesReleases(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "codes releases", "[--db DB]")
+	fs := newFlagSet(env, "codes releases", "[--db DB] [--json|--csv]")
 	dsn := dbFlag(fs, env)
+	format := listFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := format.check(); err != nil {
 		return err
 	}
 	cat, err := loadCatalog(ctx, *dsn)
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SYSTEM\tVERSION\tEFFECTIVE\tORG\tCODES\tBILLABLE\tNOTES\tINDEX")
-	for _, r := range cat.Releases() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", r.System, r.Version, r.Effective, r.Org, r.Codes, r.Billable, r.Notes, r.Index)
+	releases := cat.Releases()
+	t := &table{header: []string{"SYSTEM", "VERSION", "EFFECTIVE", "ORG", "CODES", "BILLABLE", "NOTES", "INDEX"}, none: "No code set release is imported."}
+	for _, r := range releases {
+		t.add(string(r.System), r.Version, r.Effective.String(), r.Org, strconv.Itoa(r.Codes), strconv.Itoa(r.Billable), strconv.Itoa(r.Notes), strconv.Itoa(r.Index))
 	}
-	return tw.Flush()
+	return format.print(env.Stdout, t, releases)
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
@@ -22,7 +21,7 @@ func init() {
 
 const hl7Usage = `listen [--db DB] --addr HOST:PORT [--org ID]
        rcm hl7 import [--db DB] [--org ID] FILE...
-       rcm hl7 queue [--db DB] [--org ID] [--all]
+       rcm hl7 queue [--db DB] [--org ID] [--all] [--json|--csv]
        rcm hl7 show [--db DB] [--org ID] MESSAGE_ID
        rcm hl7 replay [--db DB] [--org ID] MESSAGE_ID [--file FIXED.hl7]
 
@@ -58,6 +57,7 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 	addr := fs.String("addr", "", "listen: the address to accept MLLP connections on, HOST:PORT")
 	all := fs.Bool("all", false, "queue: list every message, not only the refused ones")
 	file := fs.String("file", "", "replay: the fixed message to apply instead of the stored one")
+	format := listFlags(fs)
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
@@ -70,7 +70,12 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	nargs, arg := len(pos), func(i int) string { return pos[i] }
+	if err := format.check(); err != nil {
+		return err
+	}
 	switch {
+	case format.given() && sub != "queue":
+		return usagef("--json and --csv are for queue")
 	case sub == "listen" && *addr == "":
 		return usagef("--addr HOST:PORT is required")
 	case sub == "listen" && nargs > 0, sub == "queue" && nargs > 0:
@@ -106,16 +111,11 @@ func runHL7(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(ms) == 0 {
-			fmt.Fprintln(env.Stdout, "The HL7 error queue is empty.")
-			return nil
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tRECEIVED\tCONTROL ID\tTYPE\tSTATUS\tACK\tFIELD\tERROR")
+		t := &table{header: []string{"MESSAGE", "RECEIVED", "CONTROL ID", "TYPE", "STATUS", "ACK", "FIELD", "ERROR"}, none: "The HL7 error queue is empty."}
 		for _, m := range ms {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.ReceivedAt.Format("2006-01-02 15:04"), m.ControlID, m.Type, m.Status, m.Ack, m.ErrorField, m.ErrorText)
+			t.add(strconv.FormatInt(m.ID, 10), m.ReceivedAt.Format("2006-01-02 15:04"), m.ControlID, m.Type, m.Status, m.Ack, m.ErrorField, m.ErrorText)
 		}
-		return tw.Flush()
+		return format.print(env.Stdout, t, ms)
 	case "show":
 		id, err := strconv.ParseInt(arg(0), 10, 64)
 		if err != nil {

@@ -33,6 +33,11 @@ func TestListFormats(t *testing.T) {
 		{[]string{"contract", "list"}, "PAYER", true},
 		{[]string{"jobs", "list"}, "JOB", false},
 		{[]string{"jobs", "schedules"}, "KIND", true},
+		{[]string{"hl7", "queue", "--all"}, "MESSAGE", true},
+		{[]string{"clearinghouse", "quarantine"}, "FILE", false},
+		{[]string{"user", "tokens", "--username", "demo.admin"}, "TOKEN", false},
+		{[]string{"user", "sessions", "--username", "demo.admin"}, "SESSION", false},
+		{[]string{"codes", "releases"}, "SYSTEM", true},
 	} {
 		name := strings.Join(tc.args, " ")
 		t.Run(name, func(t *testing.T) {

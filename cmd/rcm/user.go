@@ -17,10 +17,10 @@ func init() {
 
 const userUsage = `add --username NAME --role ROLE (--org ID | --new-org NAME) [--name FULLNAME] [--db DB]
        rcm user token --username NAME [--token-name LABEL] [--scope read|billing|admin] [--ttl DURATION] [--db DB]
-       rcm user tokens --username NAME [--db DB]
+       rcm user tokens --username NAME [--db DB] [--json|--csv]
        rcm user revoke --username NAME --token NAME-OR-ID [--db DB]
        rcm user reset --username NAME [--db DB]
-       rcm user sessions --username NAME [--db DB]
+       rcm user sessions --username NAME [--db DB] [--json|--csv]
        rcm user end-session --username NAME --session ID [--db DB]
        rcm user list [--org ID] [--json | --csv] [--db DB]
        rcm user unlock --username NAME [--db DB]

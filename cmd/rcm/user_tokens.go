@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -76,30 +75,33 @@ func runUserToken(ctx context.Context, env *Env, args []string) error {
 const cliTime = "2006-01-02 15:04 UTC"
 
 func runUserTokens(ctx context.Context, env *Env, args []string) error {
-	db, u, err := userCommand(ctx, env, "tokens", args, nil)
+	var format listFormat
+	db, u, err := userCommand(ctx, env, "tokens", args, func(fs *flag.FlagSet) { format = listFlags(fs) })
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if err := format.check(); err != nil {
+		return err
+	}
 	toks, err := db.FindAPITokens(operator(ctx, u.OrgID), u.ID)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tSCOPE\tCREATED\tEXPIRES\tLAST USED")
-	for _, t := range toks {
-		expires := t.ExpiresAt.UTC().Format(cliTime)
-		if !now.Before(t.ExpiresAt) {
+	t := &table{header: []string{"TOKEN", "NAME", "SCOPE", "CREATED", "EXPIRES", "LAST USED"}, none: u.Username + " has no live token."}
+	for _, tok := range toks {
+		expires := tok.ExpiresAt.UTC().Format(cliTime)
+		if !now.Before(tok.ExpiresAt) {
 			expires += " (expired)"
 		}
 		used := "never"
-		if !t.LastUsedAt.IsZero() {
-			used = t.LastUsedAt.UTC().Format(cliTime)
+		if !tok.LastUsedAt.IsZero() {
+			used = tok.LastUsedAt.UTC().Format(cliTime)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Scope, t.CreatedAt.UTC().Format(cliTime), expires, used)
+		t.add(strconv.FormatInt(tok.ID, 10), tok.Name, tok.Scope, tok.CreatedAt.UTC().Format(cliTime), expires, used)
 	}
-	return tw.Flush()
+	return format.print(env.Stdout, t, toks)
 }
 
 func runUserRevoke(ctx context.Context, env *Env, args []string) error {
@@ -167,21 +169,24 @@ func runUserReset(ctx context.Context, env *Env, args []string) error {
 }
 
 func runUserSessions(ctx context.Context, env *Env, args []string) error {
-	db, u, err := userCommand(ctx, env, "sessions", args, nil)
+	var format listFormat
+	db, u, err := userCommand(ctx, env, "sessions", args, func(fs *flag.FlagSet) { format = listFlags(fs) })
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if err := format.check(); err != nil {
+		return err
+	}
 	list, err := db.FindSessions(operator(ctx, u.OrgID), u.ID)
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSIGNED IN\tLAST SEEN\tFROM")
+	t := &table{header: []string{"SESSION", "SIGNED IN", "LAST SEEN", "FROM"}, none: u.Username + " has no session open."}
 	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.CreatedAt.UTC().Format(cliTime), s.SeenAt.UTC().Format(cliTime), s.Client)
+		t.add(s.ID, s.CreatedAt.UTC().Format(cliTime), s.SeenAt.UTC().Format(cliTime), s.Client)
 	}
-	return tw.Flush()
+	return format.print(env.Stdout, t, list)
 }
 
 func runUserEndSession(ctx context.Context, env *Env, args []string) error {

@@ -87,7 +87,7 @@ func TestUserCredentialCommands(t *testing.T) {
 	}
 	code, out, _ = rcmRun(t, "", "user", "tokens", "--db", dsn, "--username", "bill")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || len(lines) != 3 || !regexp.MustCompile(`^ID\s+NAME\s+SCOPE\s+CREATED\s+EXPIRES\s+LAST USED$`).MatchString(lines[0]) ||
+	if code != 0 || len(lines) != 3 || !regexp.MustCompile(`^TOKEN\s+NAME\s+SCOPE\s+CREATED\s+EXPIRES\s+LAST USED$`).MatchString(lines[0]) ||
 		!regexp.MustCompile(`^\d+\s+reports\s+read\s+\S+ \S+ UTC\s+\S+ \S+ UTC\s+\S+ \S+ UTC$`).MatchString(lines[1]) ||
 		!regexp.MustCompile(`^\d+\s+cli\s+admin\s+.*\s+never$`).MatchString(lines[2]) || strings.Contains(out, "rcm_") {
 		t.Errorf("user tokens = %d\n%s", code, out)
