@@ -24,7 +24,7 @@ type FollowUpService interface {
 	FindFollowUpItem(ctx context.Context, id int64) (*followup.Item, error)
 	AssignFollowUps(ctx context.Context, ids []int64, ownerID int64) error
 	NoteFollowUp(ctx context.Context, id int64, note string, followUp rcm.Date) error
-	CloseFollowUp(ctx context.Context, id int64, outcome, note string) error
+	CloseFollowUp(ctx context.Context, id int64, c followup.Closing) error
 	FindClaimStatusChecks(ctx context.Context, claimID int64) ([]*claimstatus.Check, error)
 	CreateAppeal(ctx context.Context, ap *followup.Appeal) error
 	FindAppeals(ctx context.Context, claimID int64) ([]*followup.Appeal, error)
@@ -101,9 +101,8 @@ type (
 		FollowUp rcm.Date `json:"follow_up"`
 	}
 	closeRequest struct {
-		ItemID  int64  `json:"item_id"`
-		Outcome string `json:"outcome"`
-		Note    string `json:"note"`
+		ItemID int64 `json:"item_id"`
+		followup.Closing
 	}
 	appealRequest struct {
 		ItemID       int64    `json:"item_id"`
@@ -236,7 +235,7 @@ func handleCloseFollowUp(svc FollowUpService) apiFunc {
 		if err := decodeJSON(w, r, &in); err != nil {
 			return err
 		}
-		if err := svc.CloseFollowUp(r.Context(), in.ItemID, in.Outcome, in.Note); err != nil {
+		if err := svc.CloseFollowUp(r.Context(), in.ItemID, in.Closing); err != nil {
 			return err
 		}
 		it, err := svc.FindFollowUpItem(r.Context(), in.ItemID)
