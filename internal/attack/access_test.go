@@ -218,6 +218,7 @@ var permission = map[string]string{
 	"GET /api/v1/claims/{id}/appeal-letter":           rcm.PermReadPatients,
 	"GET /api/v1/remittance-exceptions":               rcm.PermReadPatients,
 	"POST /api/v1/remittance-exceptions/{id}/resolve": rcm.PermBill,
+	"POST /api/v1/remittance-exceptions/{id}/apply":   rcm.PermBill,
 	"GET /api/v1/patient-balances":                    rcm.PermReadPatients,
 	"POST /api/v1/patients/{id}/payments":             rcm.PermBill,
 	"POST /api/v1/patients/{id}/write-offs":           rcm.PermBill,
