@@ -101,8 +101,14 @@ type (
 		FollowUp rcm.Date `json:"follow_up"`
 	}
 	closeRequest struct {
-		ItemID int64 `json:"item_id"`
-		followup.Closing
+		ItemID  int64  `json:"item_id"`
+		Outcome string `json:"outcome"`
+		Note    string `json:"note"`
+		// Amount and Reason are the write-off's (outcome written_off):
+		// the amount, none for the claim's whole open insurance
+		// balance, and one of the write-off reasons.
+		Amount rcm.Money `json:"amount,omitempty"`
+		Reason string    `json:"reason,omitempty"`
 	}
 	appealRequest struct {
 		ItemID       int64    `json:"item_id"`
@@ -235,7 +241,7 @@ func handleCloseFollowUp(svc FollowUpService) apiFunc {
 		if err := decodeJSON(w, r, &in); err != nil {
 			return err
 		}
-		if err := svc.CloseFollowUp(r.Context(), in.ItemID, in.Closing); err != nil {
+		if err := svc.CloseFollowUp(r.Context(), in.ItemID, followup.Closing{Outcome: in.Outcome, Note: in.Note, Amount: in.Amount, Reason: in.Reason}); err != nil {
 			return err
 		}
 		it, err := svc.FindFollowUpItem(r.Context(), in.ItemID)

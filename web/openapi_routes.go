@@ -93,7 +93,7 @@ func (s *Server) describeFollowUp() {
 		Body: assignRequest{}, Response: assignResult{}})
 	s.Describe("POST /api/v1/followups/notes", Operation{Tag: "followup", Summary: "Note a work item, with an optional next follow-up date.",
 		Body: noteRequest{}, Response: followup.Item{}})
-	s.Describe("POST /api/v1/followups/close", Operation{Tag: "followup", Summary: "Close a work item with its outcome.",
+	s.Describe("POST /api/v1/followups/close", Operation{Tag: "followup", Summary: "Close a work item with its outcome; written_off (administrators) posts the write-off of the claim's open insurance balance, or amount of it, with a reason, in the same transaction.",
 		Body: closeRequest{}, Response: followup.Item{}})
 	s.Describe("GET /api/v1/claims/{id}/status", Operation{Tag: "followup", Summary: "The claim's status checks (276/277), oldest first; format=csv for a spreadsheet.",
 		Query: []string{"format"}, Response: claimstatus.Check{}, List: "status_checks", AlsoMedia: "text/csv"})
