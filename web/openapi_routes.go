@@ -55,7 +55,7 @@ func (s *Server) describeRemittances() {
 		Body: resolveRequest{}, Response: remit.Exception{}})
 	s.Describe("POST /api/v1/remittance-exceptions/{id}/apply", Operation{Tag: "remittance",
 		Summary: "Apply unapplied check money held by the exception to a claim line of the check's payer (at most what is left and what the line owes; once per key); the exception closes when nothing is left.",
-		Body: applyRequest{}, Response: remit.Exception{}})
+		Body:    applyRequest{}, Response: remit.Exception{}})
 	s.Describe("GET /api/v1/patient-balances", Operation{Tag: "ledger", Summary: "Patients with an open balance, largest first.",
 		Response: patientBalance{}, List: "balances"})
 }
