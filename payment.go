@@ -55,9 +55,29 @@ var WriteOffReasons = []string{"small_balance", "bad_debt", "hardship", "courtes
 func (w *PatientWriteOff) Validate() error {
 	v := &validator{}
 	v.check(w.PatientID > 0, "patient_id", "patient_id is required.")
-	v.check(w.Amount > 0, "amount", "The amount must be above zero.")
-	v.check(slices.Contains(WriteOffReasons, w.Reason), "reason", "reason must be one of %s.", strings.Join(WriteOffReasons, ", "))
+	v.writeOff(w.Amount, w.Reason, false)
 	v.check(len(w.Key) >= 8 && len(w.Key) <= 64, "key", "key is 8 to 64 characters that identify this write-off.")
 	v.text(w.Key, "key", 64)
 	return v.result()
+}
+
+// ValidateClaimWriteOff checks a write-off of a payer's open balance on a
+// claim (a work item closed as written off) by the same rule as a patient
+// write-off: a reason from WriteOffReasons and an amount that is not
+// negative; zero there means the claim's whole open balance.
+func ValidateClaimWriteOff(amount Money, reason string) error {
+	v := &validator{}
+	v.writeOff(amount, reason, true)
+	return v.result()
+}
+
+// writeOff is the one check of a write-off's amount and reason; whole
+// allows a zero amount, which stands for the whole open balance.
+func (v *validator) writeOff(amount Money, reason string, whole bool) {
+	if whole {
+		v.check(amount >= 0, "amount", "The amount written off may not be negative; leave it empty to write off the whole open balance.")
+	} else {
+		v.check(amount > 0, "amount", "The amount must be above zero.")
+	}
+	v.check(slices.Contains(WriteOffReasons, reason), "reason", "reason must be one of %s.", strings.Join(WriteOffReasons, ", "))
 }

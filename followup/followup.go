@@ -68,6 +68,11 @@ type Item struct {
 	// same answer twice never opens a second item.
 	Source   string    `json:"-"`
 	ClosedAt time.Time `json:"closed_at,omitzero"`
+	// WrittenOff is what closing the item as written off took off the
+	// claim's open insurance balance in the ledger, for WriteOffReason
+	// (one of rcm.WriteOffReasons).
+	WrittenOff     rcm.Money `json:"written_off,omitempty"`
+	WriteOffReason string    `json:"write_off_reason,omitempty"`
 
 	// Filled in for lists and screens: the user's words.
 	ControlNumber string `json:"control_number,omitempty"`
@@ -76,6 +81,21 @@ type Item struct {
 	PayerName     string `json:"payer_name,omitempty"`
 	OwnerName     string `json:"owner_name,omitempty"`
 	Notes         []Note `json:"notes,omitempty"`
+}
+
+// Closing is how a work item ends: its outcome, a note and, for the
+// outcome written off, what is written off. The write-off posts to the
+// ledger in the same transaction as the close.
+type Closing struct {
+	Outcome string `json:"outcome"`
+	Note    string `json:"note,omitempty"`
+	// Amount is what to write off of the claim's open insurance balance
+	// with the item's payer, at most that balance; zero writes off all of
+	// it. Written off only.
+	Amount rcm.Money `json:"amount,omitempty"`
+	// Reason is the write-off's reason, one of rcm.WriteOffReasons: it is
+	// the reason of the ledger's write-off (group WO). Written off only.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Note is one entry of an item's activity log.

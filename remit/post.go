@@ -219,6 +219,9 @@ type Exception struct {
 	Reason         string    `json:"reason"`
 	Amount         rcm.Money `json:"amount"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Applied is what of Amount was applied to claim lines since
+	// (Application); Amount - Applied is still unapplied.
+	Applied rcm.Money `json:"applied,omitempty"`
 	// Resolution says how the exception was settled; nil while open.
 	Resolution *Resolution `json:"resolution,omitempty"`
 }

@@ -198,10 +198,10 @@ func TestFollowUpDesk(t *testing.T) {
 			t.Errorf("an item is due before its follow-up date")
 		}
 		billerCtx := rcm.NewContextWithActor(context.Background(), rcm.Actor{UserID: biller.ID, OrgID: orgOf(f), Role: rcm.RoleBiller})
-		if err := db.CloseFollowUp(billerCtx, it.ID, followup.OutcomeWrittenOff, "small balance"); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
+		if err := db.CloseFollowUp(billerCtx, it.ID, followup.Closing{Outcome: followup.OutcomeWrittenOff, Note: "small balance", Reason: "small_balance"}); rcm.ErrorCode(err) != rcm.EFORBIDDEN {
 			t.Errorf("a biller writes off: %v, want forbidden", err)
 		}
-		if err := db.CloseFollowUp(f.ctx, it.ID, followup.OutcomeWrittenOff, " "); rcm.ErrorField(err) != "note" {
+		if err := db.CloseFollowUp(f.ctx, it.ID, followup.Closing{Outcome: followup.OutcomeWrittenOff, Note: " ", Reason: "small_balance"}); rcm.ErrorField(err) != "note" {
 			t.Errorf("a write-off without a reason: %v", err)
 		}
 		full, err := db.FindFollowUpItem(f.ctx, it.ID)

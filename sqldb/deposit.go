@@ -109,6 +109,23 @@ func (db *DB) checkDeposits(ctx context.Context, reports map[int64]*LedgerReport
 	if err != nil {
 		return err
 	}
+	// Unapplied money applied later (ApplyUnappliedMoney) left the
+	// exceptions' sum and joined the applied one, through its own ledger
+	// transaction.
+	later, err := sums(`SELECT a.org_id, a.remittance_id, '', CAST(SUM(
+			CASE WHEN p.debit_kind = 'payer_paid' AND p.debit_payer = r.payer_id THEN p.amount ELSE 0 END -
+			CASE WHEN p.credit_kind = 'payer_paid' AND p.credit_payer = r.payer_id THEN p.amount ELSE 0 END) AS BIGINT)
+		FROM unapplied_application a
+		JOIN remittance r ON r.org_id = a.org_id AND r.id = a.remittance_id
+		JOIN ledger_pair p ON p.org_id = a.org_id AND p.txn_id = a.ledger_txn_id
+		GROUP BY a.org_id, a.remittance_id`)
+	if err != nil {
+		return err
+	}
+	laterSum, err := sums(`SELECT org_id, remittance_id, '', CAST(SUM(amount) AS BIGINT) FROM unapplied_application GROUP BY org_id, remittance_id`)
+	if err != nil {
+		return err
+	}
 	plb, err := sums(`SELECT org_id, remittance_id, reason, CAST(SUM(amount) AS BIGINT) FROM remit_plb GROUP BY org_id, remittance_id, reason`)
 	if err != nil {
 		return err
@@ -130,10 +147,13 @@ func (db *DB) checkDeposits(ctx context.Context, reports map[int64]*LedgerReport
 		if d.Received != rcm.Money(r.amount) {
 			bad("the deposit journal received %s, but BPR02 is %s.", d.Received.Dollars(), rcm.Money(r.amount).Dollars())
 		}
-		if a := rcm.Money(applied[r.key][""]); d.Applied != a {
+		if l, n := later[r.key][""], laterSum[r.key][""]; l != n {
+			bad("applications of its unapplied money hold %s, but their ledger transactions paid %s onto lines.", rcm.Money(n).Dollars(), rcm.Money(l).Dollars())
+		}
+		if a := rcm.Money(applied[r.key][""] + later[r.key][""]); d.Applied != a {
 			bad("the deposit journal applied %s, but its claim payments' ledger transactions paid %s onto lines.", d.Applied.Dollars(), a.Dollars())
 		}
-		if u := rcm.Money(unapplied[r.key][""]); d.Unapplied != u {
+		if u := rcm.Money(unapplied[r.key][""] - laterSum[r.key][""]); d.Unapplied != u {
 			bad("the deposit journal left %s unapplied, but its exceptions hold %s.", d.Unapplied.Dollars(), u.Dollars())
 		}
 		stored := map[string]rcm.Money{}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/followup"
+	"github.com/openrcm/openrcm/ledger"
 )
 
 // The follow-up desk's work items and appeals name patients and claims:
@@ -15,7 +18,7 @@ import (
 
 const followupCols = `i.id, i.org_id, i.claim_id, i.patient_id, i.payer_id, i.line_code, i.kind, i.category, i.reasons, i.summary, i.stake,
 	i.opened_on, i.appeal_by, i.filing_by, i.due, i.owner_id, i.follow_up, i.state, i.outcome, i.source, i.closed_at, i.due_now,
-	c.control_number, p.last_name, p.first_name, p.account_number, y.name, COALESCE(u.name, '')`
+	i.written_off, i.write_off_reason, c.control_number, p.last_name, p.first_name, p.account_number, y.name, COALESCE(u.name, '')`
 
 const followupFrom = ` FROM followup_item i
 	JOIN claim c ON c.org_id = i.org_id AND c.id = i.claim_id
@@ -26,13 +29,13 @@ const followupFrom = ` FROM followup_item i
 func scanFollowup(s scanner) (*followup.Item, error) {
 	it := &followup.Item{}
 	var opened, appeal, filing, due, fu, closed, last, first string
-	var stake, dueNow int64
+	var stake, dueNow, wo int64
 	if err := s.Scan(&it.ID, &it.OrgID, &it.ClaimID, &it.PatientID, &it.PayerID, &it.LineCode, &it.Kind, &it.Category, &it.Reasons, &it.Summary, &stake,
 		&opened, &appeal, &filing, &due, &it.OwnerID, &fu, &it.State, &it.Outcome, &it.Source, &closed, &dueNow,
-		&it.ControlNumber, &last, &first, &it.AccountNumber, &it.PayerName, &it.OwnerName); err != nil {
+		&wo, &it.WriteOffReason, &it.ControlNumber, &last, &first, &it.AccountNumber, &it.PayerName, &it.OwnerName); err != nil {
 		return nil, err
 	}
-	it.Stake, it.PatientName, it.DueNow = rcm.Money(stake), last+", "+first, dueNow != 0
+	it.Stake, it.PatientName, it.DueNow, it.WrittenOff = rcm.Money(stake), last+", "+first, dueNow != 0, rcm.Money(wo)
 	var err error
 	for _, d := range []struct {
 		s string
@@ -290,34 +293,47 @@ func (db *DB) NoteFollowUp(ctx context.Context, id int64, note string, followUp 
 }
 
 // CloseFollowUp ends a work item with its outcome. A write-off needs the
-// administrator's permission (setup:write) and a reason.
-func (db *DB) CloseFollowUp(ctx context.Context, id int64, outcome, note string) error {
+// administrator's permission (setup:write), a reason and a note, and posts
+// in the same transaction as the close: the claim's open insurance
+// balance with the item's payer (or c.Amount of it, never more) is
+// written off in the ledger (group WO, c.Reason), once per item, so the
+// claim's balance, A/R and the KPIs see it. Closing an item twice is
+// ECONFLICT and posts nothing.
+func (db *DB) CloseFollowUp(ctx context.Context, id int64, c followup.Closing) error {
 	perm := rcm.PermBill
-	if outcome == followup.OutcomeWrittenOff {
+	if c.Outcome == followup.OutcomeWrittenOff {
 		perm = rcm.PermWriteSetup
 	}
 	a, err := rcm.RequireActor(ctx, perm)
 	if err != nil {
-		if outcome == followup.OutcomeWrittenOff {
+		if c.Outcome == followup.OutcomeWrittenOff {
 			return rcm.Errorf(rcm.EFORBIDDEN, "Writing off a balance needs an administrator's permission; nothing was changed.")
 		}
 		return err
 	}
-	switch outcome {
+	switch c.Outcome {
 	case followup.OutcomeResubmitted, followup.OutcomeAppealed, followup.OutcomeWrittenOff, followup.OutcomePatientBill, followup.OutcomeResolved:
 	default:
 		return rcm.FieldErrorf(rcm.EINVALID, "outcome", "The outcome must be corrected_resubmitted, appealed, written_off, patient_billed or resolved.")
 	}
-	if outcome == followup.OutcomeWrittenOff && strings.TrimSpace(note) == "" {
-		return rcm.FieldErrorf(rcm.EINVALID, "note", "Say why the balance is written off.")
+	if c.Outcome == followup.OutcomeWrittenOff {
+		if strings.TrimSpace(c.Note) == "" {
+			return rcm.FieldErrorf(rcm.EINVALID, "note", "Say why the balance is written off.")
+		}
+		if err := rcm.ValidateClaimWriteOff(c.Amount, c.Reason); err != nil {
+			return err
+		}
+	} else if c.Amount != 0 || c.Reason != "" {
+		return rcm.FieldErrorf(rcm.EINVALID, "amount", "An amount and a reason go only with the outcome written_off.")
 	}
-	return db.Transact(ctx, func(tx *Tx) error { return tx.closeItem(ctx, a, id, outcome, note) })
+	return db.Transact(ctx, func(tx *Tx) error { return tx.closeItem(ctx, a, id, c) })
 }
 
-func (tx *Tx) closeItem(ctx context.Context, a rcm.Actor, id int64, outcome, note string) error {
-	var patient int64
-	var state string
-	err := tx.QueryRowContext(ctx, `SELECT patient_id, state FROM followup_item WHERE org_id = ? AND id = ?`+tx.forUpdate(), a.OrgID, id).Scan(&patient, &state)
+func (tx *Tx) closeItem(ctx context.Context, a rcm.Actor, id int64, c followup.Closing) error {
+	var patient, claimID, payerID int64
+	var state, lineCode string
+	err := tx.QueryRowContext(ctx, `SELECT patient_id, claim_id, payer_id, line_code, state FROM followup_item WHERE org_id = ? AND id = ?`+tx.forUpdate(), a.OrgID, id).
+		Scan(&patient, &claimID, &payerID, &lineCode, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("Work item", id)
 	} else if err != nil {
@@ -326,14 +342,108 @@ func (tx *Tx) closeItem(ctx context.Context, a rcm.Actor, id int64, outcome, not
 	if state == followup.Closed {
 		return rcm.Errorf(rcm.ECONFLICT, "Work item %d is closed already.", id)
 	}
+	note := c.Note
+	if c.Outcome == followup.OutcomeWrittenOff {
+		wo, txn, err := tx.writeOffClaim(ctx, a, id, claimID, payerID, lineCode, c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE followup_item SET written_off = ?, write_off_reason = ?, write_off_txn_id = ? WHERE org_id = ? AND id = ?`,
+			int64(wo), c.Reason, nullID(txn), a.OrgID, id); err != nil {
+			return err
+		}
+		note = wo.Dollars() + " written off (" + c.Reason + "): " + c.Note
+		if wo == 0 {
+			note = "nothing was open to write off (the payer's adjustments took the balance off); nothing posted: " + c.Note
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE followup_item SET state = 'closed', outcome = ?, closed_at = ? WHERE org_id = ? AND id = ?`,
-		outcome, formatTime(tx.Now()), a.OrgID, id); err != nil {
+		c.Outcome, formatTime(tx.Now()), a.OrgID, id); err != nil {
 		return err
 	}
-	if err := tx.addNote(ctx, a, id, "closed: "+outcome, note); err != nil {
+	if err := tx.addNote(ctx, a, id, "closed: "+c.Outcome, note); err != nil {
 		return err
 	}
 	return tx.audit(ctx, a, rcm.AuditUpdate, "followup_item", id, patient)
+}
+
+// writeOffClaim posts the write-off of a work item being closed: c.Amount
+// (zero: all) of the open balance payer has on the claim's lines, the
+// item's line first, then the others in claim order, as one ledger
+// transaction keyed by the item, so it posts once. It returns the amount
+// and the transaction.
+func (tx *Tx) writeOffClaim(ctx context.Context, a rcm.Actor, itemID, claimID, payer int64, lineCode string, c followup.Closing) (rcm.Money, int64, error) {
+	if err := tx.refuseClosed(ctx, a.OrgID, tx.Now()); err != nil {
+		return 0, 0, err
+	}
+	type claimLine struct {
+		id   int64
+		code string
+	}
+	cls, err := queryAll(ctx, tx, func(s scanner) (claimLine, error) {
+		var l claimLine
+		return l, s.Scan(&l.id, &l.code)
+	}, `SELECT service_line_id, code FROM claim_line WHERE org_id = ? AND claim_id = ? AND service_line_id > 0 ORDER BY seq`, a.OrgID, claimID)
+	if err != nil {
+		return 0, 0, err
+	}
+	var order []int64
+	for _, first := range []bool{true, false} {
+		for _, l := range cls {
+			if (l.code == lineCode) == first && !slices.Contains(order, l.id) {
+				order = append(order, l.id)
+			}
+		}
+	}
+	sorted := slices.Clone(order)
+	slices.Sort(sorted)
+	if err := tx.lockLines(ctx, a.OrgID, sorted); err != nil {
+		return 0, 0, err
+	}
+	balances, err := tx.lineBalances(ctx, a.OrgID, sorted)
+	if err != nil {
+		return 0, 0, err
+	}
+	var open rcm.Money
+	for _, l := range order {
+		if b := balances[l]; b != nil {
+			open += max(b.Insurance[payer], 0)
+		}
+	}
+	amount := c.Amount
+	if amount == 0 {
+		amount = open
+	}
+	if amount > open {
+		return 0, 0, rcm.FieldErrorf(rcm.EINVALID, "amount", "The claim's open insurance balance is %s; a write-off of %s is more than that. Nothing was changed.", open.Dollars(), amount.Dollars())
+	}
+	if amount == 0 {
+		// A denial the payer adjusted off (CO) leaves nothing open: the
+		// item closes and its note says nothing was posted.
+		return 0, 0, nil
+	}
+	t := &ledger.Transaction{Key: "followup-write-off:" + strconv.FormatInt(itemID, 10), Memo: "write-off " + c.Reason + " closing work item " + strconv.FormatInt(itemID, 10)}
+	left := amount
+	var touched []int64
+	for _, l := range order {
+		b := balances[l]
+		if left == 0 {
+			break
+		}
+		if b == nil || b.Insurance[payer] <= 0 {
+			continue
+		}
+		share := min(left, b.Insurance[payer])
+		t.WriteOff(l, payer, c.Reason, share)
+		touched = append(touched, l)
+		left -= share
+	}
+	slices.Sort(touched)
+	ids, err := tx.postLedgerOn(ctx, a, []*ledger.Transaction{t}, touched, balances)
+	if err != nil {
+		return 0, 0, err
+	}
+	return amount, ids[0], nil
 }
 
 // ResolveFollowUps closes the open items whose money came in: items of a
@@ -360,7 +470,7 @@ func (db *DB) ResolveFollowUps(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, id := range ids {
-			if err := tx.closeItem(ctx, a, id, followup.OutcomeResolved, "the claim is paid"); err != nil {
+			if err := tx.closeItem(ctx, a, id, followup.Closing{Outcome: followup.OutcomeResolved, Note: "the claim is paid"}); err != nil {
 				return err
 			}
 			n++
@@ -430,7 +540,7 @@ func (db *DB) CreateAppeal(ctx context.Context, ap *followup.Appeal) error {
 			return err
 		}
 		for _, id := range items {
-			if err := tx.closeItem(ctx, a, id, followup.OutcomeAppealed, ap.Level+"-level appeal sent "+ap.SentOn.String()); err != nil {
+			if err := tx.closeItem(ctx, a, id, followup.Closing{Outcome: followup.OutcomeAppealed, Note: ap.Level + "-level appeal sent " + ap.SentOn.String()}); err != nil {
 				return err
 			}
 		}

@@ -304,11 +304,12 @@ func (tx *Tx) findExceptions(ctx context.Context, org int64, f remit.ExceptionFi
 		var at string
 		var kind, note, userName, resolvedAt sql.NullString
 		var userID sql.NullInt64
+		var applied int64
 		if err := s.Scan(&e.ID, &e.RemittanceID, &e.Trace, &e.ClaimPaymentID, &e.ControlNumber, &e.Reason, &amount, &at,
-			&kind, &note, &userID, &userName, &resolvedAt); err != nil {
+			&kind, &note, &userID, &userName, &resolvedAt, &applied); err != nil {
 			return nil, err
 		}
-		e.Amount = rcm.Money(amount)
+		e.Amount, e.Applied = rcm.Money(amount), rcm.Money(applied)
 		var err error
 		if e.CreatedAt, err = parseTime(at); err != nil {
 			return nil, err
@@ -321,7 +322,8 @@ func (tx *Tx) findExceptions(ctx context.Context, org int64, f remit.ExceptionFi
 		}
 		return e, nil
 	}, `SELECT x.id, x.remittance_id, r.trace, x.remit_claim_id, c.control_number, x.reason, x.amount, x.created_at,
-			z.kind, z.note, z.user_id, u.name, z.resolved_at
+			z.kind, z.note, z.user_id, u.name, z.resolved_at,
+			COALESCE((SELECT CAST(SUM(ua.amount) AS BIGINT) FROM unapplied_application ua WHERE ua.org_id = x.org_id AND ua.exception_id = x.id), 0)
 		FROM remit_exception x
 		JOIN remittance r ON r.org_id = x.org_id AND r.id = x.remittance_id
 		JOIN remit_claim c ON c.org_id = x.org_id AND c.id = x.remit_claim_id

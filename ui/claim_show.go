@@ -47,7 +47,10 @@ type lineLedger struct {
 	Balance  *ledger.LineBalance
 	Paid     rcm.Money
 	Adjusted rcm.Money
-	OpenIns  rcm.Money
+	// WrittenOff is the practice's own write-offs (group WO), a part of
+	// Adjusted: a work item closed as written off shows here.
+	WrittenOff rcm.Money
+	OpenIns    rcm.Money
 }
 
 // showClaim shows a claim: lines, findings, history, the batch it went out
@@ -109,6 +112,7 @@ func (h *Handler) showClaim(w http.ResponseWriter, r *http.Request, s *session) 
 				for _, v := range lb.Adjusted {
 					ll.Adjusted += v
 				}
+				ll.WrittenOff = lb.Adjusted[ledger.GroupWO]
 				d.Ledger = append(d.Ledger, ll)
 			}
 		}

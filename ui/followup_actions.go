@@ -18,7 +18,7 @@ import (
 type FollowUpWork interface {
 	AssignFollowUps(ctx context.Context, ids []int64, ownerID int64) error
 	NoteFollowUp(ctx context.Context, id int64, note string, followUp rcm.Date) error
-	CloseFollowUp(ctx context.Context, id int64, outcome, note string) error
+	CloseFollowUp(ctx context.Context, id int64, c followup.Closing) error
 	// FindFollowUpOwners lists the users who may work items (billers
 	// and administrators), names only, for the assign lists.
 	FindFollowUpOwners(ctx context.Context) ([]*rcm.User, error)
@@ -46,6 +46,10 @@ type workItem struct {
 	// Outcomes are the ones this user may choose: written off only with
 	// the administrator's permission.
 	Outcomes []outcomeChoice
+	// CanWriteOff shows the write-off's amount and reason fields, and
+	// WriteOffReasons are the reasons to choose from.
+	CanWriteOff     bool
+	WriteOffReasons []string
 	// Back is where the actions return to.
 	Back string
 }
@@ -53,6 +57,9 @@ type workItem struct {
 func (h *Handler) workItem(s *session, it *followup.Item, owners []*rcm.User, back string) *workItem {
 	wi := &workItem{Item: it, CategoryWords: followup.Categories[it.Category], CSRF: s.row.CSRF, Owners: owners,
 		CanWork: s.actor.Can(rcm.PermBill) && it.State == followup.Open, Back: back}
+	if wi.CanWriteOff = s.actor.Can(rcm.PermWriteSetup); wi.CanWriteOff {
+		wi.WriteOffReasons = rcm.WriteOffReasons
+	}
 	for _, o := range outcomeChoices {
 		if o.Value != followup.OutcomeWrittenOff || s.actor.Can(rcm.PermWriteSetup) {
 			wi.Outcomes = append(wi.Outcomes, o)
@@ -177,7 +184,16 @@ func (h *Handler) closeFollowUp(w http.ResponseWriter, r *http.Request, s *sessi
 	if _, err := h.store.FindFollowUpItem(r.Context(), id); err != nil {
 		return err
 	}
-	if err := h.store.CloseFollowUp(r.Context(), id, r.PostFormValue("outcome"), strings.TrimSpace(r.PostFormValue("note"))); err != nil {
+	c := followup.Closing{Outcome: r.PostFormValue("outcome"), Note: strings.TrimSpace(r.PostFormValue("note"))}
+	if c.Outcome == followup.OutcomeWrittenOff {
+		c.Reason = formText(r, "reason")
+		if v := formText(r, "amount"); v != "" {
+			if c.Amount, err = rcm.ParseMoney(v); err != nil {
+				return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 25.00, or empty for the whole open balance.")
+			}
+		}
+	}
+	if err := h.store.CloseFollowUp(r.Context(), id, c); err != nil {
 		return err
 	}
 	h.backTo(w, r, "item-closed", id)

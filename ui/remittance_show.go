@@ -25,10 +25,13 @@ type exceptionsPanel struct {
 	// Resolved is true when Items are resolved exceptions.
 	Resolved bool
 	Kinds    []struct{ Kind, Label string }
+	// Key, with an exception's id, keys the apply form of that exception,
+	// so a double submission applies the money once.
+	Key string
 }
 
 func newExceptionsPanel(s *session, xs []*remit.Exception, back string) exceptionsPanel {
-	return exceptionsPanel{Items: xs, CSRF: s.row.CSRF, CanResolve: s.actor.Can(rcm.PermBill), Back: back, Kinds: remit.ResolutionKinds}
+	return exceptionsPanel{Items: xs, CSRF: s.row.CSRF, CanResolve: s.actor.Can(rcm.PermBill), Back: back, Kinds: remit.ResolutionKinds, Key: newPaymentKey()}
 }
 
 // remittanceData is the screen of one posted 835.
@@ -83,6 +86,52 @@ func (h *Handler) resolveException(w http.ResponseWriter, r *http.Request, s *se
 		to = "/remittances?done=resolved#exc-h"
 	case backRemittance:
 		to = fmt.Sprintf("/remittances/%d?done=resolved#exceptions", x.RemittanceID)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// applyUnapplied applies money an exception holds unapplied to a line of
+// the claim the form names by its claim number, then returns to the
+// screen the form was on. The store checks the role, the amounts (at most
+// what is left, at most what the line owes) and the key.
+func (h *Handler) applyUnapplied(w http.ResponseWriter, r *http.Request, s *session) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := rcm.RequireActor(r.Context(), rcm.PermBill); err != nil {
+		return err
+	}
+	cn := formText(r, "claim")
+	if cn == "" {
+		return rcm.FieldErrorf(rcm.EINVALID, "claim", "Give the claim number to apply the money to.")
+	}
+	cs, err := h.store.FindClaims(r.Context(), rcm.ClaimFilter{ControlNumber: cn, Limit: 2})
+	if err != nil {
+		return err
+	}
+	if len(cs) != 1 {
+		return rcm.FieldErrorf(rcm.ENOTFOUND, "claim", "No claim numbered %s.", cn)
+	}
+	line, err := strconv.Atoi(formText(r, "line"))
+	if err != nil || line <= 0 {
+		return rcm.FieldErrorf(rcm.EINVALID, "line", "Give the claim line as a number, 1 for the first.")
+	}
+	amount, err := rcm.ParseMoney(formText(r, "amount"))
+	if err != nil {
+		return rcm.FieldErrorf(rcm.EINVALID, "amount", "The amount must be dollars and cents, such as 25.00.")
+	}
+	x, err := h.store.ApplyUnappliedMoney(r.Context(), remit.Application{ExceptionID: id, ClaimID: cs[0].ID, Line: line, Amount: amount, Key: formText(r, "key")})
+	if err != nil {
+		return err
+	}
+	to := "/queues?done=applied#q-exc"
+	switch r.PostFormValue("back") {
+	case backRemittances:
+		to = "/remittances?done=applied#exc-h"
+	case backRemittance:
+		to = fmt.Sprintf("/remittances/%d?done=applied#exceptions", x.RemittanceID)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil

@@ -72,6 +72,9 @@ var funcs = template.FuncMap{
 	},
 	"relationship": func(code string) string { return rcm.Relationships[code] },
 	"resolution": func(kind string) string {
+		if kind == remit.ResolvedApplied {
+			return "Applied to claim lines"
+		}
 		for _, k := range remit.ResolutionKinds {
 			if k.Kind == kind {
 				return k.Label
@@ -126,6 +129,7 @@ var notices = map[string]string{
 	"write-off":         "Written off the patient's balance, oldest service first.",
 	"coverage":          "Coverage saved. Claims built from now on use it; a claim already built keeps the coverage it was built with.",
 	"resolved":          "The posting exception is resolved.",
+	"applied":           "The unapplied money is applied to the claim line.",
 	"mfa-off":           "Two-step sign-in is off.",
 	"assigned":          "Assigned; each item's log records it.",
 	"noted":             "Noted in the item's log.",

@@ -80,6 +80,7 @@ type Store interface {
 	FindRemitExceptions(ctx context.Context) ([]*remit.Exception, error)
 	FindRemitExceptionQueue(ctx context.Context, f remit.ExceptionFilter) ([]*remit.Exception, error)
 	ResolveRemitException(ctx context.Context, id int64, kind, note string) (*remit.Exception, error)
+	ApplyUnappliedMoney(ctx context.Context, ap remit.Application) (*remit.Exception, error)
 	FindRemittances(ctx context.Context, f remit.RemittanceFilter) ([]*remit.RemittanceSummary, error)
 	GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error)
 	CountRemittances(ctx context.Context) (rcm.RemitStats, error)
@@ -260,6 +261,7 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /remittances/poll", h.action(h.pollClearinghouse))
 	h.mux.Handle("GET /remittances/{id}", h.page(h.showRemittance))
 	h.mux.Handle("POST /remittances/exceptions/{id}/resolve", h.action(h.resolveException))
+	h.mux.Handle("POST /remittances/exceptions/{id}/apply", h.action(h.applyUnapplied))
 
 	h.mux.Handle("GET /jobs", h.page(h.showJobs))
 	h.mux.Handle("POST /jobs/retry", h.action(h.retryJob))

@@ -24,7 +24,7 @@ type FollowUpService interface {
 	FindFollowUpItem(ctx context.Context, id int64) (*followup.Item, error)
 	AssignFollowUps(ctx context.Context, ids []int64, ownerID int64) error
 	NoteFollowUp(ctx context.Context, id int64, note string, followUp rcm.Date) error
-	CloseFollowUp(ctx context.Context, id int64, outcome, note string) error
+	CloseFollowUp(ctx context.Context, id int64, c followup.Closing) error
 	FindClaimStatusChecks(ctx context.Context, claimID int64) ([]*claimstatus.Check, error)
 	CreateAppeal(ctx context.Context, ap *followup.Appeal) error
 	FindAppeals(ctx context.Context, claimID int64) ([]*followup.Appeal, error)
@@ -104,6 +104,11 @@ type (
 		ItemID  int64  `json:"item_id"`
 		Outcome string `json:"outcome"`
 		Note    string `json:"note"`
+		// Amount and Reason are the write-off's (outcome written_off):
+		// the amount, none for the claim's whole open insurance
+		// balance, and one of the write-off reasons.
+		Amount rcm.Money `json:"amount,omitempty"`
+		Reason string    `json:"reason,omitempty"`
 	}
 	appealRequest struct {
 		ItemID       int64    `json:"item_id"`
@@ -236,7 +241,7 @@ func handleCloseFollowUp(svc FollowUpService) apiFunc {
 		if err := decodeJSON(w, r, &in); err != nil {
 			return err
 		}
-		if err := svc.CloseFollowUp(r.Context(), in.ItemID, in.Outcome, in.Note); err != nil {
+		if err := svc.CloseFollowUp(r.Context(), in.ItemID, followup.Closing{Outcome: in.Outcome, Note: in.Note, Amount: in.Amount, Reason: in.Reason}); err != nil {
 			return err
 		}
 		it, err := svc.FindFollowUpItem(r.Context(), in.ItemID)

@@ -53,6 +53,9 @@ func (s *Server) describeRemittances() {
 		Query: []string{"status", "limit", "offset"}, Response: remit.Exception{}, List: "exceptions"})
 	s.Describe("POST /api/v1/remittance-exceptions/{id}/resolve", Operation{Tag: "remittance", Summary: "Resolve an exception with a kind and a note.",
 		Body: resolveRequest{}, Response: remit.Exception{}})
+	s.Describe("POST /api/v1/remittance-exceptions/{id}/apply", Operation{Tag: "remittance",
+		Summary: "Apply unapplied check money held by the exception to a claim line of the check's payer (at most what is left and what the line owes; once per key); the exception closes when nothing is left.",
+		Body:    applyRequest{}, Response: remit.Exception{}})
 	s.Describe("GET /api/v1/patient-balances", Operation{Tag: "ledger", Summary: "Patients with an open balance, largest first.",
 		Response: patientBalance{}, List: "balances"})
 }
@@ -90,7 +93,7 @@ func (s *Server) describeFollowUp() {
 		Body: assignRequest{}, Response: assignResult{}})
 	s.Describe("POST /api/v1/followups/notes", Operation{Tag: "followup", Summary: "Note a work item, with an optional next follow-up date.",
 		Body: noteRequest{}, Response: followup.Item{}})
-	s.Describe("POST /api/v1/followups/close", Operation{Tag: "followup", Summary: "Close a work item with its outcome.",
+	s.Describe("POST /api/v1/followups/close", Operation{Tag: "followup", Summary: "Close a work item with its outcome; written_off (administrators) posts the write-off of the claim's open insurance balance, or amount of it, with a reason, in the same transaction.",
 		Body: closeRequest{}, Response: followup.Item{}})
 	s.Describe("GET /api/v1/claims/{id}/status", Operation{Tag: "followup", Summary: "The claim's status checks (276/277), oldest first; format=csv for a spreadsheet.",
 		Query: []string{"format"}, Response: claimstatus.Check{}, List: "status_checks", AlsoMedia: "text/csv"})

@@ -20,6 +20,7 @@ type RemitService interface {
 	FindDenials(ctx context.Context, f remit.DenialFilter) ([]*remit.Denial, error)
 	FindRemitExceptionQueue(ctx context.Context, f remit.ExceptionFilter) ([]*remit.Exception, error)
 	ResolveRemitException(ctx context.Context, id int64, kind, note string) (*remit.Exception, error)
+	ApplyUnappliedMoney(ctx context.Context, ap remit.Application) (*remit.Exception, error)
 	FindRemittances(ctx context.Context, f remit.RemittanceFilter) ([]*remit.RemittanceSummary, error)
 	GetRemittance(ctx context.Context, id int64) (*remit.RemittanceDetail, error)
 	CodeSet(ctx context.Context) (*carc.Set, error)
@@ -41,6 +42,7 @@ func (s *Server) RouteRemittances(svc RemitService, balances func(context.Contex
 	s.mux.Handle("GET /api/v1/denials", s.api(handleDenials(svc)))
 	s.mux.Handle("GET /api/v1/remittance-exceptions", s.api(handleFindRemitExceptions(svc)))
 	s.mux.Handle("POST /api/v1/remittance-exceptions/{id}/resolve", s.api(handleResolveRemitException(svc)))
+	s.mux.Handle("POST /api/v1/remittance-exceptions/{id}/apply", s.api(handleApplyUnapplied(svc)))
 	s.mux.Handle("GET /api/v1/patient-balances", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := parseQuery(r); err != nil {
 			return err

@@ -116,3 +116,37 @@ func handleResolveRemitException(svc RemitService) apiFunc {
 		return nil
 	}
 }
+
+// applyRequest is the body of an application of unapplied money: the
+// claim line it goes to, the amount and the request's key.
+type applyRequest struct {
+	ClaimID int64     `json:"claim_id"`
+	Line    int       `json:"line"`
+	Amount  rcm.Money `json:"amount"`
+	Key     string    `json:"key"`
+}
+
+// handleApplyUnapplied applies part or all of the unapplied money held by
+// the exception in the path to a claim line, and answers the exception as
+// it is after (closed when nothing is left). The same key again is 409.
+func handleApplyUnapplied(svc RemitService) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if _, err := parseQuery(r); err != nil {
+			return err
+		}
+		var req applyRequest
+		if err := decodeJSON(w, r, &req); err != nil {
+			return err
+		}
+		x, err := svc.ApplyUnappliedMoney(r.Context(), remit.Application{ExceptionID: id, ClaimID: req.ClaimID, Line: req.Line, Amount: req.Amount, Key: req.Key})
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, x)
+		return nil
+	}
+}

@@ -239,3 +239,24 @@ func TestResolveExceptionRoute(t *testing.T) {
 		}
 	})
 }
+
+// TestApplyUnappliedRoute: the route that applies unapplied money is for
+// billers only, reads a strict body and refuses a claim line that does not
+// exist, changing nothing (the money itself: sqldb's TestApplyUnapplied).
+func TestApplyUnappliedRoute(t *testing.T) {
+	remitEachDialect(t, func(t *testing.T, e *testEnv, posted []*remit.Result) {
+		biller, _ := e.user(t, rcm.RoleBiller)
+		coder, _ := e.user(t, rcm.RoleCoder)
+		var q struct{ Exceptions []*remit.Exception }
+		e.request(t, "GET", "/api/v1/remittance-exceptions", biller, "").decode(t, http.StatusOK, &q)
+		path := fmt.Sprintf("/api/v1/remittance-exceptions/%d/apply", q.Exceptions[0].ID)
+		good := `{"claim_id":999999,"line":1,"amount":"5.00","key":"apply-route-1"}`
+		e.request(t, "POST", path, coder, good).wantError(t, http.StatusForbidden, rcm.EFORBIDDEN, "")
+		e.request(t, "POST", path, biller, `{"claim_id":1,"line":1,"amount":"5.00"}`).wantError(t, http.StatusBadRequest, rcm.EINVALID, "key")
+		e.request(t, "POST", path, biller, good).wantError(t, http.StatusNotFound, rcm.ENOTFOUND, "line")
+		e.request(t, "GET", "/api/v1/remittance-exceptions", biller, "").decode(t, http.StatusOK, &q)
+		if len(q.Exceptions) != 2 || q.Exceptions[0].Applied != 0 {
+			t.Errorf("refused applications changed the queue: %+v", q.Exceptions)
+		}
+	})
+}

@@ -21,6 +21,7 @@ const eraUsage = `post [--db DB] [--org ID] FILE...
                     [--posted-from D] [--posted-to D] [--limit N] [--offset N | --before ID] [--json | --csv]
        rcm era show [--db DB] [--org ID] REMITTANCE_ID [--json]
        rcm era resolve [--db DB] [--org ID] EXCEPTION_ID --kind KIND --note TEXT [--as USERNAME]
+       rcm era apply [--db DB] [--org ID] EXCEPTION_ID --claim CLAIM --line N --amount 12.50 --key K [--as USERNAME]
        rcm era denials [--db DB] [--org ID] [--limit N] [--json | --csv]
        rcm era exceptions [--db DB] [--org ID] [--status open|resolved|all] [--json | --csv]
        rcm era balances [--db DB] [--org ID] [--json | --csv]
@@ -33,7 +34,10 @@ list shows the 835s posted, newest first, with claims posted, paid,
 adjusted, patient responsibility, PLB and open exceptions; show one 835
 with its claim payments, PLBs and exceptions. resolve settles a posting
 exception once: KIND is posted_manually, not_ours, refund_requested or
-other, and the note says what was done.
+other, and the note says what was done. apply moves money a check left
+unapplied to a line of a claim of the check's payer (CLAIM is a claim number
+or id; at most what is left and what the line owes; the same --key applies
+once); the exception closes when nothing is left.
 denials lists denied lines with their CARC/RARC codes and meanings;
 exceptions lists the exceptions queue (open ones unless --status says
 otherwise); balances lists patients with an open balance.`
@@ -48,7 +52,7 @@ func runEra(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	switch sub {
-	case "list", "show", "resolve":
+	case "list", "show", "resolve", "apply":
 		return runEraHistory(ctx, env, sub, rest)
 	case "post", "denials", "exceptions", "balances":
 	default:

@@ -33,7 +33,11 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 	fs.Int64Var(&f.Before, "before", 0, "list: only 835s with a smaller id (the last id of the page before)")
 	kind := fs.String("kind", "", "resolve: posted_manually, not_ours, refund_requested or other")
 	note := fs.String("note", "", "resolve: what was done (required)")
-	as := fs.String("as", "", "resolve: the biller's or admin's username to record (default: the command line)")
+	as := fs.String("as", "", "resolve, apply: the biller's or admin's username to record (default: the command line)")
+	claimFlag := fs.String("claim", "", "apply: the claim (claim number or id) to apply the money to")
+	line := fs.Int("line", 0, "apply: the claim line, 1 for the first")
+	amount := fs.String("amount", "", "apply: the amount to apply, such as 12.50")
+	key := fs.String("key", "", "apply: 8 to 64 characters that identify this application (the same key applies once)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -51,7 +55,7 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 	case sub == "list" && len(pos) > 0:
 		return usagef("unexpected argument %q", pos[0])
 	case sub != "list" && len(pos) != 1:
-		return usagef("name one %s", map[string]string{"show": "remittance ID", "resolve": "exception ID"}[sub])
+		return usagef("name one %s", map[string]string{"show": "remittance ID", "resolve": "exception ID", "apply": "exception ID"}[sub])
 	case sub != "list":
 		ids, err := idArgs(pos)
 		if err != nil {
@@ -111,7 +115,7 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 			return writeJSON(env.Stdout, d)
 		}
 		printRemitDetail(env.Stdout, d)
-	case "resolve":
+	case "resolve", "apply":
 		if *as != "" {
 			u, err := findUser(ctx, db, *as)
 			if err != nil {
@@ -122,6 +126,29 @@ func runEraHistory(ctx context.Context, env *Env, sub string, args []string) err
 				return rcm.Errorf(rcm.ENOTFOUND, "No user named %q in this organization.", *as)
 			}
 			ctx = rcm.NewContextWithActor(ctx, rcm.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Reason: a.Reason})
+		}
+		if sub == "apply" {
+			if *claimFlag == "" || *amount == "" {
+				return usagef("apply: give --claim, --line, --amount and --key")
+			}
+			c, err := claimRef(ctx, db, *claimFlag)
+			if err != nil {
+				return err
+			}
+			m, err := rcm.ParseMoney(*amount)
+			if err != nil {
+				return usagef("--amount must be dollars and cents, such as 12.50")
+			}
+			x, err := db.ApplyUnappliedMoney(ctx, remit.Application{ExceptionID: id, ClaimID: c.ID, Line: *line, Amount: m, Key: *key})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "%s of check %s applied to claim %s line %d; %s left unapplied", m.Dollars(), x.Trace, c.ControlNumber, *line, (x.Amount - x.Applied).Dollars())
+			if x.Resolution != nil {
+				fmt.Fprint(env.Stdout, "; the exception is closed")
+			}
+			fmt.Fprintln(env.Stdout, ".")
+			return nil
 		}
 		x, err := db.ResolveRemitException(ctx, id, *kind, *note)
 		if err != nil {
@@ -171,6 +198,9 @@ func printRemitDetail(w io.Writer, d *remit.RemittanceDetail) {
 func printExceptions(w io.Writer, xs []*remit.Exception) {
 	for _, x := range xs {
 		fmt.Fprintf(w, "#%d  835 %s  CLP %s  %s\n    %s\n", x.ID, x.Trace, x.ControlNumber, x.Amount.Dollars(), x.Reason)
+		if x.Applied > 0 {
+			fmt.Fprintf(w, "    %s applied to claim lines since; %s left\n", x.Applied.Dollars(), (x.Amount - x.Applied).Dollars())
+		}
 		if r := x.Resolution; r != nil {
 			by := r.UserName
 			if by == "" {

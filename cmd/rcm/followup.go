@@ -23,6 +23,7 @@ const followupUsage = `open [--org N]
        rcm followup assign [--org N] ITEM... --to USERNAME|none
        rcm followup note [--org N] ITEM --note TEXT [--follow-up DATE]
        rcm followup close [--org N] ITEM --outcome corrected_resubmitted|appealed|written_off|patient_billed [--note TEXT]
+                          [--reason small_balance|bad_debt|hardship|courtesy|other] [--amount 12.50]
        rcm followup appeal [--org N] CLAIM --reason TEXT --argument TEXT [--level first|second|external] [--doc NAME]... [--address LINE]... [--sent DATE] [--answer-by DATE] [--item ITEM] [--out LETTER.pdf]
        rcm followup letter [--org N] CLAIM --out LETTER.pdf
 open turns the denied lines of posted 835s into work items (once each) and
@@ -64,7 +65,8 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 	followUp := fs.String("follow-up", "", "note: the follow-up date")
 	outcome := fs.String("outcome", "", "close: the outcome")
 	level := fs.String("level", followup.LevelFirst, "appeal: first, second or external")
-	reason := fs.String("reason", "", "appeal: why the decision is wrong, in a line")
+	reason := fs.String("reason", "", "appeal: why the decision is wrong, in a line; close written_off: the write-off reason")
+	woAmount := fs.String("amount", "", "close written_off: the amount to write off (default the claim's whole open insurance balance)")
 	argument := fs.String("argument", "", "appeal: the argument the letter makes")
 	var docs, address claimList
 	fs.Func("doc", "appeal: a document enclosed (repeat)", func(s string) error { docs = append(docs, s); return nil })
@@ -185,8 +187,22 @@ func runFollowup(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "item %d noted\n", ids[0])
 			return nil
 		}
-		if err := db.CloseFollowUp(ctx, ids[0], *outcome, *note); err != nil {
+		c := followup.Closing{Outcome: *outcome, Note: *note, Reason: *reason}
+		if *woAmount != "" {
+			if c.Amount, err = rcm.ParseMoney(*woAmount); err != nil {
+				return rcm.FieldErrorf(rcm.EINVALID, "amount", "--amount must be dollars and cents, such as 12.50: %v.", err)
+			}
+		}
+		if err := db.CloseFollowUp(ctx, ids[0], c); err != nil {
 			return err
+		}
+		if c.Outcome == followup.OutcomeWrittenOff {
+			it, err := db.FindFollowUpItem(ctx, ids[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "item %d closed: written off %s of claim %s (%s)\n", ids[0], it.WrittenOff.Dollars(), it.ControlNumber, it.WriteOffReason)
+			return nil
 		}
 		fmt.Fprintf(env.Stdout, "item %d closed: %s\n", ids[0], *outcome)
 	case "appeal", "letter":

@@ -27,6 +27,8 @@ func (e *env) apiBody(t *testing.T, r route, o *org, path string) string {
 		return `{"amount":"1.00","key":"attack-apply-credit"}`
 	case "resolve":
 		return `{"kind":"not_ours","note":"attack"}`
+	case "apply":
+		return `{"claim_id":` + itoa(o.ids["claim"]) + `,"line":1,"amount":"1.00","key":"attack-apply"}`
 	case "unlock", "mfa-reset":
 		return ""
 	case "remittances":
@@ -90,6 +92,8 @@ func uiForm(r route, o *org) url.Values {
 		return url.Values{"amount": {"1.00"}, "reason": {"small_balance"}, "key": {"attack-write-off"}}
 	case "resolve":
 		return url.Values{"kind": {"not_ours"}, "note": {"attack"}}
+	case "apply":
+		return url.Values{"claim": {"attack"}, "line": {"1"}, "amount": {"1.00"}, "key": {"attack-apply"}}
 	case "eligibility":
 		return url.Values{"coverage": {itoa(o.ids["coverage"])}}
 	}
@@ -218,6 +222,7 @@ var permission = map[string]string{
 	"GET /api/v1/claims/{id}/appeal-letter":           rcm.PermReadPatients,
 	"GET /api/v1/remittance-exceptions":               rcm.PermReadPatients,
 	"POST /api/v1/remittance-exceptions/{id}/resolve": rcm.PermBill,
+	"POST /api/v1/remittance-exceptions/{id}/apply":   rcm.PermBill,
 	"GET /api/v1/patient-balances":                    rcm.PermReadPatients,
 	"POST /api/v1/patients/{id}/payments":             rcm.PermBill,
 	"POST /api/v1/patients/{id}/write-offs":           rcm.PermBill,
@@ -316,6 +321,7 @@ var permission = map[string]string{
 	"POST /remittances/poll":                     rcm.PermBill,
 	"GET /remittances/{id}":                      rcm.PermBill,
 	"POST /remittances/exceptions/{id}/resolve":  rcm.PermBill,
+	"POST /remittances/exceptions/{id}/apply":    rcm.PermBill,
 
 	"GET /jobs":                 rcm.PermWriteSetup,
 	"POST /jobs/retry":          rcm.PermWriteSetup,
