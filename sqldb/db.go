@@ -105,6 +105,8 @@ func open(dsn string) (*DB, error) {
 	// instead of failing on a lock upgrade. A page cache of up to 32 MiB per
 	// connection (SQLite's default is 2 MiB) keeps the indexes a set-based
 	// claim run walks in memory: 28% less CPU per claim at 30,000 claims.
+	// temp_store(MEMORY) keeps statement journals (a multi-row INSERT in a
+	// transaction writes one) in memory instead of spilling them to a file.
 	q := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
 	if !memory {
 		q += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)"
