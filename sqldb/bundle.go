@@ -190,29 +190,41 @@ func byID[T any](ctx context.Context, tx *Tx, scan func(scanner) (T, error), que
 }
 
 // placeholders returns "(?, ?, ...)" for the distinct ids and the
-// arguments org, ids...
+// arguments org, ids.... The list is padded, repeating its last id, to a
+// power of two (to a multiple of 1,024 past that), so the IN lists of
+// pages of any size have a few texts that stay prepared (stmtcache.go);
+// a repeated value changes nothing an IN selects.
 func placeholders(org int64, ids []int64) (string, []any) {
-	args := make([]any, 0, len(ids)+1)
+	args := make([]any, 0, padded(len(ids))+1)
 	args = append(args, org)
-	seen := map[int64]bool{}
-	var b strings.Builder
-	b.WriteByte('(')
+	seen := make(map[int64]struct{}, len(ids))
 	for _, id := range ids {
-		if seen[id] {
+		if _, ok := seen[id]; ok {
 			continue
 		}
-		seen[id] = true
-		if len(args) > 1 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('?')
+		seen[id] = struct{}{}
 		args = append(args, id)
 	}
-	if len(args) == 1 {
-		b.WriteString("NULL")
+	n := len(args) - 1
+	if n == 0 {
+		return "(NULL)", args
 	}
-	b.WriteByte(')')
-	return b.String(), args
+	for last := args[n]; len(args)-1 < padded(n); {
+		args = append(args, last)
+	}
+	return "(" + inList(len(args)-1) + ")", args
+}
+
+// padded is the length placeholders pads a list of n to.
+func padded(n int) int {
+	if n > 1024 {
+		return (n + 1023) / 1024 * 1024
+	}
+	p := 1
+	for p < n {
+		p *= 2
+	}
+	return p
 }
 
 func scanFacility(s scanner) (*rcm.Facility, error) {

@@ -286,48 +286,58 @@ func sameAccount(a ledger.Account, kind []byte, payer sql.NullInt64, grp []byte)
 	return string(kind) == string(a.Kind) && payer.Int64 == a.Payer && payer.Valid == (a.Payer != 0) && string(grp) == a.Group
 }
 
-// insertMany writes rows into table with multi-row INSERTs, preparing the
-// statement for a full chunk once and reusing it: parsing a statement of
-// hundreds of rows costs as much as running it.
+// insertMany writes rows into table with multi-row INSERTs of a few fixed
+// sizes (chunks): parsing a statement of hundreds of rows costs as much as
+// running it, and fixed texts let the statements stay prepared from one
+// transaction to the next (stmtcache.go).
 func (tx *Tx) insertMany(ctx context.Context, table, cols string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	ncol := len(rows[0])
-	per := max(1, 8000/ncol)
 	one := "(" + inList(ncol) + ")"
 	query := func(n int) string {
 		return "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+",", n), ",")
 	}
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	args := make([]any, 0, per*ncol)
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
+	args := make([]any, 0, min(len(rows), maxChunk(ncol))*ncol)
+	for _, chunk := range chunks(len(rows), maxChunk(ncol)) {
 		args = args[:0]
-		for _, r := range chunk {
+		for _, r := range rows[chunk.from:chunk.to] {
 			args = append(args, r...)
 		}
-		var err error
-		if len(chunk) == per && len(rows) > per {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, query(per)); err != nil {
-					return fmt.Errorf("%s: %w", table, err)
-				}
-			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, query(len(chunk)), args...)
-		}
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, query(chunk.to-chunk.from), args...); err != nil {
 			return fmt.Errorf("%s: %w", table, mapError(err))
 		}
 	}
 	return nil
+}
+
+// maxChunk is the most rows of ncol values one multi-row statement takes:
+// a power of two, at most 128 rows and 8,000 values.
+func maxChunk(ncol int) int {
+	n := 128
+	for n > 1 && n*ncol > 8000 {
+		n /= 2
+	}
+	return n
+}
+
+// span is a range of rows [from, to).
+type span struct{ from, to int }
+
+// chunks cuts n rows into spans of per rows (a power of two) and the rest
+// into spans of smaller powers of two, so a statement for any n has one of
+// a few texts.
+func chunks(n, per int) []span {
+	var out []span
+	at := 0
+	for size := per; size > 0; size /= 2 {
+		for n-at >= size {
+			out = append(out, span{at, at + size})
+			at += size
+		}
+	}
+	return out
 }
 
 // pendingPair is an entry pair to store: one row of ledger_pair.
