@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // maxCachedStmts bounds the statements kept prepared per database. The
@@ -13,6 +14,9 @@ import (
 // number in the hundreds; past the bound a text is simply prepared each
 // time, as without the cache.
 const maxCachedStmts = 1024
+
+// prepareWait bounds the wait for a free connection to prepare on.
+const prepareWait = 50 * time.Millisecond
 
 // stmtCache keeps SQLite statements prepared across transactions. SQLite
 // parses and plans a statement on every prepare, and modernc.org/sqlite
@@ -42,7 +46,13 @@ func (db *DB) cached(ctx context.Context, query string) *sql.Stmt {
 	if db.stmts.n.Load() >= maxCachedStmts {
 		return nil
 	}
-	s, err := db.db.PrepareContext(ctx, query)
+	// Preparing takes a connection of the pool. A caller inside a
+	// transaction already holds one; when every connection is held by such
+	// callers, waiting for another would never end, so the wait is short
+	// and the text runs unprepared instead.
+	pctx, cancel := context.WithTimeout(ctx, prepareWait)
+	defer cancel()
+	s, err := db.db.PrepareContext(pctx, query)
 	if err != nil {
 		return nil
 	}
