@@ -93,7 +93,9 @@ var blockOpts = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByS
 	rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
 
 // ClaimPipeline returns the claim pipeline's two kinds. The scheduled one
-// (every 5 minutes by default, or when an admin runs it) reads which
+// (off until an admin sets its schedule, as claims then go out without a
+// command; 5 minutes is the suggested period; or when an admin runs it now)
+// reads which
 // blocks of encounter ids hold coded encounters and enqueues one block job
 // each; every block job builds the claims of its block's coded
 // encounters, scrubs those drafts and submits those ready, in files of its
@@ -131,6 +133,7 @@ func ClaimPipeline(p Pipeline) []Kind {
 			_, err = q.client.InsertMany(ctx, params)
 			return err
 		})
+	leader.Off = true
 	block := Define("Claim pipeline: one block of encounters", func(ctx context.Context, a PipelineBlockArgs) error {
 		ctx = AsOrganization(ctx, a.OrgID)
 		r, err := p.runBlock(ctx, a)

@@ -60,8 +60,11 @@ func TestClaimPipelineTwoWorkers(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			db := open(t, dialect)
 			dir := t.TempDir()
-			pipelineOrg(t, db, "Org A", filepath.Join(dir, "a"), perOrg)
-			pipelineOrg(t, db, "Org B", filepath.Join(dir, "b"), perOrg)
+			// The pipeline is off until an admin sets its schedule.
+			for _, org := range []string{"Org A", "Org B"} {
+				ctx := pipelineOrg(t, db, org, filepath.Join(dir, org), perOrg)
+				must(t, db.SetJobSchedule(ctx, rcm.JobSchedule{Kind: "claim_pipeline", Every: 5 * time.Minute, Enabled: true}, nil))
+			}
 			var mu sync.Mutex
 			done := map[string][]jobs.PipelineBlockArgs{}
 			submitted := 0
