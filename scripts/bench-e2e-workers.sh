@@ -7,11 +7,13 @@
 # cloned from the demo's paid professional encounters with dates of service
 # in the last 60 days (SQL, not timed). The clock starts when the workers
 # start and stops when every seeded encounter's claim has its 835 posted
-# (paid, partly paid or denied) or was rejected; claims/s is N over that.
+# (paid, partly paid or denied) or was rejected, or failed the scrub and
+# stayed a draft; claims/s is the claims answered over that time.
 # Afterwards the ledger check and the audit chain verification must be
 # clean, and no claim may be in two submissions. Not run in CI.
 #
 #   scripts/bench-e2e-workers.sh [N] [TIMEOUT_SECONDS]
+# ROUNDS (default "1 2") says how many workers each round runs, in order.
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, no password) and psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,14 +32,23 @@ rcm=$tmp/rcm
 dsn='postgres://postgres@127.0.0.1:5432/bench_e2e?sslmode=disable'
 q() { psql -h 127.0.0.1 -U postgres -d bench_e2e -qAtX -v ON_ERROR_STOP=1 "$@"; }
 
-# seeded_done counts the seeded encounters whose claim reached an answer.
-seeded_done() {
+# answered counts the seeded encounters' claims with an answer: an 835
+# posted (paid, partly paid, denied) or a 277CA rejection.
+answered() {
 	q -c "SELECT count(*) FROM claim c WHERE c.encounter_id > $1 AND c.frequency = '1'
 		AND c.state IN ('paid', 'partly_paid', 'denied', 'rejected', 'closed')"
 }
 
+# pending counts the seeded encounters not yet built and their claims on
+# their way (ready, submitted, accepted); claims that fail the scrub stay
+# drafts and are counted apart.
+pending() {
+	q -c "SELECT (SELECT count(*) FROM encounter WHERE id > $1 AND status = 'coded')
+		+ (SELECT count(*) FROM claim WHERE encounter_id > $1 AND state IN ('ready', 'submitted', 'accepted'))"
+}
+
 declare -A rate
-for workers in 1 2; do
+for workers in ${ROUNDS:-1 2}; do
 	psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS bench_e2e" -c "CREATE DATABASE bench_e2e" >/dev/null
 	export RCM_CONFIG_DIR=$tmp/config$workers
 	"$rcm" demo --seed 7 --db "$dsn" --out "$tmp/out$workers" >"$tmp/demo$workers.txt" 2>&1
@@ -74,20 +85,25 @@ for workers in 1 2; do
 		pids+=($!)
 	done
 	"$rcm" jobs run --db "$dsn" claim_pipeline >/dev/null
-	done_n=0
+	sent_at=
 	while :; do
 		sleep 3
 		# A poll whenever none is waiting: the schedule's floor is a minute.
 		if [ "$(q -c "SELECT count(*) FROM river_job WHERE kind = 'clearinghouse_poll' AND state IN ('available', 'running', 'scheduled', 'retryable')")" = 0 ]; then
 			"$rcm" jobs run --db "$dsn" clearinghouse_poll >/dev/null
 		fi
-		done_n=$(seeded_done "$last")
+		left=$(pending "$last")
 		now=$(date +%s.%N)
-		if [ "$done_n" -ge "$n" ] || awk -v s="$start" -v t="$now" -v l="$limit" 'BEGIN { exit !(t - s > l) }'; then
+		if [ -z "$sent_at" ] && [ "$(q -c "SELECT (SELECT count(*) FROM encounter WHERE id > $last AND status = 'coded')
+			+ (SELECT count(*) FROM claim WHERE encounter_id > $last AND state = 'ready')")" = 0 ]; then
+			sent_at=$(awk -v s="$start" -v t="$now" 'BEGIN { printf "%.1f", t - s }')
+		fi
+		if [ "$left" = 0 ] || awk -v s="$start" -v t="$now" -v l="$limit" 'BEGIN { exit !(t - s > l) }'; then
 			break
 		fi
 	done
 	end=$(date +%s.%N)
+	done_n=$(answered "$last")
 	wcpu=0
 	for p in "${pids[@]}"; do
 		# User and system clock ticks of the workers and the sandbox.
@@ -96,7 +112,8 @@ for workers in 1 2; do
 	stop_all
 	secs=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
 	rate[$workers]=$(awk -v n="$done_n" -v s="$secs" 'BEGIN { printf "%.1f", n / s }')
-	echo "round $workers: $done_n of $n claims answered in $secs s: ${rate[$workers]} claims/s; worker and sandbox CPU $((wcpu / $(getconf CLK_TCK))) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "round $workers: $done_n of $n claims answered in $secs s ($left still on their way): ${rate[$workers]} claims/s; worker and sandbox CPU $((wcpu / $(getconf CLK_TCK))) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "  every claim built, scrubbed and submitted after ${sent_at:-?} s; the rest is the sandbox and the polls"
 	q -c "SELECT state, count(*) FROM claim WHERE encounter_id > $last GROUP BY state ORDER BY state" | sed 's/^/  claims /'
 	echo "  block jobs: $(q -c "SELECT count(*) FROM river_job WHERE kind = 'claim_pipeline_block'") ($(q -c "SELECT count(*) FROM river_job WHERE kind = 'claim_pipeline_block' AND state <> 'completed'") not completed); files: $(q -c "SELECT count(*) FROM submission")"
 	twice=$(q -c "SELECT count(*) FROM (SELECT claim_id FROM submission_claim GROUP BY claim_id HAVING count(*) > 1) d")
@@ -109,4 +126,4 @@ for workers in 1 2; do
 		exit 1
 	fi
 done
-echo "ratio 2 workers / 1 worker: $(awk -v a="${rate[1]}" -v b="${rate[2]}" 'BEGIN { printf "%.2f", b / a }')x"
+[ -n "${rate[1]:-}" ] && [ -n "${rate[2]:-}" ] && echo "ratio 2 workers / 1 worker: $(awk -v a="${rate[1]}" -v b="${rate[2]}" 'BEGIN { printf "%.2f", b / a }')x"
