@@ -47,7 +47,7 @@ func (d Desk) Schedules(ctx context.Context) ([]ScheduleView, error) {
 	}
 	var out []ScheduleView
 	for _, k := range d.ScheduledKinds() {
-		v := ScheduleView{Kind: k.Name, Label: k.Label, Every: k.Every, Default: true, Enabled: true}
+		v := ScheduleView{Kind: k.Name, Label: k.Label, Every: k.Every, Default: true, Enabled: !k.Off}
 		if s, ok := chosen[k.Name]; ok {
 			v.Every, v.Enabled, v.Default = s.Every, s.Enabled, false
 		}

@@ -19,6 +19,9 @@ type Kind struct {
 	// Every is the default period of a scheduled kind; 0 for a kind that
 	// runs only when something enqueues it.
 	Every time.Duration
+	// Off makes a scheduled kind wait for an admin to set its schedule:
+	// work that changes claims (the claim pipeline) starts only when asked.
+	Off bool
 	// Label names the kind to a person, on the Jobs screen.
 	Label string
 	// forOrg makes the args of a scheduled kind for an organization.
@@ -113,6 +116,8 @@ func (q *Queue) tick(ctx context.Context, _ *river.Job[tickArgs]) error {
 					continue
 				}
 				every = s.Every
+			} else if k.Off {
+				continue
 			}
 			params = append(params, river.InsertManyParams{Args: k.forOrg(org), InsertOpts: periodOpts(every)})
 		}

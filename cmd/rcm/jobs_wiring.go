@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
+
+	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/claim"
 
 	"github.com/openrcm/openrcm/claimstatus"
 	"github.com/openrcm/openrcm/inbox"
@@ -17,7 +21,7 @@ import (
 // Adding one is an args type with a Kind method (and Organization, for
 // scheduled work) and one line here.
 func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
-	return []jobs.Kind{
+	kinds := []jobs.Kind{
 		jobs.ClearinghousePoll(db, openTransport, func(ctx context.Context, org int64, files []inbox.File) {
 			// Counts only: the files' details name patients' claims.
 			applied := 0
@@ -38,6 +42,40 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 			logger.InfoContext(ctx, "scheduled reminders", "org_id", org, "due_now", marked)
 		}),
 	}
+	codes := &jobCatalog{db: db, logger: logger}
+	return append(kinds, jobs.ClaimPipeline(jobs.Pipeline{Store: db, Open: openTransport, Scrubber: codes.Scrubber,
+		Eligibility: eligibilityBatch(db), Now: db.Clock.Now,
+		Done: func(ctx context.Context, a jobs.PipelineBlockArgs, r jobs.PipelineResult) {
+			logger.InfoContext(ctx, "claim pipeline block", "org_id", a.OrgID, "first", a.First, "last", a.Last, "built", r.Built,
+				"unbillable", r.Unbillable, "scrubbed", r.Scrubbed, "ready", r.Ready, "submitted", r.Submitted, "files", r.Files)
+		}})...)
+}
+
+// jobCatalog is a worker's code-set catalogue and NCCI tables, loaded by
+// the first claim pipeline job that scrubs and reloaded when a release
+// changes (the version is checked at each use), so a worker that never
+// scrubs never loads them.
+type jobCatalog struct {
+	db     *sqldb.DB
+	logger *slog.Logger
+	mu     sync.Mutex
+	live   *liveCatalog
+}
+
+// Scrubber returns an organization's scrubber from the loaded catalogue.
+func (c *jobCatalog) Scrubber(ctx context.Context, today rcm.Date, org int64) (*claim.Scrubber, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.live == nil {
+		live, err := newLiveCatalog(ctx, c.db, c.logger)
+		if err != nil {
+			return nil, err
+		}
+		c.live = live
+	} else if _, err := c.live.reload(ctx, c.live.cur.Load().version); err != nil {
+		return nil, err
+	}
+	return c.live.Scrubber(ctx, today, org)
 }
 
 // queueOptions says how a process runs the job queue.
