@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm/claimstatus"
+	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/metrics"
@@ -37,7 +38,17 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 		jobs.Reminders(db, db.Clock.Now, func(ctx context.Context, org int64, marked int) {
 			logger.InfoContext(ctx, "scheduled reminders", "org_id", org, "due_now", marked)
 		}),
+		jobs.CatalogueImport(db, catalogueStore{db}, logger),
 	}
+}
+
+// catalogueStore is where an import job stores releases: the code sets and
+// the NCCI tables of db. Every server sees them at its next catalogue
+// reload (liveCatalog).
+type catalogueStore struct{ *sqldb.DB }
+
+func (c catalogueStore) SaveRelease(ctx context.Context, r *codeset.Release) error {
+	return c.CodeSets().SaveRelease(ctx, r)
 }
 
 // queueOptions says how a process runs the job queue.
@@ -56,7 +67,7 @@ func openQueue(ctx context.Context, db *sqldb.DB, logger *slog.Logger, m *metric
 		return nil, err
 	}
 	cfg := jobs.Config{DB: db.SQL(), Dialect: db.Dialect(), Kinds: jobKinds(db, logger), Work: o.work,
-		Workers: o.workers, Tick: o.tick, Poll: o.poll, JobTimeout: o.timeout, Logger: logger}
+		Workers: o.workers, Tick: o.tick, Poll: o.poll, JobTimeout: o.timeout, Logger: logger, Progress: db}
 	if o.work {
 		cfg.Schedules = db
 	}

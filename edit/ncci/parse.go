@@ -116,6 +116,21 @@ func ReadFile(path string, opt ReadOptions) ([]*Release, error) {
 	return []*Release{r}, nil
 }
 
+// ReadBytes reads the NCCI tables in data, the content of a file named
+// name, as ReadFile reads a file: for an upload kept in memory.
+func ReadBytes(name string, data []byte, opt ReadOptions) ([]*Release, error) {
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return readZip(name, bytes.NewReader(data), int64(len(data)), opt)
+	}
+	m := progress.Start(opt.Progress, "read", progress.Bytes, int64(len(data)))
+	r, err := read(name, m.Reader(bytes.NewReader(data)), opt, m)
+	if err != nil {
+		return nil, err
+	}
+	m.Finish()
+	return []*Release{r}, nil
+}
+
 // tableMember reports whether a zip member is a text table ReadFile reads.
 func tableMember(zf *zip.File) bool {
 	ext := strings.ToLower(filepath.Ext(zf.Name))
