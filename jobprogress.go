@@ -1,6 +1,8 @@
 package rcm
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -25,7 +27,7 @@ type ImportUpload struct {
 // MaxImportUpload is the largest file an import job takes: the full
 // ICD-10-CM order file and a quarter's zipped PTP tables fit well within
 // it.
-const MaxImportUpload = 512 << 20
+const MaxImportUpload = 256 << 20
 
 // CleanFileName checks the name a file was uploaded or given under and
 // returns its base name. Only the name is kept (the release's year and
@@ -66,4 +68,40 @@ func (p JobProgress) Percent() int {
 		return -1
 	}
 	return min(max(int(p.Done*100/p.Total), 0), 100)
+}
+
+// Summary says the progress in words, as the Jobs screen and rcm jobs
+// show it: "reading the file: 52% (14.2 of 27.3 MB), 40,120 rows".
+func (p JobProgress) Summary() string {
+	var b strings.Builder
+	switch p.Phase {
+	case "read":
+		b.WriteString("reading the file")
+	case "store":
+		b.WriteString("storing")
+	default:
+		b.WriteString(p.Phase)
+	}
+	if pc := p.Percent(); pc >= 0 {
+		fmt.Fprintf(&b, ": %d%%", pc)
+		if p.Unit == "bytes" {
+			fmt.Fprintf(&b, " (%.1f of %.1f MB)", float64(p.Done)/1e6, float64(p.Total)/1e6)
+		}
+	}
+	if p.Rows > 0 {
+		fmt.Fprintf(&b, ", %s rows", groupThousands(p.Rows))
+	}
+	return b.String()
+}
+
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && c != '-' && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
