@@ -9,16 +9,18 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/edit"
 	"github.com/openrcm/openrcm/edit/ncci"
+	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/progress"
 )
 
 func init() { register("edits", "import and check NCCI edits", runEdits) }
 
-const editsUsage = `import [--db DB] [--setting SETTING] [--quiet] FILE...
+const editsUsage = `import [--db DB] [--setting SETTING] [--quiet] [--enqueue [--wait] [--org ID]] FILE...
        rcm edits check --dos DATE [--db DB] [--setting SETTING] [--json] CODE[-MOD[-MOD...]][xUNITS]...`
 
 func runEdits(ctx context.Context, env *Env, args []string) error {
@@ -40,16 +42,26 @@ func runEdits(ctx context.Context, env *Env, args []string) error {
 // runEditsImport reads every file before storing any, so that a malformed
 // line anywhere leaves the database as it was.
 func runEditsImport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "edits import", "[--db DB] [--setting SETTING] [--quiet] FILE...")
+	fs := newFlagSet(env, "edits import", "[--db DB] [--setting SETTING] [--quiet] [--enqueue [--wait] [--org ID]] FILE...")
 	dsn := dbFlag(fs, env)
 	setting := fs.String("setting", "", "setting of PTP files whose name does not tell it: practitioner or outpatient_hospital")
 	quiet := fs.Bool("quiet", false, "show no progress on stderr")
+	enqueue := fs.Bool("enqueue", false, "store the files and queue their imports for the workers")
+	wait := fs.Bool("wait", false, "with --enqueue: follow the jobs' progress until they end")
+	org := orgFlag(fs)
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
 		return usagef("no files given; usage: rcm edits import [--db DB] [--setting SETTING] FILE...")
+	}
+	if err := checkEnqueue(*enqueue, *wait); err != nil {
+		return err
+	}
+	if *enqueue {
+		return importJobs{dsn: *dsn, org: *org, wait: *wait, quiet: *quiet, poll: 500 * time.Millisecond,
+			req: jobs.ImportRequest{What: jobs.ImportEdits, Setting: *setting}}.run(ctx, env, files)
 	}
 	opt := ncci.ReadOptions{}
 	if *setting != "" {
