@@ -4,10 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/openrcm/openrcm/codeset/codesettest"
+	"github.com/openrcm/openrcm/progress"
 	"github.com/openrcm/openrcm/progress/progresstest"
 )
 
@@ -56,6 +59,32 @@ func TestImportFileProgress(t *testing.T) {
 			if n := rec.Count("read"); n < 5 {
 				t.Errorf("%d reports while reading %d bytes, want several", n, tc.total)
 			}
+		})
+	}
+}
+
+// BenchmarkImportOrderFileProgress imports the full FY2022 order file
+// without and with a progress reporter, to show what counting costs.
+func BenchmarkImportOrderFileProgress(b *testing.B) {
+	p := codesettest.File(b, "icd10cm/icd10cm_order_2022.txt")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, with := range []bool{false, true} {
+		b.Run(fmt.Sprintf("progress=%v", with), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			reports := 0
+			opts := ImportOptions{}
+			if with {
+				opts.Progress = progress.Func(func(progress.Report) { reports++ })
+			}
+			for b.Loop() {
+				if _, err := ImportFile(p, data, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(reports)/float64(b.N), "reports/op")
 		})
 	}
 }

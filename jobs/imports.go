@@ -60,7 +60,9 @@ type ProgressStore interface {
 
 // CatalogueStore is where imported releases are stored.
 type CatalogueStore interface {
-	SaveRelease(ctx context.Context, r *codeset.Release) error
+	// SaveReleaseCounting stores a release, telling stored the rows
+	// written as it goes.
+	SaveReleaseCounting(ctx context.Context, r *codeset.Release, stored func(rows int)) error
 	ImportNCCI(ctx context.Context, rels []*ncci.Release) (skipped []*ncci.Release, err error)
 }
 
@@ -231,13 +233,15 @@ func importCodes(ctx context.Context, cat CatalogueStore, up *rcm.ImportUpload, 
 		return "", badFile(up.FileName, err)
 	}
 	var bad []string
-	skipped, releases := 0, 0
+	skipped, rows := 0, 0
 	for _, im := range ims {
 		for _, e := range im.Errors {
 			bad = append(bad, e.Error())
 		}
 		skipped += len(im.Errors)
-		releases += len(im.Releases)
+		for _, r := range im.Releases {
+			rows += len(r.Codes) + len(r.Notes) + len(r.Index)
+		}
 	}
 	if len(bad) > 0 && !a.AllowErrors {
 		const shown = 5
@@ -249,16 +253,13 @@ func importCodes(ctx context.Context, cat CatalogueStore, up *rcm.ImportUpload, 
 		return "", river.JobCancel(fmt.Errorf("%d malformed lines, nothing imported (import again allowing errors to keep the valid lines): %s%s",
 			skipped, strings.Join(bad, "; "), more))
 	}
-	m := progress.Start(rep, "store", progress.Releases, int64(releases))
+	m := progress.Start(rep, "store", progress.Rows, int64(rows))
 	var said []string
 	for _, im := range ims {
 		for _, r := range im.Releases {
-			if err := cat.SaveRelease(ctx, r); err != nil {
+			if err := cat.SaveReleaseCounting(ctx, r, func(n int) { m.AddRows(int64(n)); m.Add(int64(n)) }); err != nil {
 				return "", fmt.Errorf("store %s: %w", im.File, err)
 			}
-			n := len(r.Codes) + len(r.Notes) + len(r.Index)
-			m.AddRows(int64(n))
-			m.Add(1)
 			said = append(said, fmt.Sprintf("%s %s (effective %s): %d codes, %d notes, %d index terms", r.System, r.Version, r.Effective, len(r.Codes), len(r.Notes), len(r.Index)))
 		}
 	}

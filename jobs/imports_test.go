@@ -30,8 +30,8 @@ func (r *recording) SaveJobProgress(ctx context.Context, p rcm.JobProgress) erro
 	return r.DB.SaveJobProgress(ctx, p)
 }
 
-func (r *recording) SaveRelease(ctx context.Context, rel *codeset.Release) error {
-	return r.CodeSets().SaveRelease(ctx, rel)
+func (r *recording) SaveReleaseCounting(ctx context.Context, rel *codeset.Release, stored func(int)) error {
+	return r.CodeSets().SaveReleaseCounting(ctx, rel, stored)
 }
 
 // waitJob waits for a job to finish and returns it.

@@ -20,6 +20,7 @@ import (
 const (
 	Bytes    = "bytes"
 	Releases = "releases"
+	Rows     = "rows"
 )
 
 // Report is one look at the work: Done of Total units in a phase ("read",

@@ -160,19 +160,19 @@ func runCodesImport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	store := db.CodeSets()
-	releases := 0
+	rows := 0
 	for _, im := range all {
-		releases += len(im.Releases)
+		for _, r := range im.Releases {
+			rows += len(r.Codes) + len(r.Notes) + len(r.Index)
+		}
 	}
-	stored := progress.Start(meter.For("store"), "store", progress.Releases, int64(releases))
+	stored := progress.Start(meter.For(""), "store", progress.Rows, int64(rows))
 	for _, im := range all {
 		for _, r := range im.Releases {
 			start := time.Now()
-			if err := store.SaveRelease(ctx, r); err != nil {
+			if err := store.SaveReleaseCounting(ctx, r, func(n int) { stored.AddRows(int64(n)); stored.Add(int64(n)) }); err != nil {
 				return fmt.Errorf("import %s: %w", im.File, err)
 			}
-			stored.AddRows(int64(len(r.Codes) + len(r.Notes) + len(r.Index)))
-			stored.Add(1)
 			meter.Done()
 			fmt.Fprintf(env.Stdout, "%s: %s → %s %s (effective %s): %d codes, %d notes, %d index terms in %v\n",
 				im.File, im.Kind, r.System, r.Version, r.Effective, len(r.Codes), len(r.Notes), len(r.Index), time.Since(start).Round(time.Millisecond))
@@ -181,6 +181,7 @@ func runCodesImport(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "%s: %d malformed lines skipped\n", im.File, len(im.Errors))
 		}
 	}
+	stored.Finish()
 	return nil
 }
 

@@ -93,7 +93,7 @@ func runEditsImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	stored := progress.Start(meter.For("store"), "store", progress.Releases, 1)
+	stored := progress.Start(meter.For(""), "store", progress.Releases, 1)
 	skipped, err := db.ImportNCCI(ctx, rels)
 	if err != nil {
 		return fmt.Errorf("import NCCI edits: %w", err)

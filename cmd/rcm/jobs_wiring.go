@@ -47,8 +47,8 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 // reload (liveCatalog).
 type catalogueStore struct{ *sqldb.DB }
 
-func (c catalogueStore) SaveRelease(ctx context.Context, r *codeset.Release) error {
-	return c.CodeSets().SaveRelease(ctx, r)
+func (c catalogueStore) SaveReleaseCounting(ctx context.Context, r *codeset.Release, stored func(rows int)) error {
+	return c.CodeSets().SaveReleaseCounting(ctx, r, stored)
 }
 
 // queueOptions says how a process runs the job queue.

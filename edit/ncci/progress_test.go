@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/openrcm/openrcm/edit/ncci/nccitest"
+	"github.com/openrcm/openrcm/progress"
 	"github.com/openrcm/openrcm/progress/progresstest"
 )
 
@@ -52,6 +54,27 @@ func TestReadFileProgress(t *testing.T) {
 			if n := rec.Count("read"); n < 2 {
 				t.Errorf("%d reports, want several", n)
 			}
+		})
+	}
+}
+
+// BenchmarkReadPTPProgress reads the full shared practitioner PTP table
+// (2,546,017 rows) without and with a progress reporter.
+func BenchmarkReadPTPProgress(b *testing.B) {
+	path := nccitest.File(b, nccitest.PTPPractitioner)
+	for _, with := range []bool{false, true} {
+		b.Run(fmt.Sprintf("progress=%v", with), func(b *testing.B) {
+			reports := 0
+			opt := ReadOptions{}
+			if with {
+				opt.Progress = progress.Func(func(progress.Report) { reports++ })
+			}
+			for b.Loop() {
+				if _, err := ReadFile(path, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(reports)/float64(b.N), "reports/op")
 		})
 	}
 }
