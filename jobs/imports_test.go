@@ -85,7 +85,7 @@ func TestCatalogueImportJob(t *testing.T) {
 
 			var ptp strings.Builder
 			ptp.WriteString(`"column_1","column_2","deletion_date","modifier_indicator","ptp_edit_rationale"` + "\n")
-			const rows = 3000
+			const rows = 500
 			for i := range rows {
 				fmt.Fprintf(&ptp, "\"%05d\",\"%05d\",\"*\",1,\"More extensive procedure\"\n", 10000+i/10, 20000+i)
 			}
