@@ -13,6 +13,7 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/nucc"
+	"github.com/openrcm/openrcm/progress"
 )
 
 // Kind is the kind of an import file, recognized from its content.
@@ -40,6 +41,10 @@ type ImportOptions struct {
 	Effective   rcm.Date
 	Org         string
 	AllowErrors bool
+	// Progress, when set, is told the bytes of the file parsed (phase
+	// "read"; for a zip, the members' uncompressed bytes) and, as each
+	// file is done, the entries read.
+	Progress progress.Reporter
 }
 
 // Imported is the outcome of reading one file (or one member of a zip).
@@ -132,11 +137,22 @@ func ImportFile(name string, data []byte, opts ImportOptions) ([]Imported, error
 		if err != nil {
 			return nil, &ParseError{File: name, Reason: "zip: " + err.Error(), Err: ErrSyntax}
 		}
+		var total int64
+		for _, f := range zr.File {
+			if !f.FileInfo().IsDir() {
+				total += int64(f.UncompressedSize64)
+			}
+		}
+		m := progress.Start(opts.Progress, "read", progress.Bytes, total)
 		var out []Imported
+		var base int64
 		for _, f := range zr.File {
 			if f.FileInfo().IsDir() {
 				continue
 			}
+			// Count each member's bytes as its parser reads them, and
+			// all of them once it is done or skipped.
+			base += int64(f.UncompressedSize64)
 			rc, err := f.Open()
 			if err != nil {
 				return nil, &ParseError{File: name + ":" + f.Name, Reason: "zip: " + err.Error(), Err: ErrSyntax}
@@ -147,24 +163,29 @@ func ImportFile(name string, data []byte, opts ImportOptions) ([]Imported, error
 				return nil, &ParseError{File: name + ":" + f.Name, Reason: "zip: " + err.Error(), Err: ErrSyntax}
 			}
 			if _, ok := DetectKind(head(member)); !ok {
+				m.AdvanceTo(base)
 				continue
 			}
 			// The member's own name carries the year more often than the zip's.
-			im, err := importPlain(name+":"+f.Name, name+" "+f.Name, member, opts)
+			im, err := importPlain(name+":"+f.Name, name+" "+f.Name, member, opts, m)
 			if err != nil {
 				return nil, err
 			}
+			m.AdvanceTo(base)
 			out = append(out, im)
 		}
 		if len(out) == 0 {
 			return nil, &ParseError{File: name, Reason: "zip holds no code-set file of a known kind", Err: ErrSyntax}
 		}
+		m.Finish()
 		return out, nil
 	}
-	im, err := importPlain(name, name, data, opts)
+	m := progress.Start(opts.Progress, "read", progress.Bytes, int64(len(data)))
+	im, err := importPlain(name, name, data, opts, m)
 	if err != nil {
 		return nil, err
 	}
+	m.Finish()
 	return []Imported{im}, nil
 }
 
@@ -175,13 +196,13 @@ func head(b []byte) []byte {
 	return b
 }
 
-func importPlain(file, nameHint string, data []byte, opts ImportOptions) (Imported, error) {
+func importPlain(file, nameHint string, data []byte, opts ImportOptions, m *progress.Meter) (Imported, error) {
 	kind, ok := DetectKind(head(data))
 	if !ok {
 		return Imported{}, &ParseError{File: file, Reason: "not a code-set file this version knows (order file, tabular or index XML, index CSV, code list, HCPCS, CPT or POS CSV)", Err: ErrSyntax}
 	}
 	im := Imported{File: file, Kind: kind}
-	r := bytes.NewReader(data)
+	r := m.Reader(bytes.NewReader(data))
 	var err error
 	mk := func(sys System) *Release {
 		rel := &Release{System: sys, Sources: []string{path.Base(file)}}
@@ -259,6 +280,9 @@ func importPlain(file, nameHint string, data []byte, opts ImportOptions) (Import
 	}
 	if err != nil {
 		return Imported{}, err
+	}
+	for _, rel := range im.Releases {
+		m.AddRows(int64(len(rel.Codes) + len(rel.Notes) + len(rel.Index)))
 	}
 	if len(im.Errors) > 0 && !opts.AllowErrors {
 		im.Releases = nil

@@ -20,6 +20,8 @@ type ScheduleStore interface {
 type Desk struct {
 	*Queue
 	Store ScheduleStore
+	// Imports, when set, takes code-set and NCCI uploads to import.
+	Imports ImportStore
 }
 
 // ScheduleView is one scheduled kind as the organization runs it.
@@ -77,4 +79,13 @@ func (d Desk) SetSchedule(ctx context.Context, s rcm.JobSchedule) (int64, error)
 		return err
 	})
 	return id, err
+}
+
+// EnqueueImport stores an admin's upload and enqueues its import (see
+// EnqueueImport); the desk's Imports must be set.
+func (d Desk) EnqueueImport(ctx context.Context, req ImportRequest) (int64, error) {
+	if d.Imports == nil {
+		return 0, rcm.Errorf(rcm.ENOTFOUND, "This server does not take imports.")
+	}
+	return EnqueueImport(ctx, d.Queue, d.Imports, req)
 }

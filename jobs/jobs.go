@@ -69,6 +69,9 @@ type Config struct {
 	JobTimeout time.Duration
 	Logger     *slog.Logger
 	Observer   Observer
+	// Progress, when set, is where jobs that report progress (imports)
+	// saved it; the job lists show it.
+	Progress ProgressStore
 }
 
 // Queue is the job queue of one process.

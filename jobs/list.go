@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -26,6 +27,11 @@ type Job struct {
 	CreatedAt   time.Time
 	ScheduledAt time.Time
 	FinishedAt  *time.Time
+	// File is the file an import job reads, by the name it was uploaded
+	// under.
+	File string
+	// Progress is how far a job that reports it (an import) has come.
+	Progress *rcm.JobProgress
 }
 
 // orgOf reads the organization from a job's args: every job done for an
@@ -64,7 +70,49 @@ func (q *Queue) FindJobs(ctx context.Context, limit int) ([]Job, error) {
 			break
 		}
 	}
-	return out, nil
+	return out, q.addProgress(ctx, out)
+}
+
+// FindJob returns one job of the actor's organization, with its progress.
+func (q *Queue) FindJob(ctx context.Context, id int64) (Job, error) {
+	if err := q.ownJob(ctx, id); err != nil {
+		return Job{}, err
+	}
+	row, err := q.client.JobGet(ctx, id)
+	if err != nil {
+		return Job{}, err
+	}
+	list := []Job{q.job(row)}
+	if err := q.addProgress(ctx, list); err != nil {
+		return Job{}, err
+	}
+	return list[0], nil
+}
+
+// addProgress fills in the progress of the jobs that saved any.
+func (q *Queue) addProgress(ctx context.Context, list []Job) error {
+	if q.cfg.Progress == nil || len(list) == 0 {
+		return nil
+	}
+	var ids []int64
+	for _, j := range list {
+		if j.Kind == ImportKind {
+			ids = append(ids, j.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	got, err := q.cfg.Progress.FindJobProgress(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		if p, ok := got[list[i].ID]; ok {
+			list[i].Progress = &p
+		}
+	}
+	return nil
 }
 
 func (q *Queue) job(row *rivertype.JobRow) Job {
@@ -74,7 +122,15 @@ func (q *Queue) job(row *rivertype.JobRow) Job {
 		j.Label = k.Label
 	}
 	if n := len(row.Errors); n > 0 {
-		j.Error = row.Errors[n-1].Error
+		// A job that failed for good (a malformed file) was cancelled
+		// with its error: show the error, not River's wrapper's name.
+		j.Error = strings.TrimPrefix(row.Errors[n-1].Error, "JobCancelError: ")
+	}
+	if row.Kind == ImportKind {
+		var a ImportArgs
+		if json.Unmarshal(row.EncodedArgs, &a) == nil {
+			j.File = a.File
+		}
 	}
 	return j
 }

@@ -29,6 +29,13 @@ const batchRows = 200
 // replaces that part of the stored release, so the files of one fiscal year
 // may be imported one after the other. A failure changes nothing.
 func (s *CodeSets) SaveRelease(ctx context.Context, r *codeset.Release) error {
+	return s.SaveReleaseCounting(ctx, r, nil)
+}
+
+// SaveReleaseCounting is SaveRelease telling stored, when not nil, how many
+// rows (codes, notes, index terms) each statement wrote, so an import can
+// show how far its store has come.
+func (s *CodeSets) SaveReleaseCounting(ctx context.Context, r *codeset.Release, stored func(rows int)) error {
 	var org any
 	if r.Org != "" {
 		id, err := strconv.ParseInt(r.Org, 10, 64)
@@ -62,7 +69,7 @@ func (s *CodeSets) SaveRelease(ctx context.Context, r *codeset.Release) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM code WHERE release_id = ?`, id); err != nil {
 				return err
 			}
-			err := insertBatches(ctx, tx, `INSERT INTO code (release_id, seq, code, billable, short_desc, long_desc) VALUES `, 6, len(r.Codes),
+			err := insertBatches(ctx, tx, `INSERT INTO code (release_id, seq, code, billable, short_desc, long_desc) VALUES `, 6, len(r.Codes), stored,
 				func(i int, args []any) []any {
 					c := r.Codes[i]
 					return append(args, id, i, c.Code, boolInt(c.Billable), c.Short, c.Long)
@@ -75,7 +82,7 @@ func (s *CodeSets) SaveRelease(ctx context.Context, r *codeset.Release) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM code_note WHERE release_id = ?`, id); err != nil {
 				return err
 			}
-			err := insertBatches(ctx, tx, `INSERT INTO code_note (release_id, seq, code, kind, chr, text) VALUES `, 6, len(r.Notes),
+			err := insertBatches(ctx, tx, `INSERT INTO code_note (release_id, seq, code, kind, chr, text) VALUES `, 6, len(r.Notes), stored,
 				func(i int, args []any) []any {
 					n := r.Notes[i]
 					return append(args, id, i, n.Code, string(n.Kind), n.Char, n.Text)
@@ -88,7 +95,7 @@ func (s *CodeSets) SaveRelease(ctx context.Context, r *codeset.Release) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM code_index_term WHERE release_id = ?`, id); err != nil {
 				return err
 			}
-			err := insertBatches(ctx, tx, `INSERT INTO code_index_term (release_id, seq, level, parent, term, nonessential, code, see, see_also) VALUES `, 9, len(r.Index),
+			err := insertBatches(ctx, tx, `INSERT INTO code_index_term (release_id, seq, level, parent, term, nonessential, code, see, see_also) VALUES `, 9, len(r.Index), stored,
 				func(i int, args []any) []any {
 					e := r.Index[i]
 					return append(args, id, i, e.Level, e.Parent, e.Term, e.NonEss, e.Code, e.See, e.SeeAlso)
@@ -116,8 +123,9 @@ func boolInt(b bool) int {
 }
 
 // insertBatches inserts n rows of cols columns, batchRows rows per
-// statement; row appends the i-th row's values to args.
-func insertBatches(ctx context.Context, tx *Tx, prefix string, cols, n int, row func(i int, args []any) []any) error {
+// statement; row appends the i-th row's values to args, and stored, when
+// not nil, is told each statement's rows.
+func insertBatches(ctx context.Context, tx *Tx, prefix string, cols, n int, stored func(rows int), row func(i int, args []any) []any) error {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
 	var full string
 	args := make([]any, 0, batchRows*cols)
@@ -136,6 +144,9 @@ func insertBatches(ctx context.Context, tx *Tx, prefix string, cols, n int, row 
 		}
 		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return err
+		}
+		if stored != nil {
+			stored(end - start)
 		}
 	}
 	return nil

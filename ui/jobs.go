@@ -18,6 +18,8 @@ type JobDesk interface {
 	CancelJob(ctx context.Context, id int64) (jobs.Job, error)
 	Schedules(ctx context.Context) ([]jobs.ScheduleView, error)
 	SetSchedule(ctx context.Context, s rcm.JobSchedule) (int64, error)
+	FindJob(ctx context.Context, id int64) (jobs.Job, error)
+	EnqueueImport(ctx context.Context, req jobs.ImportRequest) (int64, error)
 }
 
 // jobsShown is how many of the newest jobs the screen lists.

@@ -267,6 +267,9 @@ func (h *Handler) routes() {
 	h.mux.Handle("POST /jobs/retry", h.action(h.retryJob))
 	h.mux.Handle("POST /jobs/cancel", h.action(h.cancelJob))
 	h.mux.Handle("POST /jobs/schedule", h.action(h.setSchedule))
+	h.mux.Handle("GET /jobs/{id}", h.page(h.showJob))
+	h.mux.Handle("GET /imports", h.page(h.showImports))
+	h.mux.Handle("POST /imports", h.actionUpTo(h.uploadImport, importUploadBytes))
 
 	h.mux.Handle("GET /account", h.page(h.showAccount))
 	h.mux.Handle("POST /account/password", h.action(h.changePassword))

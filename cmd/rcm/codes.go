@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,11 +14,13 @@ import (
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/codeset"
+	"github.com/openrcm/openrcm/jobs"
+	"github.com/openrcm/openrcm/progress"
 )
 
 func init() { register("codes", "import, search and validate code sets", runCodes) }
 
-const codesUsage = `import [--db DB] [--org ID] [--version V --effective DATE] [--allow-errors] PATH...
+const codesUsage = `import [--db DB] [--org ID] [--version V --effective DATE] [--allow-errors] [--quiet] [--enqueue [--wait]] PATH...
        rcm codes search [--db DB] QUERY [--system icd10cm|hcpcs|cpt] [--dos DATE] [--json]
        rcm codes validate CODE... --dos DATE [--age N --sex F|M] [--system S] [--json]
        rcm codes diff [--db DB] [--system S] [--json] OLD NEW
@@ -83,18 +86,34 @@ func loadCatalog(ctx context.Context, dsn string) (*codeset.Catalog, error) {
 }
 
 func runCodesImport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "codes import", "[--db DB] [--org ID] [--version V --effective DATE] [--allow-errors] PATH...")
+	fs := newFlagSet(env, "codes import", "[--db DB] [--org ID] [--version V --effective DATE] [--allow-errors] [--quiet] [--enqueue [--wait]] PATH...")
 	dsn := dbFlag(fs, env)
 	org := fs.String("org", "", "organization id that owns a licensed CPT file")
 	version := fs.String("version", "", "release version (default: from the file name, e.g. FY2025, 2025-10)")
 	effective := fs.String("effective", "", "first day the release is in force, YYYY-MM-DD (default: from the file name)")
 	allow := fs.Bool("allow-errors", false, "import the valid lines of a file with malformed lines and report the rest")
+	quiet := fs.Bool("quiet", false, "show no progress on stderr")
+	enqueue := fs.Bool("enqueue", false, "store the files and queue their imports for the workers (--org: the organization acting)")
+	wait := fs.Bool("wait", false, "with --enqueue: follow the jobs' progress until they end")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {
 		return usagef("give one or more files to import")
+	}
+	if err := checkEnqueue(*enqueue, *wait); err != nil {
+		return err
+	}
+	if *enqueue {
+		var orgID int64
+		if *org != "" {
+			if orgID, err = strconv.ParseInt(*org, 10, 64); err != nil {
+				return usagef("--org: want an organization id")
+			}
+		}
+		return importJobs{dsn: *dsn, org: orgID, wait: *wait, quiet: *quiet, poll: 500 * time.Millisecond,
+			req: jobs.ImportRequest{What: jobs.ImportCodes, Version: *version, Effective: *effective, AllowErrors: *allow}}.run(ctx, env, paths)
 	}
 	opts := codeset.ImportOptions{Version: *version, Org: *org, AllowErrors: *allow}
 	if *effective != "" {
@@ -106,12 +125,16 @@ func runCodesImport(ctx context.Context, env *Env, args []string) error {
 	// several imports nothing.
 	var all []codeset.Imported
 	failed := false
+	meter := newImportMeter(env, *quiet)
+	defer meter.Done()
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
+		opts.Progress = meter.For(filepath.Base(p))
 		ims, err := codeset.ImportFile(p, data, opts)
+		meter.Done()
 		if err != nil {
 			fmt.Fprintln(env.Stderr, errorText(err))
 			failed = true
@@ -137,12 +160,20 @@ func runCodesImport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	store := db.CodeSets()
+	rows := 0
+	for _, im := range all {
+		for _, r := range im.Releases {
+			rows += len(r.Codes) + len(r.Notes) + len(r.Index)
+		}
+	}
+	stored := progress.Start(meter.For(""), "store", progress.Rows, int64(rows))
 	for _, im := range all {
 		for _, r := range im.Releases {
 			start := time.Now()
-			if err := store.SaveRelease(ctx, r); err != nil {
+			if err := store.SaveReleaseCounting(ctx, r, func(n int) { stored.AddRows(int64(n)); stored.Add(int64(n)) }); err != nil {
 				return fmt.Errorf("import %s: %w", im.File, err)
 			}
+			meter.Done()
 			fmt.Fprintf(env.Stdout, "%s: %s → %s %s (effective %s): %d codes, %d notes, %d index terms in %v\n",
 				im.File, im.Kind, r.System, r.Version, r.Effective, len(r.Codes), len(r.Notes), len(r.Index), time.Since(start).Round(time.Millisecond))
 		}
@@ -150,6 +181,7 @@ func runCodesImport(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "%s: %d malformed lines skipped\n", im.File, len(im.Errors))
 		}
 	}
+	stored.Finish()
 	return nil
 }
 

@@ -5,18 +5,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openrcm/openrcm"
 	"github.com/openrcm/openrcm/edit"
 	"github.com/openrcm/openrcm/edit/ncci"
+	"github.com/openrcm/openrcm/jobs"
+	"github.com/openrcm/openrcm/progress"
 )
 
 func init() { register("edits", "import and check NCCI edits", runEdits) }
 
-const editsUsage = `import [--db DB] [--setting SETTING] FILE...
+const editsUsage = `import [--db DB] [--setting SETTING] [--quiet] [--enqueue [--wait] [--org ID]] FILE...
        rcm edits check --dos DATE [--db DB] [--setting SETTING] [--json] CODE[-MOD[-MOD...]][xUNITS]...`
 
 func runEdits(ctx context.Context, env *Env, args []string) error {
@@ -38,15 +42,26 @@ func runEdits(ctx context.Context, env *Env, args []string) error {
 // runEditsImport reads every file before storing any, so that a malformed
 // line anywhere leaves the database as it was.
 func runEditsImport(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "edits import", "[--db DB] [--setting SETTING] FILE...")
+	fs := newFlagSet(env, "edits import", "[--db DB] [--setting SETTING] [--quiet] [--enqueue [--wait] [--org ID]] FILE...")
 	dsn := dbFlag(fs, env)
 	setting := fs.String("setting", "", "setting of PTP files whose name does not tell it: practitioner or outpatient_hospital")
+	quiet := fs.Bool("quiet", false, "show no progress on stderr")
+	enqueue := fs.Bool("enqueue", false, "store the files and queue their imports for the workers")
+	wait := fs.Bool("wait", false, "with --enqueue: follow the jobs' progress until they end")
+	org := orgFlag(fs)
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
 		return usagef("no files given; usage: rcm edits import [--db DB] [--setting SETTING] FILE...")
+	}
+	if err := checkEnqueue(*enqueue, *wait); err != nil {
+		return err
+	}
+	if *enqueue {
+		return importJobs{dsn: *dsn, org: *org, wait: *wait, quiet: *quiet, poll: 500 * time.Millisecond,
+			req: jobs.ImportRequest{What: jobs.ImportEdits, Setting: *setting}}.run(ctx, env, files)
 	}
 	opt := ncci.ReadOptions{}
 	if *setting != "" {
@@ -56,8 +71,12 @@ func runEditsImport(ctx context.Context, env *Env, args []string) error {
 	}
 	var rels []*ncci.Release
 	failed := false
+	meter := newImportMeter(env, *quiet)
+	defer meter.Done()
 	for _, f := range files {
+		opt.Progress = meter.For(filepath.Base(f))
 		rs, err := ncci.ReadFile(f, opt)
+		meter.Done()
 		if err != nil {
 			failed = true
 			fmt.Fprintf(env.Stderr, "%v\n", err)
@@ -74,10 +93,13 @@ func runEditsImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	stored := progress.Start(meter.For(""), "store", progress.Releases, 1)
 	skipped, err := db.ImportNCCI(ctx, rels)
 	if err != nil {
 		return fmt.Errorf("import NCCI edits: %w", err)
 	}
+	stored.Finish()
+	meter.Done()
 	var rows int
 	for _, r := range rels {
 		what := "imported"

@@ -102,9 +102,19 @@ func runJobs(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		t := &table{header: []string{"JOB", "STATE", "ATTEMPT", "QUEUED", "KIND", "LAST ERROR"}, none: "No jobs."}
+		t := &table{header: []string{"JOB", "STATE", "ATTEMPT", "QUEUED", "KIND", "PROGRESS", "LAST ERROR"}, none: "No jobs."}
 		for _, j := range list {
-			t.add(strconv.FormatInt(j.ID, 10), j.State, fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts), j.CreatedAt.UTC().Format(time.RFC3339), j.Label, j.Error)
+			label, prog := j.Label, ""
+			if j.File != "" {
+				label += ": " + j.File
+			}
+			if p := j.Progress; p != nil {
+				prog = p.Summary()
+				if p.Result != "" {
+					prog = p.Result
+				}
+			}
+			t.add(strconv.FormatInt(j.ID, 10), j.State, fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts), j.CreatedAt.UTC().Format(time.RFC3339), label, prog, j.Error)
 		}
 		return format.print(env.Stdout, t, list)
 	case "retry", "cancel":

@@ -11,6 +11,7 @@ import (
 	"github.com/openrcm/openrcm/claim"
 
 	"github.com/openrcm/openrcm/claimstatus"
+	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/inbox"
 	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/metrics"
@@ -41,6 +42,7 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 		jobs.Reminders(db, db.Clock.Now, func(ctx context.Context, org int64, marked int) {
 			logger.InfoContext(ctx, "scheduled reminders", "org_id", org, "due_now", marked)
 		}),
+		jobs.CatalogueImport(db, catalogueStore{db}, logger),
 	}
 	codes := &jobCatalog{db: db, logger: logger}
 	return append(kinds, jobs.ClaimPipeline(jobs.Pipeline{Store: db, Open: openTransport, Scrubber: codes.Scrubber,
@@ -78,6 +80,15 @@ func (c *jobCatalog) Scrubber(ctx context.Context, today rcm.Date, org int64) (*
 	return c.live.Scrubber(ctx, today, org)
 }
 
+// catalogueStore is where an import job stores releases: the code sets and
+// the NCCI tables of db. Every server sees them at its next catalogue
+// reload (liveCatalog).
+type catalogueStore struct{ *sqldb.DB }
+
+func (c catalogueStore) SaveReleaseCounting(ctx context.Context, r *codeset.Release, stored func(rows int)) error {
+	return c.CodeSets().SaveReleaseCounting(ctx, r, stored)
+}
+
 // queueOptions says how a process runs the job queue.
 type queueOptions struct {
 	work    bool
@@ -94,7 +105,7 @@ func openQueue(ctx context.Context, db *sqldb.DB, logger *slog.Logger, m *metric
 		return nil, err
 	}
 	cfg := jobs.Config{DB: db.SQL(), Dialect: db.Dialect(), Kinds: jobKinds(db, logger), Work: o.work,
-		Workers: o.workers, Tick: o.tick, Poll: o.poll, JobTimeout: o.timeout, Logger: logger}
+		Workers: o.workers, Tick: o.tick, Poll: o.poll, JobTimeout: o.timeout, Logger: logger, Progress: db}
 	if o.work {
 		cfg.Schedules = db
 	}

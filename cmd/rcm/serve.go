@@ -193,7 +193,7 @@ func serve(ctx context.Context, env *Env, opts serveOptions, ln net.Listener) er
 		Catalog:   func(context.Context) (*codeset.Catalog, error) { return cat.Catalog(), nil },
 		Scrubber:  cat.Scrubber,
 		Transport: openTransport,
-		Jobs:      jobs.Desk{Queue: queue, Store: db},
+		Jobs:      jobs.Desk{Queue: queue, Store: db, Imports: db},
 		Clock:     rcm.SystemClock{},
 		Logger:    logger,
 	})

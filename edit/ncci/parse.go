@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/openrcm/openrcm/progress"
 )
 
 // ErrUnknownTable is the reason given for a file that holds neither a PTP
@@ -77,6 +79,9 @@ type ReadOptions struct {
 	// ("ccipra" or "practitioner"; "ccioph", "hospital" or "outpatient").
 	// MUE files name their setting in their header or rows.
 	Setting Setting
+	// Progress, when set, is told the bytes read (phase "read": the file's
+	// bytes, or a zip's members' uncompressed bytes) and the rows read.
+	Progress progress.Reporter
 }
 
 // ReadFile reads the NCCI tables in the file at path: a text table (tab-
@@ -95,18 +100,41 @@ func ReadFile(path string, opt ReadOptions) ([]*Release, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	if n == 4 && string(magic[:]) == "PK\x03\x04" {
-		st, err := f.Stat()
-		if err != nil {
-			return nil, err
-		}
-		return readZip(path, f, st.Size(), opt)
-	}
-	r, err := Read(path, f, opt)
+	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
+	if n == 4 && string(magic[:]) == "PK\x03\x04" {
+		return readZip(path, f, st.Size(), opt)
+	}
+	m := progress.Start(opt.Progress, "read", progress.Bytes, st.Size())
+	r, err := read(path, m.Reader(f), opt, m)
+	if err != nil {
+		return nil, err
+	}
+	m.Finish()
 	return []*Release{r}, nil
+}
+
+// ReadBytes reads the NCCI tables in data, the content of a file named
+// name, as ReadFile reads a file: for an upload kept in memory.
+func ReadBytes(name string, data []byte, opt ReadOptions) ([]*Release, error) {
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return readZip(name, bytes.NewReader(data), int64(len(data)), opt)
+	}
+	m := progress.Start(opt.Progress, "read", progress.Bytes, int64(len(data)))
+	r, err := read(name, m.Reader(bytes.NewReader(data)), opt, m)
+	if err != nil {
+		return nil, err
+	}
+	m.Finish()
+	return []*Release{r}, nil
+}
+
+// tableMember reports whether a zip member is a text table ReadFile reads.
+func tableMember(zf *zip.File) bool {
+	ext := strings.ToLower(filepath.Ext(zf.Name))
+	return !zf.FileInfo().IsDir() && (ext == ".txt" || ext == ".csv" || ext == ".tsv" || ext == ".gz")
 }
 
 func readZip(path string, ra io.ReaderAt, size int64, opt ReadOptions) ([]*Release, error) {
@@ -116,18 +144,27 @@ func readZip(path string, ra io.ReaderAt, size int64, opt ReadOptions) ([]*Relea
 	}
 	var rels []*Release
 	perrs := &ParseErrors{}
+	var total, base int64
 	for _, zf := range zr.File {
-		ext := strings.ToLower(filepath.Ext(zf.Name))
-		if zf.FileInfo().IsDir() || (ext != ".txt" && ext != ".csv" && ext != ".tsv" && ext != ".gz") {
+		if tableMember(zf) {
+			total += int64(zf.UncompressedSize64)
+		}
+	}
+	m := progress.Start(opt.Progress, "read", progress.Bytes, total)
+	for _, zf := range zr.File {
+		if !tableMember(zf) {
 			continue
 		}
+		base += int64(zf.UncompressedSize64)
 		rc, err := zf.Open()
 		if err != nil {
 			perrs.add(&ParseError{File: path + "!" + zf.Name, Err: err})
+			m.AdvanceTo(base)
 			continue
 		}
-		rel, err := Read(path+"!"+zf.Name, rc, opt)
+		rel, err := read(path+"!"+zf.Name, m.Reader(rc), opt, m)
 		rc.Close()
+		m.AdvanceTo(base)
 		if err != nil {
 			if !collect(perrs, err) {
 				return nil, err
@@ -142,6 +179,7 @@ func readZip(path string, ra io.ReaderAt, size int64, opt ReadOptions) ([]*Relea
 	if len(rels) == 0 {
 		return nil, &ParseErrors{Errs: []*ParseError{{File: path, Err: errors.New("zip holds no .txt or .csv table")}}}
 	}
+	m.Finish()
 	return rels, nil
 }
 
@@ -168,6 +206,18 @@ func collect(into *ParseErrors, err error) bool {
 // errors. The header says whether it is a PTP or an MUE table; lines
 // before the header (CMS's copyright notice) are skipped.
 func Read(name string, r io.Reader, opt ReadOptions) (*Release, error) {
+	m := progress.Start(opt.Progress, "read", progress.Bytes, 0)
+	rel, err := read(name, m.Reader(r), opt, m)
+	if err != nil {
+		return nil, err
+	}
+	m.Finish()
+	return rel, nil
+}
+
+// read reads one table from r, which counts its bytes on m; read counts the
+// rows.
+func read(name string, r io.Reader, opt ReadOptions, m *progress.Meter) (*Release, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if b, _ := br.Peek(2); len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -177,10 +227,11 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Release, error) {
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, 1<<16)
 	}
-	p := &parser{name: name, opt: opt, errs: &ParseErrors{}, rationale: map[string]uint16{}}
+	p := &parser{name: name, opt: opt, errs: &ParseErrors{}, rationale: map[string]uint16{}, meter: m}
 	if err := p.run(br); err != nil {
 		return nil, err
 	}
+	p.countRows()
 	if len(p.errs.Errs) > 0 {
 		return nil, p.errs
 	}
@@ -211,6 +262,15 @@ type parser struct {
 	mue                                   []mueEntry
 	rationales                            []string
 	rationale                             map[string]uint16
+	meter                                 *progress.Meter
+	counted                               int
+}
+
+// countRows tells the meter the rows read since it was last told.
+func (p *parser) countRows() {
+	n := len(p.ptp) + len(p.mue)
+	p.meter.AddRows(int64(n - p.counted))
+	p.counted = n
 }
 
 func (p *parser) fail(format string, args ...any) {
@@ -242,6 +302,9 @@ func (p *parser) run(br *bufio.Reader) error {
 		}
 		p.line++
 		p.handle(bytes.TrimRight(line, "\r\n"))
+		if p.line%4096 == 0 {
+			p.countRows()
+		}
 		if err == io.EOF {
 			break
 		}
