@@ -14,13 +14,13 @@ import (
 
 // Options size a generated run.
 type Options struct {
-	Claims      int // claims in the first organization
-	Others      int // more organizations
-	OtherClaims int // claims in each of the others
-	Payers    int       // payers per organization
-	Providers int       // rendering providers per organization
-	Today     time.Time // the day the data ends; visits fall in the 330 days from Today-360
-	Log       func(format string, args ...any)
+	Claims      int       // claims in the first organization
+	Others      int       // more organizations
+	OtherClaims int       // claims in each of the others
+	Payers      int       // payers per organization
+	Providers   int       // rendering providers per organization
+	Today       time.Time // the day the data ends; visits fall in the 330 days from Today-360
+	Log         func(format string, args ...any)
 }
 
 // Org is one generated organization and the user that acts in it.
@@ -202,7 +202,7 @@ func setupOrg(ctx context.Context, db *sqldb.DB, opt Options, i int) (*Org, erro
 	}
 	o := &Org{ID: org.ID, AdminID: admin.ID, Name: org.Name, Start: rcm.DateOf(today.AddDate(0, 0, -dataDays))}
 	actx := o.Ctx(ctx)
-	p := &rcm.Practice{Name: fmt.Sprintf("Synthetic Family Practice %d", i+1), NPI: npi(int(org.ID)*100), TIN: fmt.Sprintf("36%07d", org.ID), Taxonomy: "207Q00000X",
+	p := &rcm.Practice{Name: fmt.Sprintf("Synthetic Family Practice %d", i+1), NPI: npi(int(org.ID) * 100), TIN: fmt.Sprintf("36%07d", org.ID), Taxonomy: "207Q00000X",
 		Address: rcm.Address{Line1: "1 Synthetic Way", City: "Springfield", State: "IL", ZIP: "62701"}, Phone: "2175550100"}
 	if err := db.CreatePractice(actx, p); err != nil {
 		return nil, err
@@ -319,7 +319,7 @@ func (g *gen) run(ctx context.Context) error {
 	payerOfPatient := func(p string) string { return pick(p, o.Payers) }
 	payer := payerOfPatient(pat)
 	payerIdx := `(` + pat + ` % ` + strconv.Itoa(len(o.Payers)) + `)`
-	k := `(x % ` + strconv.Itoa(visitDays) + `)`    // visit day
+	k := `(x % ` + strconv.Itoa(visitDays) + `)`                      // visit day
 	ans := `(` + k + ` + ` + strconv.Itoa(answerAfter) + ` + x % 11)` // 835 day
 	cn := `'G' || ` + org + ` || '-' || x`
 	practice := `(SELECT practice_id FROM provider WHERE org_id = ` + org + ` AND id = ` + strconv.FormatInt(o.Providers[0], 10) + `)`
