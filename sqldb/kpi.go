@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -38,37 +37,33 @@ func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, e
 		for _, p := range payers {
 			payerName[p[0]] = p[1]
 		}
-		const in = `t.posted_at >= ? AND t.posted_at <= ?`
+		payerName["0"] = "Self-pay"
+		// The ledger's figures come from its running summary
+		// (kpi_ledger_day, kept by every posting and checked against the
+		// ledger by `rcm ledger check`), one row per day, billed payer,
+		// provider and date of service: open A/R at the end sums every
+		// day through the end, the rest only the days of the period.
+		day0, day1 := lo[:10], hi[:10]
 		lines, err = queryAll(ctx, tx, func(s scanner) (kpi.LineFacts, error) {
 			var l kpi.LineFacts
-			var dos, first, last string
-			var payer sql.NullString
+			var dos, first, last, payer string
 			var open, charged, co, collected int64
 			if err := s.Scan(&dos, &first, &last, &payer, &open, &charged, &co, &collected); err != nil {
 				return l, err
 			}
 			d, err := parseDate(dos)
-			l.DateOfService, l.Provider, l.Payer = d.Time(), "Dr. "+first+" "+last, payerName[payer.String]
+			l.DateOfService, l.Provider, l.Payer = d.Time(), "Dr. "+first+" "+last, payerName[payer]
 			l.OpenAtEnd, l.Charged, l.Contractual, l.Collected = rcm.Money(open), rcm.Money(charged), rcm.Money(co), rcm.Money(collected)
 			return l, err
-		}, `SELECT e.date_of_service, pv.first_name, pv.last_name,
-				CAST(MIN(CASE WHEN p.op = 'charge' THEN p.debit_payer END) AS TEXT),
-				CAST(SUM(CASE WHEN p.debit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END
-					- CASE WHEN p.credit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END) AS BIGINT),
-				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.credit_kind = 'charges' THEN p.amount ELSE 0 END
-					- CASE WHEN p.debit_kind = 'charges' THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT),
-				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.debit_kind = 'adjusted' AND p.debit_grp = 'CO' THEN p.amount ELSE 0 END
-					- CASE WHEN p.credit_kind = 'adjusted' AND p.credit_grp = 'CO' THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT),
-				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.debit_kind IN ('payer_paid', 'patient_paid') THEN p.amount ELSE 0 END
-					- CASE WHEN p.credit_kind IN ('payer_paid', 'patient_paid') THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT)
-			FROM ledger_pair p
-			JOIN ledger_txn t ON t.org_id = p.org_id AND t.id = p.txn_id
-			JOIN service_line s ON s.org_id = p.org_id AND s.id = p.line_id
-			JOIN encounter e ON e.org_id = s.org_id AND e.id = s.encounter_id
-			JOIN provider pv ON pv.org_id = e.org_id AND pv.id = e.rendering_provider_id
-			WHERE p.org_id = ? AND t.posted_at <= ?
-			GROUP BY s.org_id, s.id, e.date_of_service, pv.first_name, pv.last_name`,
-			lo, hi, lo, hi, lo, hi, a.OrgID, hi)
+		}, `SELECT k.date_of_service, pv.first_name, pv.last_name, CAST(k.payer_id AS TEXT), CAST(SUM(k.open_change) AS BIGINT),
+				CAST(SUM(CASE WHEN k.day >= ? THEN k.charged ELSE 0 END) AS BIGINT),
+				CAST(SUM(CASE WHEN k.day >= ? THEN k.contractual ELSE 0 END) AS BIGINT),
+				CAST(SUM(CASE WHEN k.day >= ? THEN k.collected ELSE 0 END) AS BIGINT)
+			FROM kpi_ledger_day k
+			JOIN provider pv ON pv.org_id = k.org_id AND pv.id = k.provider_id
+			WHERE k.org_id = ? AND k.day <= ?
+			GROUP BY k.payer_id, k.provider_id, k.date_of_service, pv.first_name, pv.last_name`,
+			day0, day0, day0, a.OrgID, day1)
 		if err != nil {
 			return err
 		}

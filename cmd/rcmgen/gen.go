@@ -122,6 +122,11 @@ func Generate(ctx context.Context, db *sqldb.DB, opt Options) ([]*Org, Stats, er
 			}
 		}
 	}
+	// The ledger rows were written directly, so the KPI report's running
+	// summary is made from them as a migration or a repair makes it.
+	if err := db.RebuildKPISummary(ctx); err != nil {
+		return nil, st, err
+	}
 	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
 		return nil, st, err
 	}
