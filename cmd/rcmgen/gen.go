@@ -127,8 +127,13 @@ func Generate(ctx context.Context, db *sqldb.DB, opt Options) ([]*Org, Stats, er
 	if err := db.RebuildKPISummary(ctx); err != nil {
 		return nil, st, err
 	}
-	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
-		return nil, st, err
+	// Fresh statistics for the tables written (by name: on PostgreSQL a
+	// bare ANALYZE would read every schema of the database).
+	for _, t := range append(idTables, "encounter_diagnosis", "claim_diagnosis", "claim_event", "submission_claim", "ledger_pair",
+		"deposit_entry", "followup_item", "kpi_ledger_day") {
+		if _, err := db.ExecContext(ctx, `ANALYZE `+t); err != nil {
+			return nil, st, err
+		}
 	}
 	st.Elapsed = time.Since(start)
 	return orgs, st, nil

@@ -59,11 +59,13 @@ func run(dsn string, opt Options, measure, only bool) error {
 		}
 		opts = append(opts, sqldb.WithKeyring(keys))
 	}
+	t := time.Now()
 	db, err := sqldb.Open(ctx, dsn, opts...)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	fmt.Printf("opened and migrated in %s\n", time.Since(t).Round(time.Millisecond))
 	var orgs []*Org
 	if only {
 		o, err := FindGenerated(ctx, db)
