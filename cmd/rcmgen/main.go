@@ -51,7 +51,11 @@ func main() {
 
 func run(dsn string, opt Options, measure, only bool) error {
 	ctx := context.Background()
-	var opts []sqldb.Option
+	// The generated notes, member IDs and 837P files are written in
+	// plaintext, as an earlier release would have left them; sealing
+	// them is the next ordinary open's work (rcm, rcm serve), timed
+	// apart, not this tool's.
+	opts := []sqldb.Option{sqldb.WithSealLater()}
 	if f := os.Getenv("RCM_KEY_FILE"); f != "" {
 		keys, err := seal.LoadFile(f)
 		if err != nil {
