@@ -13,7 +13,10 @@
 # test). The generator's session runs with session_replication_role=replica
 # (superuser): foreign-key triggers are skipped during the load, which
 # TestGenerate checks with them on at a small size, and the ledger check
-# runs afterwards on everything.
+# (the measurement's last step) runs afterwards on everything. The rows'
+# sensitive fields are left in plaintext, as an earlier release would have
+# left them: the first ordinary `rcm` open would seal them one by one
+# (about 45 minutes here), so the script does not run `rcm` on the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 claims=${1:-1000000}
@@ -29,11 +32,10 @@ cleanup() {
 }
 trap cleanup EXIT
 go build -o "$tmp/rcmgen" ./cmd/rcmgen
-go build -o "$tmp/rcm" ./cmd/rcm
+go build -o "$tmp/rcm" ./cmd/rcm # only to make the key file
 "$tmp/rcm" keys new --out "$tmp/key" >/dev/null
 export RCM_KEY_FILE=$tmp/key
 psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $schema"
 dsn="$base&search_path=$schema"
 timeout "$limit" "$tmp/rcmgen" -db "$dsn&session_replication_role=replica" -claims "$claims" -measure
-timeout "$limit" "$tmp/rcm" ledger check --db "$dsn" --patients 0 | tail -1
 echo "schema $schema (KEEP=1 keeps it)"
