@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/openrcm/openrcm"
@@ -38,37 +37,33 @@ func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, e
 		for _, p := range payers {
 			payerName[p[0]] = p[1]
 		}
-		const in = `t.posted_at >= ? AND t.posted_at <= ?`
+		payerName["0"] = "Self-pay"
+		// The ledger's figures come from its running summary
+		// (kpi_ledger_day, kept by every posting and checked against the
+		// ledger by `rcm ledger check`), one row per day, billed payer,
+		// provider and date of service: open A/R at the end sums every
+		// day through the end, the rest only the days of the period.
+		day0, day1 := lo[:10], hi[:10]
 		lines, err = queryAll(ctx, tx, func(s scanner) (kpi.LineFacts, error) {
 			var l kpi.LineFacts
-			var dos, first, last string
-			var payer sql.NullString
+			var dos, first, last, payer string
 			var open, charged, co, collected int64
 			if err := s.Scan(&dos, &first, &last, &payer, &open, &charged, &co, &collected); err != nil {
 				return l, err
 			}
 			d, err := parseDate(dos)
-			l.DateOfService, l.Provider, l.Payer = d.Time(), "Dr. "+first+" "+last, payerName[payer.String]
+			l.DateOfService, l.Provider, l.Payer = d.Time(), "Dr. "+first+" "+last, payerName[payer]
 			l.OpenAtEnd, l.Charged, l.Contractual, l.Collected = rcm.Money(open), rcm.Money(charged), rcm.Money(co), rcm.Money(collected)
 			return l, err
-		}, `SELECT e.date_of_service, pv.first_name, pv.last_name,
-				CAST(MIN(CASE WHEN p.op = 'charge' THEN p.debit_payer END) AS TEXT),
-				CAST(SUM(CASE WHEN p.debit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END
-					- CASE WHEN p.credit_kind IN ('insurance_ar', 'patient_ar') THEN p.amount ELSE 0 END) AS BIGINT),
-				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.credit_kind = 'charges' THEN p.amount ELSE 0 END
-					- CASE WHEN p.debit_kind = 'charges' THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT),
-				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.debit_kind = 'adjusted' AND p.debit_grp = 'CO' THEN p.amount ELSE 0 END
-					- CASE WHEN p.credit_kind = 'adjusted' AND p.credit_grp = 'CO' THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT),
-				CAST(SUM(CASE WHEN `+in+` THEN (CASE WHEN p.debit_kind IN ('payer_paid', 'patient_paid') THEN p.amount ELSE 0 END
-					- CASE WHEN p.credit_kind IN ('payer_paid', 'patient_paid') THEN p.amount ELSE 0 END) ELSE 0 END) AS BIGINT)
-			FROM ledger_pair p
-			JOIN ledger_txn t ON t.org_id = p.org_id AND t.id = p.txn_id
-			JOIN service_line s ON s.org_id = p.org_id AND s.id = p.line_id
-			JOIN encounter e ON e.org_id = s.org_id AND e.id = s.encounter_id
-			JOIN provider pv ON pv.org_id = e.org_id AND pv.id = e.rendering_provider_id
-			WHERE p.org_id = ? AND t.posted_at <= ?
-			GROUP BY s.org_id, s.id, e.date_of_service, pv.first_name, pv.last_name`,
-			lo, hi, lo, hi, lo, hi, a.OrgID, hi)
+		}, `SELECT k.date_of_service, pv.first_name, pv.last_name, CAST(k.payer_id AS TEXT), CAST(SUM(k.open_change) AS BIGINT),
+				CAST(SUM(CASE WHEN k.day >= ? THEN k.charged ELSE 0 END) AS BIGINT),
+				CAST(SUM(CASE WHEN k.day >= ? THEN k.contractual ELSE 0 END) AS BIGINT),
+				CAST(SUM(CASE WHEN k.day >= ? THEN k.collected ELSE 0 END) AS BIGINT)
+			FROM kpi_ledger_day k
+			JOIN provider pv ON pv.org_id = k.org_id AND pv.id = k.provider_id
+			WHERE k.org_id = ? AND k.day <= ?
+			GROUP BY k.payer_id, k.provider_id, k.date_of_service, pv.first_name, pv.last_name`,
+			day0, day0, day0, a.OrgID, day1)
 		if err != nil {
 			return err
 		}
@@ -97,26 +92,46 @@ func (db *DB) KPIReport(ctx context.Context, from, to time.Time) (*kpi.Report, e
 		}
 		// Each claim's first submission in the period, from its history:
 		// clean unless a rejection came before its first adjudication.
-		subs, err = queryAll(ctx, tx, func(s scanner) (kpi.SubmissionFacts, error) {
-			var c kpi.SubmissionFacts
+		// Each claim's first submission is one grouped pass over the
+		// submissions; only the rare rejected claims are looked into
+		// (a rejection after a submission and before any adjudication),
+		// not every claim with two index probes, which took minutes at a
+		// million claims.
+		// Counted per payer, provider and outcome in the database, so the
+		// planner joins a million claims by hashing, not by probing.
+		type subGroup struct {
+			f kpi.SubmissionFacts
+			n int
+		}
+		groups, err := queryAll(ctx, tx, func(s scanner) (subGroup, error) {
+			var g subGroup
 			var payer, first, last string
 			var rejected int64
-			err := s.Scan(&payer, &first, &last, &rejected)
-			c.Payer, c.Provider, c.Clean = payerName[payer], "Dr. "+first+" "+last, rejected == 0
-			return c, err
-		}, `SELECT CAST(cl.payer_id AS TEXT), pv.first_name, pv.last_name,
-				(SELECT COUNT(*) FROM claim_event rj WHERE rj.org_id = ev.org_id AND rj.claim_id = ev.claim_id AND rj.to_state = 'rejected' AND rj.id > ev.id
-					AND NOT EXISTS (SELECT 1 FROM claim_event ad WHERE ad.org_id = ev.org_id AND ad.claim_id = ev.claim_id AND ad.id < rj.id
-						AND ad.to_state IN ('paid', 'partly_paid', 'denied', 'reversed', 'appealed', 'closed')))
-			FROM claim_event ev
-			JOIN claim cl ON cl.org_id = ev.org_id AND cl.id = ev.claim_id
-			JOIN encounter e ON e.org_id = cl.org_id AND e.id = cl.encounter_id
-			JOIN provider pv ON pv.org_id = e.org_id AND pv.id = e.rendering_provider_id
-			WHERE ev.org_id = ? AND ev.to_state = 'submitted' AND ev.at >= ? AND ev.at <= ?
-			AND NOT EXISTS (SELECT 1 FROM claim_event e0 WHERE e0.org_id = ev.org_id AND e0.claim_id = ev.claim_id AND e0.to_state = 'submitted' AND e0.id < ev.id)`,
-			a.OrgID, lo, hi)
+			err := s.Scan(&payer, &first, &last, &rejected, &g.n)
+			g.f.Payer, g.f.Provider, g.f.Clean = payerName[payer], "Dr. "+first+" "+last, rejected == 0
+			return g, err
+		}, `SELECT CAST(g.payer_id AS TEXT), pv.first_name, pv.last_name, g.rejected, g.n
+			FROM (SELECT cl.payer_id, e.rendering_provider_id AS provider_id, CASE WHEN bad.claim_id IS NULL THEN 0 ELSE 1 END AS rejected, COUNT(*) AS n
+				FROM (SELECT org_id, claim_id, MIN(id) AS sub FROM claim_event WHERE org_id = ? AND to_state = 'submitted' GROUP BY org_id, claim_id) h
+				JOIN claim_event fs ON fs.id = h.sub
+				JOIN claim cl ON cl.org_id = h.org_id AND cl.id = h.claim_id
+				JOIN encounter e ON e.org_id = cl.org_id AND e.id = cl.encounter_id
+				LEFT JOIN (SELECT DISTINCT rj.claim_id FROM claim_event rj WHERE rj.org_id = ? AND rj.to_state = 'rejected'
+					AND EXISTS (SELECT 1 FROM claim_event s0 WHERE s0.org_id = rj.org_id AND s0.claim_id = rj.claim_id AND s0.to_state = 'submitted' AND s0.id < rj.id)
+					AND NOT EXISTS (SELECT 1 FROM claim_event ad WHERE ad.org_id = rj.org_id AND ad.claim_id = rj.claim_id AND ad.id < rj.id
+						AND ad.to_state IN ('paid', 'partly_paid', 'denied', 'reversed', 'appealed', 'closed'))) bad ON bad.claim_id = h.claim_id
+				WHERE fs.at >= ? AND fs.at <= ?
+				GROUP BY cl.payer_id, e.rendering_provider_id, CASE WHEN bad.claim_id IS NULL THEN 0 ELSE 1 END) g
+			JOIN provider pv ON pv.org_id = ? AND pv.id = g.provider_id`,
+			a.OrgID, a.OrgID, lo, hi, a.OrgID)
 		if err != nil {
 			return err
+		}
+		subs = nil
+		for _, g := range groups {
+			for range g.n {
+				subs = append(subs, g.f)
+			}
 		}
 		return tx.audit(ctx, a, rcm.AuditRead, "kpi_report", 0, 0)
 	})

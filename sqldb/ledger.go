@@ -171,6 +171,12 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 		}
 		return nil, err
 	}
+	// The KPI report's summary changes in this transaction with the
+	// pairs (kpi_summary.go).
+	recharged := rechargedLines(pending)
+	if err := tx.kpiBeforePairs(ctx, a.OrgID, recharged); err != nil {
+		return nil, err
+	}
 	if err := tx.insertPairs(ctx, a.OrgID, pending); err != nil {
 		return nil, err
 	}
@@ -179,6 +185,9 @@ func (tx *Tx) postLedgerOn(ctx context.Context, a rcm.Actor, txns []*ledger.Tran
 	// checked, then added to the balances read under lock before; a bug in
 	// the inserts rolls the whole posting back here.
 	if err := tx.verifyWritten(ctx, a.OrgID, ids, pending, lines, before, state); err != nil {
+		return nil, err
+	}
+	if err := tx.kpiAfterPairs(ctx, a.OrgID, ids, lines, recharged); err != nil {
 		return nil, err
 	}
 	return ids, tx.audit(ctx, a, rcm.AuditCreate, "ledger_txn", ids[0], 0)
@@ -886,6 +895,9 @@ func (db *DB) CheckLedger(ctx context.Context) ([]*LedgerReport, error) {
 			fmt.Sprintf("Transaction %d: it has %d entry pairs, numbered up to %d; a transaction holds pairs 0 to n-1, at least one.", b.txn, b.pairs, b.last))
 	}
 	if err := db.checkDeposits(ctx, reports); err != nil {
+		return nil, err
+	}
+	if err := db.checkKPISummary(ctx, reports); err != nil {
 		return nil, err
 	}
 	pats, err := patientBalances(ctx, db, `WHERE 1 = 1`)

@@ -18,11 +18,12 @@ import (
 // keyring, which PostgreSQL needs.
 func testKeys() []sqldb.Option { return []sqldb.Option{sqldb.WithKeyring(sqldbtest.Keyring())} }
 
-// pairsMigration made the ledger one row per entry pair; depositMigration,
-// which came later, reads the pairs.
+// pairsMigration made the ledger one row per entry pair; depositMigration
+// and kpiMigration, which came later, read the pairs.
 const (
 	pairsMigration   = "00410_ledger_pairs.sql"
 	depositMigration = "00650_deposit.sql"
+	kpiMigration     = "01420_kpi_ledger_day.sql"
 )
 
 // oldLedgerDB makes a database as it was before the ledger stored one row
@@ -35,7 +36,7 @@ func oldLedgerDB(t *testing.T, dialect string, entries func(org, line, payer int
 	if dialect == sqldb.Postgres {
 		dsn = sqldbtest.PostgresDSN(t)
 	}
-	old, err := sqldb.OpenWithout(ctx, dsn, testKeys(), pairsMigration, depositMigration)
+	old, err := sqldb.OpenWithout(ctx, dsn, testKeys(), pairsMigration, depositMigration, kpiMigration)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func TestLedgerPairsMigrationRefusesLoneEntries(t *testing.T) {
 			} else if !strings.Contains(err.Error(), "migrate") {
 				t.Errorf("error %v", err)
 			}
-			old, err := sqldb.OpenWithout(ctx, dsn, testKeys(), pairsMigration, depositMigration)
+			old, err := sqldb.OpenWithout(ctx, dsn, testKeys(), pairsMigration, depositMigration, kpiMigration)
 			if err != nil {
 				t.Fatal(err)
 			}

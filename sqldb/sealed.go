@@ -55,6 +55,12 @@ type Option func(*DB)
 // created on first open; PostgreSQL refuses to open.
 func WithKeyring(k *seal.Keyring) Option { return func(db *DB) { db.keys = k } }
 
+// WithSealLater opens without sealing the plaintext rows an earlier
+// release (or a bulk load, cmd/rcmgen) wrote: Open returns at once and the
+// next ordinary Open, or SealPlaintext, seals them. Reads work on both
+// kinds of row. For tools that measure a freshly loaded database.
+func WithSealLater() Option { return func(db *DB) { db.sealLater = true } }
+
 // Keyring returns the keyring the database seals with.
 func (db *DB) Keyring() *seal.Keyring { return db.keys }
 

@@ -18,16 +18,18 @@ func init() {
 	register("ledger", "check the ledger and show balances; post patient payments", runLedger)
 }
 
-const ledgerUsage = `check [--db DB] [--patients N]
+const ledgerUsage = `check [--db DB] [--patients N] [--rebuild-kpi]
 
 Verifies, for every organization in the database, that each service line's
 charge equals payer payments + adjustments + patient payments + open
 insurance and patient balances, that debits equal credits, and that no
 receivable is below zero; and, for every posted 835, that its deposit
 journal balances (received + provider adjustments = applied + unapplied)
-and agrees with its BPR02, PLB segments, exceptions and ledger postings.
-Prints the totals. Exits 1 naming each line or remittance that breaks the
-rules.`
+and agrees with its BPR02, PLB segments, exceptions and ledger postings;
+and that the KPI report's running summary equals its recomputation from the
+ledger. Prints the totals. Exits 1 naming each line or remittance that
+breaks the rules. --rebuild-kpi first recomputes the summary from the
+ledger (after a bulk load, or to repair a difference the check named).`
 
 const ledgerPayUsage = `pay [--db DB] [--org ID] --patient PATIENT --amount 25.00 --method cash|check|card|ach|other [--reference R] --key K
 
@@ -57,6 +59,7 @@ func runLedger(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "ledger check", ledgerUsage)
 	dsn := dbFlag(fs, env)
 	top := fs.Int("patients", 20, "list at most this many patients with an open balance, largest first")
+	rebuild := fs.Bool("rebuild-kpi", false, "recompute the KPI report's summary from the ledger before checking")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -68,6 +71,12 @@ func runLedger(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *rebuild {
+		if err := db.RebuildKPISummary(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, "KPI summary rebuilt from the ledger.")
+	}
 	reports, err := db.CheckLedger(ctx)
 	if err != nil {
 		return err
