@@ -11,6 +11,7 @@ import (
 	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/metrics"
 	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/statement/mailing"
 )
 
 // jobKinds returns every kind of job this binary knows, wired to db.
@@ -36,6 +37,10 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 		}),
 		jobs.Reminders(db, db.Clock.Now, func(ctx context.Context, org int64, marked int) {
 			logger.InfoContext(ctx, "scheduled reminders", "org_id", org, "due_now", marked)
+		}),
+		jobs.StatementRun(db, jobs.StatementCycle, db.Clock.Now, statementWords(db), func(ctx context.Context, org int64, run *mailing.Run, added []*mailing.Statement) {
+			// Counts only: the statements name patients.
+			logger.InfoContext(ctx, "scheduled statement run", "org_id", org, "run", run.ID, "statements", len(added))
 		}),
 	}
 }
