@@ -168,3 +168,13 @@ func RunStatements(ctx context.Context, s Store, on rcm.Date, o Options) (*Run, 
 	}
 	return run, added, nil
 }
+
+// MailStore is the mailing list: the runs, their statements and their
+// PDFs, and the mark that a statement went in the mail. *sqldb.DB
+// implements it; every read names its patients in the audit log.
+type MailStore interface {
+	FindStatementRuns(ctx context.Context, limit int) ([]*Run, error)
+	FindRunStatements(ctx context.Context, f Filter) ([]*Statement, error)
+	FindRunStatementPDF(ctx context.Context, id int64) (*Statement, error)
+	MarkStatementsMailed(ctx context.Context, ids []int64) (int, error)
+}
