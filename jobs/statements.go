@@ -31,7 +31,8 @@ const StatementCycle = mailing.Cycle
 // the database keeps one run per organization and day and one statement
 // per patient in it, so a retry after a failure adds only what is missing.
 // describe, when set, gives the codes their words for an organization;
-// done, when set, is told each run that added statements.
+// done, when set, is told each run and the statements it added (a nil run
+// when nobody was due).
 func StatementRun(st mailing.Store, cycle time.Duration, now func() time.Time, describe func(ctx context.Context, org int64) statement.Describer,
 	done func(ctx context.Context, org int64, run *mailing.Run, added []*mailing.Statement)) Kind {
 	if cycle <= 0 {
@@ -45,7 +46,7 @@ func StatementRun(st mailing.Store, cycle time.Duration, now func() time.Time, d
 				o.Describe = func(ctx context.Context) statement.Describer { return describe(ctx, a.OrgID) }
 			}
 			run, added, err := mailing.RunStatements(ctx, st, rcm.DateOf(now()), o)
-			if run != nil && done != nil {
+			if err == nil && done != nil {
 				done(ctx, a.OrgID, run, added)
 			}
 			return err

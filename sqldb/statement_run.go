@@ -158,16 +158,25 @@ func (db *DB) AddRunStatements(ctx context.Context, runID int64, sts []*mailing.
 	return added, err
 }
 
-// FinishStatementRun records that the run went through every patient due.
-func (db *DB) FinishStatementRun(ctx context.Context, runID int64) error {
+// FinishStatementRun records that the run went through every patient due
+// and returns it with its counts and total.
+func (db *DB) FinishStatementRun(ctx context.Context, runID int64) (*mailing.Run, error) {
 	a, err := rcm.RequireActor(ctx, rcm.PermBill)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE statement_run SET finished_at = ? WHERE org_id = ? AND id = ?`, formatTime(tx.Now()), a.OrgID, runID)
+	var r *mailing.Run
+	err = db.Transact(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE statement_run SET finished_at = ? WHERE org_id = ? AND id = ?`, formatTime(tx.Now()), a.OrgID, runID); err != nil {
+			return err
+		}
+		r, err = scanStatementRun(tx.QueryRowContext(ctx, `SELECT `+statementRunCols+` FROM statement_run r WHERE r.org_id = ? AND r.id = ?`, a.OrgID, runID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Statement run", runID)
+		}
 		return err
 	})
+	return r, err
 }
 
 // FindStatementRuns returns the organization's statement runs, newest

@@ -40,7 +40,9 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 		}),
 		jobs.StatementRun(db, jobs.StatementCycle, db.Clock.Now, statementWords(db), func(ctx context.Context, org int64, run *mailing.Run, added []*mailing.Statement) {
 			// Counts only: the statements name patients.
-			logger.InfoContext(ctx, "scheduled statement run", "org_id", org, "run", run.ID, "statements", len(added))
+			if run != nil {
+				logger.InfoContext(ctx, "scheduled statement run", "org_id", org, "run", run.ID, "statements", len(added))
+			}
 		}),
 	}
 }

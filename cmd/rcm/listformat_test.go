@@ -33,6 +33,8 @@ func TestListFormats(t *testing.T) {
 		{[]string{"contract", "list"}, "PAYER", true},
 		{[]string{"jobs", "list"}, "JOB", false},
 		{[]string{"jobs", "schedules"}, "KIND", true},
+		{[]string{"statement", "runs"}, "RUN", true},
+		{[]string{"statement", "mail-list"}, "STATEMENT", true},
 	} {
 		name := strings.Join(tc.args, " ")
 		t.Run(name, func(t *testing.T) {

@@ -198,7 +198,7 @@ func runStatementRun(ctx context.Context, env *Env, args []string) error {
 		total += st.Amount
 	}
 	fmt.Fprintf(env.Stdout, "Statement run %d of %s: %s added, %s asked for; %s in the run. List them with rcm statement mail-list --run %d.\n",
-		run.ID, run.Date, plural(len(added), "statement"), total.Dollars(), plural(run.Statements+len(added), "statement"), run.ID)
+		run.ID, run.Date, plural(len(added), "statement"), total.Dollars(), plural(run.Statements, "statement"), run.ID)
 	return nil
 }
 
@@ -223,7 +223,7 @@ func runStatementRuns(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	t := &table{header: []string{"run", "date", "statements", "total", "mailed", "finished"}, none: "No statement run yet."}
+	t := &table{header: []string{"RUN", "DATE", "STATEMENTS", "TOTAL", "MAILED", "FINISHED"}, none: "No statement run yet."}
 	for _, r := range runs {
 		finished := "no"
 		if !r.FinishedAt.IsZero() {
@@ -292,7 +292,7 @@ func runStatementMailList(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	t := &table{header: []string{"statement", "run", "to", "for", "address", "account", "amount", "due by", "mailed"}, none: "No statement to mail."}
+	t := &table{header: []string{"STATEMENT", "RUN", "TO", "FOR", "ADDRESS", "ACCOUNT", "AMOUNT", "DUE BY", "MAILED"}, none: "No statement to mail."}
 	var total rcm.Money
 	for _, st := range sts {
 		mailed := ""

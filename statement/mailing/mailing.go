@@ -94,8 +94,9 @@ type Store interface {
 	// returns those added: a patient already in the run, or with a
 	// statement within the run's cycle, is skipped.
 	AddRunStatements(ctx context.Context, runID int64, sts []*Statement) ([]*Statement, error)
-	// FinishStatementRun records that the run went through every patient.
-	FinishStatementRun(ctx context.Context, runID int64) error
+	// FinishStatementRun records that the run went through every patient
+	// and returns it with its counts and total.
+	FinishStatementRun(ctx context.Context, runID int64) (*Run, error)
 }
 
 // Options say how a run works.
@@ -114,7 +115,8 @@ type Options struct {
 // RunStatements runs the organization's statements of the day on: every
 // patient FindStatementsDue names gets one statement (what is still owed),
 // printed through Print and stored a page at a time. It returns the run
-// and the statements this call added; run again the same day, or within
+// (with all its statements' count and total) and the statements this call
+// added; run again the same day, or within
 // the cycle, it adds none. With no patient due there is no run (nil).
 func RunStatements(ctx context.Context, s Store, on rcm.Date, o Options) (*Run, []*Statement, error) {
 	if o.Cycle <= 0 {
@@ -163,10 +165,11 @@ func RunStatements(ctx context.Context, s Store, on rcm.Date, o Options) (*Run, 
 		}
 		added = append(added, got...)
 	}
-	if err := s.FinishStatementRun(ctx, run.ID); err != nil {
+	done, err := s.FinishStatementRun(ctx, run.ID)
+	if err != nil {
 		return run, added, err
 	}
-	return run, added, nil
+	return done, added, nil
 }
 
 // MailStore is the mailing list: the runs, their statements and their
