@@ -116,8 +116,8 @@ type Options struct {
 // patient FindStatementsDue names gets one statement (what is still owed),
 // printed through Print and stored a page at a time. It returns the run
 // (with all its statements' count and total) and the statements this call
-// added; run again the same day, or within
-// the cycle, it adds none. With no patient due there is no run (nil).
+// added; run again the same day, or within the cycle, it adds none. With
+// no patient due there is no run (nil).
 func RunStatements(ctx context.Context, s Store, on rcm.Date, o Options) (*Run, []*Statement, error) {
 	if o.Cycle <= 0 {
 		o.Cycle = Cycle
