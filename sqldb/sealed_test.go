@@ -354,7 +354,7 @@ func TestRotateKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}, {Table: "submission"}, {Table: "eligibility_result"}, {Table: "user_totp"}, {Table: "claim_status_batch"}}
+			want := []sqldb.RekeyCount{{Table: "coverage", Rewrapped: 1}, {Table: "encounter", Rewrapped: 4}, {Table: "submission"}, {Table: "eligibility_result"}, {Table: "user_totp"}, {Table: "claim_status_batch"}, {Table: "run_statement"}}
 			if diff := cmp.Diff(want, counts); diff != "" {
 				t.Errorf("rotation counts mismatch (-want +got):\n%s", diff)
 			}
@@ -558,7 +558,7 @@ func TestSealedFiles(t *testing.T) {
 			for _, c := range counts {
 				moved[c.Table] = c.Rewrapped
 			}
-			if diff := cmp.Diff(map[string]int64{"coverage": 2, "encounter": 1, "submission": 1, "eligibility_result": 1, "user_totp": 0, "claim_status_batch": 0}, moved); diff != "" {
+			if diff := cmp.Diff(map[string]int64{"coverage": 2, "encounter": 1, "submission": 1, "eligibility_result": 1, "user_totp": 0, "claim_status_batch": 0, "run_statement": 0}, moved); diff != "" {
 				t.Errorf("rotated rows mismatch (-want +got):\n%s", diff)
 			}
 			db.Close()

@@ -9,10 +9,10 @@ import (
 // Addressee is whom a statement is mailed to: the patient, or the
 // guarantor responsible for the patient's bill (a parent, a guardian).
 type Addressee struct {
-	Name    string
-	Address rcm.Address
+	Name    string      `json:"name"`
+	Address rcm.Address `json:"address"`
 	// For names the patient when the statement goes to a guarantor.
-	For string
+	For string `json:"for,omitempty"`
 }
 
 // AddressedTo returns the statement's addressee: the patient's guarantor

@@ -17,6 +17,7 @@ import (
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
+	"github.com/openrcm/openrcm/statement/mailing"
 	"github.com/openrcm/openrcm/ui"
 	"github.com/pquerna/otp/totp"
 )
@@ -87,6 +88,7 @@ var axeScreens = []struct {
 	{"GET /claims", "biller", func(axeIDs) string { return "/claims" }},
 	{"GET /claims/{id}", "biller", func(i axeIDs) string { return fmt.Sprintf("/claims/%d", i.claim) }},
 	{"GET /statements", "biller", func(axeIDs) string { return "/statements" }},
+	{"GET /statements/mail", "biller", func(axeIDs) string { return "/statements/mail" }},
 	{"GET /queues", "biller", func(axeIDs) string { return "/queues" }},
 	{"GET /followups", "biller", func(axeIDs) string { return "/followups" }},
 	{"GET /patients", "biller", func(axeIDs) string { return "/patients" }},
@@ -124,6 +126,8 @@ var axeNotScreens = map[string]string{
 	"GET /claims/{id}/cms1500.pdf":       "PDF",
 	"GET /claims/{id}/appeal-letter.pdf": "PDF",
 	"GET /statements/print.zip":          "ZIP of PDFs",
+	"GET /statements/mail/print.zip":     "ZIP of PDFs",
+	"GET /statements/mail/{id}":          "PDF",
 	"GET /patients/{id}/statement.pdf":   "PDF",
 	"GET /claims/{id}/status.csv":        "CSV",
 	"GET /queues/denials.csv":            "CSV",
@@ -204,6 +208,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	if err := f.db.PostLedger(f.ctx, new(ledger.Transaction).Charge(lines[0], 0, rcm.MustParseMoney("20.00"))); err != nil {
 		t.Fatal(err)
+	}
+	// A statement run, so the list to mail has a row (its box and link).
+	if run, _, err := mailing.RunStatements(f.ctx, f.db, rcm.DateOf(f.db.Clock.Now()), mailing.Options{}); err != nil || run == nil {
+		t.Fatalf("statement run: %+v, %v", run, err)
 	}
 	covs, err := f.db.FindCoverages(f.ctx, f.patient.ID)
 	if err != nil || len(covs) == 0 {

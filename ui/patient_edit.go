@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -9,8 +8,7 @@ import (
 	"strings"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/pdf"
-	"github.com/openrcm/openrcm/statement"
+	"github.com/openrcm/openrcm/statement/mailing"
 )
 
 // Editing a patient's demographics and coverages: the forms post to the
@@ -206,18 +204,13 @@ func (h *Handler) downloadStatement(w http.ResponseWriter, r *http.Request, s *s
 	if err != nil {
 		return err
 	}
-	st, err := statement.Build(r.Context(), h.store, id, h.today(), r.URL.Query().Get("open") == "1")
+	st, file, err := mailing.Print(r.Context(), h.store, id, h.today(), r.URL.Query().Get("open") == "1", h.statementWords(r.Context(), s))
 	if err != nil {
-		return err
-	}
-	st.Describe(h.statementWords(r.Context(), s))
-	var buf bytes.Buffer
-	if err := pdf.Statement(&buf, st); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="statement-%s-%s.pdf"`, st.Patient.AccountNumber, st.Date))
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(buf.Bytes())
+	_, err = w.Write(file)
 	return err
 }

@@ -132,6 +132,7 @@ var notices = map[string]string{
 	"applied":           "The unapplied money is applied to the claim line.",
 	"mfa-off":           "Two-step sign-in is off.",
 	"assigned":          "Assigned; each item's log records it.",
+	"mailed":            "Marked mailed: the statements leave the list to mail.",
 	"noted":             "Noted in the item's log.",
 	"item-closed":       "The work item is closed with its outcome.",
 	"eligibility":       "Eligibility check (270) sent to the clearinghouse. The answer shows here once its 271 is in (Remittances, Check the clearinghouse).",

@@ -9,8 +9,7 @@ import (
 	"strconv"
 
 	"github.com/openrcm/openrcm"
-	"github.com/openrcm/openrcm/pdf"
-	"github.com/openrcm/openrcm/statement"
+	"github.com/openrcm/openrcm/statement/mailing"
 )
 
 // statementRow is one patient who gets a statement: a balance due.
@@ -99,16 +98,15 @@ func (h *Handler) printStatements(w http.ResponseWriter, r *http.Request, s *ses
 	today := h.today()
 	words := h.statementWords(r.Context(), s)
 	for _, row := range rows {
-		st, err := statement.Build(r.Context(), h.store, row.Patient.ID, today, true)
+		st, file, err := mailing.Print(r.Context(), h.store, row.Patient.ID, today, true, words)
 		if err != nil {
 			return err
 		}
-		st.Describe(words)
 		f, err := zw.Create(fmt.Sprintf("statement-%s-%s.pdf", st.Patient.AccountNumber, st.Date))
 		if err != nil {
 			return err
 		}
-		if err := pdf.Statement(f, st); err != nil {
+		if _, err := f.Write(file); err != nil {
 			return err
 		}
 	}

@@ -35,6 +35,7 @@ import (
 	"github.com/openrcm/openrcm/kpi"
 	"github.com/openrcm/openrcm/ledger"
 	"github.com/openrcm/openrcm/remit"
+	"github.com/openrcm/openrcm/statement/mailing"
 )
 
 //go:embed templates static
@@ -71,6 +72,8 @@ type Store interface {
 	// FindPatientBalances lists who gets a statement (the statements
 	// screen).
 	FindPatientBalances(ctx context.Context) ([]rcm.PatientBalance, error)
+	// The statement runs' mailing list (Statements to mail).
+	mailing.MailStore
 
 	// Remittances: posting through the inbox (the same routine as the
 	// clearinghouse poll), the denials and exceptions queues and the
@@ -221,6 +224,10 @@ func (h *Handler) routes() {
 	h.mux.Handle("GET /claims/{id}/cms1500.pdf", h.page(h.downloadClaimForm))
 	h.mux.Handle("GET /statements", h.page(h.showStatements))
 	h.mux.Handle("GET /statements/print.zip", h.page(h.printStatements))
+	h.mux.Handle("GET /statements/mail", h.page(h.showMailList))
+	h.mux.Handle("GET /statements/mail/print.zip", h.page(h.printMailList))
+	h.mux.Handle("GET /statements/mail/{id}", h.page(h.downloadRunStatement))
+	h.mux.Handle("POST /statements/mail/mailed", h.action(h.markMailed))
 	h.mux.Handle("POST /claims/{id}/scrub", h.action(h.scrubClaim))
 	h.mux.Handle("POST /claims/{id}/submit", h.action(h.submitClaim))
 	h.mux.Handle("POST /claims/{id}/correct", h.action(h.correctClaim))

@@ -16,6 +16,7 @@ import (
 	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/metrics"
 	"github.com/openrcm/openrcm/sqldb"
+	"github.com/openrcm/openrcm/statement/mailing"
 )
 
 // jobKinds returns every kind of job this binary knows, wired to db.
@@ -43,6 +44,12 @@ func jobKinds(db *sqldb.DB, logger *slog.Logger) []jobs.Kind {
 			logger.InfoContext(ctx, "scheduled reminders", "org_id", org, "due_now", marked)
 		}),
 		jobs.CatalogueImport(db, catalogueStore{db}, logger),
+		jobs.StatementRun(db, jobs.StatementCycle, db.Clock.Now, statementWords(db), func(ctx context.Context, org int64, run *mailing.Run, added []*mailing.Statement) {
+			// Counts only: the statements name patients.
+			if run != nil {
+				logger.InfoContext(ctx, "scheduled statement run", "org_id", org, "run", run.ID, "statements", len(added))
+			}
+		}),
 	}
 	codes := &jobCatalog{db: db, logger: logger}
 	return append(kinds, jobs.ClaimPipeline(jobs.Pipeline{Store: db, Open: openTransport, Scrubber: codes.Scrubber,

@@ -206,4 +206,27 @@ func TestStatementCommand(t *testing.T) {
 	if code, _, errOut := rcmRun(t, "", "statement", "--db", path, "424242", "--out", out); code != 1 || !strings.Contains(errOut, `No patient has the account number, name, member ID or id "424242"`) {
 		t.Errorf("unknown patient: exit %d, %s", code, errOut)
 	}
+
+	// Statement runs: a held patient is skipped; released, the run sends
+	// one statement, the list to mail shows it, and once marked mailed
+	// it is off the list. A second run in the cycle sends nothing.
+	for _, step := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"hold", "A1001", "--reason", "disputes the copay"}, "Statements of account A1001 held"},
+		{[]string{"run", "--date", "2026-03-01"}, "No patient is due a statement"},
+		{[]string{"hold", "A1001", "--release"}, "Statements of account A1001 released"},
+		{[]string{"run", "--date", "2026-03-01"}, "Statement run 1 of 2026-03-01: 1 statement added, $15.00 asked for"},
+		{[]string{"run", "--date", "2026-03-20"}, "No patient is due a statement"},
+		{[]string{"mail-list", "--run", "2026-03-01"}, "A1001    $15.00  2026-03-31"},
+		{[]string{"mailed", "--run", "1"}, "1 statement marked mailed."},
+		{[]string{"mail-list"}, "No statement to mail."},
+		{[]string{"runs"}, "2026-03-01  1           $15.00  1"},
+	} {
+		args := append([]string{"statement", step.args[0], "--db", path}, step.args[1:]...)
+		if code, stdout, errOut := rcmRun(t, "", args...); code != 0 || !strings.Contains(stdout, step.want) {
+			t.Errorf("%s: exit %d, want %q\n%s%s", strings.Join(step.args, " "), code, step.want, stdout, errOut)
+		}
+	}
 }

@@ -38,6 +38,8 @@ func TestListFormats(t *testing.T) {
 		{[]string{"user", "tokens", "--username", "demo.admin"}, "TOKEN", false},
 		{[]string{"user", "sessions", "--username", "demo.admin"}, "SESSION", false},
 		{[]string{"codes", "releases"}, "SYSTEM", true},
+		{[]string{"statement", "runs"}, "RUN", true},
+		{[]string{"statement", "mail-list"}, "STATEMENT", true},
 	} {
 		name := strings.Join(tc.args, " ")
 		t.Run(name, func(t *testing.T) {

@@ -188,6 +188,7 @@ func TestJobsCommand(t *testing.T) {
 		{[]string{"schedules"}, 0, "claim_status_inquiry  every 24h0m0s (default)"},
 		{[]string{"schedules"}, 0, "followup_reminders    every 1h0m0s (default)"},
 		{[]string{"schedules"}, 0, "eligibility_checks    every 24h0m0s (default)"},
+		{[]string{"schedules"}, 0, "statement_run         every 24h0m0s (default)"},
 		{[]string{"schedule", "--kind", "clearinghouse_poll", "--every", "30s"}, 1, "at most once a minute"},
 		{[]string{"schedule", "--kind", "nope", "--every", "1h"}, 1, `No scheduled job is called "nope"`},
 		{[]string{"schedule", "--kind", "clearinghouse_poll"}, 2, "one of --every and --off"},

@@ -333,6 +333,12 @@ var permission = map[string]string{
 	"GET /statements":           rcm.PermBill,
 	"GET /statements/print.zip": rcm.PermBill,
 
+	// The statement runs' list to mail.
+	"GET /statements/mail":           rcm.PermBill,
+	"GET /statements/mail/{id}":      rcm.PermBill,
+	"GET /statements/mail/print.zip": rcm.PermBill,
+	"POST /statements/mail/mailed":   rcm.PermBill,
+
 	// Computer-assisted coding: the coder's decisions and their measure.
 	"POST /encounters/{id}/suggestions":                      rcm.PermCode,
 	"GET /codes/suggestions":                                 rcm.PermReadPatients,

@@ -26,6 +26,7 @@ import (
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
+	"github.com/openrcm/openrcm/statement/mailing"
 	"github.com/openrcm/openrcm/ui"
 	"github.com/openrcm/openrcm/web"
 	"github.com/pquerna/otp/totp"
@@ -294,6 +295,14 @@ func seedOrg(t *testing.T, db *sqldb.DB, name, transport string, hostile bool) *
 		t.Fatalf("seed %s: no work item for the denied line", name)
 	}
 	r.ids["followup"] = items[0].ID
+	// A statement run: the patient owes the PR-2 share, so the list to
+	// mail holds their statement.
+	run, added, err := mailing.RunStatements(ctx, db, dos.AddDays(60), mailing.Options{})
+	must(err)
+	if run == nil || len(added) != 1 {
+		t.Fatalf("seed %s: statement run %+v added %d statements, want 1", name, run, len(added))
+	}
+	r.ids["statement"] = added[0].ID
 	return r
 }
 
@@ -307,6 +316,7 @@ var kindOf = map[string]string{
 	"encounters": "encounter", "claims": "claim", "remittances": "remittance", "remittance-exceptions": "exception",
 	"exceptions": "exception", "users": "user", "tokens": "token", "followups": "followup",
 	"coding-audits": "coding_audit",
+	"mail":          "statement",
 	"Patient":       "patient", "Coverage": "coverage", "Claim": "claim", "ExplanationOfBenefit": "claim_payment",
 }
 
