@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openrcm/openrcm"
+	"github.com/openrcm/openrcm/codeset"
 )
 
 // ScheduleStore keeps the organizations' schedules.
@@ -87,5 +88,40 @@ func (d Desk) EnqueueImport(ctx context.Context, req ImportRequest) (int64, erro
 	if d.Imports == nil {
 		return 0, rcm.Errorf(rcm.ENOTFOUND, "This server does not take imports.")
 	}
+	if err := d.checkSharedImport(ctx, req); err != nil {
+		return 0, err
+	}
 	return EnqueueImport(ctx, d.Queue, d.Imports, req)
+}
+
+// OrganizationCounter counts the organizations a database serves.
+type OrganizationCounter interface {
+	CountOrganizations(ctx context.Context) (int, error)
+}
+
+// checkSharedImport refuses, from the workbench, an import that would
+// change what every organization of the database sees (the public code
+// sets and the NCCI tables) when the database serves more than one: an
+// organization's administrator decides for that organization only. A
+// licensed CPT file is the organization's own and is always taken; the
+// operator of a billing service imports the public sets with rcm codes
+// import or rcm edits import on the server.
+func (d Desk) checkSharedImport(ctx context.Context, req ImportRequest) error {
+	if req.What == ImportCodes {
+		if kind, ok := codeset.DetectKind(req.Data[:min(len(req.Data), 4096)]); ok && kind == codeset.KindCPT {
+			return nil
+		}
+	}
+	counter, ok := d.Imports.(OrganizationCounter)
+	if !ok {
+		return nil
+	}
+	n, err := counter.CountOrganizations(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 1 {
+		return rcm.Errorf(rcm.EFORBIDDEN, "Public code sets and NCCI tables serve all %d organizations of this database, so only its operator imports them (rcm codes import or rcm edits import on the server); an organization imports its own licensed CPT file here. Nothing was imported.", n)
+	}
+	return nil
 }

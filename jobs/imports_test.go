@@ -165,6 +165,28 @@ func TestCatalogueImportJob(t *testing.T) {
 					t.Errorf("%s %q (setting %q, effective %q, %d bytes): %v, want EINVALID", req.What, req.FileName, req.Setting, req.Effective, len(req.Data), err)
 				}
 			}
+
+			// Once the database serves a second organization, an
+			// organization's admin may no longer replace, from the
+			// workbench, the public sets every organization sees; the
+			// organization's own CPT file is still taken.
+			desk := jobs.Desk{Queue: q, Store: db, Imports: store}
+			if _, err := desk.EnqueueImport(ctx, jobs.ImportRequest{What: jobs.ImportCodes, FileName: "icd10cm_order_2025.txt", Data: good}); err != nil {
+				t.Fatalf("one organization's admin importing a public code set: %v", err)
+			}
+			sqldbtest.Org(t, db, "Org B")
+			for _, req := range []jobs.ImportRequest{
+				{What: jobs.ImportCodes, FileName: "icd10cm_order_2025.txt", Data: good},
+				{What: jobs.ImportEdits, FileName: "ptp.csv", Data: []byte(ptp.String())},
+			} {
+				if _, err := desk.EnqueueImport(ctx, req); rcm.ErrorCode(err) != rcm.EFORBIDDEN || !strings.Contains(err.Error(), "serve all 2 organizations") {
+					t.Errorf("%s %s with two organizations: %v, want EFORBIDDEN", req.What, req.FileName, err)
+				}
+			}
+			cpt := []byte("code,description\n99213,Office visit\n")
+			if _, err := desk.EnqueueImport(ctx, jobs.ImportRequest{What: jobs.ImportCodes, FileName: "cpt.csv", Data: cpt}); err != nil {
+				t.Errorf("the organization's own CPT file with two organizations: %v", err)
+			}
 		})
 	}
 }

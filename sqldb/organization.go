@@ -239,3 +239,10 @@ func (tx *Tx) updateOne(ctx context.Context, what string, id int64, query string
 	}
 	return nil
 }
+
+// CountOrganizations returns how many organizations the database serves.
+func (db *DB) CountOrganizations(ctx context.Context) (int, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM organization`).Scan(&n)
+	return n, err
+}
