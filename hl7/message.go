@@ -359,35 +359,6 @@ func segmentName(s string) bool {
 	return s[0] >= 'A' && s[0] <= 'Z'
 }
 
-func parseField(f string, d Delimiters) (Field, error) {
-	if f == "" {
-		return nil, nil
-	}
-	var out Field
-	for _, r := range strings.Split(f, string(d.Repetition)) {
-		var rep Repetition
-		for _, c := range strings.Split(r, string(d.Component)) {
-			var subs []string
-			if d.Subcomponent != 0 {
-				subs = strings.Split(c, string(d.Subcomponent))
-			} else {
-				subs = []string{c}
-			}
-			comp := make(Component, len(subs))
-			for i, sc := range subs {
-				v, err := unescape(sc, d)
-				if err != nil {
-					return nil, err
-				}
-				comp[i] = v
-			}
-			rep = append(rep, comp)
-		}
-		out = append(out, rep)
-	}
-	return out, nil
-}
-
 // unescape replaces the escape sequences of HL7 v2 (chapter 2.7): the
 // delimiters, \Xhh..\ hexadecimal data, and drops formatting sequences
 // (\H\ \N\ \.br\ ...) that have no meaning in a billing record.
