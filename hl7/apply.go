@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/openrcm/openrcm"
 )
@@ -18,6 +19,9 @@ type Store interface {
 	FindProviders(ctx context.Context) ([]*rcm.Provider, error)
 	FindFacilities(ctx context.Context) ([]*rcm.Facility, error)
 	FindPayers(ctx context.Context) ([]*rcm.Payer, error)
+	// FindPatientsByAccount returns the patients with these account
+	// numbers, ignoring case: the patients of a batch, read at once.
+	FindPatientsByAccount(ctx context.Context, accounts []string) ([]*rcm.Patient, error)
 	// Atomically runs fn in one transaction: every service call made with
 	// the context fn receives commits together or not at all.
 	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
@@ -59,53 +63,145 @@ type Result struct {
 // returned is only for storage failures: a bad message is an ACK, not an
 // error.
 func (rc *Receiver) Receive(ctx context.Context, raw []byte) (*Message, Result, error) {
-	now := rc.Clock.Now()
-	msg, err := Parse(raw)
-	var res Result
+	out, err := rc.apply(ctx, [][]byte{raw}, 0)
 	if err != nil {
+		var res Result
+		res.ControlID, res.Type = sniffHeader(raw)
+		return nil, res, err
+	}
+	return out[0].ack(), out[0].res, nil
+}
+
+// Reply is the answer to one message of a batch: its ACK and what became
+// of it.
+type Reply struct {
+	Ack    *Message
+	Result Result
+	// Err is a storage failure of this message alone (the listener's
+	// retry of a failed group); ReceiveBatch leaves it nil.
+	Err error
+}
+
+// ReceiveBatch applies messages as Receive does, each whole or not at all
+// (under a savepoint of its own), all in one transaction: one commit for
+// the lot, which is what lets the MLLP listener keep up with many senders
+// (group commit). The replies hold only once it returns nil, since the
+// commit is what applies them; on a storage error nothing of the batch
+// was kept.
+func (rc *Receiver) ReceiveBatch(ctx context.Context, raws [][]byte) ([]Reply, error) {
+	out, err := rc.apply(ctx, raws, 0)
+	if err != nil {
+		return nil, err
+	}
+	replies := make([]Reply, len(out))
+	for i := range out {
+		replies[i] = Reply{Ack: out[i].ack(), Result: out[i].res}
+	}
+	return replies, nil
+}
+
+// received is one message applied: the message as read (nil when it could
+// not be) and its result, from which its ACK is built when one is needed.
+type received struct {
+	msg *Message
+	res Result
+	at  time.Time
+}
+
+func (r *received) ack() *Message {
+	return AckMessage(r.msg, r.res.Ack, r.at, ackID(r.res.ControlID))
+}
+
+// batchSize is how many messages of a file share one commit. Each still
+// applies whole or not at all (a savepoint of its own, see
+// sqldb.Atomically); the batch only saves the commits and the lookups.
+const batchSize = 200
+
+// ImportFile applies every message of a file (see Split), each whole or not
+// at all, and returns what became of each: the path of rcm hl7 import and
+// of the demo. The error is only for storage failures.
+func (rc *Receiver) ImportFile(ctx context.Context, data []byte) ([]Result, error) {
+	msgs := Split(data)
+	out := make([]Result, 0, len(msgs))
+	for start := 0; start < len(msgs); start += batchSize {
+		got, err := rc.apply(ctx, msgs[start:min(start+batchSize, len(msgs))], start)
+		if err != nil {
+			return out, err
+		}
+		for i := range got {
+			out = append(out, got[i].res)
+		}
+	}
+	return out, nil
+}
+
+// apply reads the messages, then applies them in one transaction, each
+// under its own savepoint, reading what they share once: the practice's
+// setup and the patients they name. first numbers the messages in errors.
+func (rc *Receiver) apply(ctx context.Context, raws [][]byte, first int) ([]received, error) {
+	msgs := make([]*Message, len(raws))
+	errs := make([]error, len(raws))
+	for i, raw := range raws {
+		msgs[i], errs[i] = Parse(raw)
+	}
+	out := make([]received, len(raws))
+	err := rc.Store.Atomically(ctx, func(ctx context.Context) error {
+		b, err := rc.loadBatch(ctx, msgs)
+		if err != nil {
+			return err
+		}
+		for i, raw := range raws {
+			if out[i], err = rc.receive(ctx, b, raw, msgs[i], errs[i]); err != nil {
+				return fmt.Errorf("message %d: %w", first+i+1, err)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// receive applies one read message within the batch's transaction.
+func (rc *Receiver) receive(ctx context.Context, b *batch, raw []byte, msg *Message, perr error) (received, error) {
+	r := received{msg: msg, at: rc.Clock.Now()}
+	res := &r.res
+	if perr != nil {
+		r.msg = nil
 		var pe *ParseError
 		loc := "MSH"
-		if errors.As(err, &pe) {
+		if errors.As(perr, &pe) {
 			loc = pe.Location()
 		}
-		res.Ack = Ack{Code: AR, Text: msgText(err), Location: loc}
+		res.Ack = Ack{Code: AR, Text: msgText(perr), Location: loc}
 		res.ControlID, res.Type = sniffHeader(raw)
 		res.Ack.ControlID = res.ControlID
 		if res.ControlID != "" && len(raw) <= MaxMessageBytes {
-			if serr := rc.fail(ctx, &res, raw); serr != nil {
-				return nil, res, serr
+			if err := rc.fail(ctx, res, raw); err != nil {
+				return r, err
 			}
 		}
-		return AckMessage(nil, res.Ack, now, ackID(res.ControlID)), res, nil
+		return r, nil
 	}
 	res.ControlID, res.Type = msg.ControlID(), msg.Type()
-	ack := func() *Message { return AckMessage(msg, res.Ack, now, ackID(res.ControlID)) }
 	if res.ControlID == "" {
 		res.Ack = Ack{Code: AR, Text: "MSH-10 (message control id) is required.", Location: "MSH-10"}
-		return ack(), res, nil
+		return r, nil
 	}
 	apply := rc.applier(res.Type)
 	if apply == nil {
 		res.Ack = Ack{Code: AR, Text: fmt.Sprintf("Message type %q is not handled (ADT^A04, ADT^A08 and DFT^P03 are).", res.Type), Location: "MSH-9"}
-		return ack(), res, rc.fail(ctx, &res, raw)
+		return r, rc.fail(ctx, res, raw)
 	}
 	prev, err := rc.Store.FindInterfaceMessage(ctx, rcm.InterfaceHL7, res.ControlID)
 	switch {
 	case err == nil && prev.Status == rcm.InterfaceApplied:
 		res.Ack = Ack{Code: AA, Text: "Duplicate of a message already applied; nothing changed.", Duplicate: true}
 		res.PatientID, res.EncounterID, res.Stored = prev.PatientID, prev.EncounterID, prev.ID
-		return ack(), res, nil
+		return r, nil
 	case err != nil && rcm.ErrorCode(err) != rcm.ENOTFOUND:
-		return nil, res, err
+		return r, err
 	}
-	setup, ok := ctx.Value(setupKey{}).(*setup)
-	if !ok {
-		if setup, err = rc.loadSetup(ctx); err != nil {
-			return nil, res, err
-		}
-	}
+	a := &applier{rc: rc, msg: msg, setup: b.setup, batch: b}
 	err = rc.Store.Atomically(ctx, func(ctx context.Context) error {
-		a := &applier{rc: rc, msg: msg, setup: setup}
 		if err := apply(a, ctx); err != nil {
 			return err
 		}
@@ -121,56 +217,18 @@ func (rc *Receiver) Receive(ctx context.Context, raw []byte) (*Message, Result, 
 	if err != nil {
 		var re *rcm.Error
 		if !errors.As(err, &re) {
-			return nil, res, err
+			return r, err
 		}
 		res.PatientID, res.EncounterID = 0, 0
 		res.Ack = Ack{Code: AE, Text: re.Message, Location: rcm.ErrorField(err)}
-		return ack(), res, rc.fail(ctx, &res, raw)
+		return r, rc.fail(ctx, res, raw)
 	}
+	// Only now, with the message's savepoint released, may later messages
+	// of the batch see the patient it found or made.
+	b.remember(a.found)
 	res.Ack = Ack{Code: AA, Text: "Applied."}
-	return ack(), res, nil
+	return r, nil
 }
-
-// batchSize is how many messages of a file share one commit. Each still
-// applies whole or not at all (a savepoint of its own, see
-// sqldb.Atomically); the batch only saves the commits.
-const batchSize = 200
-
-// ImportFile applies every message of a file (see Split), each whole or not
-// at all, and returns what became of each: the path of rcm hl7 import and
-// of the demo. The error is only for storage failures.
-func (rc *Receiver) ImportFile(ctx context.Context, data []byte) ([]Result, error) {
-	msgs := Split(data)
-	out := make([]Result, 0, len(msgs))
-	for start := 0; start < len(msgs); start += batchSize {
-		batch := msgs[start:min(start+batchSize, len(msgs))]
-		var results []Result
-		err := rc.Store.Atomically(ctx, func(ctx context.Context) error {
-			results = results[:0]
-			setup, err := rc.loadSetup(ctx)
-			if err != nil {
-				return err
-			}
-			ctx = context.WithValue(ctx, setupKey{}, setup)
-			for i, raw := range batch {
-				_, res, err := rc.Receive(ctx, raw)
-				if err != nil {
-					return fmt.Errorf("message %d: %w", start+i+1, err)
-				}
-				results = append(results, res)
-			}
-			return nil
-		})
-		if err != nil {
-			return out, err
-		}
-		out = append(out, results...)
-	}
-	return out, nil
-}
-
-// setupKey carries the practice's setup read once for a batch.
-type setupKey struct{}
 
 // fail keeps a refused message in the interface error queue.
 func (rc *Receiver) fail(ctx context.Context, res *Result, raw []byte) error {

@@ -11,7 +11,7 @@ import (
 )
 
 // setup is the practice's configuration a message is matched against,
-// read once per message before its transaction.
+// read once per batch of messages.
 type setup struct {
 	practices  []*rcm.Practice
 	providers  []*rcm.Provider
@@ -37,11 +37,69 @@ func (rc *Receiver) loadSetup(ctx context.Context) (*setup, error) {
 	return s, nil
 }
 
+// batch is what the messages sharing one transaction read once: the
+// practice's setup, and the patients their PID-3 names.
+type batch struct {
+	setup *setup
+	// patients are by upper-case account number; looked marks the numbers
+	// looked up, so a number looked up and absent is known to be new.
+	patients map[string]*rcm.Patient
+	looked   map[string]bool
+}
+
+// loadBatch reads the setup and, in one query per thousand, the patients
+// the messages name.
+func (rc *Receiver) loadBatch(ctx context.Context, msgs []*Message) (*batch, error) {
+	s, err := rc.loadSetup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{setup: s, patients: map[string]*rcm.Patient{}, looked: map[string]bool{}}
+	var accts []string
+	for _, m := range msgs {
+		if m == nil || rc.applier(m.Type()) == nil {
+			continue
+		}
+		if pid := m.Segment("PID"); pid != nil {
+			if key := strings.ToUpper(mrn(pid)); key != "" && !b.looked[key] {
+				b.looked[key] = true
+				accts = append(accts, key)
+			}
+		}
+	}
+	for start := 0; start < len(accts); start += 1000 {
+		found, err := rc.Store.FindPatientsByAccount(ctx, accts[start:min(start+1000, len(accts))])
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range found {
+			// Two numbers differing only in case: the first in name
+			// order, as FindPatients would answer.
+			if key := strings.ToUpper(p.AccountNumber); b.patients[key] == nil {
+				b.patients[key] = p
+			}
+		}
+	}
+	return b, nil
+}
+
+// remember keeps the patient an applied message found or made, for the
+// batch's later messages.
+func (b *batch) remember(p *rcm.Patient) {
+	if p == nil {
+		return
+	}
+	key := strings.ToUpper(p.AccountNumber)
+	b.patients[key], b.looked[key] = p, true
+}
+
 // applier applies one message inside its transaction.
 type applier struct {
 	rc          *Receiver
 	msg         *Message
 	setup       *setup
+	batch       *batch
+	found       *rcm.Patient // the patient found or made, for the batch
 	patientID   int64
 	encounterID int64
 }
@@ -86,17 +144,29 @@ func (a *applier) patient(ctx context.Context, update bool) (*rcm.Patient, error
 	if acct == "" {
 		return nil, fieldErr("PID-3", "PID-3 (patient identifier, the MRN) is required: it is the patient's account number.")
 	}
-	found, err := a.rc.Store.FindPatients(ctx, rcm.PatientFilter{AccountNumber: acct, Limit: 2})
-	if err != nil {
-		return nil, err
-	}
 	var p *rcm.Patient
-	if len(found) > 0 {
-		p = found[0]
+	if key := strings.ToUpper(acct); a.batch != nil && a.batch.looked[key] {
+		if found := a.batch.patients[key]; found != nil {
+			// A copy: this message may still fail, and the batch must
+			// keep the patient as stored.
+			cp := *found
+			p = &cp
+		}
+	} else {
+		found, err := a.rc.Store.FindPatients(ctx, rcm.PatientFilter{AccountNumber: acct, Limit: 2})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) > 0 {
+			p = found[0]
+		}
+	}
+	var err error
+	if p != nil {
 		if !update {
 			// A charge message names a registered patient; demographics
 			// change through ADT, not through a DFT's PID.
-			a.patientID = p.ID
+			a.patientID, a.found = p.ID, p
 			return p, nil
 		}
 	} else {
@@ -122,7 +192,7 @@ func (a *applier) patient(ctx context.Context, update bool) (*rcm.Patient, error
 	if err != nil {
 		return nil, locate(err, patientFields)
 	}
-	a.patientID = p.ID
+	a.patientID, a.found = p.ID, p
 	return p, nil
 }
 

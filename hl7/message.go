@@ -180,16 +180,19 @@ func Parse(data []byte) (*Message, error) {
 		return nil, err
 	}
 	m := &Message{Delims: d}
+	// One copy of the text: every value is a substring of it (or, when
+	// unescaped, a string of its own).
+	text := string(data)
 	n := 0
-	for len(data) > 0 {
-		i := bytes.IndexAny(data, "\r\n")
-		var line []byte
+	for len(text) > 0 {
+		i := strings.IndexAny(text, "\r\n")
+		var line string
 		if i < 0 {
-			line, data = data, nil
+			line, text = text, ""
 		} else {
-			line, data = data[:i], data[i+1:]
+			line, text = text[:i], text[i+1:]
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
+		if len(strings.TrimSpace(line)) == 0 {
 			continue
 		}
 		n++
@@ -233,14 +236,13 @@ func (d Delimiters) check() error {
 	return nil
 }
 
-func parseSegment(line []byte, n int, d Delimiters) (*Segment, error) {
-	for _, c := range line {
-		if c < 0x20 && c != '\t' {
+func parseSegment(line string, n int, d Delimiters) (*Segment, error) {
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; c < 0x20 && c != '\t' {
 			return nil, &ParseError{Segment: n, Reason: fmt.Sprintf("control character 0x%02x in the segment (binary data?)", c)}
 		}
 	}
-	s := string(line)
-	name, rest, _ := strings.Cut(s, string(d.Field))
+	name, rest, _ := strings.Cut(line, string(d.Field))
 	if len(name) != 3 || !segmentName(name) {
 		return nil, &ParseError{Segment: n, Reason: fmt.Sprintf("segment name %q is not three letters or digits followed by %q", truncate(name, 10), d.Field)}
 	}
@@ -260,17 +262,91 @@ func parseSegment(line []byte, n int, d Delimiters) (*Segment, error) {
 		}
 		rest = after
 	}
-	if rest == "" && !strings.Contains(s, string(d.Field)) {
+	if rest == "" && !strings.Contains(line, string(d.Field)) {
 		return seg, nil
 	}
-	for _, f := range strings.Split(rest, string(d.Field)) {
-		field, err := parseField(f, d)
+	a := newArena(rest, d)
+	fields := make([]Field, len(seg.Fields), len(seg.Fields)+strings.Count(rest, string(d.Field))+1)
+	copy(fields, seg.Fields)
+	seg.Fields = fields
+	for f := range split(rest, d.Field) {
+		field, err := a.field(f, d)
 		if err != nil {
 			return nil, &ParseError{Segment: n, Name: name, Field: len(seg.Fields) + 1, Reason: err.Error()}
 		}
 		seg.Fields = append(seg.Fields, field)
 	}
 	return seg, nil
+}
+
+// arena holds a segment's repetitions, components and values in three
+// slices sized from its delimiters, so that a segment costs a few
+// allocations instead of several per field. Each field takes full slices
+// of them (capacity capped), so appending to one never writes over the
+// next.
+type arena struct {
+	reps  []Repetition
+	comps []Component
+	strs  []string
+}
+
+func newArena(s string, d Delimiters) *arena {
+	nf := strings.Count(s, string(d.Field)) + 1
+	nr := nf + strings.Count(s, string(d.Repetition))
+	nc := nr + strings.Count(s, string(d.Component))
+	ns := nc
+	if d.Subcomponent != 0 {
+		ns += strings.Count(s, string(d.Subcomponent))
+	}
+	return &arena{reps: make([]Repetition, 0, nr), comps: make([]Component, 0, nc), strs: make([]string, 0, ns)}
+}
+
+// split yields the parts of s between sep, as strings.Split would.
+func split(s string, sep byte) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		for {
+			i := strings.IndexByte(s, sep)
+			if i < 0 {
+				yield(s)
+				return
+			}
+			if !yield(s[:i]) {
+				return
+			}
+			s = s[i+1:]
+		}
+	}
+}
+
+func (a *arena) field(f string, d Delimiters) (Field, error) {
+	if f == "" {
+		return nil, nil
+	}
+	r0 := len(a.reps)
+	for r := range split(f, d.Repetition) {
+		c0 := len(a.comps)
+		for c := range split(r, d.Component) {
+			s0 := len(a.strs)
+			if d.Subcomponent == 0 {
+				v, err := unescape(c, d)
+				if err != nil {
+					return nil, err
+				}
+				a.strs = append(a.strs, v)
+			} else {
+				for sc := range split(c, d.Subcomponent) {
+					v, err := unescape(sc, d)
+					if err != nil {
+						return nil, err
+					}
+					a.strs = append(a.strs, v)
+				}
+			}
+			a.comps = append(a.comps, Component(a.strs[s0:len(a.strs):len(a.strs)]))
+		}
+		a.reps = append(a.reps, Repetition(a.comps[c0:len(a.comps):len(a.comps)]))
+	}
+	return Field(a.reps[r0:len(a.reps):len(a.reps)]), nil
 }
 
 func segmentName(s string) bool {
@@ -281,35 +357,6 @@ func segmentName(s string) bool {
 		}
 	}
 	return s[0] >= 'A' && s[0] <= 'Z'
-}
-
-func parseField(f string, d Delimiters) (Field, error) {
-	if f == "" {
-		return nil, nil
-	}
-	var out Field
-	for _, r := range strings.Split(f, string(d.Repetition)) {
-		var rep Repetition
-		for _, c := range strings.Split(r, string(d.Component)) {
-			var subs []string
-			if d.Subcomponent != 0 {
-				subs = strings.Split(c, string(d.Subcomponent))
-			} else {
-				subs = []string{c}
-			}
-			comp := make(Component, len(subs))
-			for i, sc := range subs {
-				v, err := unescape(sc, d)
-				if err != nil {
-					return nil, err
-				}
-				comp[i] = v
-			}
-			rep = append(rep, comp)
-		}
-		out = append(out, rep)
-	}
-	return out, nil
 }
 
 // unescape replaces the escape sequences of HL7 v2 (chapter 2.7): the

@@ -3,12 +3,9 @@ package sqldb
 import (
 	"context"
 	"strconv"
-	"sync/atomic"
 )
 
 type ambientKey struct{}
-
-var savepoints atomic.Int64
 
 // Atomically runs fn so that every service call it makes with the context
 // it is given joins one transaction: all of them commit together or none
@@ -22,7 +19,12 @@ var savepoints atomic.Int64
 // whole or not at all.
 func (db *DB) Atomically(ctx context.Context, fn func(ctx context.Context) error) error {
 	if tx := db.ambient(ctx); tx != nil {
-		sp := "sp" + strconv.FormatInt(savepoints.Add(1), 10)
+		// Savepoints nest strictly, and both databases take a name to mean
+		// its innermost savepoint: naming one by its depth gives the same
+		// few statements, prepared once per transaction.
+		tx.depth++
+		defer func() { tx.depth-- }()
+		sp := "sp" + strconv.Itoa(tx.depth)
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 			return err
 		}

@@ -183,6 +183,8 @@ type Tx struct {
 	audits []pendingAudit
 	// prepared are the transaction's copies of cached statements.
 	prepared map[*sql.Stmt]*sql.Stmt
+	// depth counts the open savepoints (atomic.go).
+	depth int
 }
 
 // Transact runs fn in a transaction, committing when it returns nil and
@@ -301,10 +303,13 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 // QueryContext runs a query in the transaction.
+//
+// It never uses a cached statement: modernc.org/sqlite runs a prepared
+// statement on one statement handle, so the same query run again while
+// rows of an earlier run are still being read would reset them. ExecContext
+// and QueryRowContext are done with their statement when they return
+// (QueryRow's at Scan).
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := tx.stmt(ctx, query); s != nil {
-		return s.QueryContext(ctx, args...)
-	}
 	return tx.tx.QueryContext(ctx, tx.db.rebind(query), args...)
 }
 

@@ -87,20 +87,35 @@ func (db *DB) CreateEncounter(ctx context.Context, e *rcm.Encounter) error {
 	})
 }
 
+// insertCodes writes a new encounter's diagnoses in one statement and its
+// lines in another (at most 12 and 50 rows, see rcm.MaxLines), not one
+// statement a row: an HL7 import makes an encounter per message.
 func (tx *Tx) insertCodes(ctx context.Context, org int64, e *rcm.Encounter) error {
-	for i, d := range e.Diagnoses {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO encounter_diagnosis (org_id, encounter_id, seq, code) VALUES (?, ?, ?, ?)`, org, e.ID, i+1, d.Code); err != nil {
+	if n := len(e.Diagnoses); n > 0 {
+		args := make([]any, 0, 4*n)
+		for i, d := range e.Diagnoses {
+			args = append(args, org, e.ID, i+1, d.Code)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO encounter_diagnosis (org_id, encounter_id, seq, code) VALUES `+valueRows(4, n), args...); err != nil {
 			return mapError(err)
 		}
 	}
-	for i, l := range e.Lines {
+	if n := len(e.Lines); n > 0 {
+		args := make([]any, 0, 10*n)
+		for i, l := range e.Lines {
+			args = append(args, org, e.ID, i+1, l.Code, strings.Join(l.Modifiers, ","), l.Units, int64(l.Charge), joinInts(l.Pointers), l.NDC, formatDate(l.DateOfService))
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO service_line (org_id, encounter_id, seq, code, modifiers, units, charge, pointers, ndc, date_of_service)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			org, e.ID, i+1, l.Code, strings.Join(l.Modifiers, ","), l.Units, int64(l.Charge), joinInts(l.Pointers), l.NDC, formatDate(l.DateOfService)); err != nil {
+			VALUES `+valueRows(10, n), args...); err != nil {
 			return mapError(err)
 		}
 	}
 	return nil
+}
+
+// valueRows is the VALUES list of n rows of ncol placeholders each.
+func valueRows(ncol, n int) string {
+	return strings.TrimSuffix(strings.Repeat("("+inList(ncol)+"),", n), ",")
 }
 
 // replaceCodes stores an encounter's new diagnoses and lines. Lines are

@@ -111,6 +111,44 @@ func (db *DB) FindPatients(ctx context.Context, f rcm.PatientFilter) ([]*rcm.Pat
 	return out, err
 }
 
+// FindPatientsByAccount returns the patients whose account numbers, ignoring
+// case, are among accounts (at most 1000), in name order, and audits the
+// read as one event naming them: an interface reads the patients of a
+// batch of messages at once instead of one query per message.
+func (db *DB) FindPatientsByAccount(ctx context.Context, accounts []string) ([]*rcm.Patient, error) {
+	a, err := rcm.RequireActor(ctx, rcm.PermReadPatients)
+	if err != nil {
+		return nil, err
+	}
+	if len(accounts) == 0 {
+		return nil, nil
+	}
+	if len(accounts) > 1000 {
+		return nil, rcm.FieldErrorf(rcm.EINVALID, "account_number", "At most 1000 account numbers may be looked up at once.")
+	}
+	args := make([]any, 0, len(accounts)+1)
+	args = append(args, a.OrgID)
+	for _, acct := range accounts {
+		args = append(args, strings.ToUpper(strings.TrimSpace(acct)))
+	}
+	// The index on upper(account_number) answers this (migration 01440).
+	q := `SELECT ` + patientCols + ` FROM patient WHERE org_id = ? AND upper(account_number) IN (?` + strings.Repeat(", ?", len(accounts)-1) + `)
+		ORDER BY last_name, first_name, id`
+	var out []*rcm.Patient
+	err = db.Transact(ctx, func(tx *Tx) error {
+		var err error
+		if out, err = queryAll(ctx, tx, scanPatient, q, args...); err != nil {
+			return err
+		}
+		ids := make([]int64, len(out))
+		for i, p := range out {
+			ids[i] = p.ID
+		}
+		return tx.auditList(ctx, a, "patients", 0, ids)
+	})
+	return out, err
+}
+
 // patientWhere is the condition on table patient (unqualified columns) that
 // f's fields other than After, Limit and Offset ask for.
 func (db *DB) patientWhere(org int64, f rcm.PatientFilter) (string, []any, error) {
