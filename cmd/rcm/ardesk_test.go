@@ -14,6 +14,7 @@ import (
 // refused close, the category rules, a second status request that finds
 // nothing to ask, and the appeal letter.
 func TestARDeskCommands(t *testing.T) {
+	t.Parallel()
 	dir, _ := demoDir(t, 7)
 	dsn := filepath.Join(dir, "demo.db")
 	run := func(args ...string) (int, string, string) {

@@ -13,6 +13,7 @@ import (
 // same encounters), the blind show, a re-coding, and a learner's attempt
 // and progress.
 func TestAuditCodingCommands(t *testing.T) {
+	t.Parallel()
 	dir, demoOut := demoDir(t, 7)
 	dsn := filepath.Join(dir, "demo.db")
 	for _, want := range []string{"demo.auditor drew audit 1: 5 of 8 encounters with seed 7", "demo.coder:            dx precision 86% recall 86%",

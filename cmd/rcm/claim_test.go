@@ -14,6 +14,7 @@ import (
 // The claim commands on the demo's database: list, show, form, and a 999
 // rejection read back through the clearinghouse folder.
 func TestClaimCommands(t *testing.T) {
+	t.Parallel()
 	dir, _ := demoDir(t, 1)
 	dsn, out := filepath.Join(dir, "demo.db"), filepath.Join(dir, "out")
 	code, list, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--state", "paid")

@@ -12,6 +12,7 @@ import (
 // --json and with --csv: the JSON is an array, the CSV a header row and one
 // row per JSON element, and both at once is a usage error (issue 16).
 func TestListFormats(t *testing.T) {
+	t.Parallel()
 	dir, _ := demoDir(t, 1)
 	dsn := filepath.Join(dir, "demo.db")
 	for _, tc := range []struct {

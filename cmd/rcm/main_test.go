@@ -65,6 +65,7 @@ func TestUsage(t *testing.T) {
 // one naming the database): the same seed prints the same demo. The
 // shared seed-1 run is the other seed, which must print another one.
 func TestDemoRepeatable(t *testing.T) {
+	t.Parallel()
 	code, first, errOut := rcmRun(t, "", "demo", "--seed", "7")
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, errOut)

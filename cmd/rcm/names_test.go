@@ -13,6 +13,7 @@ import (
 // number, payer ID, payer name) as well as the internal id, and prints
 // names, not ids (issue 16). One demo database serves every case.
 func TestNamesOrIDs(t *testing.T) {
+	t.Parallel()
 	dir, _ := demoDir(t, 7)
 	dsn := filepath.Join(dir, "demo.db")
 	pdf := filepath.Join(dir, "s.pdf")
