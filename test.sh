@@ -36,12 +36,40 @@ if [[ $fuzz_execs != 0 ]]; then
   # a -fuzztime duration ends mid-call (go.dev/issue/75804, fixed in 1.27), and
   # a count does the same work on a loaded machine as on a quiet one. The
   # minimization bound keeps a large interesting input from eating the run.
-  while read -r pkg target; do
-    go test -run='^$' -fuzz="^${target}\$" -fuzztime="${fuzz_execs}x" -fuzzminimizetime=100x "$pkg"
-  done < <(grep -rlE --include='*_test.go' '^func Fuzz' . | while read -r f; do
+  #
+  # Each package's instrumented test binary is built once (`go test -c
+  # -fuzz`) and run once per target, in the package's folder with the fuzz
+  # cache `go test -fuzz` uses, as `go test -fuzz` runs it; two packages are
+  # fuzzed at a time with one worker each, so one package's build overlaps
+  # the other's fuzzing. Each package's output is printed when it is done.
+  fuzz_dir=$(mktemp -d)
+  trap 'rm -rf "$fuzz_dir"' EXIT
+  grep -rlE --include='*_test.go' '^func Fuzz' . | while read -r f; do
     pkg="./$(dirname "${f#./}")"
     grep -oE '^func (Fuzz[A-Za-z0-9_]+)' "$f" | awk -v p="$pkg" '{print p, $2}'
-  done | sort -u)
+  done | sort -u >"$fuzz_dir/targets"
+  fuzz_package() {
+    local pkg=$1 rel=${1#./} name status
+    name=${rel//\//_}
+    [[ $name == . ]] && name=root
+    [[ $rel == . ]] && rel="" || rel="/$rel"
+    (
+      go test -c -fuzz=. -o "$fuzz_dir/$name.test" "$pkg" || exit 1
+      cd "$pkg"
+      for target in $(awk -v p="$pkg" '$1 == p {print $2}' "$fuzz_dir/targets"); do
+        echo "fuzz $pkg $target"
+        "$fuzz_dir/$name.test" -test.paniconexit0 -test.run='^$' -test.fuzz="^${target}\$" \
+          -test.fuzztime="${fuzz_execs}x" -test.fuzzminimizetime=100x -test.parallel=1 \
+          -test.fuzzcachedir="$fuzz_cache/$module$rel" || exit 1
+      done
+    ) >"$fuzz_dir/$name.log" 2>&1
+    status=$?
+    cat "$fuzz_dir/$name.log"
+    return $status
+  }
+  export -f fuzz_package
+  export fuzz_dir fuzz_execs fuzz_cache="$(go env GOCACHE)/fuzz" module="$(go list -m)"
+  awk '{print $1}' "$fuzz_dir/targets" | uniq | xargs -P 2 -I{} bash -c 'fuzz_package "$1"' _ {}
 fi
 
 echo "== go test -race"

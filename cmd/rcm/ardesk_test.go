@@ -14,11 +14,9 @@ import (
 // refused close, the category rules, a second status request that finds
 // nothing to ask, and the appeal letter.
 func TestARDeskCommands(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
+	dir, _ := demoDir(t, 7)
 	dsn := filepath.Join(dir, "demo.db")
-	if code, _, errOut := rcmRun(t, "", "demo", "--db", dsn, "--seed", "7", "--out", filepath.Join(dir, "out")); code != 0 {
-		t.Fatalf("demo: %s", errOut)
-	}
 	run := func(args ...string) (int, string, string) {
 		t.Helper()
 		return rcmRun(t, "", append(args, "--db", dsn)...)

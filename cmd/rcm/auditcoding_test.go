@@ -13,12 +13,9 @@ import (
 // same encounters), the blind show, a re-coding, and a learner's attempt
 // and progress.
 func TestAuditCodingCommands(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
+	dir, demoOut := demoDir(t, 7)
 	dsn := filepath.Join(dir, "demo.db")
-	code, demoOut, errOut := rcmRun(t, "", "demo", "--db", dsn, "--seed", "7", "--out", filepath.Join(dir, "out"))
-	if code != 0 {
-		t.Fatalf("demo: %s", errOut)
-	}
 	for _, want := range []string{"demo.auditor drew audit 1: 5 of 8 encounters with seed 7", "demo.coder:            dx precision 86% recall 86%",
 		"over-coded $280.00, under-coded $330.00", "suggestions (machine):"} {
 		if !strings.Contains(demoOut, want) {

@@ -15,11 +15,9 @@ import (
 // The claim commands on the demo's database: list, show, form, and a 999
 // rejection read back through the clearinghouse folder.
 func TestClaimCommands(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
+	dir, _ := demoDir(t, 1)
 	dsn, out := filepath.Join(dir, "demo.db"), filepath.Join(dir, "out")
-	if code, _, errOut := rcmRun(t, "", "demo", "--db", dsn, "--out", out); code != 0 {
-		t.Fatalf("demo: %s", errOut)
-	}
 	code, list, _ := rcmRun(t, "", "claim", "list", "--db", dsn, "--state", "paid")
 	if code != 0 || strings.Count(list, "\n") < 10 {
 		t.Fatalf("claim list = %d:\n%s", code, list)

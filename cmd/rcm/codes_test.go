@@ -15,6 +15,7 @@ import (
 // TestCodesImportShared imports the shared official files from the command
 // line into one database and searches and validates against it.
 func TestCodesImportShared(t *testing.T) {
+	t.Parallel()
 	files := []string{
 		codesettest.File(t, "icd10cm/icd10cm_order_2022.txt"),
 		codesettest.File(t, "icd10cm/ICD10CM_2025_codes.csv"),

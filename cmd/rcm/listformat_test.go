@@ -12,11 +12,9 @@ import (
 // --json and with --csv: the JSON is an array, the CSV a header row and one
 // row per JSON element, and both at once is a usage error (issue 16).
 func TestListFormats(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
+	dir, _ := demoDir(t, 1)
 	dsn := filepath.Join(dir, "demo.db")
-	if code, _, errOut := rcmRun(t, "", "demo", "--db", dsn, "--out", filepath.Join(dir, "out")); code != 0 {
-		t.Fatalf("demo: %s", errOut)
-	}
 	for _, tc := range []struct {
 		args []string
 		// header is the CSV's first column; some says the demo has rows.

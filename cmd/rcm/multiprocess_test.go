@@ -137,6 +137,7 @@ func (pr *proc) ready(t *testing.T, re *regexp.Regexp) string {
 // delivers the batch once when run again. The ledger check and the audit
 // verification are clean at the end.
 func TestMultiProcessOnePostgres(t *testing.T) {
+	t.Parallel()
 	dsn := sqldbtest.PostgresDSN(t)
 	began := time.Now()
 	p := buildRCM(t)

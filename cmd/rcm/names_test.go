@@ -13,11 +13,9 @@ import (
 // number, payer ID, payer name) as well as the internal id, and prints
 // names, not ids (issue 16). One demo database serves every case.
 func TestNamesOrIDs(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
+	dir, _ := demoDir(t, 7)
 	dsn := filepath.Join(dir, "demo.db")
-	if code, _, errOut := rcmRun(t, "", "demo", "--db", dsn, "--seed", "7", "--out", filepath.Join(dir, "out")); code != 0 {
-		t.Fatalf("demo: %s", errOut)
-	}
 	pdf := filepath.Join(dir, "s.pdf")
 	tests := []struct {
 		name string
