@@ -23,6 +23,7 @@ import (
 	"github.com/openrcm/openrcm/codeset"
 	"github.com/openrcm/openrcm/codingaudit"
 	"github.com/openrcm/openrcm/followup"
+	"github.com/openrcm/openrcm/jobs"
 	"github.com/openrcm/openrcm/remit"
 	"github.com/openrcm/openrcm/sqldb"
 	"github.com/openrcm/openrcm/sqldb/sqldbtest"
@@ -140,8 +141,24 @@ func newEnv(t *testing.T, db *sqldb.DB) *env {
 		return clearinghouse.OpenDir(clearinghouse.Layout{Outbound: filepath.Join(root, "outbound"),
 			Inbound: filepath.Join(root, "inbound"), Archive: filepath.Join(root, "archive")})
 	}
-	var err error
+	// A job queue (not working), with a queued job of each organization,
+	// so the job pages are asked across organizations too.
+	if err := jobs.Migrate(context.Background(), db.SQL(), db.Dialect()); err != nil {
+		t.Fatal(err)
+	}
+	queue, err := jobs.New(jobs.Config{DB: db.SQL(), Dialect: db.Dialect(), Progress: db,
+		Kinds: []jobs.Kind{jobs.Reminders(db, e.clock.Now, nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []*org{e.a, e.b} {
+		o.ids["job"], err = queue.Insert(o.ctx, jobs.RemindArgs{OrgID: o.id}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	e.wb, err = ui.New(ui.Config{
+		Jobs:      jobs.Desk{Queue: queue, Store: db, Imports: db},
 		Store:     db,
 		Catalog:   func(context.Context) (*codeset.Catalog, error) { return starter, nil },
 		Scrubber:  scrubber,
@@ -317,6 +334,7 @@ var kindOf = map[string]string{
 	"exceptions": "exception", "users": "user", "tokens": "token", "followups": "followup",
 	"coding-audits": "coding_audit",
 	"mail":          "statement",
+	"jobs":          "job",
 	"Patient":       "patient", "Coverage": "coverage", "Claim": "claim", "ExplanationOfBenefit": "claim_payment",
 }
 
