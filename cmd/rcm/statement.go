@@ -156,6 +156,22 @@ func statementDB(ctx context.Context, dsn string, org int64) (*sqldb.DB, context
 	return db, ctx, nil
 }
 
+// statementListDB parses a statement list command's flags, refuses
+// arguments and both formats at once, and opens the database as the
+// organization.
+func statementListDB(ctx context.Context, fs *flag.FlagSet, args []string, name string, format listFormat, dsn *string, org *int64) (*sqldb.DB, context.Context, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return nil, ctx, err
+	}
+	if err := format.check(); err != nil {
+		return nil, ctx, err
+	}
+	if fs.NArg() != 0 {
+		return nil, ctx, usagef("statement %s takes no arguments", name)
+	}
+	return statementDB(ctx, *dsn, *org)
+}
+
 func statementFlags(env *Env, name string) (*flag.FlagSet, *string, *int64) {
 	fs := newFlagSet(env, "statement "+name, statementSubcommands[name].usage)
 	return fs, dbFlag(fs, env), orgFlag(fs)
@@ -205,16 +221,7 @@ func runStatementRun(ctx context.Context, env *Env, args []string) error {
 func runStatementRuns(ctx context.Context, env *Env, args []string) error {
 	fs, dsn, org := statementFlags(env, "runs")
 	format := listFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := format.check(); err != nil {
-		return err
-	}
-	if fs.NArg() != 0 {
-		return usagef("statement runs takes no arguments")
-	}
-	db, ctx, err := statementDB(ctx, *dsn, *org)
+	db, ctx, err := statementListDB(ctx, fs, args, "runs", format, dsn, org)
 	if err != nil {
 		return err
 	}
@@ -266,16 +273,7 @@ func runStatementMailList(ctx context.Context, env *Env, args []string) error {
 	all := fs.Bool("all", false, "list the statements marked mailed too")
 	out := fs.String("out", "", "write each listed statement's PDF into `DIR`")
 	format := listFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := format.check(); err != nil {
-		return err
-	}
-	if fs.NArg() != 0 {
-		return usagef("statement mail-list takes no arguments")
-	}
-	db, ctx, err := statementDB(ctx, *dsn, *org)
+	db, ctx, err := statementListDB(ctx, fs, args, "mail-list", format, dsn, org)
 	if err != nil {
 		return err
 	}
