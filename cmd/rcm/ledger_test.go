@@ -229,4 +229,26 @@ func TestStatementCommand(t *testing.T) {
 			t.Errorf("%s: exit %d, want %q\n%s%s", strings.Join(step.args, " "), code, step.want, stdout, errOut)
 		}
 	}
+	// Bad input is refused with its reason, and the runs stay as they were.
+	for _, bad := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "--cycle", "0"}, 2, "--cycle of at least 1 day"},
+		{[]string{"runs", "extra"}, 2, "statement runs takes no arguments"},
+		{[]string{"mail-list", "--json", "--csv"}, 2, "at most one of --json and --csv"},
+		{[]string{"mail-list", "--run", "7"}, 1, "No statement run 7"},
+		{[]string{"mailed", "--run", "1", "3"}, 2, "not both"},
+		{[]string{"mailed", "x1"}, 2, `"x1" is not a statement number`},
+		{[]string{"hold", "A1001"}, 2, "--reason TEXT or --release"},
+	} {
+		args := append([]string{"statement", bad.args[0], "--db", path}, bad.args[1:]...)
+		if code, _, errOut := rcmRun(t, "", args...); code != bad.code || !strings.Contains(errOut, bad.want) {
+			t.Errorf("%s: exit %d, want %d and %q\n%s", strings.Join(bad.args, " "), code, bad.code, bad.want, errOut)
+		}
+	}
+	if code, stdout, _ := rcmRun(t, "", "statement", "runs", "--db", path); code != 0 || strings.Count(stdout, "\n") != 3 {
+		t.Errorf("the runs after the refused commands:\n%s", stdout)
+	}
 }
